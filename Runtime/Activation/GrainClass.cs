@@ -1,0 +1,75 @@
+using System.Reflection;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Payments.Runtime.Persistence;
+
+namespace Orleans.Payments.Runtime.Activation;
+
+/// <summary>
+/// A grain implementation class: how to construct it (services and persistent states for its constructor)
+/// and how its calls are scheduled.
+/// </summary>
+internal sealed class GrainClass
+{
+    private readonly ConstructorInfo _constructor;
+    private readonly ParameterInfo[] _parameters;
+
+    public GrainClass(Type type)
+    {
+        if (!typeof(Grain).IsAssignableFrom(type) || type.IsAbstract)
+        {
+            throw new ArgumentException($"{type.FullName} is not a concrete grain class (a class deriving from Grain).", nameof(type));
+        }
+
+        Type = type;
+        IsReentrant = type.GetCustomAttribute<ReentrantAttribute>() is not null;
+        var constructors = type.GetConstructors();
+        if (constructors.Length != 1)
+        {
+            throw new InvalidOperationException($"Grain class {type.FullName} must have exactly one public constructor; it has {constructors.Length}.");
+        }
+
+        _constructor = constructors[0];
+        _parameters = _constructor.GetParameters();
+        foreach (var parameter in _parameters)
+        {
+            if (parameter.GetCustomAttribute<PersistentStateAttribute>() is not null && !IsPersistentState(parameter.ParameterType))
+            {
+                throw new InvalidOperationException($"Parameter '{parameter.Name}' of {type.FullName} has [PersistentState] but is not an IPersistentState<T>.");
+            }
+        }
+    }
+
+    public Type Type { get; }
+
+    public bool IsReentrant { get; }
+
+    /// <summary>Constructs the grain; its persistent states are returned so the activation can read them before OnActivateAsync.</summary>
+    public Grain Create(IServiceProvider services, GrainStorageRegistry storages, JsonSerializerOptions json, GrainId grainId, out ILoadablePersistentState[] states)
+    {
+        var arguments = new object?[_parameters.Length];
+        var loadable = new List<ILoadablePersistentState>();
+        for (var i = 0; i < _parameters.Length; i++)
+        {
+            var parameter = _parameters[i];
+            if (parameter.GetCustomAttribute<PersistentStateAttribute>() is { } attribute)
+            {
+                var stateType = parameter.ParameterType.GetGenericArguments()[0];
+                var stateClass = typeof(PersistentState<>).MakeGenericType(stateType);
+                var state = Activator.CreateInstance(stateClass, grainId, attribute.StateName, storages.Get(attribute.StorageName), json)!;
+                loadable.Add((ILoadablePersistentState)state);
+                arguments[i] = state;
+            }
+            else
+            {
+                arguments[i] = services.GetRequiredService(parameter.ParameterType);
+            }
+        }
+
+        states = loadable.ToArray();
+        return (Grain)_constructor.Invoke(arguments);
+    }
+
+    private static bool IsPersistentState(Type type) =>
+        type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IPersistentState<>);
+}

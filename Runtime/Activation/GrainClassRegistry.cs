@@ -1,0 +1,38 @@
+using System.Collections.Frozen;
+using Orleans.Payments.Runtime.Messaging;
+
+namespace Orleans.Payments.Runtime.Activation;
+
+/// <summary>Maps grain type names (from grain interfaces) to the classes that implement them in this silo.</summary>
+internal sealed class GrainClassRegistry
+{
+    private readonly FrozenDictionary<string, GrainClass> _classes;
+
+    public GrainClassRegistry(IEnumerable<Type> grainClasses)
+    {
+        var byGrainType = new Dictionary<string, GrainClass>(StringComparer.Ordinal);
+        foreach (var type in grainClasses.Distinct())
+        {
+            var grainClass = new GrainClass(type);
+            foreach (var grainInterface in type.GetInterfaces().Where(IsGrainInterface))
+            {
+                var grainType = GrainInterfaceMetadata.For(grainInterface).GrainType;
+                if (!byGrainType.TryAdd(grainType, grainClass))
+                {
+                    throw new InvalidOperationException(
+                        $"Grain interface {grainInterface.FullName} is implemented by both {byGrainType[grainType].Type.FullName} and {type.FullName}; one class per grain interface.");
+                }
+            }
+        }
+
+        _classes = byGrainType.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    public GrainClass Get(string grainType) =>
+        _classes.TryGetValue(grainType, out var grainClass)
+            ? grainClass
+            : throw new InvalidOperationException($"No grain class in this silo implements grain type '{grainType}'; register its assembly with AddGrains.");
+
+    private static bool IsGrainInterface(Type type) =>
+        typeof(IGrainWithStringKey).IsAssignableFrom(type) && type != typeof(IGrainWithStringKey) && type != typeof(IGrain);
+}

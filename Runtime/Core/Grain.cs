@@ -1,0 +1,46 @@
+using Orleans.Payments.Runtime.Activation;
+using Orleans.Payments.Runtime.Timers;
+
+namespace Orleans.Payments.Runtime;
+
+/// <summary>
+/// Base class of grain implementations. One activation runs one turn at a time on its own scheduler;
+/// grain code therefore needs no locks and must never use <c>ConfigureAwait(false)</c>.
+/// </summary>
+public abstract class Grain
+{
+    private GrainActivation? _activation;
+
+    /// <summary>This grain's identity.</summary>
+    public GrainId GrainId => Activation.Id;
+
+    /// <summary>The grain's string key.</summary>
+    public string GetPrimaryKeyString() => Activation.Id.Key;
+
+    /// <summary>Creates references to other grains.</summary>
+    protected IGrainFactory GrainFactory => Activation.Catalog.GrainFactory;
+
+    /// <summary>Runs after the grain's persistent state has been read and before its first call.</summary>
+    public virtual Task OnActivateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Runs when the activation is collected or the silo shuts down; write what must survive here.</summary>
+    public virtual Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Deactivates this activation once the current turn has ended and nothing else is running.</summary>
+    protected void DeactivateOnIdle() => Activation.StartDeactivation(DeactivationReason.Requested);
+
+    /// <summary>
+    /// Registers an in-memory timer bound to this activation. Ticks run as turns of the grain (never in parallel
+    /// with a call, never overlapping each other) and stop when the activation deactivates.
+    /// </summary>
+    protected IGrainTimer RegisterGrainTimer(Func<CancellationToken, Task> callback, TimeSpan dueTime, TimeSpan period)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return Activation.RegisterTimer(callback, dueTime, period);
+    }
+
+    internal GrainActivation Activation =>
+        _activation ?? throw new InvalidOperationException("The grain is not attached to an activation yet; do not call runtime members from the constructor.");
+
+    internal void Attach(GrainActivation activation) => _activation = activation;
+}

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+
+namespace Orleans.Payments.Runtime.Messaging;
+
+/// <summary>
+/// A call to a grain method. The call is its own promise: the caller awaits <see cref="TaskCompletionSource{T}.Task"/>.
+/// Continuations run asynchronously so that caller code never runs inside the callee's turn.
+/// </summary>
+internal sealed class GrainCall<TResult>(GrainMethod<TResult> method, object?[]? arguments)
+    : TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously), IGrainWorkItem
+{
+    public GrainMethod<TResult> Method { get; } = method;
+
+    public object?[]? Arguments { get; } = arguments;
+
+    public long EnqueuedTimestamp { get; set; }
+
+    public bool IsAnswered => Task.IsCompleted;
+
+    public Task Start(object grain) => Method.Invoke(grain, Arguments);
+
+    public void Complete(Task grainTask)
+    {
+        Debug.Assert(grainTask.IsCompleted, "A call completes only after the grain's task has.");
+        var typed = (Task<TResult>)grainTask;
+        if (typed.IsCompletedSuccessfully)
+        {
+            TrySetResult(typed.Result);
+        }
+        else if (typed.IsCanceled)
+        {
+            TrySetCanceled();
+        }
+        else
+        {
+            TrySetException(typed.Exception!.InnerExceptions);
+        }
+    }
+
+    public void Fail(Exception error) => TrySetException(error);
+
+    public override string ToString() => Method.Name;
+}

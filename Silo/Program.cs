@@ -1,0 +1,25 @@
+using Orleans.Payments.Silo.Database;
+using Orleans.Payments.Silo.Hosting;
+using Orleans.Payments.Silo.Logging;
+
+var builder = WebApplication.CreateBuilder(args);
+using var logger = SerilogSetup.CreateLogger(builder.Configuration);
+builder.Logging.UseSerilog(logger);
+
+using var startupLoggers = LoggerFactory.Create(logging => logging.UseSerilog(logger));
+
+try
+{
+    // The embedded PostgreSQL (when no connection string is set) outlives the host: it stops after the runtime has flushed.
+    await using var database = await PaymentsDatabase.OpenAsync(builder.Configuration, startupLoggers.CreateLogger("Orleans.Payments.Silo"));
+    builder.AddSilo(database.ConnectionString);
+    var app = builder.Build();
+    app.MapSiloEndpoints();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception error) when (error is not OperationCanceledException)
+{
+    logger.Fatal(error, "The silo stopped on an error");
+    return 1;
+}
