@@ -1,0 +1,39 @@
+using System.Globalization;
+using Orleans.Payments.Benchmarks.Reporting;
+using Orleans.Payments.Benchmarks.Runtime;
+
+// Usage: dotnet run -c Release --project tests/Benchmarks -- <runtime> [--duration SECONDS] [--activations N] [--out results.json]
+if (args.Length == 0 || args[0] is "-h" or "--help")
+{
+    Console.WriteLine("usage: Benchmarks runtime [--duration 10] [--activations 1000000] [--out results.json]");
+    return 2;
+}
+
+var scenario = args[0];
+var duration = TimeSpan.FromSeconds(double.Parse(Option("--duration") ?? "10", CultureInfo.InvariantCulture));
+var output = Option("--out");
+var report = new BenchmarkReport();
+
+switch (scenario)
+{
+    case "runtime":
+        await RuntimeBenchmark.RunAsync(report, duration, int.Parse(Option("--activations") ?? "1000000", CultureInfo.InvariantCulture));
+        break;
+    default:
+        Console.Error.WriteLine($"Unknown benchmark '{scenario}'. Known: runtime.");
+        return 2;
+}
+
+report.PrintTable();
+if (output is not null)
+{
+    await report.WriteAsync(output);
+}
+
+return 0;
+
+string? Option(string name)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}
