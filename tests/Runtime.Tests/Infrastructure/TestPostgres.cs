@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Orleans.Payments.Runtime.Postgres;
+using Orleans.Payments.Silo.Database;
+
+namespace Orleans.Payments.Runtime.Tests.Infrastructure;
+
+/// <summary>
+/// One PostgreSQL server per test run: the one named by PAYMENTS_TEST_CONNECTION, or a private embedded server
+/// (fsync off) under a fresh temp folder, stopped and removed when the test process exits.
+/// Each test class gets a fresh database with the schema applied.
+/// </summary>
+public static class TestPostgres
+{
+    public const string ConnectionVariable = "PAYMENTS_TEST_CONNECTION";
+
+    private static readonly Lazy<Task<string>> s_server = new(StartAsync);
+    private static int s_databases;
+
+    /// <summary>Connection string of the server's maintenance database.</summary>
+    public static Task<string> ServerConnectionStringAsync() => s_server.Value;
+
+    /// <summary>Creates a new empty database with the schema applied and returns its connection string.</summary>
+    public static async Task<string> CreateDatabaseAsync(string purpose)
+    {
+        var server = new NpgsqlConnectionStringBuilder(await s_server.Value) { Database = "postgres", Pooling = false };
+        var name = $"test_{purpose.ToLowerInvariant()}_{Environment.ProcessId}_{Interlocked.Increment(ref s_databases)}";
+        await using (var connection = new NpgsqlConnection(server.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var database = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = name, Pooling = true }.ConnectionString;
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        await SchemaMigrator.ApplyAsync(dataSource, PaymentsSchema.Scripts, NullLogger.Instance);
+        return database;
+    }
+
+    private static async Task<string> StartAsync()
+    {
+        var configured = Environment.GetEnvironmentVariable(ConnectionVariable);
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return configured;
+        }
+
+        var directory = Path.Combine(Path.GetTempPath(), $"orleans-payments-tests-{Environment.ProcessId}");
+        var server = await EmbeddedPostgresServer.StartAsync(
+            new EmbeddedPostgresSettings { DataDirectory = directory, Durable = false, MaxConnections = 400 },
+            NullLogger.Instance);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            server.Stop();
+            TryDelete(directory);
+        };
+        return server.ConnectionString;
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Leftovers in /tmp are harmless; never fail a run over cleanup.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Orleans.Payments.Runtime.Activation;
+using Orleans.Payments.Runtime.Hosting;
+using Orleans.Payments.Runtime.Persistence;
+
+namespace Orleans.Payments.Runtime.Tests.Infrastructure;
+
+/// <summary>An in-process silo: the grain runtime with the test grains and PostgreSQL grain storage.</summary>
+public sealed class TestSilo : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private bool _stopped;
+
+    private TestSilo(IHost host) => _host = host;
+
+    public IGrainFactory GrainFactory => _host.Services.GetRequiredService<IGrainFactory>();
+
+    internal ActivationCatalog Catalog => _host.Services.GetRequiredService<ActivationCatalog>();
+
+    public static async Task<TestSilo> StartAsync(string connectionString, Action<GrainRuntimeOptions>? configure = null)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddGrainRuntime(runtime => runtime
+            .AddGrains(typeof(TestSilo).Assembly)
+            .AddGrainStorage<PostgresGrainStorage>());
+        builder.Services.Configure<GrainRuntimeOptions>(options => configure?.Invoke(options));
+        var host = builder.Build();
+        await host.StartAsync();
+        return new TestSilo(host);
+    }
+
+    /// <summary>Graceful shutdown: every activation deactivates (and writes what it writes in OnDeactivateAsync).</summary>
+    public async Task StopAsync()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            await _host.StopAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _host.Dispose();
+    }
+}

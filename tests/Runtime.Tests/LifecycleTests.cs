@@ -1,0 +1,49 @@
+using Orleans.Payments.Runtime.Tests.Grains;
+using Orleans.Payments.Runtime.Tests.Infrastructure;
+using Xunit;
+
+namespace Orleans.Payments.Runtime.Tests;
+
+/// <summary>Idle activations are collected and come back with their state on the next call.</summary>
+public sealed class LifecycleTests : IAsyncLifetime
+{
+    private TestSilo _silo = null!;
+
+    public async Task InitializeAsync() => _silo = await TestSilo.StartAsync(
+        await TestPostgres.CreateDatabaseAsync("lifecycle"),
+        options =>
+        {
+            options.CollectionAge = TimeSpan.FromMilliseconds(300);
+            options.CollectionQuantum = TimeSpan.FromMilliseconds(100);
+            options.CallTimeoutCheckInterval = TimeSpan.FromMilliseconds(100);
+        });
+
+    public async Task DisposeAsync() => await _silo.DisposeAsync();
+
+    [Fact]
+    public async Task An_idle_activation_is_collected_and_reactivates_with_its_state()
+    {
+        var grain = _silo.GrainFactory.GetGrain<IStatefulGrain>("collectable");
+        var firstActivation = await grain.Set(41);
+        var deactivationsBefore = Volatile.Read(ref StatefulGrain.Deactivations);
+
+        await Eventually.TrueAsync(
+            () => Task.FromResult(Volatile.Read(ref StatefulGrain.Deactivations) > deactivationsBefore && _silo.Catalog.Count == 0),
+            TimeSpan.FromSeconds(10), "the idle activation is collected");
+
+        Assert.Equal(41, await grain.Get());
+        Assert.NotEqual(firstActivation, await grain.ActivationId());
+    }
+
+    [Fact]
+    public async Task A_busy_activation_is_not_collected()
+    {
+        var grain = _silo.GrainFactory.GetGrain<IStatefulGrain>("busy");
+        var activation = await grain.Set(1);
+        for (var i = 0; i < 15; i++)
+        {
+            await Task.Delay(100);
+            Assert.Equal(activation, await grain.ActivationId());
+        }
+    }
+}
