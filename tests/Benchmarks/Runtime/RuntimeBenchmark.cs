@@ -25,19 +25,24 @@ internal static class RuntimeBenchmark
         {
             var factory = host.Services.GetRequiredService<IGrainFactory>();
             var many = Enumerable.Range(0, ManyGrains).Select(i => factory.GetGrain<IPingGrain>($"many-{i}")).ToArray();
-            var callsMany = await MeasureCallsAsync(many, concurrency: 2_000, duration);
-            report.Add(new JsonObject { ["scenario"] = "calls-many", ["callsPerSecond"] = Math.Round(callsMany), ["grains"] = ManyGrains });
-
             var hot = new[] { factory.GetGrain<IPingGrain>("hot") };
-            var callsHot = await MeasureCallsAsync(hot, concurrency: 256, duration);
-            report.Add(new JsonObject { ["scenario"] = "calls-hot", ["callsPerSecond"] = Math.Round(callsHot), ["grains"] = 1 });
+            var baseline = new SemaphoreBaseline();
+            var manyKeys = Enumerable.Range(0, ManyGrains).Select(i => $"many-{i}").ToArray();
+            foreach (var (scenario, grains, keys, concurrency) in new[] { ("calls-many", many, manyKeys, 2_000), ("calls-hot", hot, new[] { "hot" }, 256) })
+            {
+                var viaGrains = await MeasureCallsAsync((index, value) => grains[index].Ping(value), grains.Length, concurrency, duration);
+                report.Add(Row(scenario, "grains", viaGrains, grains.Length));
+                var viaSemaphores = await MeasureCallsAsync((index, value) => baseline.Ping(keys[index], value), keys.Length, concurrency, duration);
+                report.Add(Row(scenario, "semaphore-baseline", viaSemaphores, keys.Length));
+            }
+
             await host.StopAsync();
         }
 
         using (var host = await StartHostAsync())
         {
             var bytes = await MeasureActivationMemoryAsync(host.Services, activationCount);
-            report.Add(new JsonObject { ["scenario"] = "activations", ["count"] = activationCount, ["bytesPerActivation"] = Math.Round(bytes) });
+            report.Add(new JsonObject { ["scenario"] = "activations", ["implementation"] = "grains", ["count"] = activationCount, ["bytesPerActivation"] = Math.Round(bytes) });
             await host.StopAsync();
         }
     }
@@ -55,18 +60,21 @@ internal static class RuntimeBenchmark
         return host;
     }
 
-    /// <summary>Runs <paramref name="concurrency"/> callers in closed loops over the grains; returns completed calls per second.</summary>
-    private static async Task<double> MeasureCallsAsync(IPingGrain[] grains, int concurrency, TimeSpan duration)
+    private static JsonObject Row(string scenario, string implementation, double callsPerSecond, int objects) =>
+        new() { ["scenario"] = scenario, ["implementation"] = implementation, ["callsPerSecond"] = Math.Round(callsPerSecond), ["grains"] = objects };
+
+    /// <summary>Runs <paramref name="concurrency"/> callers in closed loops over the targets; returns completed calls per second.</summary>
+    private static async Task<double> MeasureCallsAsync(Func<int, int, Task<int>> call, int targets, int concurrency, TimeSpan duration)
     {
-        // Warm up: activate every grain and let tiered JIT settle.
-        await Task.WhenAll(grains.Select(grain => grain.Ping(0)));
-        await RunLoopsAsync(grains, concurrency, TimeSpan.FromSeconds(2));
+        // Warm up: activate every target and let tiered JIT settle.
+        await Task.WhenAll(Enumerable.Range(0, targets).Select(index => call(index, 0)));
+        await RunLoopsAsync(call, targets, concurrency, TimeSpan.FromSeconds(2));
         var stopwatch = Stopwatch.StartNew();
-        var calls = await RunLoopsAsync(grains, concurrency, duration);
+        var calls = await RunLoopsAsync(call, targets, concurrency, duration);
         return calls / stopwatch.Elapsed.TotalSeconds;
     }
 
-    private static async Task<long> RunLoopsAsync(IPingGrain[] grains, int concurrency, TimeSpan duration)
+    private static async Task<long> RunLoopsAsync(Func<int, int, Task<int>> call, int targets, int concurrency, TimeSpan duration)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var counts = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
@@ -78,8 +86,8 @@ internal static class RuntimeBenchmark
                 // Check the clock every 64 calls; reading it costs as much as a short call.
                 for (var i = 0; i < 64; i++)
                 {
-                    index = (index + 7919) % grains.Length;
-                    await grains[index].Ping(i);
+                    index = (index + 7919) % targets;
+                    await call(index, i);
                 }
 
                 calls += 64;
