@@ -1,4 +1,42 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Payments.Grains.Banking;
+using Orleans.Payments.Grains.Idempotency;
+using Orleans.Payments.Grains.Ledger;
+using Orleans.Payments.Grains.Users;
+using Orleans.Payments.Grains.Wallets;
+
 namespace Orleans.Payments.Grains;
 
-/// <summary>Names this assembly for the silo's grain registration.</summary>
-public static class PaymentsGrains;
+/// <summary>Registers the payment domain's services next to its grains (the silo hosts this assembly's grain classes).</summary>
+public static class PaymentsGrains
+{
+    public static IServiceCollection AddPaymentsDomain(this IServiceCollection services)
+    {
+        services.AddOptions<WalletOptions>().BindConfiguration(WalletOptions.SectionName)
+            .Validate(options => options.DailySendLimit > 0, $"{WalletOptions.SectionName}:{nameof(WalletOptions.DailySendLimit)} must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<UserOptions>().BindConfiguration(UserOptions.SectionName)
+            .Validate(options => options.PasswordHashIterations is >= 1_000 and <= 10_000_000, $"{UserOptions.SectionName}:{nameof(UserOptions.PasswordHashIterations)} must be between 1,000 and 10,000,000.")
+            .Validate(options => options.SessionLifetime > TimeSpan.Zero, $"{UserOptions.SectionName}:{nameof(UserOptions.SessionLifetime)} must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<LedgerWriterOptions>().BindConfiguration(LedgerWriterOptions.SectionName)
+            .Validate(options => options.MaxBatchSize is >= 1 and <= 10_000, $"{LedgerWriterOptions.SectionName}:{nameof(LedgerWriterOptions.MaxBatchSize)} must be between 1 and 10,000.")
+            .Validate(options => options.Committers is >= 1 and <= 32, $"{LedgerWriterOptions.SectionName}:{nameof(LedgerWriterOptions.Committers)} must be between 1 and 32.")
+            .Validate(options => options.QueueCapacity >= options.MaxBatchSize, $"{LedgerWriterOptions.SectionName}:{nameof(LedgerWriterOptions.QueueCapacity)} must be at least the batch size.")
+            .Validate(options => options.IdempotencyRetention >= TimeSpan.FromHours(1), $"{LedgerWriterOptions.SectionName}:{nameof(LedgerWriterOptions.IdempotencyRetention)} must be at least one hour.")
+            .ValidateOnStart();
+        services.AddOptions<SimulatedBankOptions>().BindConfiguration(SimulatedBankOptions.SectionName)
+            .Validate(options => options.FailureRate is >= 0 and <= 1, $"{SimulatedBankOptions.SectionName}:{nameof(SimulatedBankOptions.FailureRate)} is between 0 and 1.")
+            .ValidateOnStart();
+
+        services.AddSingleton<LedgerBatchCommitter>();
+        services.AddSingleton<LedgerWriter>();
+        services.AddHostedService(provider => provider.GetRequiredService<LedgerWriter>());
+        services.AddHostedService<IdempotencyRecordJanitor>();
+        services.AddSingleton<WalletStore>();
+        services.AddSingleton<IdempotencyRecordStore>();
+        services.AddSingleton<IBankGateway, SimulatedBankGateway>();
+        return services;
+    }
+}

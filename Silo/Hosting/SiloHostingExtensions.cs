@@ -26,8 +26,10 @@ public static class SiloHostingExtensions
         var services = builder.Services;
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "payments" }.Build());
 
-        // Registration order is start order: the schema is current before the runtime serves a call.
+        // Registration order is start order, and stop order reversed: the schema is current before anything runs,
+        // and the ledger writer stops after the runtime, so calls in flight at shutdown still commit.
         services.AddHostedService<SchemaMigrationHostedService>();
+        services.AddPaymentsDomain();
         services.AddGrainRuntime(runtime => runtime
             .AddGrains(typeof(PaymentsGrains).Assembly)
             .AddGrains(extraGrainAssemblies)

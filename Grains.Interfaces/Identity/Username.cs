@@ -1,0 +1,26 @@
+using System.Text.RegularExpressions;
+
+namespace Orleans.Payments.Grains.Interfaces.Identity;
+
+/// <summary>A username: 3–32 characters of [a-z0-9_]. Unique across users.</summary>
+public readonly partial record struct Username
+{
+    public const int MinLength = 3;
+    public const int MaxLength = 32;
+
+    private Username(string value) => Value = value;
+
+    public string Value { get; }
+
+    public static bool TryParse(string? text, out Username username)
+    {
+        var ok = text is { Length: >= MinLength and <= MaxLength } && Pattern().IsMatch(text);
+        username = ok ? new Username(text!) : default;
+        return ok;
+    }
+
+    public override string ToString() => Value;
+
+    [GeneratedRegex("^[a-z0-9_]+$")]
+    private static partial Regex Pattern();
+}

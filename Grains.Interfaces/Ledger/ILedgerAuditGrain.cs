@@ -1,0 +1,27 @@
+using Orleans.Payments.Runtime;
+
+namespace Orleans.Payments.Grains.Interfaces.Ledger;
+
+/// <summary>Operator audit of the whole ledger (key: "default").</summary>
+[GrainType("ledger-audit")]
+public interface ILedgerAuditGrain : IGrainWithStringKey
+{
+    Task<LedgerAuditReport> Audit();
+}
+
+/// <summary>
+/// Balanced when: every currency's accounts sum to zero, every transaction's postings sum to zero, every account
+/// row equals the sum of its postings, and no wallet is negative.
+/// </summary>
+public sealed record LedgerAuditReport(
+    bool Balanced,
+    IReadOnlyList<CurrencyTotal> Currencies,
+    long Accounts,
+    long Transactions,
+    long Postings,
+    IReadOnlyList<string> UnbalancedTransactions,
+    IReadOnlyList<string> AccountsNotMatchingPostings,
+    IReadOnlyList<string> NegativeWallets,
+    DateTimeOffset CheckedAt);
+
+public sealed record CurrencyTotal(string Currency, long Sum, long WalletTotal, long SystemTotal);

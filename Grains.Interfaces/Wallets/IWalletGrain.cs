@@ -1,0 +1,37 @@
+using Orleans.Payments.Grains.Interfaces.Errors;
+using Orleans.Payments.Grains.Interfaces.Idempotency;
+using Orleans.Payments.Grains.Interfaces.Transfers;
+using Orleans.Payments.Runtime;
+
+namespace Orleans.Payments.Grains.Interfaces.Wallets;
+
+/// <summary>
+/// A user's USD wallet (key: user id). Admits debits against its cached balance in one synchronous segment and
+/// hands them to the silo's ledger writer; the database row stays the truth.
+/// </summary>
+[GrainType("wallet")]
+public interface IWalletGrain : IGrainWithStringKey
+{
+    Task<Outcome<WalletView>> Get();
+
+    /// <summary>Sends money; the stored response is 201 with a <see cref="TransferReceipt"/> or a 4xx error.</summary>
+    Task<IdempotentOutcome> Send(TransferCommand command, IdempotencyStamp stamp);
+
+    /// <summary>Pulls money from the linked bank account; 201 with a <see cref="MovementReceipt"/>.</summary>
+    Task<IdempotentOutcome> Deposit(DepositCommand command, IdempotencyStamp stamp);
+
+    /// <summary>Pays out to the linked bank account; 201 with a <see cref="MovementReceipt"/>.</summary>
+    Task<IdempotentOutcome> Withdraw(WithdrawalCommand command, IdempotencyStamp stamp);
+
+    /// <summary>Newest first; <paramref name="startingAfter"/> is the id of the last entry of the previous page.</summary>
+    Task<Outcome<HistoryPage>> History(int limit, string? startingAfter);
+
+    /// <summary>A transfer this wallet's user sent or received; NOT_FOUND otherwise.</summary>
+    Task<Outcome<TransferView>> GetTransfer(string transferId);
+
+    /// <summary>Operator action: frozen wallets refuse sends and withdrawals.</summary>
+    Task<Outcome<WalletView>> SetFrozen(bool frozen);
+
+    /// <summary>Told by the ledger writer after a commit that touched this wallet; older versions are ignored.</summary>
+    Task ObserveCommittedBalance(long balance, long version);
+}

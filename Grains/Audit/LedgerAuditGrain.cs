@@ -1,0 +1,73 @@
+using System.Data;
+using Npgsql;
+using Orleans.Payments.Grains.Interfaces.Ledger;
+using Orleans.Payments.Runtime;
+
+namespace Orleans.Payments.Grains.Audit;
+
+/// <summary>
+/// Checks the ledger's invariants in one repeatable-read snapshot: accounts sum to zero per currency, every
+/// transaction balances, every account row equals the sum of its postings, no wallet is negative.
+/// </summary>
+public sealed class LedgerAuditGrain(NpgsqlDataSource dataSource, TimeProvider time) : Grain, ILedgerAuditGrain
+{
+    private const int SampleSize = 20;
+
+    public async Task<LedgerAuditReport> Audit()
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead);
+
+        var currencies = new List<CurrencyTotal>();
+        await using (var command = new NpgsqlCommand(
+            """
+            SELECT currency, sum(balance)::bigint, coalesce(sum(balance) FILTER (WHERE kind = 'wallet'), 0)::bigint,
+                   coalesce(sum(balance) FILTER (WHERE kind = 'system'), 0)::bigint
+            FROM accounts GROUP BY currency ORDER BY currency
+            """, connection, transaction))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                currencies.Add(new CurrencyTotal(reader.GetString(0).Trim(), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)));
+            }
+        }
+
+        var unbalanced = await SampleAsync(connection, transaction,
+            "SELECT transaction_id::text FROM postings GROUP BY transaction_id, currency HAVING sum(amount) <> 0 LIMIT $1");
+        var mismatched = await SampleAsync(connection, transaction,
+            """
+            SELECT a.id FROM accounts a
+            LEFT JOIN (SELECT account_id, sum(amount) AS total FROM postings GROUP BY account_id) p ON p.account_id = a.id
+            WHERE a.balance <> coalesce(p.total, 0) LIMIT $1
+            """);
+        var negative = await SampleAsync(connection, transaction, "SELECT id FROM accounts WHERE kind = 'wallet' AND balance < 0 LIMIT $1");
+        var accounts = await CountAsync(connection, transaction, "SELECT count(*) FROM accounts");
+        var transactions = await CountAsync(connection, transaction, "SELECT count(*) FROM ledger_transactions");
+        var postings = await CountAsync(connection, transaction, "SELECT count(*) FROM postings");
+        await transaction.CommitAsync();
+
+        var balanced = currencies.All(total => total.Sum == 0) && unbalanced.Count == 0 && mismatched.Count == 0 && negative.Count == 0;
+        return new LedgerAuditReport(balanced, currencies, accounts, transactions, postings, unbalanced, mismatched, negative, time.GetUtcNow());
+    }
+
+    private static async Task<List<string>> SampleAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = SampleSize });
+        var values = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
+    private static async Task<long> CountAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}

@@ -1,0 +1,72 @@
+using Orleans.Payments.Grains.Interfaces;
+using Orleans.Payments.Grains.Interfaces.Errors;
+using Orleans.Payments.Grains.Interfaces.Idempotency;
+using Orleans.Payments.Grains.Interfaces.Wallets;
+using Orleans.Payments.Runtime;
+
+namespace Orleans.Payments.Grains.Idempotency;
+
+/// <summary>
+/// One caller's idempotency key. Non-reentrant: a concurrent repeat waits in the queue and then finds the first
+/// request's answer here. The database is the arbiter across activations and crashes: the record commits with the
+/// effect, and a conflicting insert returns the record that stands, so a retry after a crash gets the original
+/// answer without a lookup on the hot path.
+/// </summary>
+public sealed class IdempotencyGrain(IdempotencyRecordStore records) : Grain, IIdempotencyGrain
+{
+    private (string RequestHash, StoredResponse Response)? _record;
+
+    public async Task<StoredResponse> Execute(IdempotentCommand command, string requestHash)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (_record is null)
+        {
+            var stamp = Stamp(command, requestHash);
+            var outcome = await Run(command, stamp);
+            if (outcome.RecordedHash is { } recordedHash)
+            {
+                _record = (recordedHash, outcome.Response);
+            }
+            else if (!IsRetryable(outcome.Response))
+            {
+                // A refusal is an answer too: the same request gets it again, also after a restart.
+                _record = await records.RecordAsync(stamp, outcome.Response);
+            }
+            else
+            {
+                return outcome.Response; // Retryable: nothing is recorded, the client retries with the same key.
+            }
+        }
+
+        var (storedHash, response) = _record.Value;
+        return storedHash == requestHash
+            ? response
+            : new PaymentError(ErrorCodes.IdempotencyKeyReused, "This Idempotency-Key was used with a different request.", "Idempotency-Key").ToResponse();
+    }
+
+    private IdempotencyStamp Stamp(IdempotentCommand command, string requestHash)
+    {
+        var key = GetPrimaryKeyString();
+        var scope = $"{command.UserId}/";
+        if (!key.StartsWith(scope, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Idempotency grain {key} does not belong to user {command.UserId}.", nameof(command));
+        }
+
+        return new IdempotencyStamp(command.UserId, key[scope.Length..], requestHash);
+    }
+
+    private Task<IdempotentOutcome> Run(IdempotentCommand command, IdempotencyStamp stamp)
+    {
+        var wallet = GrainFactory.GetGrain<IWalletGrain>(command.UserId);
+        return command switch
+        {
+            TransferCommand transfer => wallet.Send(transfer, stamp),
+            DepositCommand deposit => wallet.Deposit(deposit, stamp),
+            WithdrawalCommand withdrawal => wallet.Withdraw(withdrawal, stamp),
+            _ => throw new ArgumentException($"Unknown idempotent command {command.GetType().Name}.", nameof(command)),
+        };
+    }
+
+    private static bool IsRetryable(StoredResponse response) => response.Status is 429 or >= 500;
+}

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Payments.Grains.Interfaces.Idempotency;
+using Orleans.Payments.Grains.Ledger;
+
+namespace Orleans.Payments.Grains.Idempotency;
+
+/// <summary>Idempotency records that carry no ledger effect (business refusals); effects write theirs in the ledger batch.</summary>
+public sealed class IdempotencyRecordStore(NpgsqlDataSource dataSource, IOptions<LedgerWriterOptions> options, TimeProvider time)
+{
+    /// <summary>Records the response unless the key already has a record; returns the record that stands.</summary>
+    public async Task<(string RequestHash, StoredResponse Response)> RecordAsync(IdempotencyStamp stamp, StoredResponse response)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            WITH inserted AS (
+                INSERT INTO idempotency_records (scope, key, request_hash, status, body, expires_at)
+                VALUES ($1, $2, $3, $4, $5, $6)
+                ON CONFLICT (scope, key) DO NOTHING
+                RETURNING request_hash, status, body)
+            SELECT request_hash, status, body FROM inserted
+            UNION ALL
+            SELECT request_hash, status, body FROM idempotency_records WHERE scope = $1 AND key = $2 AND NOT EXISTS (SELECT 1 FROM inserted)
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stamp.Scope });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stamp.Key });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stamp.RequestHash });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = response.Status });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = response.Body });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = time.GetUtcNow().UtcDateTime + options.Value.IdempotencyRetention });
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync())
+        {
+            throw new InvalidOperationException($"Idempotency record {stamp.Scope}/{stamp.Key} neither inserted nor found.");
+        }
+
+        return (reader.GetString(0), new StoredResponse(reader.GetInt32(1), reader.GetString(2)));
+    }
+}

@@ -1,0 +1,19 @@
+namespace Orleans.Payments.Grains.Ledger;
+
+/// <summary>Group commit settings (section <c>Payments:Ledger</c>).</summary>
+public sealed class LedgerWriterOptions
+{
+    public const string SectionName = "Payments:Ledger";
+
+    /// <summary>Most entries in one database transaction. Default 1,024.</summary>
+    public int MaxBatchSize { get; set; } = 1024;
+
+    /// <summary>Batches committed concurrently (each on its own connection; accounts are locked in key order). Default 2.</summary>
+    public int Committers { get; set; } = 2;
+
+    /// <summary>Entries waiting for a committer; submitters wait when it is full. Default 65,536.</summary>
+    public int QueueCapacity { get; set; } = 65_536;
+
+    /// <summary>How long committed idempotency records are kept. Default 24 h.</summary>
+    public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
+}

@@ -1,0 +1,397 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Payments.Grains.Banking;
+using Orleans.Payments.Grains.Interfaces;
+using Orleans.Payments.Grains.Interfaces.Errors;
+using Orleans.Payments.Grains.Interfaces.Idempotency;
+using Orleans.Payments.Grains.Interfaces.Identity;
+using Orleans.Payments.Grains.Interfaces.Money;
+using Orleans.Payments.Grains.Interfaces.Transfers;
+using Orleans.Payments.Grains.Interfaces.Wallets;
+using Orleans.Payments.Grains.Ledger;
+using Orleans.Payments.Runtime;
+
+namespace Orleans.Payments.Grains.Wallets;
+
+/// <summary>
+/// A user's USD wallet. Reentrant: a debit is admitted in one synchronous segment (status, daily limit, available
+/// funds, then recorded as pending) and the grain serves other calls while the ledger writer commits it.
+/// The cached balance only ever lags the row, so the cache may refuse a payment that would fit (it then rereads
+/// the row once) but never admits one that does not; the row's CHECK is the last line of defence.
+/// </summary>
+[Reentrant]
+public sealed partial class WalletGrain(
+    WalletStore store,
+    LedgerWriter ledger,
+    IBankGateway bank,
+    IOptions<WalletOptions> options,
+    TimeProvider time,
+    ILogger<WalletGrain> logger) : Grain, IWalletGrain
+{
+    private static readonly string s_currency = Currency.Usd.Code;
+
+    private UserId _user;
+    private string _account = "";
+    private bool _exists;
+    private long _balance;
+    private long _held;
+    private long _version = -1;
+    private string _status = WalletStatus.Active;
+    private long _pendingDebits;
+    private DateOnly _limitDay;
+    private long _sentCommittedToday;
+    private long _sendsPending;
+
+    private long Available => _balance - _held - _pendingDebits;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!UserId.TryParse(GetPrimaryKeyString(), out _user))
+        {
+            return; // Not a user id: the wallet does not exist and every call says so.
+        }
+
+        _account = LedgerAccounts.Wallet(_user, s_currency);
+        await ResyncAsync();
+    }
+
+    public async Task<Outcome<WalletView>> Get()
+    {
+        // The row is the truth; reading it makes GET exact even while commit notifications are in flight.
+        await ResyncAsync();
+        return _exists ? View() : NotFound();
+    }
+
+    public async Task<IdempotentOutcome> Send(TransferCommand command, IdempotencyStamp stamp)
+    {
+        if (ValidateTransfer(command, out var recipient) is { } invalid)
+        {
+            return Unrecorded(invalid);
+        }
+
+        if (await AdmitDebitAsync(command.Amount, isSend: true) is { } refused)
+        {
+            return Unrecorded(refused);
+        }
+
+        var now = Now();
+        var id = TransactionId.New();
+        var account = _account;
+        var recipientAccount = LedgerAccounts.Wallet(recipient, s_currency);
+        var view = new TransferView(id.ToString(), _user.Key, recipient.Key, command.Amount, s_currency, command.Note, command.Visibility, "completed", now);
+        var entry = new LedgerEntry(
+            id, "transfer", now,
+            [
+                new LedgerPosting(account, -command.Amount, s_currency, recipient.Key, _user.Key),
+                new LedgerPosting(recipientAccount, command.Amount, s_currency, _user.Key, recipient.Key),
+            ],
+            new TransferRow(_user.Value, recipient.Value, command.Amount, s_currency, command.Note, command.Visibility, view.Status),
+            stamp,
+            balances => PaymentsJson.Created(new TransferReceipt(view, balances.BalanceAfter(account))),
+            [new OutboxEvent(Guid.CreateVersion7(), "transfers", _user.Key, "TransferCompleted", JsonSerializer.Serialize(view, PaymentsJson.Options))]);
+        return await CommitDebitAsync(entry, command.Amount, isSend: true, stamp);
+    }
+
+    public async Task<IdempotentOutcome> Deposit(DepositCommand command, IdempotencyStamp stamp)
+    {
+        if (ValidateMovement(command.Amount) is { } invalid)
+        {
+            return Unrecorded(invalid);
+        }
+
+        try
+        {
+            await bank.PullAsync(_user.Key, command.Amount, s_currency, stamp.Key, CancellationToken.None);
+        }
+        catch (BankUnavailableException)
+        {
+            return Unrecorded(new PaymentError(ErrorCodes.ServiceUnavailable, "The bank did not complete the transfer; retry with the same Idempotency-Key."));
+        }
+
+        var now = Now();
+        var id = TransactionId.New();
+        var account = _account;
+        var entry = new LedgerEntry(
+            id, "deposit", now,
+            [
+                new LedgerPosting(LedgerAccounts.Bank(s_currency), -command.Amount, s_currency, _user.Key, null),
+                new LedgerPosting(account, command.Amount, s_currency, "bank", _user.Key),
+            ],
+            null, stamp,
+            balances => PaymentsJson.Created(new MovementReceipt(id.ToString(), balances.BalanceAfter(account))),
+            []);
+        var result = await SubmitAsync(entry);
+        return await AnswerAsync(result, stamp);
+    }
+
+    public async Task<IdempotentOutcome> Withdraw(WithdrawalCommand command, IdempotencyStamp stamp)
+    {
+        if (ValidateMovement(command.Amount) is { } invalid)
+        {
+            return Unrecorded(invalid);
+        }
+
+        if (await AdmitDebitAsync(command.Amount, isSend: false) is { } refused)
+        {
+            return Unrecorded(refused);
+        }
+
+        var now = Now();
+        var id = TransactionId.New();
+        var account = _account;
+        var entry = new LedgerEntry(
+            id, "withdrawal", now,
+            [
+                new LedgerPosting(account, -command.Amount, s_currency, "bank", _user.Key),
+                new LedgerPosting(LedgerAccounts.Bank(s_currency), command.Amount, s_currency, _user.Key, null),
+            ],
+            null, stamp,
+            balances => PaymentsJson.Created(new MovementReceipt(id.ToString(), balances.BalanceAfter(account))),
+            []);
+        var outcome = await CommitDebitAsync(entry, command.Amount, isSend: false, stamp);
+        if (outcome.Response.Status == 201 && outcome.RecordedHash == stamp.RequestHash)
+        {
+            await PayOutAsync(command.Amount, stamp.Key);
+        }
+
+        return outcome;
+    }
+
+    public async Task<Outcome<WalletView>> SetFrozen(bool frozen)
+    {
+        if (!_exists)
+        {
+            return NotFound();
+        }
+
+        _status = frozen ? WalletStatus.Frozen : WalletStatus.Active;
+        await store.SetStatusAsync(_account, _status);
+        LogStatusChanged(logger, _user.Key, _status);
+        return View();
+    }
+
+    public Task ObserveCommittedBalance(long balance, long version)
+    {
+        ObserveRow(balance, version);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Admission, in one synchronous segment after the optional reread: checks, then records the debit as pending.</summary>
+    private async Task<PaymentError?> AdmitDebitAsync(long amount, bool isSend)
+    {
+        var refusal = TryAdmit(amount, isSend);
+        if (refusal?.Code == ErrorCodes.InsufficientFunds)
+        {
+            // The cache may lag incoming money; the row decides.
+            await ResyncAsync();
+            refusal = TryAdmit(amount, isSend);
+        }
+
+        return refusal;
+    }
+
+    private PaymentError? TryAdmit(long amount, bool isSend)
+    {
+        if (!_exists)
+        {
+            return new PaymentError(ErrorCodes.NotFound, "This wallet does not exist.");
+        }
+
+        if (_status == WalletStatus.Frozen)
+        {
+            return new PaymentError(ErrorCodes.AccountFrozen, "This wallet is frozen; sending and withdrawing are disabled.");
+        }
+
+        RollLimitDay();
+        if (isSend && _sentCommittedToday + _sendsPending + amount > options.Value.DailySendLimit)
+        {
+            return new PaymentError(ErrorCodes.DailyLimitExceeded,
+                $"This transfer would exceed the daily send limit of {options.Value.DailySendLimit} (sent today: {_sentCommittedToday + _sendsPending}).", "amount");
+        }
+
+        if (Available < amount)
+        {
+            return new PaymentError(ErrorCodes.InsufficientFunds, "Insufficient funds.", "amount");
+        }
+
+        _pendingDebits += amount;
+        if (isSend)
+        {
+            _sendsPending += amount;
+        }
+
+        return null;
+    }
+
+    private async Task<IdempotentOutcome> CommitDebitAsync(LedgerEntry entry, long amount, bool isSend, IdempotencyStamp stamp)
+    {
+        LedgerResult? result;
+        try
+        {
+            result = await SubmitAsync(entry);
+        }
+        finally
+        {
+            _pendingDebits -= amount;
+            if (isSend)
+            {
+                _sendsPending -= amount;
+            }
+        }
+
+        if (result is LedgerResult.Committed && isSend)
+        {
+            _sentCommittedToday += amount;
+        }
+
+        return await AnswerAsync(result, stamp);
+    }
+
+    private async Task<LedgerResult?> SubmitAsync(LedgerEntry entry)
+    {
+        try
+        {
+            return await ledger.SubmitAsync(entry);
+        }
+        catch (LedgerUnavailableException error)
+        {
+            LogCommitUnknown(logger, error, _user.Key, entry.Id.ToString());
+            return null;
+        }
+    }
+
+    private async Task<IdempotentOutcome> AnswerAsync(LedgerResult? result, IdempotencyStamp stamp)
+    {
+        switch (result)
+        {
+            case LedgerResult.Committed committed:
+                ObserveRow(committed.Balances.BalanceAfter(_account), committed.Balances.VersionAfter(_account));
+                return new IdempotentOutcome(committed.Response!, stamp.RequestHash);
+            case LedgerResult.Duplicate duplicate:
+                await ResyncAsync();
+                return new IdempotentOutcome(duplicate.Response, duplicate.RequestHash);
+            case LedgerResult.Rejected rejected:
+                await ResyncAsync();
+                return Unrecorded(rejected.Error);
+            default:
+                // Unknown outcome: reread the row, and let the client retry with the same key to learn the truth.
+                await ResyncAsync();
+                return Unrecorded(new PaymentError(ErrorCodes.ServiceUnavailable, "The ledger is unavailable; retry with the same Idempotency-Key."));
+        }
+    }
+
+    private async Task PayOutAsync(long amount, string idempotencyKey)
+    {
+        try
+        {
+            await bank.PayOutAsync(_user.Key, amount, s_currency, idempotencyKey, CancellationToken.None);
+        }
+        catch (BankUnavailableException error)
+        {
+            // The ledger already moved the money to the bank account; the payout is owed and reconciliation settles it.
+            LogPayoutFailed(logger, error, _user.Key, amount);
+        }
+    }
+
+    private async Task ResyncAsync()
+    {
+        var dayStart = DayStart(time.GetUtcNow());
+        var snapshot = await store.LoadAsync(_account, _user, dayStart);
+        if (snapshot is null)
+        {
+            _exists = false;
+            return;
+        }
+
+        _exists = true;
+        _status = snapshot.Status;
+        _held = snapshot.Held;
+        if (snapshot.Version >= _version)
+        {
+            _balance = snapshot.Balance;
+            _version = snapshot.Version;
+            _limitDay = DateOnly.FromDateTime(dayStart.UtcDateTime);
+            _sentCommittedToday = snapshot.SentSince;
+        }
+    }
+
+    private void ObserveRow(long balance, long version)
+    {
+        if (version > _version)
+        {
+            _balance = balance;
+            _version = version;
+        }
+    }
+
+    private void RollLimitDay()
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        if (today != _limitDay)
+        {
+            _limitDay = today;
+            _sentCommittedToday = 0;
+        }
+    }
+
+    private PaymentError? ValidateTransfer(TransferCommand command, out UserId recipient)
+    {
+        recipient = default;
+        if (command.Amount is < TransferLimits.MinAmount or > TransferLimits.MaxAmount)
+        {
+            return new PaymentError(ErrorCodes.InvalidAmount, $"amount must be between {TransferLimits.MinAmount} and {TransferLimits.MaxAmount} minor units.", "amount");
+        }
+
+        if (command.Currency != s_currency)
+        {
+            return new PaymentError(ErrorCodes.CurrencyMismatch, $"This wallet holds {s_currency}.", "currency");
+        }
+
+        if (command.Note.Length > TransferLimits.MaxNoteLength)
+        {
+            return PaymentError.Validation("note", $"note is at most {TransferLimits.MaxNoteLength} characters.");
+        }
+
+        if (!Visibility.IsValid(command.Visibility))
+        {
+            return PaymentError.Validation("visibility", "visibility is one of public, friends, private.");
+        }
+
+        if (!UserId.TryParse(command.RecipientId, out recipient))
+        {
+            return new PaymentError(ErrorCodes.RecipientNotFound, "The recipient does not exist.", "to");
+        }
+
+        return recipient == _user ? new PaymentError(ErrorCodes.InvalidRecipient, "You cannot send money to yourself.", "to") : null;
+    }
+
+    private static PaymentError? ValidateMovement(long amount) =>
+        amount is < WalletLimits.MinMovement or > WalletLimits.MaxMovement
+            ? new PaymentError(ErrorCodes.InvalidAmount, $"amount must be between {WalletLimits.MinMovement} and {WalletLimits.MaxMovement} minor units.", "amount")
+            : null;
+
+    private WalletView View() => new(_balance, Math.Max(0, Available), _held, s_currency, _status);
+
+    private static PaymentError NotFound() => new(ErrorCodes.NotFound, "This wallet does not exist.");
+
+    private static IdempotentOutcome Unrecorded(PaymentError error) => new(error.ToResponse(), null);
+
+    /// <summary>PostgreSQL keeps microseconds; responses carry the same instant the rows do.</summary>
+    private DateTimeOffset Now()
+    {
+        var now = time.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
+    }
+
+    private static DateTimeOffset DayStart(DateTimeOffset now) => new(now.UtcDateTime.Date, TimeSpan.Zero);
+
+    [LoggerMessage(1, LogLevel.Warning, "Wallet of {UserId} is now {Status}")]
+    private static partial void LogStatusChanged(ILogger logger, string userId, string status);
+
+    [LoggerMessage(2, LogLevel.Warning, "Commit of {TransactionId} for wallet {UserId} has an unknown outcome; rereading the row")]
+    private static partial void LogCommitUnknown(ILogger logger, Exception error, string userId, string transactionId);
+
+    [LoggerMessage(3, LogLevel.Error, "Payout of {Amount} to the bank of {UserId} failed after the ledger committed it; reconciliation must settle it")]
+    private static partial void LogPayoutFailed(ILogger logger, Exception error, string userId, long amount);
+}
