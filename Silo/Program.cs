@@ -12,9 +12,7 @@ try
 {
     // The embedded PostgreSQL (when no connection string is set) outlives the host: it stops after the runtime has flushed.
     await using var database = await PaymentsDatabase.OpenAsync(builder.Configuration, startupLoggers.CreateLogger("Orleans.Payments.Silo"));
-    builder.AddSilo(database.ConnectionString);
-    var app = builder.Build();
-    app.MapSiloEndpoints();
+    var app = SiloApplication.Build(builder, database.ConnectionString);
     await app.RunAsync();
     return 0;
 }

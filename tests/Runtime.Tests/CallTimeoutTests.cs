@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Orleans.Payments.Runtime.Tests.Grains;
 using Orleans.Payments.Runtime.Tests.Infrastructure;
+using Orleans.Payments.TestSupport;
 using Xunit;
 
 namespace Orleans.Payments.Runtime.Tests;

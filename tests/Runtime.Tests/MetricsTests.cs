@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Orleans.Payments.Runtime.Diagnostics;
 using Orleans.Payments.Runtime.Tests.Grains;
 using Orleans.Payments.Runtime.Tests.Infrastructure;
+using Orleans.Payments.TestSupport;
 using Xunit;
 
 namespace Orleans.Payments.Runtime.Tests;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Orleans.Payments.Runtime.Postgres;
 using Orleans.Payments.Runtime.Tests.Infrastructure;
+using Orleans.Payments.TestSupport;
 using Orleans.Payments.Silo.Database;
 using Xunit;
 

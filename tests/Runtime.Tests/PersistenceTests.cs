@@ -1,5 +1,6 @@
 using Orleans.Payments.Runtime.Tests.Grains;
 using Orleans.Payments.Runtime.Tests.Infrastructure;
+using Orleans.Payments.TestSupport;
 using Xunit;
 
 namespace Orleans.Payments.Runtime.Tests;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Npgsql;
 using Orleans.Payments.Runtime.Tests.Grains;
 using Orleans.Payments.Runtime.Tests.Infrastructure;
+using Orleans.Payments.TestSupport;
 using Xunit;
 
 namespace Orleans.Payments.Runtime.Tests;

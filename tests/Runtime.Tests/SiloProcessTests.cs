@@ -1,6 +1,7 @@
 using System.Net;
 using Orleans.Payments.Runtime.Postgres;
 using Orleans.Payments.Runtime.Tests.Infrastructure;
+using Orleans.Payments.TestSupport;
 using Xunit;
 
 namespace Orleans.Payments.Runtime.Tests;

@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Runtime.Tests.Infrastructure;
+namespace Orleans.Payments.TestSupport;
 
 /// <summary>The checkout's root folder (the one holding Orleans.Payments.sln), found from the test binaries.</summary>
 public static class RepositoryRoot

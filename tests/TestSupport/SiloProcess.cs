@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Orleans.Payments.Runtime.Tests.Infrastructure;
+namespace Orleans.Payments.TestSupport;
 
 /// <summary>The real Silo executable in its own process, on a loopback port, with its output captured.</summary>
 public sealed partial class SiloProcess : IAsyncDisposable

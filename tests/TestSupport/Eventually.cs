@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Orleans.Payments.Runtime.Tests.Infrastructure;
+namespace Orleans.Payments.TestSupport;
 
 /// <summary>Polls a condition with a deadline, for effects the runtime produces in the background (collection, timers).</summary>
 public static class Eventually

@@ -3,7 +3,7 @@ using Npgsql;
 using Orleans.Payments.Runtime.Postgres;
 using Orleans.Payments.Silo.Database;
 
-namespace Orleans.Payments.Runtime.Tests.Infrastructure;
+namespace Orleans.Payments.TestSupport;
 
 /// <summary>
 /// One PostgreSQL server per test run: the one named by PAYMENTS_TEST_CONNECTION, or a private embedded server

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Payments.Runtime;
+using Orleans.Payments.Silo.Hosting;
+
+namespace Orleans.Payments.TestSupport;
+
+/// <summary>The whole silo (runtime, grains, REST API) in this process, serving real HTTP on a loopback port.</summary>
+public sealed class InProcessSilo : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private InProcessSilo(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public IGrainFactory GrainFactory => _app.Services.GetRequiredService<IGrainFactory>();
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Starts a silo on the database; <paramref name="settings"/> are configuration keys (e.g. "Payments:Wallets:DailySendLimit").</summary>
+    public static async Task<InProcessSilo> StartAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var port = FreePort();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Payments:Users:PasswordHashIterations"] = "1000",
+            ["Payments:AdminToken"] = AdminToken,
+        });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        var app = SiloApplication.Build(builder, connectionString);
+        await app.StartAsync();
+        return new InProcessSilo(app, new Uri($"http://127.0.0.1:{port}"));
+    }
+
+    /// <summary>The operator token test silos are configured with.</summary>
+    public const string AdminToken = "test-admin-token-0123456789";
+
+    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
