@@ -11,7 +11,7 @@ public interface ILedgerAuditGrain : IGrainWithStringKey
 
 /// <summary>
 /// Balanced when: every currency's accounts sum to zero, every transaction's postings sum to zero, every account
-/// row equals the sum of its postings, and no wallet is negative.
+/// row equals the sum of its postings, no wallet is negative, and nothing points at a missing account or transaction.
 /// </summary>
 public sealed record LedgerAuditReport(
     bool Balanced,
@@ -22,6 +22,7 @@ public sealed record LedgerAuditReport(
     IReadOnlyList<string> UnbalancedTransactions,
     IReadOnlyList<string> AccountsNotMatchingPostings,
     IReadOnlyList<string> NegativeWallets,
+    IReadOnlyList<string> Orphans,
     DateTimeOffset CheckedAt);
 
 public sealed record CurrencyTotal(string Currency, long Sum, long WalletTotal, long SystemTotal);

@@ -7,7 +7,8 @@ namespace Orleans.Payments.Grains.Audit;
 
 /// <summary>
 /// Checks the ledger's invariants in one repeatable-read snapshot: accounts sum to zero per currency, every
-/// transaction balances, every account row equals the sum of its postings, no wallet is negative.
+/// transaction balances and has at least two postings, every account row equals the sum of its postings, no wallet
+/// is negative, and no posting or transfer points at a missing account or transaction.
 /// </summary>
 public sealed class LedgerAuditGrain(NpgsqlDataSource dataSource, TimeProvider time) : Grain, ILedgerAuditGrain
 {
@@ -42,13 +43,26 @@ public sealed class LedgerAuditGrain(NpgsqlDataSource dataSource, TimeProvider t
             WHERE a.balance <> coalesce(p.total, 0) LIMIT $1
             """);
         var negative = await SampleAsync(connection, transaction, "SELECT id FROM accounts WHERE kind = 'wallet' AND balance < 0 LIMIT $1");
+        var orphans = await SampleAsync(connection, transaction,
+            """
+            SELECT 'posting ' || p.id FROM postings p
+            WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = p.account_id)
+               OR NOT EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.id = p.transaction_id)
+            UNION ALL
+            SELECT 'transfer ' || r.id FROM transfers r
+            WHERE NOT EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.id = r.id)
+            UNION ALL
+            SELECT 'transaction ' || t.id FROM ledger_transactions t
+            WHERE (SELECT count(*) FROM postings p WHERE p.transaction_id = t.id) < 2
+            LIMIT $1
+            """);
         var accounts = await CountAsync(connection, transaction, "SELECT count(*) FROM accounts");
         var transactions = await CountAsync(connection, transaction, "SELECT count(*) FROM ledger_transactions");
         var postings = await CountAsync(connection, transaction, "SELECT count(*) FROM postings");
         await transaction.CommitAsync();
 
-        var balanced = currencies.All(total => total.Sum == 0) && unbalanced.Count == 0 && mismatched.Count == 0 && negative.Count == 0;
-        return new LedgerAuditReport(balanced, currencies, accounts, transactions, postings, unbalanced, mismatched, negative, time.GetUtcNow());
+        var balanced = currencies.All(total => total.Sum == 0) && unbalanced.Count == 0 && mismatched.Count == 0 && negative.Count == 0 && orphans.Count == 0;
+        return new LedgerAuditReport(balanced, currencies, accounts, transactions, postings, unbalanced, mismatched, negative, orphans, time.GetUtcNow());
     }
 
     private static async Task<List<string>> SampleAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql)

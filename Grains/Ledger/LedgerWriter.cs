@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -80,9 +81,12 @@ public sealed partial class LedgerWriter : IHostedService
                 continue;
             }
 
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 var touched = await _committer.CommitAsync(batch).ConfigureAwait(false);
+                LedgerMetrics.BatchSize.Record(batch.Count);
+                LedgerMetrics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 NotifyWallets(touched);
             }
             catch (Exception error)

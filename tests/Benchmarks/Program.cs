@@ -1,11 +1,14 @@
 using System.Globalization;
 using Orleans.Payments.Benchmarks.Reporting;
 using Orleans.Payments.Benchmarks.Runtime;
+using Orleans.Payments.Benchmarks.Transfers;
 
-// Usage: dotnet run -c Release --project tests/Benchmarks -- <runtime> [--duration SECONDS] [--activations N] [--out results.json]
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: Benchmarks runtime [--duration 10] [--activations 1000000] [--out results.json]");
+    Console.WriteLine("""
+        usage: Benchmarks runtime   [--duration 10] [--activations 1000000] [--out results.json]
+               Benchmarks transfers [--duration 20] [--only grains,rowlock,http] [--out results.json]
+        """);
     return 2;
 }
 
@@ -19,8 +22,11 @@ switch (scenario)
     case "runtime":
         await RuntimeBenchmark.RunAsync(report, duration, int.Parse(Option("--activations") ?? "1000000", CultureInfo.InvariantCulture));
         break;
+    case "transfers":
+        await TransfersBenchmark.RunAsync(report, duration, (Option("--only") ?? "grains,rowlock,http").Split(','));
+        break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{scenario}'. Known: runtime.");
+        Console.Error.WriteLine($"Unknown benchmark '{scenario}'. Known: runtime, transfers.");
         return 2;
 }
 

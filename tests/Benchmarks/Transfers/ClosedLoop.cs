@@ -1,0 +1,39 @@
+using System.Diagnostics;
+
+namespace Orleans.Payments.Benchmarks.Transfers;
+
+/// <summary>Runs workers that each send transfers back to back until the deadline; counts successes and latencies.</summary>
+internal static class ClosedLoop
+{
+    public sealed record Result(double TransfersPerSecond, double P50, double P95, double P99, long Failures);
+
+    /// <param name="transfer">Sends one transfer (worker, from, to); returns false when the transfer was refused.</param>
+    public static async Task<Result> RunAsync(TransferScenario scenario, TimeSpan duration, Func<int, int, int, Task<bool>> transfer)
+    {
+        var recorders = Enumerable.Range(0, scenario.Workers).Select(_ => new LatencyRecorder()).ToArray();
+        long failures = 0;
+        var started = Stopwatch.GetTimestamp();
+        var deadline = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        await Task.WhenAll(Enumerable.Range(0, scenario.Workers).Select(worker => Task.Run(async () =>
+        {
+            var random = new Random(worker * 7919 + 17);
+            var recorder = recorders[worker];
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                var (from, to) = scenario.NextPair(worker, random);
+                var sent = Stopwatch.GetTimestamp();
+                if (await transfer(worker, from, to))
+                {
+                    recorder.Record(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                }
+                else
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        })));
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var (p50, p95, p99) = LatencyRecorder.Percentiles(recorders);
+        return new Result(Math.Round(recorders.Sum(recorder => recorder.Count) / elapsed), p50, p95, p99, failures);
+    }
+}

@@ -1,0 +1,241 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Orleans.Payments.Benchmarks.Reporting;
+using Orleans.Payments.Grains.Interfaces.Identity;
+using Orleans.Payments.Grains.Interfaces.Idempotency;
+using Orleans.Payments.Grains.Interfaces.Ledger;
+using Orleans.Payments.Grains.Interfaces.Users;
+using Orleans.Payments.Grains.Ledger;
+using Orleans.Payments.Grains.Users;
+using Orleans.Payments.Runtime;
+using Orleans.Payments.Runtime.Postgres;
+using Orleans.Payments.Silo.Database;
+using Orleans.Payments.Silo.Hosting;
+
+namespace Orleans.Payments.Benchmarks.Transfers;
+
+/// <summary>
+/// Durable transfers per second for hot-wallet, uniform and hot-sender, each through (a) the grain path in-process,
+/// (b) a row-locking baseline on the same PostgreSQL, (c) the REST API end to end. PostgreSQL runs with fsync and
+/// synchronous commit on: a figure measured with durability off is not a payment figure.
+/// </summary>
+internal static class TransfersBenchmark
+{
+    private const string Password = "benchmark-password";
+
+    public static async Task RunAsync(BenchmarkReport report, TimeSpan duration, IReadOnlyCollection<string> implementations)
+    {
+        await using var postgres = await StartPostgresAsync();
+        var connectionString = await CreateDatabaseAsync(postgres.ConnectionString);
+        await using var app = await StartSiloAsync(connectionString);
+        var grains = app.Services.GetRequiredService<IGrainFactory>();
+        var users = await SeedUsersAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), TransferScenario.UniformWallets);
+        await FundAsync(grains, users);
+        Console.WriteLine($"Seeded and funded {users.Length} wallets");
+
+        await using var baselineData = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 300 }.ConnectionString);
+        var baseline = new RowLockBaseline(baselineData);
+        await baseline.SetUpAsync(TransferScenario.UniformWallets, 10_000_000);
+
+        var tokens = implementations.Contains("http") ? await LoginAllAsync(grains, users) : [];
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = new Uri(app.Urls.First()) };
+
+        using var probe = new LedgerBatchProbe();
+        foreach (var scenario in TransferScenario.All)
+        {
+            if (implementations.Contains("grains"))
+            {
+                probe.TakeAverages();
+                var result = await ClosedLoop.RunAsync(scenario, duration, (worker, from, to) => SendThroughGrainsAsync(grains, users[from], users[to]));
+                var (batchSize, batchMilliseconds) = probe.TakeAverages();
+                var row = Row(scenario, "grains", result);
+                row["avgBatch"] = batchSize;
+                row["avgBatchMs"] = batchMilliseconds;
+                report.Add(row);
+            }
+
+            if (implementations.Contains("rowlock"))
+            {
+                var result = await ClosedLoop.RunAsync(scenario, duration, (worker, from, to) => baseline.TransferAsync(from, to, 1));
+                report.Add(Row(scenario, "rowlock", result));
+            }
+
+            if (implementations.Contains("http"))
+            {
+                var result = await ClosedLoop.RunAsync(scenario, duration, (worker, from, to) => SendOverHttpAsync(http, tokens[from], users[to]));
+                report.Add(Row(scenario, "http", result));
+            }
+        }
+
+        var audit = await grains.GetGrain<ILedgerAuditGrain>("default").Audit();
+        Console.WriteLine($"Ledger audit after the run: balanced={audit.Balanced}, transactions={audit.Transactions}, postings={audit.Postings}");
+        if (!audit.Balanced)
+        {
+            throw new InvalidOperationException("The ledger is not balanced after the benchmark.");
+        }
+
+        await app.StopAsync();
+    }
+
+    private static JsonObject Row(TransferScenario scenario, string implementation, ClosedLoop.Result result) => new()
+    {
+        ["scenario"] = scenario.Name,
+        ["implementation"] = implementation,
+        ["transfersPerSecond"] = result.TransfersPerSecond,
+        ["p50Ms"] = result.P50,
+        ["p95Ms"] = result.P95,
+        ["p99Ms"] = result.P99,
+        ["concurrency"] = scenario.Workers,
+        ["refused"] = result.Failures,
+    };
+
+    private static async Task<bool> SendThroughGrainsAsync(IGrainFactory grains, string from, string to)
+    {
+        var command = new TransferCommand(from, to, 1, "USD", "", "public");
+        var key = Guid.NewGuid().ToString("N");
+        var response = await grains.GetGrain<IIdempotencyGrain>($"{from}/{key}").Execute(command, key);
+        return response.Status == 201;
+    }
+
+    private static async Task<bool> SendOverHttpAsync(HttpClient http, string token, string to)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/transfers")
+        {
+            Content = new StringContent($$"""{"to":"{{to}}","amount":1,"currency":"USD"}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        using var response = await http.SendAsync(request);
+        return (int)response.StatusCode == 201;
+    }
+
+    private static async Task<EmbeddedPostgresServer> StartPostgresAsync()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "orleans-payments-bench");
+        return await EmbeddedPostgresServer.StartAsync(new EmbeddedPostgresSettings { DataDirectory = directory, Durable = true, MaxConnections = 400 }, NullLogger.Instance);
+    }
+
+    private static async Task<string> CreateDatabaseAsync(string serverConnectionString)
+    {
+        var name = $"bench_{DateTime.UtcNow:yyyyMMddHHmmss}";
+        var admin = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = "postgres", Pooling = false };
+        await using (var connection = new NpgsqlConnection(admin.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await new NpgsqlCommand($"CREATE DATABASE {name}", connection).ExecuteNonQueryAsync();
+        }
+
+        var database = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = name }.ConnectionString;
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        await SchemaMigrator.ApplyAsync(dataSource, PaymentsSchema.Scripts, NullLogger.Instance);
+        return database;
+    }
+
+    private static async Task<WebApplication> StartSiloAsync(string connectionString)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Payments:Wallets:DailySendLimit"] = "1000000000000",
+            ["Payments:Users:PasswordHashIterations"] = "1000",
+            ["Payments:Api:RateLimit:PermitsPerSecond"] = "1000000",
+            ["Payments:Api:RateLimit:Burst"] = "1000000",
+        });
+        var app = SiloApplication.Build(builder, connectionString);
+        await app.StartAsync();
+        return app;
+    }
+
+    /// <summary>Users and wallets straight into the tables (registration speed is not what is measured here).</summary>
+    private static async Task<string[]> SeedUsersAsync(NpgsqlDataSource dataSource, int count)
+    {
+        var users = Enumerable.Range(0, count).Select(_ => UserId.New()).ToArray();
+        var hash = PasswordHasher.Hash(Password, 1000);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using (var writer = await connection.BeginBinaryImportAsync("COPY users (id, username, display_name, password_hash) FROM STDIN (FORMAT BINARY)"))
+        {
+            for (var i = 0; i < users.Length; i++)
+            {
+                await writer.StartRowAsync();
+                await writer.WriteAsync(users[i].Value);
+                await writer.WriteAsync($"bench_{i}");
+                await writer.WriteAsync($"Bench {i}");
+                await writer.WriteAsync(hash);
+            }
+
+            await writer.CompleteAsync();
+        }
+
+        await using (var writer = await connection.BeginBinaryImportAsync("COPY accounts (id, kind, user_id, currency) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var user in users)
+            {
+                await writer.StartRowAsync();
+                await writer.WriteAsync(LedgerAccounts.Wallet(user, "USD"));
+                await writer.WriteAsync("wallet");
+                await writer.WriteAsync(user.Value);
+                await writer.WriteAsync("USD", NpgsqlTypes.NpgsqlDbType.Char);
+            }
+
+            await writer.CompleteAsync();
+        }
+
+        return users.Select(user => user.Key).ToArray();
+    }
+
+    /// <summary>Every wallet gets 1,000,000 through real deposits (so the ledger stays balanced); wallet 0 gets 10,000,000.</summary>
+    private static async Task FundAsync(IGrainFactory grains, string[] users)
+    {
+        using var throttle = new SemaphoreSlim(512);
+        await Task.WhenAll(users.Select(async (user, index) =>
+        {
+            await throttle.WaitAsync();
+            try
+            {
+                var command = new DepositCommand(user, index == 0 ? 10_000_000 : 1_000_000);
+                var response = await grains.GetGrain<IIdempotencyGrain>($"{user}/funding").Execute(command, "funding");
+                if (response.Status != 201)
+                {
+                    throw new InvalidOperationException($"Funding {user} failed: {response.Body}");
+                }
+            }
+            finally
+            {
+                throttle.Release();
+            }
+        }));
+    }
+
+    private static async Task<string[]> LoginAllAsync(IGrainFactory grains, string[] users)
+    {
+        var directory = grains.GetGrain<IUserDirectoryGrain>("default");
+        var tokens = new string[users.Length];
+        using var throttle = new SemaphoreSlim(64);
+        await Task.WhenAll(users.Select(async (_, index) =>
+        {
+            await throttle.WaitAsync();
+            try
+            {
+                var session = await directory.Login($"bench_{index}", Password);
+                tokens[index] = session.Value?.Token ?? throw new InvalidOperationException($"Login of bench_{index} failed: {session.Error?.Message}");
+            }
+            finally
+            {
+                throttle.Release();
+            }
+        }));
+        return tokens;
+    }
+}
