@@ -1,17 +1,23 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
+using Orleans.Payments.ApiFrontend;
 
 namespace Orleans.Payments.Silo.Hosting;
 
-/// <summary>Builds the silo's web application: runtime, grains, health endpoints. Program.cs and in-process test hosts share it.</summary>
+/// <summary>
+/// Builds the silo's web application: runtime, grains, health endpoints and the co-hosted REST API
+/// (<c>Payments:Api:Enabled</c>). Program.cs, in-process test hosts and the benchmark share it.
+/// </summary>
 public static class SiloApplication
 {
     public static WebApplication Build(WebApplicationBuilder builder, string connectionString, params Assembly[] extraGrainAssemblies)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddSilo(connectionString, extraGrainAssemblies);
+        builder.AddPaymentsApi();
         var app = builder.Build();
         app.MapSiloEndpoints();
+        app.MapPaymentsApi();
         return app;
     }
 }

@@ -37,7 +37,7 @@ public sealed class MigrationTests
     public void The_embedded_scripts_are_the_operator_scripts_under_deploy_sql()
     {
         var deploy = Path.Combine(RepositoryRoot.Path, "deploy", "sql");
-        var onDisk = Directory.GetFiles(deploy, "*.sql").Select(Path.GetFileNameWithoutExtension).Order().ToList();
+        var onDisk = Directory.GetFiles(deploy, "*.sql").Select(file => Path.GetFileNameWithoutExtension(file)!).Order().ToList();
         Assert.NotEmpty(onDisk);
         Assert.Equal(onDisk, PaymentsSchema.Scripts.Select(script => $"{script.Version:D4}_{script.Name}").ToList());
         Assert.All(PaymentsSchema.Scripts, script => Assert.Equal(

@@ -1,0 +1,9 @@
+namespace Orleans.Payments.ApiFrontend.Apis;
+
+/// <summary>Keys of the singleton grains the API calls.</summary>
+internal static class GrainKeys
+{
+    public const string UserDirectory = "default";
+
+    public const string LedgerAudit = "default";
+}

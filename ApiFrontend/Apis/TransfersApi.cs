@@ -1,0 +1,98 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Orleans.Payments.ApiFrontend.Authentication;
+using Orleans.Payments.ApiFrontend.Errors;
+using Orleans.Payments.ApiFrontend.Idempotency;
+using Orleans.Payments.ApiFrontend.Requests;
+using Orleans.Payments.Grains.Interfaces.Errors;
+using Orleans.Payments.Grains.Interfaces.Identity;
+using Orleans.Payments.Grains.Interfaces.Idempotency;
+using Orleans.Payments.Grains.Interfaces.Transfers;
+using Orleans.Payments.Grains.Interfaces.Users;
+using Orleans.Payments.Grains.Interfaces.Wallets;
+using Orleans.Payments.Runtime;
+
+namespace Orleans.Payments.ApiFrontend.Apis;
+
+/// <summary>/v1/transfers: P2P send (idempotent) and reading one transfer.</summary>
+public static class TransfersApi
+{
+    public static RouteGroupBuilder MapTransfersApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/transfers").WithTags("Transfers").RequireAuthorization();
+
+        group.MapPost("/", CreateTransfer)
+            .WithName(nameof(CreateTransfer))
+            .WithMetadata(IdempotencyHeader.Metadata)
+            .Accepts<CreateTransferRequest>("application/json")
+            .Produces<TransferReceipt>(StatusCodes.Status201Created)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status404NotFound)
+            .Produces<ApiError>(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/{id}", GetTransfer)
+            .WithName(nameof(GetTransfer))
+            .Produces<TransferView>()
+            .Produces<ApiError>(StatusCodes.Status404NotFound);
+        return group;
+    }
+
+    /// <summary>
+    /// POST /v1/transfers {to, amount, currency, note, visibility} with Idempotency-Key → 201 {transfer, balance}.
+    /// Everything is validated before any grain is called, so bad input changes nothing.
+    /// </summary>
+    public static async Task<IResult> CreateTransfer(HttpContext context, ClaimsPrincipal user, [FromServices] IGrainFactory grains)
+    {
+        var key = IdempotencyHeader.Read(context.Request);
+        if (key.Error is { } missingKey)
+        {
+            return ApiResults.Error(missingKey);
+        }
+
+        var body = await JsonBody.ReadAsync<CreateTransferRequest>(context.Request);
+        if (body.Error is { } invalid)
+        {
+            return ApiResults.Error(invalid);
+        }
+
+        var input = body.Value!.Validate();
+        if (input.Error is { } error)
+        {
+            return ApiResults.Error(error);
+        }
+
+        var transfer = input.Value!;
+        var sender = user.UserId();
+        var recipient = await ResolveAsync(grains.GetGrain<IUserDirectoryGrain>(GrainKeys.UserDirectory), transfer.To);
+        if (recipient is null)
+        {
+            return ApiResults.Error(new ApiError(ErrorCodes.RecipientNotFound, "No user has this id or username.", "to"));
+        }
+
+        if (string.Equals(recipient.Id, sender, StringComparison.OrdinalIgnoreCase))
+        {
+            return ApiResults.Error(new ApiError(ErrorCodes.InvalidRecipient, "You cannot send money to yourself.", "to"));
+        }
+
+        var command = new TransferCommand(sender, recipient.Id, transfer.Amount, transfer.Currency, transfer.Note, transfer.Visibility);
+        var hash = RequestHash.Compute(context, command);
+        var grain = grains.GetGrain<IIdempotencyGrain>(IdempotencyHeader.GrainKey(sender, key.Value));
+        return ApiResults.Stored(await grain.Execute(command, hash));
+    }
+
+    /// <summary>GET /v1/transfers/{id}: only to its sender and receiver; anything else (including a malformed id) is 404.</summary>
+    public static async Task<IResult> GetTransfer(string id, ClaimsPrincipal user, [FromServices] IGrainFactory grains)
+    {
+        if (!TransactionId.TryParse(id, out var transferId))
+        {
+            return ApiResults.Error(ApiError.NotFound("No such transfer."));
+        }
+
+        return ApiResults.Ok(await grains.GetGrain<IWalletGrain>(user.UserId()).GetTransfer(transferId.ToString()));
+    }
+
+    private static Task<UserProfile?> ResolveAsync(IUserDirectoryGrain directory, RecipientRef to) =>
+        to.Id is { } id ? directory.Find(id.Key) : directory.FindByUsername(to.Username!.Value.Value);
+}

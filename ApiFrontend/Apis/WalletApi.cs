@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Orleans.Payments.ApiFrontend.Authentication;
+using Orleans.Payments.ApiFrontend.Errors;
+using Orleans.Payments.ApiFrontend.Idempotency;
+using Orleans.Payments.ApiFrontend.Requests;
+using Orleans.Payments.Grains.Interfaces.Identity;
+using Orleans.Payments.Grains.Interfaces.Idempotency;
+using Orleans.Payments.Grains.Interfaces.Wallets;
+using Orleans.Payments.Runtime;
+
+namespace Orleans.Payments.ApiFrontend.Apis;
+
+/// <summary>/v1/wallet: the caller's balances, deposits and withdrawals (idempotent), history.</summary>
+public static class WalletApi
+{
+    public static RouteGroupBuilder MapWalletApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/wallet").WithTags("Wallet").RequireAuthorization();
+
+        group.MapGet("/", GetWallet)
+            .WithName(nameof(GetWallet))
+            .Produces<WalletView>();
+        group.MapPost("/deposits", CreateDeposit)
+            .WithName(nameof(CreateDeposit))
+            .WithMetadata(IdempotencyHeader.Metadata)
+            .Accepts<MovementRequest>("application/json")
+            .Produces<MovementReceipt>(StatusCodes.Status201Created)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/withdrawals", CreateWithdrawal)
+            .WithName(nameof(CreateWithdrawal))
+            .WithMetadata(IdempotencyHeader.Metadata)
+            .Accepts<MovementRequest>("application/json")
+            .Produces<MovementReceipt>(StatusCodes.Status201Created)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/transactions", GetTransactions)
+            .WithName(nameof(GetTransactions))
+            .Produces<HistoryPage>()
+            .Produces<ApiError>(StatusCodes.Status400BadRequest);
+        return group;
+    }
+
+    /// <summary>GET /v1/wallet → {balance, available, held, currency, status}.</summary>
+    public static async Task<IResult> GetWallet(ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
+        ApiResults.Ok(await grains.GetGrain<IWalletGrain>(user.UserId()).Get());
+
+    /// <summary>POST /v1/wallet/deposits {amount} with Idempotency-Key → 201 {transactionId, balance}.</summary>
+    public static Task<IResult> CreateDeposit(HttpContext context, ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
+        MoveAsync(context, grains, amount => new DepositCommand(user.UserId(), amount));
+
+    /// <summary>POST /v1/wallet/withdrawals {amount} with Idempotency-Key → 201 {transactionId, balance}.</summary>
+    public static Task<IResult> CreateWithdrawal(HttpContext context, ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
+        MoveAsync(context, grains, amount => new WithdrawalCommand(user.UserId(), amount));
+
+    /// <summary>GET /v1/wallet/transactions?limit=&amp;startingAfter= → {data, hasMore}, newest first.</summary>
+    public static async Task<IResult> GetTransactions(
+        ClaimsPrincipal user,
+        [FromServices] IGrainFactory grains,
+        [FromQuery] string? limit,
+        [FromQuery] string? startingAfter)
+    {
+        var pageSize = WalletLimits.DefaultHistoryPage;
+        if (limit is not null
+            && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > WalletLimits.MaxHistoryPage))
+        {
+            return ApiResults.Error(ApiError.Validation("limit", $"limit must be an integer from 1 to {WalletLimits.MaxHistoryPage}."));
+        }
+
+        string? after = null;
+        if (startingAfter is not null)
+        {
+            if (!TransactionId.TryParse(startingAfter, out var id))
+            {
+                return ApiResults.Error(ApiError.Validation("startingAfter", "startingAfter must be a transaction id (UUID)."));
+            }
+
+            after = id.ToString();
+        }
+
+        return ApiResults.Ok(await grains.GetGrain<IWalletGrain>(user.UserId()).History(pageSize, after));
+    }
+
+    private static async Task<IResult> MoveAsync(HttpContext context, IGrainFactory grains, Func<long, IdempotentCommand> command)
+    {
+        var key = IdempotencyHeader.Read(context.Request);
+        if (key.Error is { } missingKey)
+        {
+            return ApiResults.Error(missingKey);
+        }
+
+        var body = await JsonBody.ReadAsync<MovementRequest>(context.Request);
+        if (body.Error is { } invalid)
+        {
+            return ApiResults.Error(invalid);
+        }
+
+        var amount = body.Value!.Validate();
+        if (amount.Error is { } error)
+        {
+            return ApiResults.Error(error);
+        }
+
+        var validated = command(amount.Value);
+        var hash = RequestHash.Compute(context, validated);
+        var grain = grains.GetGrain<IIdempotencyGrain>(IdempotencyHeader.GrainKey(validated.UserId, key.Value));
+        return ApiResults.Stored(await grain.Execute(validated, hash));
+    }
+}

@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Orleans.Payments.ApiFrontend.Requests;
+using Orleans.Payments.Grains.Interfaces.Errors;
+using Orleans.Payments.Runtime;
+
+namespace Orleans.Payments.ApiFrontend.Errors;
+
+/// <summary>
+/// The last line of defence: any exception becomes a JSON error. Unavailability of the cluster or the database is
+/// 503 SERVICE_UNAVAILABLE marked retryable; malformed HTTP (e.g. a body over the limit) is its 4xx; everything
+/// else is 500 INTERNAL_ERROR with a generic message, the details going to the log only.
+/// </summary>
+public sealed class ApiExceptionMiddleware(RequestDelegate next, ILogger<ApiExceptionMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception error) when (context.RequestAborted.IsCancellationRequested && error is OperationCanceledException or IOException)
+        {
+            // The client went away; there is no one to answer.
+            logger.LogDebug(error, "Request {Method} {Path} aborted by the client", context.Request.Method, context.Request.Path);
+        }
+        catch (BadHttpRequestException error)
+        {
+            logger.LogInformation("Bad HTTP request {Method} {Path}: {Status}", context.Request.Method, context.Request.Path, error.StatusCode);
+            await ApiResults.WriteAsync(context, FromBadRequest(error.StatusCode));
+        }
+        catch (Exception error) when (IsRetryable(error))
+        {
+            logger.LogWarning(error, "Request {Method} {Path} failed with a retryable error", context.Request.Method, context.Request.Path);
+            await ApiResults.WriteAsync(context, ApiError.ServiceUnavailable());
+        }
+        catch (Exception error)
+        {
+            logger.LogError(error, "Request {Method} {Path} failed", context.Request.Method, context.Request.Path);
+            await ApiResults.WriteAsync(context, ApiError.Internal());
+        }
+    }
+
+    /// <summary>Failures a client may retry: the silo moving or overloaded, a call timing out, the database briefly away.</summary>
+    public static bool IsRetryable(Exception error)
+    {
+        for (var current = error; current is not null; current = current.InnerException)
+        {
+            switch (current)
+            {
+                case SiloUnavailableException or GrainCallTimeoutException or GrainOverloadedException:
+                case NpgsqlException { IsTransient: true }:
+                case OperationCanceledException:
+                    return true;
+                case AggregateException { InnerExceptions.Count: 1 } aggregate:
+                    return IsRetryable(aggregate.InnerExceptions[0]);
+            }
+        }
+
+        return false;
+    }
+
+    internal static ApiError FromBadRequest(int status) => status switch
+    {
+        StatusCodes.Status413PayloadTooLarge => new ApiError(ErrorCodes.RequestTooLarge, $"The request body exceeds {JsonBody.MaxBytes} bytes."),
+        StatusCodes.Status415UnsupportedMediaType => new ApiError(ErrorCodes.UnsupportedMediaType, "The request body must be JSON (Content-Type: application/json)."),
+        StatusCodes.Status408RequestTimeout => new ApiError(ErrorCodes.ValidationError, "The request body was not received in time.") { Status = status },
+        _ => new ApiError(ErrorCodes.ValidationError, "The request is malformed.") { Status = status is >= 400 and < 500 ? status : 400 },
+    };
+}

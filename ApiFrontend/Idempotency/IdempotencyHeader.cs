@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using Orleans.Payments.ApiFrontend.Errors;
+using Orleans.Payments.ApiFrontend.Requests;
+using Orleans.Payments.Grains.Interfaces.Errors;
+using Orleans.Payments.Grains.Interfaces.Idempotency;
+
+namespace Orleans.Payments.ApiFrontend.Idempotency;
+
+/// <summary>The <c>Idempotency-Key</c> header every money-moving POST must carry.</summary>
+public static class IdempotencyHeader
+{
+    public const string Name = "Idempotency-Key";
+
+    /// <summary>Missing or empty: 400 IDEMPOTENCY_KEY_REQUIRED. Repeated, too long or not visible ASCII: 400 VALIDATION_ERROR.</summary>
+    public static Parsed<IdempotencyKey> Read(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var values = request.Headers[Name];
+        if (values.Count == 0 || (values.Count == 1 && string.IsNullOrEmpty(values[0])))
+        {
+            return new ApiError(ErrorCodes.IdempotencyKeyRequired, $"This request moves money and needs an {Name} header (1–{IdempotencyKey.MaxLength} characters).");
+        }
+
+        if (values.Count > 1 || !IdempotencyKey.TryParse(values[0], out var key))
+        {
+            return ApiError.Validation(Name, $"{Name} must be one value of 1–{IdempotencyKey.MaxLength} visible ASCII characters (no spaces).");
+        }
+
+        return key;
+    }
+
+    /// <summary>Endpoint metadata: this endpoint requires the header (documented in OpenAPI).</summary>
+    public static RequiresIdempotencyKey Metadata { get; } = new();
+
+    /// <summary>OpenAPI operation transformer: declares the required header on endpoints carrying <see cref="Metadata"/>.</summary>
+    public static Task DocumentAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RequiresIdempotencyKey>().Any())
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = Name,
+                In = ParameterLocation.Header,
+                Required = true,
+                Description = $"1–{IdempotencyKey.MaxLength} visible ASCII characters; a retry with the same key and body returns the first response.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = IdempotencyKey.MaxLength },
+            });
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The idempotency grain's key: the caller's scope and the client's key.</summary>
+    public static string GrainKey(string userId, IdempotencyKey key) => $"{userId}/{key.Value}";
+}
+
+/// <summary>Marks an endpoint that requires the <c>Idempotency-Key</c> header.</summary>
+public sealed class RequiresIdempotencyKey;

@@ -1,0 +1,119 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Payments.ApiFrontend.Apis;
+using Orleans.Payments.ApiFrontend.Authentication;
+using Orleans.Payments.ApiFrontend.Errors;
+using Orleans.Payments.ApiFrontend.Idempotency;
+using Orleans.Payments.ApiFrontend.RateLimiting;
+using Orleans.Payments.ApiFrontend.Requests;
+
+namespace Orleans.Payments.ApiFrontend;
+
+/// <summary>
+/// Composes the REST API into a host that has an <c>IGrainFactory</c> (the silo co-hosts it): services with
+/// <see cref="AddPaymentsApi"/>, middleware and endpoints with <see cref="MapPaymentsApi"/>.
+/// </summary>
+public static class PaymentsApiExtensions
+{
+    /// <summary>
+    /// Options (<c>Payments:Api</c>, <c>Payments:AdminToken</c>), session and operator authentication, authorization
+    /// policies, the per-caller rate limiter, the 64 KiB body limit, OpenAPI, JSON settings and JSON errors in place
+    /// of ProblemDetails. Does nothing more than bind the options when <c>Payments:Api:Enabled</c> is false.
+    /// </summary>
+    public static WebApplicationBuilder AddPaymentsApi(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.AddOptions<ApiOptions>()
+            .Bind(configuration.GetSection(ApiOptions.SectionName))
+            .Configure(options => options.AdminToken = configuration[ApiOptions.AdminTokenKey])
+            .Validate(options => options.RateLimit.PermitsPerSecond >= 1, $"{ApiOptions.SectionName}:RateLimit:PermitsPerSecond must be at least 1.")
+            .Validate(options => options.RateLimit.Burst >= 1, $"{ApiOptions.SectionName}:RateLimit:Burst must be at least 1.")
+            .Validate(
+                options => string.IsNullOrEmpty(options.AdminToken) || options.AdminToken.Length >= ApiOptions.MinAdminTokenLength,
+                $"{ApiOptions.AdminTokenKey} must be at least {ApiOptions.MinAdminTokenLength} characters (or unset to disable operator endpoints).")
+            .ValidateOnStart();
+
+        if (!configuration.GetValue(ApiOptions.SectionName + ":" + nameof(ApiOptions.Enabled), defaultValue: true))
+        {
+            return builder;
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = JsonBody.MaxBytes);
+
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+
+        // Ours first, so anything the framework writes as ProblemDetails comes out as {code, message}.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, ApiProblemDetailsWriter>());
+        services.AddProblemDetails();
+
+        // The authentication core without AddAuthentication's data protection (no cookies here, so no key ring to create).
+        services.AddAuthenticationCore(authentication => authentication.DefaultScheme = ApiAuth.SessionScheme);
+        services.AddWebEncoders();
+        new AuthenticationBuilder(services)
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(ApiAuth.SessionScheme, _ => { })
+            .AddScheme<AuthenticationSchemeOptions, AdminAuthenticationHandler>(ApiAuth.AdminScheme, _ => { });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiAuth.UserPolicy, policy => policy
+                .AddAuthenticationSchemes(ApiAuth.SessionScheme)
+                .RequireAuthenticatedUser()
+                .RequireClaim(ApiAuth.SubjectClaim))
+            .AddPolicy(ApiAuth.AdminPolicy, policy => policy
+                .AddAuthenticationSchemes(ApiAuth.AdminScheme)
+                .RequireAuthenticatedUser()
+                .RequireClaim(ApiAuth.RoleClaim, ApiAuth.OperatorRole))
+            .SetDefaultPolicy(new AuthorizationPolicyBuilder(ApiAuth.SessionScheme)
+                .RequireAuthenticatedUser()
+                .RequireClaim(ApiAuth.SubjectClaim)
+                .Build());
+
+        services.AddRateLimiter(PerCallerRateLimit.Configure);
+        services.AddOpenApi(openApi => openApi.AddOperationTransformer(IdempotencyHeader.DocumentAsync));
+        return builder;
+    }
+
+    /// <summary>
+    /// The error middleware (exceptions and bare status codes become JSON errors), authentication, rate limiting,
+    /// authorization, <c>/openapi/v1.json</c> and the <c>/v1</c> endpoints. Call after <see cref="AddPaymentsApi"/>.
+    /// </summary>
+    public static WebApplication MapPaymentsApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (!app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.Enabled)
+        {
+            return app;
+        }
+
+        app.UseMiddleware<ApiExceptionMiddleware>();
+        app.UseStatusCodePages(StatusCodeErrors.WriteAsync);
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+
+        app.MapOpenApi();
+
+        var v1 = app.MapGroup("/v1").RequireRateLimiting(PerCallerRateLimit.PolicyName);
+        v1.MapUsersApi();
+        v1.MapSessionsApi();
+        v1.MapWalletApi();
+        v1.MapTransfersApi();
+        v1.MapAdminApi();
+        return app;
+    }
+}

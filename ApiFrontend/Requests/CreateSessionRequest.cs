@@ -1,0 +1,45 @@
+using Orleans.Payments.ApiFrontend.Errors;
+using Orleans.Payments.Grains.Interfaces.Errors;
+using Orleans.Payments.Grains.Interfaces.Identity;
+using Orleans.Payments.Grains.Interfaces.Users;
+
+namespace Orleans.Payments.ApiFrontend.Requests;
+
+/// <summary>POST /v1/sessions.</summary>
+public sealed record CreateSessionRequest(string? Username, string? Password)
+{
+    /// <summary>
+    /// Missing fields are 400. A username or password that no account could have is answered like a wrong password
+    /// (401 INVALID_CREDENTIALS) without asking the directory, so nothing tells which part was wrong.
+    /// </summary>
+    public Parsed<Credentials> Validate()
+    {
+        if (string.IsNullOrEmpty(Username))
+        {
+            return ApiError.Validation("username", "username is required.");
+        }
+
+        if (string.IsNullOrEmpty(Password))
+        {
+            return ApiError.Validation("password", "password is required.");
+        }
+
+        if (!Grains.Interfaces.Identity.Username.TryParse(Username, out var username) || Password.Length > UserLimits.MaxPasswordLength)
+        {
+            return InvalidCredentials;
+        }
+
+        return new Credentials(username, Password);
+    }
+
+    public static ApiError InvalidCredentials { get; } = new(ErrorCodes.InvalidCredentials, "Unknown username or wrong password.");
+
+    /// <summary>Never prints the password.</summary>
+    public override string ToString() => $"CreateSessionRequest {{ Username = {Username} }}";
+}
+
+/// <summary>A validated login.</summary>
+public sealed record Credentials(Username Username, string Password)
+{
+    public override string ToString() => $"Credentials {{ Username = {Username} }}";
+}

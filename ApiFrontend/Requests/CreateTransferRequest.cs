@@ -1,0 +1,69 @@
+using Orleans.Payments.ApiFrontend.Errors;
+using Orleans.Payments.Grains.Interfaces.Errors;
+using Orleans.Payments.Grains.Interfaces.Identity;
+using Orleans.Payments.Grains.Interfaces.Money;
+using Orleans.Payments.Grains.Interfaces.Transfers;
+
+namespace Orleans.Payments.ApiFrontend.Requests;
+
+/// <summary>POST /v1/transfers. <c>to</c> is a user id or a username.</summary>
+public sealed record CreateTransferRequest(string? To, long? Amount, string? Currency, string? Note, string? Visibility)
+{
+    /// <summary>Validates every field; the recipient is only checked for form here, resolved later.</summary>
+    public Parsed<TransferInput> Validate()
+    {
+        RecipientRef recipient;
+        if (UserId.TryParse(To, out var id))
+        {
+            recipient = new RecipientRef(id, null);
+        }
+        else if (Username.TryParse(To, out var name))
+        {
+            recipient = new RecipientRef(null, name);
+        }
+        else
+        {
+            return ApiError.Validation("to", "to must be a user id (UUID) or a username.");
+        }
+
+        if (Amount is not { } amount || amount < TransferLimits.MinAmount || amount > TransferLimits.MaxAmount)
+        {
+            return ApiError.InvalidAmount($"amount must be an integer from {TransferLimits.MinAmount} to {TransferLimits.MaxAmount} minor units.");
+        }
+
+        if (string.IsNullOrEmpty(Currency))
+        {
+            return new ApiError(ErrorCodes.InvalidCurrency, "currency is required (an ISO 4217 code, e.g. USD).", "currency");
+        }
+
+        if (!Grains.Interfaces.Money.Currency.TryParse(Currency, out var currency))
+        {
+            return new ApiError(ErrorCodes.InvalidCurrency, "currency must be a known ISO 4217 code in upper case, e.g. USD.", "currency");
+        }
+
+        if (currency != Grains.Interfaces.Money.Currency.Usd)
+        {
+            return new ApiError(ErrorCodes.CurrencyMismatch, $"Wallets hold {Grains.Interfaces.Money.Currency.Usd.Code}; a transfer in {currency.Code} is not possible.", "currency");
+        }
+
+        var note = Note ?? string.Empty;
+        if (note.Length > TransferLimits.MaxNoteLength)
+        {
+            return ApiError.Validation("note", $"note must be at most {TransferLimits.MaxNoteLength} characters.");
+        }
+
+        var visibility = Visibility ?? Grains.Interfaces.Transfers.Visibility.Public;
+        if (!Grains.Interfaces.Transfers.Visibility.IsValid(visibility))
+        {
+            return ApiError.Validation("visibility", "visibility must be one of public, friends, private.");
+        }
+
+        return new TransferInput(recipient, amount, currency.Code, note, visibility);
+    }
+}
+
+/// <summary>The recipient as given: by id or by username (exactly one is set).</summary>
+public sealed record RecipientRef(UserId? Id, Username? Username);
+
+/// <summary>A validated transfer request, recipient not yet resolved.</summary>
+public sealed record TransferInput(RecipientRef To, long Amount, string Currency, string Note, string Visibility);

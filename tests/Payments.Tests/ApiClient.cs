@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Xunit;
+
+namespace Orleans.Payments.Tests;
+
+/// <summary>A REST client for the tests: real HTTP, JSON as the API writes it.</summary>
+public sealed class ApiClient(HttpClient http)
+{
+    public HttpClient Http { get; } = http;
+
+    public sealed record Response(HttpStatusCode Status, string Body)
+    {
+        public JsonNode Json => JsonNode.Parse(Body)!;
+
+        public string? Code => Body.Length > 0 && Body[0] == '{' ? Json["code"]?.GetValue<string>() : null;
+    }
+
+    public async Task<(string Id, string Token)> SignUpAsync(string username, long deposit = 0)
+    {
+        var created = await SendAsync(HttpMethod.Post, "/v1/users", null, new { username, displayName = username, password = "correct horse battery" });
+        Assert.True(created.Status == HttpStatusCode.Created, created.Body);
+        var session = await SendAsync(HttpMethod.Post, "/v1/sessions", null, new { username, password = "correct horse battery" });
+        Assert.True(session.Status == HttpStatusCode.Created, session.Body);
+        var token = session.Json["token"]!.GetValue<string>();
+        if (deposit > 0)
+        {
+            var deposited = await SendAsync(HttpMethod.Post, "/v1/wallet/deposits", token, new { amount = deposit }, Guid.NewGuid().ToString());
+            Assert.True(deposited.Status == HttpStatusCode.Created, deposited.Body);
+        }
+
+        return (created.Json["id"]!.GetValue<string>(), token);
+    }
+
+    public Task<Response> TransferAsync(string token, string to, long amount, string key, string note = "", string visibility = "public") =>
+        SendAsync(HttpMethod.Post, "/v1/transfers", token, new { to, amount, currency = "USD", note, visibility }, key);
+
+    public async Task<JsonNode> WalletAsync(string token)
+    {
+        var wallet = await SendAsync(HttpMethod.Get, "/v1/wallet", token);
+        Assert.True(wallet.Status == HttpStatusCode.OK, wallet.Body);
+        return wallet.Json;
+    }
+
+    public async Task<List<JsonNode>> HistoryAsync(string token)
+    {
+        var entries = new List<JsonNode>();
+        string? cursor = null;
+        for (var page = 0; page < 100_000; page++)
+        {
+            var response = await SendAsync(HttpMethod.Get, $"/v1/wallet/transactions?limit=100{(cursor is null ? "" : $"&startingAfter={cursor}")}", token);
+            Assert.True(response.Status == HttpStatusCode.OK, response.Body);
+            var data = response.Json["data"]!.AsArray();
+            entries.AddRange(data.Select(entry => entry!));
+            if (!response.Json["hasMore"]!.GetValue<bool>())
+            {
+                return entries;
+            }
+
+            cursor = data[^1]!["id"]!.GetValue<string>();
+        }
+
+        throw new InvalidOperationException("History did not end.");
+    }
+
+    public async Task<JsonNode> AuditAsync(string adminToken)
+    {
+        var audit = await SendAsync(HttpMethod.Get, "/v1/admin/ledger/audit", adminToken);
+        Assert.True(audit.Status == HttpStatusCode.OK, audit.Body);
+        return audit.Json;
+    }
+
+    public Task<Response> SendAsync(HttpMethod method, string path, string? token, object? body = null, string? idempotencyKey = null) =>
+        SendRawAsync(method, path, token, body is null ? null : JsonSerializer.Serialize(body, JsonSerializerOptions.Web), idempotencyKey);
+
+    public async Task<Response> SendRawAsync(HttpMethod method, string path, string? token, string? body, string? idempotencyKey = null, string contentType = "application/json")
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        }
+
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (idempotencyKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+        }
+
+        using var response = await Http.SendAsync(request);
+        return new Response(response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+}

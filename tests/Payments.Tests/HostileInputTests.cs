@@ -1,0 +1,131 @@
+using System.Net;
+using Orleans.Payments.TestSupport;
+using Xunit;
+
+namespace Orleans.Payments.Tests;
+
+/// <summary>Bad requests get a 4xx JSON error with the right code, and change nothing.</summary>
+public sealed class HostileInputTests : IAsyncLifetime
+{
+    private InProcessSilo _silo = null!;
+    private HttpClient _http = null!;
+    private ApiClient _api = null!;
+    private (string Id, string Token) _alice;
+    private (string Id, string Token) _bob;
+
+    public async Task InitializeAsync()
+    {
+        _silo = await InProcessSilo.StartAsync(await TestPostgres.CreateDatabaseAsync("hostile"));
+        _http = _silo.CreateClient();
+        _api = new ApiClient(_http);
+        _alice = await _api.SignUpAsync("hostile_alice", deposit: 50_000);
+        _bob = await _api.SignUpAsync("hostile_bob", deposit: 10_000);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _silo.DisposeAsync();
+    }
+
+    public static TheoryData<string, string, string?, string?, int, string, string?> BadRequests()
+    {
+        const string bob = "hostile_bob";
+        var overLimit = new string('x', 70_000);
+        return new()
+        {
+            // name, path, body, idempotency key, status, code, field
+            { "malformed json", "/v1/transfers", "{\"to\": \"hostile_bob\", \"amount\": ", "k1", 400, "VALIDATION_ERROR", null },
+            { "not an object", "/v1/transfers", "[1,2,3]", "k2", 400, "VALIDATION_ERROR", null },
+            { "empty body", "/v1/transfers", "", "k3", 400, "VALIDATION_ERROR", null },
+            { "amount as string", "/v1/transfers", $"{{\"to\":\"{bob}\",\"amount\":\"100\",\"currency\":\"USD\"}}", "k4", 400, "INVALID_AMOUNT", "amount" },
+            { "amount overflows", "/v1/transfers", $"{{\"to\":\"{bob}\",\"amount\":99999999999999999999999,\"currency\":\"USD\"}}", "k5", 400, "INVALID_AMOUNT", "amount" },
+            { "amount fractional", "/v1/transfers", $"{{\"to\":\"{bob}\",\"amount\":10.5,\"currency\":\"USD\"}}", "k6", 400, "INVALID_AMOUNT", "amount" },
+            { "amount zero", "/v1/transfers", $"{{\"to\":\"{bob}\",\"amount\":0,\"currency\":\"USD\"}}", "k7", 400, "INVALID_AMOUNT", "amount" },
+            { "amount negative", "/v1/transfers", $"{{\"to\":\"{bob}\",\"amount\":-500,\"currency\":\"USD\"}}", "k8", 400, "INVALID_AMOUNT", "amount" },
+            { "amount above the limit", "/v1/transfers", $"{{\"to\":\"{bob}\",\"amount\":500001,\"currency\":\"USD\"}}", "k9", 400, "INVALID_AMOUNT", "amount" },
+            { "unknown currency", "/v1/transfers", $"{{\"to\":\"{bob}\",\"amount\":100,\"currency\":\"XYZ\"}}", "k10", 400, "INVALID_CURRENCY", "currency" },
+            { "lower-case currency", "/v1/transfers", $"{{\"to\":\"{bob}\",\"amount\":100,\"currency\":\"usd\"}}", "k11", 400, "INVALID_CURRENCY", "currency" },
+            { "other currency", "/v1/transfers", $"{{\"to\":\"{bob}\",\"amount\":100,\"currency\":\"EUR\"}}", "k12", 422, "CURRENCY_MISMATCH", "currency" },
+            { "note too long", "/v1/transfers", $"{{\"to\":\"{bob}\",\"amount\":100,\"currency\":\"USD\",\"note\":\"{new string('n', 281)}\"}}", "k13", 400, "VALIDATION_ERROR", "note" },
+            { "bad visibility", "/v1/transfers", $"{{\"to\":\"{bob}\",\"amount\":100,\"currency\":\"USD\",\"visibility\":\"everyone\"}}", "k14", 400, "VALIDATION_ERROR", "visibility" },
+            { "unknown recipient", "/v1/transfers", "{\"to\":\"nobody_here\",\"amount\":100,\"currency\":\"USD\"}", "k15", 404, "RECIPIENT_NOT_FOUND", null },
+            { "recipient not a name", "/v1/transfers", "{\"to\":\"Robert'); DROP TABLE users;--\",\"amount\":100,\"currency\":\"USD\"}", "k16", 400, "VALIDATION_ERROR", "to" },
+            { "to self", "/v1/transfers", "{\"to\":\"hostile_alice\",\"amount\":100,\"currency\":\"USD\"}", "k17", 422, "INVALID_RECIPIENT", null },
+            { "more than the balance", "/v1/transfers", $"{{\"to\":\"{bob}\",\"amount\":60000,\"currency\":\"USD\"}}", "k18", 422, "INSUFFICIENT_FUNDS", null },
+            { "no idempotency key", "/v1/transfers", $"{{\"to\":\"{bob}\",\"amount\":100,\"currency\":\"USD\"}}", null, 400, "IDEMPOTENCY_KEY_REQUIRED", null },
+            { "idempotency key too long", "/v1/transfers", $"{{\"to\":\"{bob}\",\"amount\":100,\"currency\":\"USD\"}}", new string('k', 256), 400, "VALIDATION_ERROR", "Idempotency-Key" },
+            { "body over 64 KiB", "/v1/transfers", $"{{\"to\":\"{bob}\",\"amount\":100,\"currency\":\"USD\",\"note\":\"{overLimit}\"}}", "k19", 413, "REQUEST_TOO_LARGE", null },
+            { "deposit negative", "/v1/wallet/deposits", "{\"amount\":-1}", "k20", 400, "INVALID_AMOUNT", "amount" },
+            { "deposit huge", "/v1/wallet/deposits", "{\"amount\":9223372036854775807}", "k21", 400, "INVALID_AMOUNT", "amount" },
+            { "deposit null amount", "/v1/wallet/deposits", "{\"amount\":null}", "k22", 400, "INVALID_AMOUNT", "amount" },
+            { "withdraw too much", "/v1/wallet/withdrawals", "{\"amount\":50001}", "k23", 422, "INSUFFICIENT_FUNDS", null },
+            { "withdraw without key", "/v1/wallet/withdrawals", "{\"amount\":1}", null, 400, "IDEMPOTENCY_KEY_REQUIRED", null },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public async Task A_bad_request_gets_its_error_and_changes_nothing(string name, string path, string? body, string? key, int status, string code, string? field)
+    {
+        var before = await SnapshotAsync();
+        var response = await _api.SendRawAsync(HttpMethod.Post, path, _alice.Token, body, key);
+
+        Assert.True((int)response.Status == status, $"{name}: expected {status}, got {(int)response.Status} {response.Body}");
+        Assert.Equal(code, response.Code);
+        if (field is not null)
+        {
+            Assert.Equal(field, response.Json["field"]?.GetValue<string>());
+        }
+
+        Assert.NotNull(response.Json["message"]);
+        Assert.Equal(before, await SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task Other_bad_requests_are_answered_in_json_without_a_server_error()
+    {
+        var notJson = await _api.SendRawAsync(HttpMethod.Post, "/v1/transfers", _alice.Token, "to=bob", "x1", "application/x-www-form-urlencoded");
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, notJson.Status);
+        Assert.Equal("UNSUPPORTED_MEDIA_TYPE", notJson.Code);
+
+        var unknownRoute = await _api.SendAsync(HttpMethod.Get, "/v1/nothing-here", _alice.Token);
+        Assert.Equal(HttpStatusCode.NotFound, unknownRoute.Status);
+        Assert.Equal("NOT_FOUND", unknownRoute.Code);
+
+        var badUser = await _api.SendAsync(HttpMethod.Post, "/v1/users", null, new { username = "A", displayName = "x", password = "short" });
+        Assert.Equal(HttpStatusCode.BadRequest, badUser.Status);
+        Assert.Equal("username", badUser.Json["field"]!.GetValue<string>());
+
+        var taken = await _api.SendAsync(HttpMethod.Post, "/v1/users", null, new { username = "hostile_alice", displayName = "Again", password = "long enough password" });
+        Assert.Equal(HttpStatusCode.Conflict, taken.Status);
+        Assert.Equal("USERNAME_TAKEN", taken.Code);
+
+        var badLimit = await _api.SendAsync(HttpMethod.Get, "/v1/wallet/transactions?limit=0", _alice.Token);
+        Assert.Equal(HttpStatusCode.BadRequest, badLimit.Status);
+        var badCursor = await _api.SendAsync(HttpMethod.Get, "/v1/wallet/transactions?startingAfter=not-a-uuid", _alice.Token);
+        Assert.Equal(HttpStatusCode.BadRequest, badCursor.Status);
+        var emptySearch = await _api.SendAsync(HttpMethod.Get, "/v1/users/search?q=", _alice.Token);
+        Assert.Equal(HttpStatusCode.BadRequest, emptySearch.Status);
+    }
+
+    [Fact]
+    public async Task Reusing_an_idempotency_key_for_a_different_request_is_refused()
+    {
+        var first = await _api.TransferAsync(_alice.Token, _bob.Id, 100, "reuse-me");
+        Assert.Equal(HttpStatusCode.Created, first.Status);
+        var again = await _api.TransferAsync(_alice.Token, _bob.Id, 100, "reuse-me");
+        Assert.Equal(first, again);
+        var different = await _api.TransferAsync(_alice.Token, _bob.Id, 200, "reuse-me");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, different.Status);
+        Assert.Equal("IDEMPOTENCY_KEY_REUSED", different.Code);
+    }
+
+    private async Task<string> SnapshotAsync()
+    {
+        var alice = await _api.WalletAsync(_alice.Token);
+        var bob = await _api.WalletAsync(_bob.Token);
+        var history = await _api.HistoryAsync(_alice.Token);
+        return $"{alice.ToJsonString()}|{bob.ToJsonString()}|{history.Count}";
+    }
+}
