@@ -18,6 +18,12 @@ namespace Orleans.Payments.Grains.Users;
 public sealed partial class UserDirectoryGrain(NpgsqlDataSource dataSource, IOptions<UserOptions> options, TimeProvider time, ILogger<UserDirectoryGrain> logger)
     : Grain, IUserDirectoryGrain
 {
+    // Profiles never change once created, so lookups (one per transfer, to resolve the recipient) are cached.
+    // Bounded: when full the cache starts over, which costs a database read per user, never a wrong answer.
+    private const int MaxCachedProfiles = 100_000;
+    private readonly Dictionary<string, UserProfile> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, UserProfile> _byUsername = new(StringComparer.Ordinal);
+
     // Verified against when the username is unknown, so a miss costs as much as a wrong password.
     private string? _decoyHash;
 
@@ -83,15 +89,53 @@ public sealed partial class UserDirectoryGrain(NpgsqlDataSource dataSource, IOpt
         return new SessionGrant(token, found.Value.Id.ToString("D"));
     }
 
-    public async Task<UserProfile?> Find(string userId) =>
-        UserId.TryParse(userId, out var id)
-            ? (await QueryAsync("SELECT id, username, display_name FROM users WHERE id = $1", new NpgsqlParameter<Guid> { TypedValue = id.Value })).FirstOrDefault()
-            : null;
+    public async Task<UserProfile?> Find(string userId)
+    {
+        if (!UserId.TryParse(userId, out var id))
+        {
+            return null;
+        }
 
-    public async Task<UserProfile?> FindByUsername(string username) =>
-        Username.TryParse(username, out var name)
-            ? (await QueryAsync("SELECT id, username, display_name FROM users WHERE username = $1", new NpgsqlParameter<string> { TypedValue = name.Value })).FirstOrDefault()
-            : null;
+        if (_byId.TryGetValue(id.Key, out var cached))
+        {
+            return cached;
+        }
+
+        return Remember((await QueryAsync("SELECT id, username, display_name FROM users WHERE id = $1", new NpgsqlParameter<Guid> { TypedValue = id.Value })).FirstOrDefault());
+    }
+
+    public async Task<UserProfile?> FindByUsername(string username)
+    {
+        if (!Username.TryParse(username, out var name))
+        {
+            return null;
+        }
+
+        if (_byUsername.TryGetValue(name.Value, out var cached))
+        {
+            return cached;
+        }
+
+        return Remember((await QueryAsync("SELECT id, username, display_name FROM users WHERE username = $1", new NpgsqlParameter<string> { TypedValue = name.Value })).FirstOrDefault());
+    }
+
+    private UserProfile? Remember(UserProfile? profile)
+    {
+        if (profile is null)
+        {
+            return null; // Misses are not cached: the user may register a moment later.
+        }
+
+        if (_byId.Count >= MaxCachedProfiles)
+        {
+            _byId.Clear();
+            _byUsername.Clear();
+        }
+
+        _byId[profile.Id] = profile;
+        _byUsername[profile.Username] = profile;
+        return profile;
+    }
 
     public async Task<IReadOnlyList<UserProfile>> Search(string query, int limit)
     {

@@ -192,7 +192,10 @@ public sealed class EmbeddedPostgresServer : IAsyncDisposable
             $"-c fsync={durability}",
             $"-c synchronous_commit={durability}",
             $"-c full_page_writes={durability}",
-            "-c shared_buffers=256MB");
+            $"-c shared_buffers={settings.SharedBuffersMegabytes}MB",
+            "-c wal_buffers=64MB",
+            $"-c max_wal_size={settings.MaxWalSizeMegabytes}MB",
+            "-c checkpoint_timeout=15min");
         logger.LogInformation("Starting PostgreSQL on 127.0.0.1:{Port} ({ClusterDirectory}, durable: {Durable})", port, clusterDirectory, settings.Durable);
         await CommandRunner.RunCheckedAsync(
             Path.Combine(binDirectory, "pg_ctl"),

@@ -24,6 +24,15 @@ public sealed class EmbeddedPostgresSettings
     /// <summary>Server setting max_connections.</summary>
     public int MaxConnections { get; set; } = 200;
 
+    /// <summary>Server setting shared_buffers, in megabytes. Default 256.</summary>
+    public int SharedBuffersMegabytes { get; set; } = 256;
+
+    /// <summary>
+    /// Server setting max_wal_size, in megabytes. Default 4,096: the stock 1 GB forces a checkpoint every few seconds
+    /// under a transfer load, and each checkpoint restarts full-page writes.
+    /// </summary>
+    public int MaxWalSizeMegabytes { get; set; } = 4096;
+
     /// <summary>The unprivileged account the server runs as when this process is root.</summary>
     public string UnprivilegedUser { get; set; } = "postgres";
 }

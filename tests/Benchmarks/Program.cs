@@ -7,7 +7,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine("""
         usage: Benchmarks runtime   [--duration 10] [--activations 1000000] [--out results.json]
-               Benchmarks transfers [--duration 20] [--only grains,rowlock,http] [--out results.json]
+               Benchmarks transfers [--duration 20] [--only grains,rowlock,http] [--scenarios hot-wallet,uniform,hot-sender] [--out results.json]
         """);
     return 2;
 }
@@ -23,7 +23,9 @@ switch (scenario)
         await RuntimeBenchmark.RunAsync(report, duration, int.Parse(Option("--activations") ?? "1000000", CultureInfo.InvariantCulture));
         break;
     case "transfers":
-        await TransfersBenchmark.RunAsync(report, duration, (Option("--only") ?? "grains,rowlock,http").Split(','));
+        await TransfersBenchmark.RunAsync(report, duration,
+            (Option("--only") ?? "grains,rowlock,http").Split(','),
+            (Option("--scenarios") ?? "hot-wallet,uniform,hot-sender").Split(','));
         break;
     default:
         Console.Error.WriteLine($"Unknown benchmark '{scenario}'. Known: runtime, transfers.");

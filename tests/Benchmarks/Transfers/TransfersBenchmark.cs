@@ -32,7 +32,7 @@ internal static class TransfersBenchmark
 {
     private const string Password = "benchmark-password";
 
-    public static async Task RunAsync(BenchmarkReport report, TimeSpan duration, IReadOnlyCollection<string> implementations)
+    public static async Task RunAsync(BenchmarkReport report, TimeSpan duration, IReadOnlyCollection<string> implementations, IReadOnlyCollection<string> scenarios)
     {
         await using var postgres = await StartPostgresAsync();
         var connectionString = await CreateDatabaseAsync(postgres.ConnectionString);
@@ -50,7 +50,7 @@ internal static class TransfersBenchmark
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = new Uri(app.Urls.First()) };
 
         using var probe = new LedgerBatchProbe();
-        foreach (var scenario in TransferScenario.All)
+        foreach (var scenario in TransferScenario.All.Where(scenario => scenarios.Contains(scenario.Name)))
         {
             if (implementations.Contains("grains"))
             {
@@ -121,7 +121,7 @@ internal static class TransfersBenchmark
     private static async Task<EmbeddedPostgresServer> StartPostgresAsync()
     {
         var directory = Path.Combine(Path.GetTempPath(), "orleans-payments-bench");
-        return await EmbeddedPostgresServer.StartAsync(new EmbeddedPostgresSettings { DataDirectory = directory, Durable = true, MaxConnections = 400 }, NullLogger.Instance);
+        return await EmbeddedPostgresServer.StartAsync(new EmbeddedPostgresSettings { DataDirectory = directory, Durable = true, MaxConnections = 400, SharedBuffersMegabytes = 1024 }, NullLogger.Instance);
     }
 
     private static async Task<string> CreateDatabaseAsync(string serverConnectionString)
