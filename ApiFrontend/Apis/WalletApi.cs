@@ -25,26 +25,22 @@ public static class WalletApi
         group.MapGet("/", GetWallet)
             .WithName(nameof(GetWallet))
             .Produces<WalletView>();
-        group.MapPost("/deposits", CreateDeposit)
-            .WithName(nameof(CreateDeposit))
-            .WithMetadata(IdempotencyHeader.Metadata)
-            .Accepts<MovementRequest>("application/json")
-            .Produces<MovementReceipt>(StatusCodes.Status201Created)
-            .Produces<ApiError>(StatusCodes.Status400BadRequest)
-            .Produces<ApiError>(StatusCodes.Status422UnprocessableEntity);
-        group.MapPost("/withdrawals", CreateWithdrawal)
-            .WithName(nameof(CreateWithdrawal))
-            .WithMetadata(IdempotencyHeader.Metadata)
-            .Accepts<MovementRequest>("application/json")
-            .Produces<MovementReceipt>(StatusCodes.Status201Created)
-            .Produces<ApiError>(StatusCodes.Status400BadRequest)
-            .Produces<ApiError>(StatusCodes.Status422UnprocessableEntity);
+        MapMovement(group.MapPost("/deposits", CreateDeposit).WithName(nameof(CreateDeposit)));
+        MapMovement(group.MapPost("/withdrawals", CreateWithdrawal).WithName(nameof(CreateWithdrawal)));
         group.MapGet("/transactions", GetTransactions)
             .WithName(nameof(GetTransactions))
             .Produces<HistoryPage>()
             .Produces<ApiError>(StatusCodes.Status400BadRequest);
         return group;
     }
+
+    /// <summary>Deposits and withdrawals take the same body and answer alike.</summary>
+    private static void MapMovement(RouteHandlerBuilder endpoint) => endpoint
+        .WithMetadata(IdempotencyHeader.Metadata)
+        .Accepts<MovementRequest>("application/json")
+        .Produces<MovementReceipt>(StatusCodes.Status201Created)
+        .Produces<ApiError>(StatusCodes.Status400BadRequest)
+        .Produces<ApiError>(StatusCodes.Status422UnprocessableEntity);
 
     /// <summary>GET /v1/wallet → {balance, available, held, currency, status}.</summary>
     public static async Task<IResult> GetWallet(ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>

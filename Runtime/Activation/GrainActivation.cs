@@ -347,18 +347,7 @@ internal sealed class GrainActivation : SynchronizationContext, IThreadPoolWorkI
         }
 
         RuntimeMetrics.Activations.Add(-1);
-        IGrainWorkItem[] waiting;
-        lock (this)
-        {
-            _status = ActivationStatus.Deactivated;
-            _lifecycleRunning = false;
-            waiting = _requests?.ToArray() ?? [];
-            _requests = null;
-            _deactivated?.TrySetResult();
-        }
-
-        Catalog.OnDeactivated(this);
-        foreach (var request in waiting)
+        foreach (var request in MarkDeactivated())
         {
             if (!request.IsAnswered)
             {
@@ -368,6 +357,15 @@ internal sealed class GrainActivation : SynchronizationContext, IThreadPoolWorkI
     }
 
     private void FailQueuedAndRemove(Exception error)
+    {
+        foreach (var request in MarkDeactivated())
+        {
+            request.Fail(error);
+        }
+    }
+
+    /// <summary>Ends the activation: it refuses calls and leaves the catalog. Returns the calls that were still queued.</summary>
+    private IGrainWorkItem[] MarkDeactivated()
     {
         IGrainWorkItem[] waiting;
         lock (this)
@@ -380,10 +378,7 @@ internal sealed class GrainActivation : SynchronizationContext, IThreadPoolWorkI
         }
 
         Catalog.OnDeactivated(this);
-        foreach (var request in waiting)
-        {
-            request.Fail(error);
-        }
+        return waiting;
     }
 
     /// <summary>True when the activation has served nothing since <paramref name="idleSinceTimestamp"/> and has no work.</summary>

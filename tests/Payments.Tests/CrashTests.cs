@@ -11,99 +11,84 @@ public sealed class CrashTests
     [Fact]
     public async Task Acknowledged_transfers_survive_a_kill_and_retries_return_the_original_results()
     {
-        var directory = Directory.CreateTempSubdirectory("silo-crash-").FullName;
-        File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
-        var environment = new Dictionary<string, string?>
-        {
-            ["Payments__DataDirectory"] = Path.Combine(directory, "data"),
-            ["Payments__Postgres__Durable"] = "false",
-            ["Payments__Users__PasswordHashIterations"] = "1000",
-            ["Payments__AdminToken"] = InProcessSilo.AdminToken,
-        };
-        try
-        {
-            var silo = SiloProcess.Start(directory, environment);
-            await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
-            using var http = new HttpClient { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-            var api = new ApiClient(http);
-            var users = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => api.SignUpAsync($"crash_user_{i}", deposit: 100_000)));
+        using var workspace = new SiloWorkspace("silo-crash-");
+        var silo = workspace.StartSilo();
+        await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        using var http = new HttpClient { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var api = new ApiClient(http);
+        var users = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => api.SignUpAsync($"crash_user_{i}", deposit: 100_000)));
 
-            // Load: transfers until the kill; remember every attempt and every acknowledgement.
-            var attempts = new ConcurrentDictionary<string, (int From, int To, long Amount)>();
-            var acknowledged = new ConcurrentDictionary<string, string>();
-            using var stop = new CancellationTokenSource();
-            var load = Enumerable.Range(0, 16).Select(worker => Task.Run(async () =>
+        // Load: transfers until the kill; remember every attempt and every acknowledgement.
+        var attempts = new ConcurrentDictionary<string, (int From, int To, long Amount)>();
+        var acknowledged = new ConcurrentDictionary<string, string>();
+        using var stop = new CancellationTokenSource();
+        var load = Enumerable.Range(0, 16).Select(worker => Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
             {
-                for (var i = 0; !stop.IsCancellationRequested; i++)
+                var key = $"crash-{worker}-{i}";
+                var from = (worker + i) % users.Length;
+                var to = (from + 1 + i % (users.Length - 1)) % users.Length;
+                attempts[key] = (from, to, 1 + i % 100);
+                try
                 {
-                    var key = $"crash-{worker}-{i}";
-                    var from = (worker + i) % users.Length;
-                    var to = (from + 1 + i % (users.Length - 1)) % users.Length;
-                    attempts[key] = (from, to, 1 + i % 100);
-                    try
+                    var response = await api.TransferAsync(users[from].Token, users[to].Id, 1 + i % 100, key);
+                    if (response.Status == HttpStatusCode.Created)
                     {
-                        var response = await api.TransferAsync(users[from].Token, users[to].Id, 1 + i % 100, key);
-                        if (response.Status == HttpStatusCode.Created)
-                        {
-                            acknowledged[key] = response.Body;
-                        }
-                    }
-                    catch (HttpRequestException)
-                    {
-                        return; // The silo is gone.
-                    }
-                    catch (TaskCanceledException)
-                    {
-                        return;
+                        acknowledged[key] = response.Body;
                     }
                 }
-            })).ToArray();
-
-            await Eventually.TrueAsync(() => Task.FromResult(acknowledged.Count >= 300), TimeSpan.FromSeconds(60), "the load gets going");
-            await silo.KillAsync();
-            await stop.CancelAsync();
-            await Task.WhenAll(load);
-            await silo.DisposeAsync();
-
-            // Restart on the same data (the embedded PostgreSQL outlived the silo and is reused).
-            await using var restarted = SiloProcess.Start(directory, environment);
-            await restarted.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
-            using var http2 = new HttpClient { BaseAddress = restarted.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-            var api2 = new ApiClient(http2);
-
-            // Retrying every attempt: acknowledged ones answer exactly as before; the others happen now, once.
-            foreach (var (key, (from, to, amount)) in attempts)
-            {
-                var retry = await api2.TransferAsync(users[from].Token, users[to].Id, amount, key);
-                if (acknowledged.TryGetValue(key, out var original))
+                catch (HttpRequestException)
                 {
-                    Assert.Equal(HttpStatusCode.Created, retry.Status);
-                    Assert.Equal(original, retry.Body);
+                    return; // The silo is gone.
                 }
-                else
+                catch (TaskCanceledException)
                 {
-                    Assert.True(retry.Status is HttpStatusCode.Created or HttpStatusCode.UnprocessableEntity, retry.Body);
-                    if (retry.Status == HttpStatusCode.Created)
-                    {
-                        acknowledged[key] = retry.Body;
-                    }
+                    return;
                 }
             }
+        })).ToArray();
 
-            var audit = await api2.AuditAsync(InProcessSilo.AdminToken);
-            Assert.True(audit["balanced"]!.GetValue<bool>(), audit.ToJsonString());
-            var histories = await Task.WhenAll(users.Select(user => api2.HistoryAsync(user.Token)));
-            var transferIds = histories.SelectMany(history => history).Where(entry => entry["type"]!.GetValue<string>() == "transfer_out").Select(entry => entry["id"]!.GetValue<string>()).ToList();
-            Assert.Equal(transferIds.Count, transferIds.Distinct().Count());
-            Assert.Equal(acknowledged.Count, transferIds.Count);
-            var wallets = await Task.WhenAll(users.Select(user => api2.WalletAsync(user.Token)));
-            Assert.Equal(users.Length * 100_000L, wallets.Sum(wallet => wallet["balance"]!.GetValue<long>()));
+        await Eventually.TrueAsync(() => Task.FromResult(acknowledged.Count >= 300), TimeSpan.FromSeconds(60), "the load gets going");
+        await silo.KillAsync();
+        await stop.CancelAsync();
+        await Task.WhenAll(load);
+        await silo.DisposeAsync();
 
-            Assert.Equal(0, await restarted.TerminateAsync(TimeSpan.FromSeconds(60)));
-        }
-        finally
+        // Restart on the same data (the embedded PostgreSQL outlived the silo and is reused).
+        await using var restarted = workspace.StartSilo();
+        await restarted.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        using var http2 = new HttpClient { BaseAddress = restarted.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var api2 = new ApiClient(http2);
+
+        // Retrying every attempt: acknowledged ones answer exactly as before; the others happen now, once.
+        foreach (var (key, (from, to, amount)) in attempts)
         {
-            Directory.Delete(directory, recursive: true);
+            var retry = await api2.TransferAsync(users[from].Token, users[to].Id, amount, key);
+            if (acknowledged.TryGetValue(key, out var original))
+            {
+                Assert.Equal(HttpStatusCode.Created, retry.Status);
+                Assert.Equal(original, retry.Body);
+            }
+            else
+            {
+                Assert.True(retry.Status is HttpStatusCode.Created or HttpStatusCode.UnprocessableEntity, retry.Body);
+                if (retry.Status == HttpStatusCode.Created)
+                {
+                    acknowledged[key] = retry.Body;
+                }
+            }
         }
+
+        var audit = await api2.AuditAsync(InProcessSilo.AdminToken);
+        Assert.True(audit["balanced"]!.GetValue<bool>(), audit.ToJsonString());
+        var histories = await Task.WhenAll(users.Select(user => api2.HistoryAsync(user.Token)));
+        var transferIds = histories.SelectMany(history => history).Where(entry => entry["type"]!.GetValue<string>() == "transfer_out").Select(entry => entry["id"]!.GetValue<string>()).ToList();
+        Assert.Equal(transferIds.Count, transferIds.Distinct().Count());
+        Assert.Equal(acknowledged.Count, transferIds.Count);
+        var wallets = await Task.WhenAll(users.Select(user => api2.WalletAsync(user.Token)));
+        Assert.Equal(users.Length * 100_000L, wallets.Sum(wallet => wallet["balance"]!.GetValue<long>()));
+
+        Assert.Equal(0, await restarted.TerminateAsync(TimeSpan.FromSeconds(60)));
     }
 }

@@ -12,71 +12,39 @@ public sealed class SiloProcessTests
     [Fact]
     public async Task The_silo_starts_its_own_postgres_reports_ready_and_stops_everything_on_sigterm()
     {
-        var directory = ReachableTempDirectory("silo-process-");
-        var dataDirectory = Path.Combine(directory, "data");
-        try
-        {
-            await using var silo = SiloProcess.Start(directory, new Dictionary<string, string?>
-            {
-                ["Payments__DataDirectory"] = dataDirectory,
-                ["Payments__Postgres__Durable"] = "false",
-            });
-            await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        using var workspace = new SiloWorkspace("silo-process-");
+        await using var silo = workspace.StartSilo();
+        await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
 
-            using var http = new HttpClient { BaseAddress = silo.BaseAddress };
-            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
-            var ready = await http.GetStringAsync("/health/ready");
-            Assert.Contains("\"postgres\":{\"status\":\"Healthy\"", ready);
-            Assert.Contains("\"grain-runtime\":{\"status\":\"Healthy\"", ready);
-            Assert.True(File.Exists(Path.Combine(dataDirectory, "postgres", "postmaster.pid")), "The embedded server runs under the configured data directory.");
+        using var http = new HttpClient { BaseAddress = silo.BaseAddress };
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
+        var ready = await http.GetStringAsync("/health/ready");
+        Assert.Contains("\"postgres\":{\"status\":\"Healthy\"", ready);
+        Assert.Contains("\"grain-runtime\":{\"status\":\"Healthy\"", ready);
+        Assert.True(File.Exists(Path.Combine(workspace.ClusterDirectory, "postmaster.pid")), "The embedded server runs under the configured data directory.");
 
-            Assert.Equal(0, await silo.TerminateAsync(TimeSpan.FromSeconds(60)));
-            Assert.False(File.Exists(Path.Combine(dataDirectory, "postgres", "postmaster.pid")), $"PostgreSQL is stopped with the silo.\n{silo.Output}");
-            Assert.Contains("Stopped PostgreSQL", silo.Output);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        Assert.Equal(0, await silo.TerminateAsync(TimeSpan.FromSeconds(60)));
+        Assert.False(File.Exists(Path.Combine(workspace.ClusterDirectory, "postmaster.pid")), $"PostgreSQL is stopped with the silo.\n{silo.Output}");
+        Assert.Contains("Stopped PostgreSQL", silo.Output);
     }
 
     [Fact]
     public async Task Readiness_fails_while_postgres_is_down_and_liveness_does_not()
     {
-        var directory = ReachableTempDirectory("silo-ready-");
-        var dataDirectory = Path.Combine(directory, "data");
-        try
-        {
-            await using var silo = SiloProcess.Start(directory, new Dictionary<string, string?>
-            {
-                ["Payments__DataDirectory"] = dataDirectory,
-                ["Payments__Postgres__Durable"] = "false",
-            });
-            await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        using var workspace = new SiloWorkspace("silo-ready-");
+        await using var silo = workspace.StartSilo();
+        await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
 
-            var pgCtl = Path.Combine(PostgresBinaries.Find(), "pg_ctl");
-            var runAs = Environment.IsPrivilegedProcess ? "postgres" : null;
-            await Postgres.CommandRunner.RunCheckedAsync(pgCtl, ["stop", "-D", Path.Combine(dataDirectory, "postgres"), "-m", "immediate", "-w"], runAs, TimeSpan.FromSeconds(60), CancellationToken.None);
+        var pgCtl = Path.Combine(PostgresBinaries.Find(), "pg_ctl");
+        var runAs = Environment.IsPrivilegedProcess ? "postgres" : null;
+        await Postgres.CommandRunner.RunCheckedAsync(pgCtl, ["stop", "-D", workspace.ClusterDirectory, "-m", "immediate", "-w"], runAs, TimeSpan.FromSeconds(60), CancellationToken.None);
 
-            using var http = new HttpClient { BaseAddress = silo.BaseAddress };
-            await Eventually.TrueAsync(
-                async () => (await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.ServiceUnavailable,
-                TimeSpan.FromSeconds(30), "readiness reports PostgreSQL down");
-            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
+        using var http = new HttpClient { BaseAddress = silo.BaseAddress };
+        await Eventually.TrueAsync(
+            async () => (await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.ServiceUnavailable,
+            TimeSpan.FromSeconds(30), "readiness reports PostgreSQL down");
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
 
-            await silo.TerminateAsync(TimeSpan.FromSeconds(60));
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-    }
-
-    // CreateTempSubdirectory makes 0700 folders; the server user must reach the data (see the fallback test).
-    private static string ReachableTempDirectory(string prefix)
-    {
-        var directory = Directory.CreateTempSubdirectory(prefix).FullName;
-        File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
-        return directory;
+        await silo.TerminateAsync(TimeSpan.FromSeconds(60));
     }
 }
