@@ -63,6 +63,19 @@ internal static class TransfersBenchmark
                 report.Add(row);
             }
 
+            if (implementations.Contains("writer"))
+            {
+                // Diagnostic: the ledger writer alone, fed the entries a wallet grain would build, without grains or admission.
+                var writer = app.Services.GetRequiredService<LedgerWriter>();
+                probe.TakeAverages();
+                var result = await ClosedLoop.RunAsync(scenario, duration, (worker, from, to) => SendThroughWriterAsync(writer, users[from], users[to]));
+                var (batchSize, batchMilliseconds) = probe.TakeAverages();
+                var row = Row(scenario, "writer", result);
+                row["avgBatch"] = batchSize;
+                row["avgBatchMs"] = batchMilliseconds;
+                report.Add(row);
+            }
+
             if (implementations.Contains("rowlock"))
             {
                 var result = await ClosedLoop.RunAsync(scenario, duration, (worker, from, to) => baseline.TransferAsync(from, to, 1));
@@ -104,6 +117,26 @@ internal static class TransfersBenchmark
         var key = Guid.NewGuid().ToString("N");
         var response = await grains.GetGrain<IIdempotencyGrain>($"{from}/{key}").Execute(command, key);
         return response.Status == 201;
+    }
+
+    private static async Task<bool> SendThroughWriterAsync(LedgerWriter writer, string from, string to)
+    {
+        var id = TransactionId.New();
+        var now = DateTimeOffset.UtcNow;
+        var fromAccount = LedgerAccounts.Wallet(new UserId(Guid.Parse(from)), "USD");
+        var view = new Grains.Interfaces.Transfers.TransferView(id.ToString(), from, to, 1, "USD", "", "public", "completed", now);
+        var key = Guid.NewGuid().ToString("N");
+        var entry = new LedgerEntry(
+            id, "transfer", now,
+            [
+                new LedgerPosting(fromAccount, -1, "USD", to, from),
+                new LedgerPosting(LedgerAccounts.Wallet(new UserId(Guid.Parse(to)), "USD"), 1, "USD", from, to),
+            ],
+            new TransferRow(Guid.Parse(from), Guid.Parse(to), 1, "USD", "", "public", "completed"),
+            new IdempotencyStamp(from, key, key),
+            balances => Grains.Interfaces.PaymentsJson.Created(new Grains.Interfaces.Transfers.TransferReceipt(view, balances.BalanceAfter(fromAccount))),
+            [new OutboxEvent(Guid.CreateVersion7(), "transfers", from, "TransferCompleted", System.Text.Json.JsonSerializer.Serialize(view, Grains.Interfaces.PaymentsJson.Options))]);
+        return await writer.SubmitAsync(entry) is LedgerResult.Committed;
     }
 
     private static async Task<bool> SendOverHttpAsync(HttpClient http, string token, string to)
