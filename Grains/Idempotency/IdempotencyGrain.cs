@@ -12,6 +12,12 @@ namespace Orleans.Payments.Grains.Idempotency;
 /// effect, and a conflicting insert returns the record that stands, so a retry after a crash gets the original
 /// answer without a lookup on the hot path.
 /// </summary>
+/// <remarks>
+/// There is one activation per key, so they are collected after a minute idle: long enough for a client's quick
+/// retry to be answered from memory, short enough that a busy silo does not hold millions of them. A later retry
+/// is answered from the stored record.
+/// </remarks>
+[CollectionAge(seconds: 60)]
 public sealed class IdempotencyGrain(IdempotencyRecordStore records) : Grain, IIdempotencyGrain
 {
     private (string RequestHash, StoredResponse Response)? _record;

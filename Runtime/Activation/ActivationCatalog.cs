@@ -102,14 +102,14 @@ internal sealed class ActivationCatalog : IGrainCallRouter
         }
     }
 
-    /// <summary>Deactivates activations idle for longer than the collection age.</summary>
+    /// <summary>Deactivates activations idle for longer than their collection age.</summary>
     public int CollectIdle()
     {
-        var idleSince = Stopwatch.GetTimestamp() - (long)(Options.CollectionAge.TotalSeconds * Stopwatch.Frequency);
+        var now = Stopwatch.GetTimestamp();
         var collected = 0;
         foreach (var activation in _activations.Values)
         {
-            if (activation.IsIdleSince(idleSince))
+            if (activation.IsIdleLongerThan(Options.CollectionAge, now))
             {
                 activation.StartDeactivation(DeactivationReason.Collected);
                 collected++;

@@ -381,9 +381,11 @@ internal sealed class GrainActivation : SynchronizationContext, IThreadPoolWorkI
         return waiting;
     }
 
-    /// <summary>True when the activation has served nothing since <paramref name="idleSinceTimestamp"/> and has no work.</summary>
-    public bool IsIdleSince(long idleSinceTimestamp)
+    /// <summary>True when the activation has been idle, with no work, for longer than its class's collection age (or <paramref name="defaultAge"/>).</summary>
+    public bool IsIdleLongerThan(TimeSpan defaultAge, long nowTimestamp)
     {
+        var age = _class.CollectionAge ?? defaultAge;
+        var idleSinceTimestamp = nowTimestamp - (long)(age.TotalSeconds * Stopwatch.Frequency);
         lock (this)
         {
             return _status == ActivationStatus.Active

@@ -23,6 +23,7 @@ internal sealed class GrainClass
 
         Type = type;
         IsReentrant = type.GetCustomAttribute<ReentrantAttribute>() is not null;
+        CollectionAge = type.GetCustomAttribute<CollectionAgeAttribute>()?.Age;
         var constructors = type.GetConstructors();
         if (constructors.Length != 1)
         {
@@ -43,6 +44,9 @@ internal sealed class GrainClass
     public Type Type { get; }
 
     public bool IsReentrant { get; }
+
+    /// <summary>This class's idle lifetime, when it overrides the silo's.</summary>
+    public TimeSpan? CollectionAge { get; }
 
     /// <summary>Constructs the grain; its persistent states are returned so the activation can read them before OnActivateAsync.</summary>
     public Grain Create(IServiceProvider services, GrainStorageRegistry storages, JsonSerializerOptions json, GrainId grainId, out ILoadablePersistentState[] states)

@@ -47,4 +47,25 @@ public sealed class LifecycleTests : IAsyncLifetime
             Assert.Equal(activation, await grain.ActivationId());
         }
     }
+
+    [Fact]
+    public async Task A_class_collection_age_overrides_the_silo_default()
+    {
+        await using var silo = await TestSilo.StartAsync(
+            await TestPostgres.CreateDatabaseAsync("classage"),
+            options =>
+            {
+                options.CollectionAge = TimeSpan.FromHours(1);
+                options.CollectionQuantum = TimeSpan.FromMilliseconds(100);
+                options.CallTimeoutCheckInterval = TimeSpan.FromMilliseconds(100);
+            });
+        var shortLived = silo.GrainFactory.GetGrain<IShortLivedGrain>("brief");
+        var longLived = silo.GrainFactory.GetGrain<IStatefulGrain>("lasting");
+        var first = await shortLived.ActivationId();
+        var lasting = await longLived.ActivationId();
+
+        await Eventually.TrueAsync(() => Task.FromResult(silo.Catalog.Count == 1), TimeSpan.FromSeconds(10), "the short-lived activation is collected");
+        Assert.NotEqual(first, await shortLived.ActivationId());
+        Assert.Equal(lasting, await longLived.ActivationId());
+    }
 }

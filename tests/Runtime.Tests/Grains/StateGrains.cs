@@ -68,3 +68,17 @@ public sealed class StatefulGrain([PersistentState("counter")] IPersistentState<
         }
     }
 }
+
+public interface IShortLivedGrain : IGrainWithStringKey
+{
+    Task<string> ActivationId();
+}
+
+/// <summary>Collected after one idle second, whatever the silo's collection age.</summary>
+[CollectionAge(seconds: 1)]
+public sealed class ShortLivedGrain : Grain, IShortLivedGrain
+{
+    private readonly string _activationId = Guid.NewGuid().ToString("N");
+
+    public Task<string> ActivationId() => Task.FromResult(_activationId);
+}
