@@ -5,75 +5,58 @@ using Xunit;
 namespace Orleans.Payments.Tests;
 
 /// <summary>No user reads or moves another user's money; revoked tokens stop at once; operator endpoints need the operator token.</summary>
-public sealed class AuthorizationTests : IAsyncLifetime
+public sealed class AuthorizationTests() : ApiTest("authz")
 {
-    private InProcessSilo _silo = null!;
-    private HttpClient _http = null!;
-    private ApiClient _api = null!;
-
-    public async Task InitializeAsync()
-    {
-        _silo = await InProcessSilo.StartAsync(await TestPostgres.CreateDatabaseAsync("authz"));
-        _http = _silo.CreateClient();
-        _api = new ApiClient(_http);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _silo.DisposeAsync();
-    }
-
     [Fact]
     public async Task Users_see_only_their_own_money()
     {
-        var alice = await _api.SignUpAsync("authz_alice", deposit: 10_000);
-        var bob = await _api.SignUpAsync("authz_bob", deposit: 10_000);
-        var eve = await _api.SignUpAsync("authz_eve", deposit: 10_000);
-        var sent = await _api.TransferAsync(alice.Token, bob.Id, 1_000, "a-to-b", "rent");
+        var alice = await Api.SignUpAsync("authz_alice", deposit: 10_000);
+        var bob = await Api.SignUpAsync("authz_bob", deposit: 10_000);
+        var eve = await Api.SignUpAsync("authz_eve", deposit: 10_000);
+        var sent = await Api.TransferAsync(alice.Token, bob.Id, 1_000, "a-to-b", "rent");
         var transferId = sent.Json["transfer"]!["id"]!.GetValue<string>();
 
-        Assert.Equal(HttpStatusCode.OK, (await _api.SendAsync(HttpMethod.Get, $"/v1/transfers/{transferId}", alice.Token)).Status);
-        Assert.Equal(HttpStatusCode.OK, (await _api.SendAsync(HttpMethod.Get, $"/v1/transfers/{transferId}", bob.Token)).Status);
-        var snooping = await _api.SendAsync(HttpMethod.Get, $"/v1/transfers/{transferId}", eve.Token);
+        Assert.Equal(HttpStatusCode.OK, (await Api.SendAsync(HttpMethod.Get, $"/v1/transfers/{transferId}", alice.Token)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Api.SendAsync(HttpMethod.Get, $"/v1/transfers/{transferId}", bob.Token)).Status);
+        var snooping = await Api.SendAsync(HttpMethod.Get, $"/v1/transfers/{transferId}", eve.Token);
         Assert.Equal(HttpStatusCode.NotFound, snooping.Status);
         Assert.Equal("NOT_FOUND", snooping.Code);
 
         // The wallet endpoints act on the caller's wallet only; there is no way to name another's.
-        Assert.Equal(9_000, (await _api.WalletAsync(alice.Token))["balance"]!.GetValue<long>());
-        Assert.Equal(10_000, (await _api.WalletAsync(eve.Token))["balance"]!.GetValue<long>());
+        Assert.Equal(9_000, (await Api.WalletAsync(alice.Token))["balance"]!.GetValue<long>());
+        Assert.Equal(10_000, (await Api.WalletAsync(eve.Token))["balance"]!.GetValue<long>());
 
         // Operator endpoints are closed to users, and to a wrong operator token.
-        Assert.Equal(HttpStatusCode.Unauthorized, (await _api.SendAsync(HttpMethod.Get, "/v1/admin/ledger/audit", eve.Token)).Status);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await _api.SendAsync(HttpMethod.Post, $"/v1/admin/wallets/{alice.Id}/freeze", "wrong-operator-token")).Status);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await _api.SendAsync(HttpMethod.Get, "/v1/wallet", null)).Status);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await _api.SendAsync(HttpMethod.Get, "/v1/wallet", "not-a-real-token")).Status);
-        Assert.Equal(9_000, (await _api.WalletAsync(alice.Token))["balance"]!.GetValue<long>());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Api.SendAsync(HttpMethod.Get, "/v1/admin/ledger/audit", eve.Token)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Api.SendAsync(HttpMethod.Post, $"/v1/admin/wallets/{alice.Id}/freeze", "wrong-operator-token")).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Api.SendAsync(HttpMethod.Get, "/v1/wallet", null)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Api.SendAsync(HttpMethod.Get, "/v1/wallet", "not-a-real-token")).Status);
+        Assert.Equal(9_000, (await Api.WalletAsync(alice.Token))["balance"]!.GetValue<long>());
     }
 
     [Fact]
     public async Task A_revoked_token_stops_working_at_once()
     {
-        var carol = await _api.SignUpAsync("authz_carol", deposit: 1_000);
-        var other = await _api.SendAsync(HttpMethod.Post, "/v1/sessions", null, new { username = "authz_carol", password = "correct horse battery" });
+        var carol = await Api.SignUpAsync("authz_carol", deposit: 1_000);
+        var other = await Api.SendAsync(HttpMethod.Post, "/v1/sessions", null, new { username = "authz_carol", password = "correct horse battery" });
         var otherToken = other.Json["token"]!.GetValue<string>();
 
-        Assert.Equal(HttpStatusCode.NoContent, (await _api.SendAsync(HttpMethod.Delete, "/v1/sessions/current", carol.Token)).Status);
-        var afterLogout = await _api.SendAsync(HttpMethod.Get, "/v1/wallet", carol.Token);
+        Assert.Equal(HttpStatusCode.NoContent, (await Api.SendAsync(HttpMethod.Delete, "/v1/sessions/current", carol.Token)).Status);
+        var afterLogout = await Api.SendAsync(HttpMethod.Get, "/v1/wallet", carol.Token);
         Assert.Equal(HttpStatusCode.Unauthorized, afterLogout.Status);
         Assert.Equal("UNAUTHENTICATED", afterLogout.Code);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await _api.TransferAsync(carol.Token, Guid.NewGuid().ToString(), 10, "after-logout")).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Api.TransferAsync(carol.Token, Guid.NewGuid().ToString(), 10, "after-logout")).Status);
 
         // Other sessions of the same user are separate.
-        Assert.Equal(HttpStatusCode.OK, (await _api.SendAsync(HttpMethod.Get, "/v1/wallet", otherToken)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Api.SendAsync(HttpMethod.Get, "/v1/wallet", otherToken)).Status);
     }
 
     [Fact]
     public async Task Wrong_passwords_and_unknown_users_get_the_same_answer()
     {
-        await _api.SignUpAsync("authz_dave");
-        var wrong = await _api.SendAsync(HttpMethod.Post, "/v1/sessions", null, new { username = "authz_dave", password = "not the password" });
-        var unknown = await _api.SendAsync(HttpMethod.Post, "/v1/sessions", null, new { username = "authz_nobody", password = "not the password" });
+        await Api.SignUpAsync("authz_dave");
+        var wrong = await Api.SendAsync(HttpMethod.Post, "/v1/sessions", null, new { username = "authz_dave", password = "not the password" });
+        var unknown = await Api.SendAsync(HttpMethod.Post, "/v1/sessions", null, new { username = "authz_nobody", password = "not the password" });
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.Status);
         Assert.Equal(wrong.Body, unknown.Body);
     }
@@ -81,15 +64,15 @@ public sealed class AuthorizationTests : IAsyncLifetime
     [Fact]
     public async Task The_operator_freezes_and_audits()
     {
-        var frank = await _api.SignUpAsync("authz_frank", deposit: 1_000);
-        var grace = await _api.SignUpAsync("authz_grace");
-        var frozen = await _api.SendAsync(HttpMethod.Post, $"/v1/admin/wallets/{frank.Id}/freeze", InProcessSilo.AdminToken);
+        var frank = await Api.SignUpAsync("authz_frank", deposit: 1_000);
+        var grace = await Api.SignUpAsync("authz_grace");
+        var frozen = await Api.SendAsync(HttpMethod.Post, $"/v1/admin/wallets/{frank.Id}/freeze", InProcessSilo.AdminToken);
         Assert.Equal(HttpStatusCode.OK, frozen.Status);
         Assert.Equal("frozen", frozen.Json["status"]!.GetValue<string>());
-        Assert.Equal("ACCOUNT_FROZEN", (await _api.TransferAsync(frank.Token, grace.Id, 10, "while-frozen")).Code);
-        Assert.Equal(HttpStatusCode.OK, (await _api.SendAsync(HttpMethod.Post, $"/v1/admin/wallets/{frank.Id}/unfreeze", InProcessSilo.AdminToken)).Status);
-        Assert.Equal(HttpStatusCode.Created, (await _api.TransferAsync(frank.Token, grace.Id, 10, "after-thaw")).Status);
-        Assert.Equal(HttpStatusCode.NotFound, (await _api.SendAsync(HttpMethod.Post, $"/v1/admin/wallets/{Guid.NewGuid()}/freeze", InProcessSilo.AdminToken)).Status);
-        Assert.True((await _api.AuditAsync(InProcessSilo.AdminToken))["balanced"]!.GetValue<bool>());
+        Assert.Equal("ACCOUNT_FROZEN", (await Api.TransferAsync(frank.Token, grace.Id, 10, "while-frozen")).Code);
+        Assert.Equal(HttpStatusCode.OK, (await Api.SendAsync(HttpMethod.Post, $"/v1/admin/wallets/{frank.Id}/unfreeze", InProcessSilo.AdminToken)).Status);
+        Assert.Equal(HttpStatusCode.Created, (await Api.TransferAsync(frank.Token, grace.Id, 10, "after-thaw")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.SendAsync(HttpMethod.Post, $"/v1/admin/wallets/{Guid.NewGuid()}/freeze", InProcessSilo.AdminToken)).Status);
+        Assert.True((await Api.AuditAsync(InProcessSilo.AdminToken))["balanced"]!.GetValue<bool>());
     }
 }

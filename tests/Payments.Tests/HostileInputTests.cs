@@ -5,27 +5,16 @@ using Xunit;
 namespace Orleans.Payments.Tests;
 
 /// <summary>Bad requests get a 4xx JSON error with the right code, and change nothing.</summary>
-public sealed class HostileInputTests : IAsyncLifetime
+public sealed class HostileInputTests() : ApiTest("hostile")
 {
-    private InProcessSilo _silo = null!;
-    private HttpClient _http = null!;
-    private ApiClient _api = null!;
     private (string Id, string Token) _alice;
     private (string Id, string Token) _bob;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _silo = await InProcessSilo.StartAsync(await TestPostgres.CreateDatabaseAsync("hostile"));
-        _http = _silo.CreateClient();
-        _api = new ApiClient(_http);
-        _alice = await _api.SignUpAsync("hostile_alice", deposit: 50_000);
-        _bob = await _api.SignUpAsync("hostile_bob", deposit: 10_000);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _silo.DisposeAsync();
+        await base.InitializeAsync();
+        _alice = await Api.SignUpAsync("hostile_alice", deposit: 50_000);
+        _bob = await Api.SignUpAsync("hostile_bob", deposit: 10_000);
     }
 
     public static TheoryData<string, string, string?, string?, int, string, string?> BadRequests()
@@ -69,7 +58,7 @@ public sealed class HostileInputTests : IAsyncLifetime
     public async Task A_bad_request_gets_its_error_and_changes_nothing(string name, string path, string? body, string? key, int status, string code, string? field)
     {
         var before = await SnapshotAsync();
-        var response = await _api.SendRawAsync(HttpMethod.Post, path, _alice.Token, body, key);
+        var response = await Api.SendRawAsync(HttpMethod.Post, path, _alice.Token, body, key);
 
         Assert.True((int)response.Status == status, $"{name}: expected {status}, got {(int)response.Status} {response.Body}");
         Assert.Equal(code, response.Code);
@@ -85,47 +74,47 @@ public sealed class HostileInputTests : IAsyncLifetime
     [Fact]
     public async Task Other_bad_requests_are_answered_in_json_without_a_server_error()
     {
-        var notJson = await _api.SendRawAsync(HttpMethod.Post, "/v1/transfers", _alice.Token, "to=bob", "x1", "application/x-www-form-urlencoded");
+        var notJson = await Api.SendRawAsync(HttpMethod.Post, "/v1/transfers", _alice.Token, "to=bob", "x1", "application/x-www-form-urlencoded");
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, notJson.Status);
         Assert.Equal("UNSUPPORTED_MEDIA_TYPE", notJson.Code);
 
-        var unknownRoute = await _api.SendAsync(HttpMethod.Get, "/v1/nothing-here", _alice.Token);
+        var unknownRoute = await Api.SendAsync(HttpMethod.Get, "/v1/nothing-here", _alice.Token);
         Assert.Equal(HttpStatusCode.NotFound, unknownRoute.Status);
         Assert.Equal("NOT_FOUND", unknownRoute.Code);
 
-        var badUser = await _api.SendAsync(HttpMethod.Post, "/v1/users", null, new { username = "A", displayName = "x", password = "short" });
+        var badUser = await Api.SendAsync(HttpMethod.Post, "/v1/users", null, new { username = "A", displayName = "x", password = "short" });
         Assert.Equal(HttpStatusCode.BadRequest, badUser.Status);
         Assert.Equal("username", badUser.Json["field"]!.GetValue<string>());
 
-        var taken = await _api.SendAsync(HttpMethod.Post, "/v1/users", null, new { username = "hostile_alice", displayName = "Again", password = "long enough password" });
+        var taken = await Api.SendAsync(HttpMethod.Post, "/v1/users", null, new { username = "hostile_alice", displayName = "Again", password = "long enough password" });
         Assert.Equal(HttpStatusCode.Conflict, taken.Status);
         Assert.Equal("USERNAME_TAKEN", taken.Code);
 
-        var badLimit = await _api.SendAsync(HttpMethod.Get, "/v1/wallet/transactions?limit=0", _alice.Token);
+        var badLimit = await Api.SendAsync(HttpMethod.Get, "/v1/wallet/transactions?limit=0", _alice.Token);
         Assert.Equal(HttpStatusCode.BadRequest, badLimit.Status);
-        var badCursor = await _api.SendAsync(HttpMethod.Get, "/v1/wallet/transactions?startingAfter=not-a-uuid", _alice.Token);
+        var badCursor = await Api.SendAsync(HttpMethod.Get, "/v1/wallet/transactions?startingAfter=not-a-uuid", _alice.Token);
         Assert.Equal(HttpStatusCode.BadRequest, badCursor.Status);
-        var emptySearch = await _api.SendAsync(HttpMethod.Get, "/v1/users/search?q=", _alice.Token);
+        var emptySearch = await Api.SendAsync(HttpMethod.Get, "/v1/users/search?q=", _alice.Token);
         Assert.Equal(HttpStatusCode.BadRequest, emptySearch.Status);
     }
 
     [Fact]
     public async Task Reusing_an_idempotency_key_for_a_different_request_is_refused()
     {
-        var first = await _api.TransferAsync(_alice.Token, _bob.Id, 100, "reuse-me");
+        var first = await Api.TransferAsync(_alice.Token, _bob.Id, 100, "reuse-me");
         Assert.Equal(HttpStatusCode.Created, first.Status);
-        var again = await _api.TransferAsync(_alice.Token, _bob.Id, 100, "reuse-me");
+        var again = await Api.TransferAsync(_alice.Token, _bob.Id, 100, "reuse-me");
         Assert.Equal(first, again);
-        var different = await _api.TransferAsync(_alice.Token, _bob.Id, 200, "reuse-me");
+        var different = await Api.TransferAsync(_alice.Token, _bob.Id, 200, "reuse-me");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, different.Status);
         Assert.Equal("IDEMPOTENCY_KEY_REUSED", different.Code);
     }
 
     private async Task<string> SnapshotAsync()
     {
-        var alice = await _api.WalletAsync(_alice.Token);
-        var bob = await _api.WalletAsync(_bob.Token);
-        var history = await _api.HistoryAsync(_alice.Token);
+        var alice = await Api.WalletAsync(_alice.Token);
+        var bob = await Api.WalletAsync(_bob.Token);
+        var history = await Api.HistoryAsync(_alice.Token);
         return $"{alice.ToJsonString()}|{bob.ToJsonString()}|{history.Count}";
     }
 }

@@ -5,36 +5,19 @@ using Xunit;
 namespace Orleans.Payments.Tests;
 
 /// <summary>Profiles and search over HTTP.</summary>
-public sealed class UsersTests : IAsyncLifetime
+public sealed class UsersTests() : ApiTest("users")
 {
-    private InProcessSilo _silo = null!;
-    private HttpClient _http = null!;
-    private ApiClient _api = null!;
-
-    public async Task InitializeAsync()
-    {
-        _silo = await InProcessSilo.StartAsync(await TestPostgres.CreateDatabaseAsync("users"));
-        _http = _silo.CreateClient();
-        _api = new ApiClient(_http);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _silo.DisposeAsync();
-    }
-
     [Fact]
     public async Task Me_and_search_by_username_or_display_name_prefix()
     {
-        var created = await _api.SendAsync(HttpMethod.Post, "/v1/users", null, new { username = "search_olivia", displayName = "Olivia Pope", password = "correct horse battery" });
+        var created = await Api.SendAsync(HttpMethod.Post, "/v1/users", null, new { username = "search_olivia", displayName = "Olivia Pope", password = "correct horse battery" });
         Assert.Equal(HttpStatusCode.Created, created.Status);
         Assert.DoesNotContain("password", created.Body, StringComparison.OrdinalIgnoreCase);
-        await _api.SendAsync(HttpMethod.Post, "/v1/users", null, new { username = "search_oscar", displayName = "Oscar Wilde", password = "correct horse battery" });
-        await _api.SendAsync(HttpMethod.Post, "/v1/users", null, new { username = "search_pat", displayName = "Olga Smith", password = "correct horse battery" });
-        var token = (await _api.SendAsync(HttpMethod.Post, "/v1/sessions", null, new { username = "search_olivia", password = "correct horse battery" })).Json["token"]!.GetValue<string>();
+        await Api.SendAsync(HttpMethod.Post, "/v1/users", null, new { username = "search_oscar", displayName = "Oscar Wilde", password = "correct horse battery" });
+        await Api.SendAsync(HttpMethod.Post, "/v1/users", null, new { username = "search_pat", displayName = "Olga Smith", password = "correct horse battery" });
+        var token = (await Api.SendAsync(HttpMethod.Post, "/v1/sessions", null, new { username = "search_olivia", password = "correct horse battery" })).Json["token"]!.GetValue<string>();
 
-        var me = await _api.SendAsync(HttpMethod.Get, "/v1/users/me", token);
+        var me = await Api.SendAsync(HttpMethod.Get, "/v1/users/me", token);
         Assert.Equal(HttpStatusCode.OK, me.Status);
         Assert.Equal("search_olivia", me.Json["username"]!.GetValue<string>());
         Assert.Equal("Olivia Pope", me.Json["displayName"]!.GetValue<string>());
@@ -48,7 +31,7 @@ public sealed class UsersTests : IAsyncLifetime
 
     private async Task<List<string>> SearchAsync(string token, string query)
     {
-        var response = await _api.SendAsync(HttpMethod.Get, $"/v1/users/search?q={Uri.EscapeDataString(query)}", token);
+        var response = await Api.SendAsync(HttpMethod.Get, $"/v1/users/search?q={Uri.EscapeDataString(query)}", token);
         Assert.Equal(HttpStatusCode.OK, response.Status);
         return response.Json.AsArray().Select(user => user!["username"]!.GetValue<string>()).Order().ToList();
     }
