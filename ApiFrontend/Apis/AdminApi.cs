@@ -7,7 +7,9 @@ using Orleans.Payments.ApiFrontend.Errors;
 using Orleans.Payments.Grains.Interfaces.Identity;
 using Orleans.Payments.Grains.Interfaces.Ledger;
 using Orleans.Payments.Grains.Interfaces.Wallets;
+using Microsoft.Extensions.Options;
 using Orleans.Payments.Runtime;
+using Orleans.Payments.Runtime.Cluster;
 
 namespace Orleans.Payments.ApiFrontend.Apis;
 
@@ -21,6 +23,10 @@ public static class AdminApi
         group.MapGet("/ledger/audit", AuditLedger)
             .WithName(nameof(AuditLedger))
             .Produces<LedgerAuditReport>()
+            .Produces<ApiError>(StatusCodes.Status401Unauthorized);
+        group.MapGet("/cluster", GetCluster)
+            .WithName(nameof(GetCluster))
+            .Produces<ClusterView>()
             .Produces<ApiError>(StatusCodes.Status401Unauthorized);
         group.MapPost("/wallets/{userId}/freeze", FreezeWallet)
             .WithName(nameof(FreezeWallet))
@@ -36,6 +42,15 @@ public static class AdminApi
     /// <summary>GET /v1/admin/ledger/audit → {balanced, currencies, …}.</summary>
     public static async Task<IResult> AuditLedger([FromServices] IGrainFactory grains) =>
         ApiResults.Json(await grains.GetGrain<ILedgerAuditGrain>(GrainKeys.LedgerAudit).Audit());
+
+    /// <summary>GET /v1/admin/cluster → {silos: [{address, generation, status, startedAt, lastHeartbeat, activations}]} from the membership table.</summary>
+    public static async Task<IResult> GetCluster([FromServices] MembershipTable membership, [FromServices] IOptions<ClusterOptions> options, CancellationToken cancellationToken)
+    {
+        var snapshot = await membership.ReadAsync(options.Value.ClusterId, cancellationToken);
+        return ApiResults.Json(new ClusterView(snapshot.Members
+            .Select(member => new SiloView(member.Silo.Address, member.Silo.Generation, member.Status, member.StartedAt, member.LastHeartbeat, member.Activations))
+            .ToList()));
+    }
 
     /// <summary>POST /v1/admin/wallets/{userId}/freeze → 200 wallet; frozen wallets refuse sends and withdrawals.</summary>
     public static Task<IResult> FreezeWallet(string userId, [FromServices] IGrainFactory grains) => SetFrozenAsync(userId, frozen: true, grains);
@@ -53,3 +68,4 @@ public static class AdminApi
         return ApiResults.Ok(await grains.GetGrain<IWalletGrain>(id.Key).SetFrozen(frozen));
     }
 }
+

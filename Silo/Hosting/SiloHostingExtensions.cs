@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using Orleans.Payments.Grains;
+using Orleans.Payments.Runtime.Cluster;
 using Orleans.Payments.Runtime.Hosting;
 using Orleans.Payments.Runtime.Persistence;
 using Orleans.Payments.Silo.Database;
@@ -27,8 +28,10 @@ public static class SiloHostingExtensions
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "payments" }.Build());
 
         // Registration order is start order, and stop order reversed: the schema is current before anything runs,
-        // and the ledger writer stops after the runtime, so calls in flight at shutdown still commit.
+        // the ledger writer stops after the runtime (calls in flight at shutdown still commit), and the silo leaves
+        // the cluster last.
         services.AddHostedService<SchemaMigrationHostedService>();
+        services.AddClusterMembership();
         services.AddPaymentsDomain();
         services.AddGrainRuntime(runtime => runtime
             .AddGrains(typeof(PaymentsGrains).Assembly)

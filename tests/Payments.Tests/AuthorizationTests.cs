@@ -75,4 +75,16 @@ public sealed class AuthorizationTests() : ApiTest("authz")
         Assert.Equal(HttpStatusCode.NotFound, (await Api.SendAsync(HttpMethod.Post, $"/v1/admin/wallets/{Guid.NewGuid()}/freeze", InProcessSilo.AdminToken)).Status);
         Assert.True((await Api.AuditAsync(InProcessSilo.AdminToken))["balanced"]!.GetValue<bool>());
     }
+
+    [Fact]
+    public async Task The_operator_sees_the_cluster()
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Api.SendAsync(HttpMethod.Get, "/v1/admin/cluster", null)).Status);
+        var cluster = await Api.SendAsync(HttpMethod.Get, "/v1/admin/cluster", InProcessSilo.AdminToken);
+        Assert.Equal(HttpStatusCode.OK, cluster.Status);
+        var silo = Assert.Single(cluster.Json["silos"]!.AsArray())!;
+        Assert.Equal($"127.0.0.1:{Silo.BaseAddress.Port}", silo["address"]!.GetValue<string>());
+        Assert.Equal("active", silo["status"]!.GetValue<string>());
+        Assert.True(silo["lastHeartbeat"]!.GetValue<DateTimeOffset>() >= silo["startedAt"]!.GetValue<DateTimeOffset>());
+    }
 }

@@ -40,6 +40,8 @@ public sealed class InProcessSilo : IAsyncDisposable
         {
             ["Payments:Users:PasswordHashIterations"] = "1000",
             ["Payments:AdminToken"] = AdminToken,
+            // Silos sharing a database need distinct addresses in the membership table.
+            ["Payments:Cluster:SiloPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         if (settings is not null)
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Payments.Runtime.Activation;
+using Orleans.Payments.Runtime.Cluster;
 using Orleans.Payments.Runtime.Hosting;
 using Orleans.Payments.Runtime.Persistence;
 
@@ -20,7 +21,20 @@ public sealed class TestSilo : IAsyncDisposable
 
     internal ActivationCatalog Catalog => _host.Services.GetRequiredService<ActivationCatalog>();
 
-    public static async Task<TestSilo> StartAsync(string connectionString, Action<GrainRuntimeOptions>? configure = null)
+    internal MembershipService Membership => _host.Services.GetRequiredService<MembershipService>();
+
+    /// <summary>Completes when the host has been asked to stop (by itself, e.g. when declared dead).</summary>
+    public Task Stopping
+    {
+        get
+        {
+            var stopping = new TaskCompletionSource();
+            _host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => stopping.TrySetResult());
+            return stopping.Task;
+        }
+    }
+
+    public static async Task<TestSilo> StartAsync(string connectionString, Action<GrainRuntimeOptions>? configure = null, Action<ClusterOptions>? cluster = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -30,6 +44,12 @@ public sealed class TestSilo : IAsyncDisposable
             .AddGrains(typeof(TestSilo).Assembly)
             .AddGrainStorage<PostgresGrainStorage>());
         builder.Services.Configure<GrainRuntimeOptions>(options => configure?.Invoke(options));
+        if (cluster is not null)
+        {
+            builder.Services.AddClusterMembership();
+            builder.Services.Configure(cluster);
+        }
+
         var host = builder.Build();
         await host.StartAsync();
         return new TestSilo(host);

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Orleans.Payments.Runtime.Cluster;
+
+public static class ClusterServiceCollectionExtensions
+{
+    /// <summary>
+    /// Makes this silo a member of its cluster in the PostgreSQL membership table. Register it before the grain
+    /// runtime: it then joins first and declares itself dead last, after the runtime has stopped.
+    /// </summary>
+    public static IServiceCollection AddClusterMembership(this IServiceCollection services)
+    {
+        services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.SectionName)
+            .Validate(options => !string.IsNullOrWhiteSpace(options.ClusterId), $"{ClusterOptions.SectionName}:{nameof(ClusterOptions.ClusterId)} is required.")
+            .Validate(options => options.SiloPort is > 0 and < 65536, $"{ClusterOptions.SectionName}:{nameof(ClusterOptions.SiloPort)} must be a TCP port.")
+            .Validate(options => options.HeartbeatInterval > TimeSpan.Zero, $"{ClusterOptions.SectionName}:{nameof(ClusterOptions.HeartbeatInterval)} must be positive.")
+            .Validate(options => options.DeathTimeout >= 2 * options.HeartbeatInterval, $"{ClusterOptions.SectionName}:{nameof(ClusterOptions.DeathTimeout)} must be at least two heartbeat intervals.")
+            .ValidateOnStart();
+        services.AddSingleton<MembershipTable>();
+        services.AddSingleton<MembershipService>();
+        services.AddHostedService(provider => provider.GetRequiredService<MembershipService>());
+        return services;
+    }
+}
