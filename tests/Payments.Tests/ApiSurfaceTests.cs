@@ -1,0 +1,49 @@
+using System.Net;
+using Orleans.Payments.TestSupport;
+using Xunit;
+
+namespace Orleans.Payments.Tests;
+
+/// <summary>The API's own surface: the OpenAPI document and per-caller rate limiting.</summary>
+public sealed class ApiSurfaceTests
+{
+    [Fact]
+    public async Task The_openapi_document_describes_the_api()
+    {
+        await using var silo = await InProcessSilo.StartAsync(await TestPostgres.CreateDatabaseAsync("openapi"));
+        using var http = silo.CreateClient();
+        var response = await http.GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var document = await response.Content.ReadAsStringAsync();
+        foreach (var path in new[] { "/v1/users", "/v1/sessions", "/v1/wallet", "/v1/wallet/deposits", "/v1/transfers", "/v1/admin/ledger/audit" })
+        {
+            Assert.Contains($"\"{path}", document);
+        }
+    }
+
+    [Fact]
+    public async Task Each_caller_is_rate_limited_on_its_own()
+    {
+        await using var silo = await InProcessSilo.StartAsync(await TestPostgres.CreateDatabaseAsync("ratelimit"), new Dictionary<string, string?>
+        {
+            ["Payments:Api:RateLimit:PermitsPerSecond"] = "1",
+            ["Payments:Api:RateLimit:Burst"] = "10",
+        });
+        using var http = silo.CreateClient();
+        var api = new ApiClient(http);
+        var busy = await api.SignUpAsync("limited_busy");
+        var quiet = await api.SignUpAsync("limited_quiet");
+
+        var burst = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => api.SendAsync(HttpMethod.Get, "/v1/wallet", busy.Token)));
+        var limited = burst.Where(response => response.Status == HttpStatusCode.TooManyRequests).ToList();
+        Assert.NotEmpty(limited);
+        Assert.All(limited, response =>
+        {
+            Assert.Equal("RATE_LIMITED", response.Code);
+            Assert.True(response.Json["retryable"]!.GetValue<bool>());
+        });
+
+        // Another user still gets through: the limit is per caller.
+        Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(HttpMethod.Get, "/v1/wallet", quiet.Token)).Status);
+    }
+}
