@@ -7,16 +7,20 @@ namespace Orleans.Payments.Runtime.Activation;
 internal sealed class GrainClassRegistry
 {
     private readonly FrozenDictionary<string, GrainClass> _classes;
+    private readonly FrozenDictionary<string, GrainInterfaceMetadata> _interfaces;
 
     public GrainClassRegistry(IEnumerable<Type> grainClasses)
     {
         var byGrainType = new Dictionary<string, GrainClass>(StringComparer.Ordinal);
+        var interfaces = new Dictionary<string, GrainInterfaceMetadata>(StringComparer.Ordinal);
         foreach (var type in grainClasses.Distinct())
         {
             var grainClass = new GrainClass(type);
             foreach (var grainInterface in type.GetInterfaces().Where(IsGrainInterface))
             {
-                var grainType = GrainInterfaceMetadata.For(grainInterface).GrainType;
+                var metadata = GrainInterfaceMetadata.For(grainInterface);
+                interfaces[metadata.GrainType] = metadata;
+                var grainType = metadata.GrainType;
                 if (!byGrainType.TryAdd(grainType, grainClass))
                 {
                     throw new InvalidOperationException(
@@ -26,7 +30,11 @@ internal sealed class GrainClassRegistry
         }
 
         _classes = byGrainType.ToFrozenDictionary(StringComparer.Ordinal);
+        _interfaces = interfaces.ToFrozenDictionary(StringComparer.Ordinal);
     }
+
+    /// <summary>The grain interface of a grain type this silo hosts (how remote calls find the method to run).</summary>
+    public bool TryGetInterface(string grainType, out GrainInterfaceMetadata metadata) => _interfaces.TryGetValue(grainType, out metadata!);
 
     public GrainClass Get(string grainType) =>
         _classes.TryGetValue(grainType, out var grainClass)

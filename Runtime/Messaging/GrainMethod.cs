@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using System.Reflection;
+using System.Text.Json;
 
 namespace Orleans.Payments.Runtime.Messaging;
 
@@ -22,6 +23,43 @@ internal abstract class GrainMethod
 
     /// <summary>Queues a call and returns what the interface method returns to the caller (a Task or a ValueTask).</summary>
     public abstract object Call(IGrainCallRouter router, GrainId target, object?[]? arguments);
+
+    /// <summary>Queues a call that arrived over the wire and returns its result as JSON (null for methods without one).</summary>
+    public abstract Task<JsonElement?> CallRemoteAsync(IGrainCallRouter router, GrainId target, object?[] arguments, JsonSerializerOptions json);
+
+    /// <summary>Turns wire arguments back into the method's parameter types.</summary>
+    public object?[] ReadArguments(IReadOnlyList<JsonElement> arguments, JsonSerializerOptions json)
+    {
+        var parameters = Method.GetParameters();
+        if (arguments.Count != parameters.Length)
+        {
+            throw new ArgumentException($"{Name} takes {parameters.Length} arguments; the request has {arguments.Count}.", nameof(arguments));
+        }
+
+        var values = new object?[parameters.Length];
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            values[i] = arguments[i].Deserialize(parameters[i].ParameterType, json);
+        }
+
+        return values;
+    }
+
+    /// <summary>Turns arguments into wire form, each serialized as its declared parameter type.</summary>
+    public JsonElement[] WriteArguments(object?[]? arguments, JsonSerializerOptions json)
+    {
+        var parameters = Method.GetParameters();
+        var values = new JsonElement[parameters.Length];
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            values[i] = JsonSerializer.SerializeToElement(arguments![i], parameters[i].ParameterType, json);
+        }
+
+        return values;
+    }
+
+    /// <summary>The result type carried for this method (object for methods without one).</summary>
+    public abstract Type ResultType { get; }
 
     public static GrainMethod Create(MethodInfo method)
     {
@@ -72,6 +110,16 @@ internal sealed class GrainMethod<TResult> : GrainMethod
     }
 
     public Task<TResult> Invoke(object grain, object?[]? arguments) => _invoke(grain, arguments);
+
+    public override Type ResultType => typeof(TResult);
+
+    public override async Task<JsonElement?> CallRemoteAsync(IGrainCallRouter router, GrainId target, object?[] arguments, JsonSerializerOptions json)
+    {
+        var call = new GrainCall<TResult>(this, arguments);
+        router.Send(target, call);
+        var result = await call.Task.ConfigureAwait(false);
+        return typeof(TResult) == typeof(object) && result is null ? null : JsonSerializer.SerializeToElement(result, json);
+    }
 
     // Builds (grain, args) => ((IFoo)grain).Method((T0)args[0], ...) adapted to Task<TResult>.
     private static Func<object, object?[]?, Task<TResult>> CompileInvoker(MethodInfo method, ReturnShape shape)

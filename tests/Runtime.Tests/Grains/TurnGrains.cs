@@ -21,6 +21,8 @@ public interface ITurnOperations
     Task FailSynchronously(string message);
 
     Task<int> HangFor(int milliseconds);
+
+    Task<string> Echo(string text);
 }
 
 public interface ITurnGrain : ITurnOperations, IGrainWithStringKey;
@@ -99,6 +101,8 @@ public abstract class TurnGrainBase : Grain, ITurnOperations
     }
 
     public Task FailSynchronously(string message) => throw new ArgumentException(message);
+
+    public Task<string> Echo(string text) => Task.FromResult(text);
 
     public async Task<int> HangFor(int milliseconds)
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Payments.Runtime.Activation;
 using Orleans.Payments.Runtime.Cluster;
+using Orleans.Payments.Runtime.Transport;
 using Orleans.Payments.Runtime.Hosting;
 using Orleans.Payments.Runtime.Persistence;
 
@@ -23,6 +24,8 @@ public sealed class TestSilo : IAsyncDisposable
 
     internal MembershipService Membership => _host.Services.GetRequiredService<MembershipService>();
 
+    internal SiloTransportServer Transport => _host.Services.GetRequiredService<SiloTransportServer>();
+
     /// <summary>Completes when the host has been asked to stop (by itself, e.g. when declared dead).</summary>
     public Task Stopping
     {
@@ -34,7 +37,7 @@ public sealed class TestSilo : IAsyncDisposable
         }
     }
 
-    public static async Task<TestSilo> StartAsync(string connectionString, Action<GrainRuntimeOptions>? configure = null, Action<ClusterOptions>? cluster = null)
+    public static async Task<TestSilo> StartAsync(string connectionString, Action<GrainRuntimeOptions>? configure = null, Action<ClusterOptions>? cluster = null, bool transport = false)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -48,6 +51,12 @@ public sealed class TestSilo : IAsyncDisposable
         {
             builder.Services.AddClusterMembership();
             builder.Services.Configure(cluster);
+        }
+
+        if (transport)
+        {
+            builder.Services.AddSiloTransport();
+            builder.Services.Configure<ClusterOptions>(options => options.SiloPort = 0);
         }
 
         var host = builder.Build();

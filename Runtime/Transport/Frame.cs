@@ -1,0 +1,73 @@
+using System.Buffers.Binary;
+
+namespace Orleans.Payments.Runtime.Transport;
+
+/// <summary>What a frame carries.</summary>
+internal enum FrameKind : byte
+{
+    Request = 1,
+    Response = 2,
+}
+
+/// <summary>
+/// One message on a silo connection: 4-byte big-endian length of what follows, 1-byte kind, 8-byte correlation id,
+/// then a UTF-8 JSON payload. Requests and responses are matched by correlation id, so one connection carries many
+/// calls at once.
+/// </summary>
+internal readonly record struct Frame(FrameKind Kind, long CorrelationId, byte[] Payload)
+{
+    /// <summary>The largest payload accepted; a larger frame is a protocol error and closes the connection.</summary>
+    public const int MaxPayloadBytes = 16 * 1024 * 1024;
+
+    private const int HeaderBytes = 1 + 8;
+
+    public static async Task WriteAsync(Stream stream, Frame frame, CancellationToken cancellationToken)
+    {
+        if (frame.Payload.Length > MaxPayloadBytes)
+        {
+            throw new InvalidOperationException($"A frame payload is at most {MaxPayloadBytes} bytes; this one has {frame.Payload.Length}.");
+        }
+
+        var header = new byte[4 + HeaderBytes];
+        BinaryPrimitives.WriteInt32BigEndian(header, HeaderBytes + frame.Payload.Length);
+        header[4] = (byte)frame.Kind;
+        BinaryPrimitives.WriteInt64BigEndian(header.AsSpan(5), frame.CorrelationId);
+        await stream.WriteAsync(header, cancellationToken).ConfigureAwait(false);
+        await stream.WriteAsync(frame.Payload, cancellationToken).ConfigureAwait(false);
+        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the next frame; null at a clean end of stream.</summary>
+    public static async Task<Frame?> ReadAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var lengthBytes = new byte[4];
+        if (!await ReadExactlyOrEndAsync(stream, lengthBytes, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var length = BinaryPrimitives.ReadInt32BigEndian(lengthBytes);
+        if (length is < HeaderBytes or > HeaderBytes + MaxPayloadBytes)
+        {
+            throw new InvalidDataException($"Frame length {length} is outside 9..{HeaderBytes + MaxPayloadBytes}.");
+        }
+
+        var body = new byte[length];
+        await stream.ReadExactlyAsync(body, cancellationToken).ConfigureAwait(false);
+        var kind = (FrameKind)body[0];
+        if (kind is not (FrameKind.Request or FrameKind.Response))
+        {
+            throw new InvalidDataException($"Unknown frame kind {body[0]}.");
+        }
+
+        return new Frame(kind, BinaryPrimitives.ReadInt64BigEndian(body.AsSpan(1)), body[HeaderBytes..]);
+    }
+
+    private static async Task<bool> ReadExactlyOrEndAsync(Stream stream, byte[] buffer, CancellationToken cancellationToken)
+    {
+        var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        return read == buffer.Length
+            ? true
+            : read == 0 ? false : throw new EndOfStreamException("The connection closed in the middle of a frame.");
+    }
+}

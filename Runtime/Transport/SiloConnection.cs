@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Text.Json;
+using Orleans.Payments.Runtime.Messaging;
+
+namespace Orleans.Payments.Runtime.Transport;
+
+/// <summary>
+/// A connection to one silo that carries many grain calls at once, matched to their answers by correlation id.
+/// Every call has a timeout; when the connection breaks, every call in flight fails at once with
+/// <see cref="SiloUnavailableException"/> (the caller retries once membership says where the grain lives now).
+/// </summary>
+internal sealed class SiloConnection : IAsyncDisposable
+{
+    private readonly TcpClient _client;
+    private readonly Stream _stream;
+    private readonly SemaphoreSlim _writes = new(1, 1);
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<RemoteCallResponse>> _pending = new();
+    private readonly CancellationTokenSource _closed = new();
+    private readonly JsonSerializerOptions _json;
+    private readonly Task _reading;
+    private long _nextCorrelationId;
+
+    private SiloConnection(TcpClient client, JsonSerializerOptions json)
+    {
+        _client = client;
+        _stream = client.GetStream();
+        _json = json;
+        _reading = Task.Run(ReadAsync);
+    }
+
+    public string Address { get; private init; } = "";
+
+    /// <summary>False once the connection has broken; a broken connection is replaced, never reused.</summary>
+    public bool IsOpen => !_closed.IsCancellationRequested;
+
+    public static async Task<SiloConnection> ConnectAsync(string host, int port, JsonSerializerOptions json, CancellationToken cancellationToken)
+    {
+        var client = new TcpClient { NoDelay = true };
+        try
+        {
+            await client.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException refused)
+        {
+            client.Dispose();
+            throw new SiloUnavailableException($"Silo {host}:{port} does not accept connections ({refused.SocketErrorCode}).");
+        }
+
+        return new SiloConnection(client, json) { Address = $"{host}:{port}" };
+    }
+
+    /// <summary>Calls a grain method on the silo and returns its result (null for methods without one).</summary>
+    public async Task<object?> CallAsync(GrainMethod method, GrainId target, object?[]? arguments, TimeSpan timeout)
+    {
+        var request = new RemoteCallRequest(
+            target.Type, target.Key, method.Method.DeclaringType!.FullName!, method.Method.Name,
+            method.WriteArguments(arguments, _json), (int)timeout.TotalMilliseconds);
+        var response = await SendAsync(JsonSerializer.SerializeToUtf8Bytes(request, _json), timeout).ConfigureAwait(false);
+        if (response.Error is { } error)
+        {
+            throw RemoteErrors.ToException(error);
+        }
+
+        return response.Result?.Deserialize(method.ResultType, _json);
+    }
+
+    private async Task<RemoteCallResponse> SendAsync(byte[] payload, TimeSpan timeout)
+    {
+        if (!IsOpen)
+        {
+            throw new SiloUnavailableException($"The connection to silo {Address} is closed.");
+        }
+
+        var correlationId = Interlocked.Increment(ref _nextCorrelationId);
+        var answer = new TaskCompletionSource<RemoteCallResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[correlationId] = answer;
+        try
+        {
+            if (!IsOpen)
+            {
+                throw new SiloUnavailableException($"The connection to silo {Address} is closed.");
+            }
+
+            await _writes.WaitAsync(_closed.Token).ConfigureAwait(false);
+            try
+            {
+                await Frame.WriteAsync(_stream, new Frame(FrameKind.Request, correlationId, payload), _closed.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _writes.Release();
+            }
+
+            return await answer.Task.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new GrainCallTimeoutException($"Silo {Address} did not answer within {timeout.TotalSeconds:0.###} s.");
+        }
+        catch (Exception error) when (error is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            Close();
+            throw new SiloUnavailableException($"The connection to silo {Address} broke: {error.Message}");
+        }
+        finally
+        {
+            _pending.TryRemove(correlationId, out _);
+        }
+    }
+
+    private async Task ReadAsync()
+    {
+        try
+        {
+            while (await Frame.ReadAsync(_stream, _closed.Token).ConfigureAwait(false) is { } frame)
+            {
+                if (frame.Kind == FrameKind.Response && _pending.TryRemove(frame.CorrelationId, out var answer))
+                {
+                    answer.TrySetResult(JsonSerializer.Deserialize<RemoteCallResponse>(frame.Payload, _json)!);
+                }
+            }
+        }
+        catch (Exception error) when (error is IOException or InvalidDataException or OperationCanceledException or ObjectDisposedException or SocketException or JsonException)
+        {
+            // Fall through: the connection is gone either way.
+        }
+
+        Close();
+    }
+
+    private void Close()
+    {
+        if (_closed.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _closed.Cancel();
+        _client.Close();
+        var broken = new SiloUnavailableException($"The connection to silo {Address} closed.");
+        foreach (var pending in _pending.Values)
+        {
+            pending.TrySetException(broken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Close();
+        await _reading.ConfigureAwait(false);
+        _client.Dispose();
+        _writes.Dispose();
+        _closed.Dispose();
+    }
+}

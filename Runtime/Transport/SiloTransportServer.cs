@@ -1,0 +1,156 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Payments.Runtime.Activation;
+using Orleans.Payments.Runtime.Cluster;
+
+namespace Orleans.Payments.Runtime.Transport;
+
+/// <summary>
+/// Accepts silo and client connections on <see cref="ClusterOptions.SiloPort"/> and runs the grain calls they carry
+/// on this silo's activations. Many calls share a connection; each answer goes back with its call's correlation id.
+/// </summary>
+internal sealed partial class SiloTransportServer(ActivationCatalog catalog, GrainClassRegistry classes, IOptions<ClusterOptions> options, ILogger<SiloTransportServer> logger)
+    : IHostedService, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private TcpListener? _listener;
+    private Task? _accepting;
+
+    public JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The endpoint actually bound (port 0 in options picks a free one).</summary>
+    public IPEndPoint? Endpoint => _listener?.LocalEndpoint as IPEndPoint;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var address = IPAddress.TryParse(options.Value.AdvertisedHost, out var ip) ? ip : IPAddress.Any;
+        _listener = new TcpListener(address, options.Value.SiloPort);
+        _listener.Start();
+        _accepting = Task.Run(() => AcceptAsync(_listener, _stopping.Token), CancellationToken.None);
+        LogListening(logger, Endpoint!.ToString());
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener?.Stop();
+        if (_accepting is not null)
+        {
+            await _accepting.ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        _listener?.Dispose();
+    }
+
+    private async Task AcceptAsync(TcpListener listener, CancellationToken stopping)
+    {
+        var connections = new List<Task>();
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                var client = await listener.AcceptTcpClientAsync(stopping).ConfigureAwait(false);
+                client.NoDelay = true;
+                connections.Add(ServeAsync(client, stopping));
+                connections.RemoveAll(connection => connection.IsCompleted);
+            }
+        }
+        catch (Exception error) when (error is OperationCanceledException or ObjectDisposedException or SocketException && stopping.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+
+        await Task.WhenAll(connections).ConfigureAwait(false);
+    }
+
+    private async Task ServeAsync(TcpClient client, CancellationToken stopping)
+    {
+        using var owned = client;
+        using var writes = new SemaphoreSlim(1, 1);
+        var stream = client.GetStream();
+        var inFlight = new List<Task>();
+        try
+        {
+            while (await Frame.ReadAsync(stream, stopping).ConfigureAwait(false) is { } frame)
+            {
+                if (frame.Kind != FrameKind.Request)
+                {
+                    throw new InvalidDataException("A silo connection only sends requests to the server.");
+                }
+
+                inFlight.Add(AnswerAsync(stream, writes, frame, stopping));
+                inFlight.RemoveAll(call => call.IsCompleted);
+            }
+        }
+        catch (Exception error) when (error is IOException or InvalidDataException or OperationCanceledException or SocketException)
+        {
+            LogConnectionClosed(logger, error.Message);
+        }
+
+        await Task.WhenAll(inFlight).ConfigureAwait(false);
+    }
+
+    private async Task AnswerAsync(Stream stream, SemaphoreSlim writes, Frame frame, CancellationToken stopping)
+    {
+        RemoteCallResponse response;
+        try
+        {
+            var request = JsonSerializer.Deserialize<RemoteCallRequest>(frame.Payload, Json)
+                ?? throw new InvalidDataException("Empty call request.");
+            if (!classes.TryGetInterface(request.GrainType, out var metadata))
+            {
+                throw new InvalidOperationException($"This silo does not host grain type {request.GrainType}.");
+            }
+
+            var method = metadata.Methods.Values.FirstOrDefault(candidate =>
+                    candidate.Method.DeclaringType!.FullName == request.Interface
+                    && candidate.Method.Name == request.Method
+                    && candidate.Method.GetParameters().Length == request.Arguments.Length)
+                ?? throw new InvalidOperationException($"{request.Interface} has no method {request.Method} with {request.Arguments.Length} parameters.");
+            var result = await method.CallRemoteAsync(catalog, new GrainId(request.GrainType, request.Key), method.ReadArguments(request.Arguments, Json), Json).ConfigureAwait(false);
+            response = new RemoteCallResponse(result, null);
+        }
+        catch (Exception error)
+        {
+            response = new RemoteCallResponse(null, RemoteErrors.From(error));
+        }
+
+        var payload = JsonSerializer.SerializeToUtf8Bytes(response, Json);
+        try
+        {
+            await writes.WaitAsync(stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // Shutting down; the caller's connection closes and answers it.
+        }
+
+        try
+        {
+            await Frame.WriteAsync(stream, new Frame(FrameKind.Response, frame.CorrelationId, payload), stopping).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The caller went away; its own timeout or disconnect handling answers it.
+        }
+        finally
+        {
+            writes.Release();
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Silo transport listening on {Endpoint}")]
+    private static partial void LogListening(ILogger logger, string endpoint);
+
+    [LoggerMessage(2, LogLevel.Debug, "Silo connection closed: {Reason}")]
+    private static partial void LogConnectionClosed(ILogger logger, string reason);
+}

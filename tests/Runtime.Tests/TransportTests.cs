@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Orleans.Payments.Runtime.Messaging;
+using Orleans.Payments.Runtime.Tests.Grains;
+using Orleans.Payments.Runtime.Tests.Infrastructure;
+using Orleans.Payments.Runtime.Transport;
+using Orleans.Payments.TestSupport;
+using Xunit;
+
+namespace Orleans.Payments.Runtime.Tests;
+
+/// <summary>Grain calls over the silo transport: real TCP on loopback, many calls per connection.</summary>
+public sealed class TransportTests : IAsyncLifetime
+{
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+    private TestSilo _silo = null!;
+
+    public async Task InitializeAsync() => _silo = await TestSilo.StartAsync(await TestPostgres.CreateDatabaseAsync("transport"), transport: true);
+
+    public async Task DisposeAsync() => await _silo.DisposeAsync();
+
+    [Fact]
+    public async Task Concurrent_calls_share_a_connection_and_keep_per_grain_semantics()
+    {
+        await using var connection = await ConnectAsync();
+        var work = Method(nameof(ITurnOperations.Work));
+        var target = Target("remote-turns");
+        var results = await Task.WhenAll(Enumerable.Range(0, 500).Select(i => connection.CallAsync(work, target, [$"caller-{i % 5}", i / 5], TimeSpan.FromSeconds(10))));
+
+        Assert.Equal(Enumerable.Range(1, 500), results.Cast<int>().Order());
+        var report = await _silo.GrainFactory.GetGrain<ITurnGrain>("remote-turns").Report();
+        Assert.Equal(0, report.TurnOverlaps);
+        Assert.All(report.SequencesByCaller.Values, sequences => Assert.Equal(Enumerable.Range(0, 100), sequences));
+    }
+
+    [Fact]
+    public async Task A_large_payload_goes_both_ways_intact()
+    {
+        await using var connection = await ConnectAsync();
+        var text = string.Concat(Enumerable.Range(0, 400_000).Select(i => (char)('a' + i % 26))) + "ünïcødé";
+        var echoed = await connection.CallAsync(Method(nameof(ITurnOperations.Echo)), Target("echo"), [text], TimeSpan.FromSeconds(10));
+        Assert.Equal(text, echoed);
+    }
+
+    [Fact]
+    public async Task A_slow_call_times_out_at_the_caller_and_the_connection_stays_usable()
+    {
+        await using var connection = await ConnectAsync();
+        var stopwatch = Stopwatch.StartNew();
+        await Assert.ThrowsAsync<GrainCallTimeoutException>(() => connection.CallAsync(Method(nameof(ITurnOperations.HangFor)), Target("slow"), [5_000], TimeSpan.FromMilliseconds(300)));
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(3), $"The timeout fired after {stopwatch.Elapsed}.");
+        Assert.Equal("still here", await connection.CallAsync(Method(nameof(ITurnOperations.Echo)), Target("other"), ["still here"], TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task Errors_come_back_as_exceptions()
+    {
+        await using var connection = await ConnectAsync();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => connection.CallAsync(Method(nameof(ITurnOperations.Fail)), Target("failing"), ["remote boom"], TimeSpan.FromSeconds(5)));
+        Assert.Equal("remote boom", error.Message);
+    }
+
+    [Fact]
+    public async Task A_connection_cut_mid_call_fails_the_call_at_once()
+    {
+        var connection = await ConnectAsync();
+        var pending = connection.CallAsync(Method(nameof(ITurnOperations.HangFor)), Target("cut"), [3_000], TimeSpan.FromSeconds(30));
+        await Task.Delay(200);
+        var stopwatch = Stopwatch.StartNew();
+        await connection.DisposeAsync();
+
+        await Assert.ThrowsAsync<SiloUnavailableException>(() => pending);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2), $"The call failed after {stopwatch.Elapsed}.");
+        Assert.False(connection.IsOpen);
+        await Assert.ThrowsAsync<SiloUnavailableException>(() => connection.CallAsync(Method(nameof(ITurnOperations.Echo)), Target("cut"), ["x"], TimeSpan.FromSeconds(1)));
+
+        // A new connection works.
+        await using var again = await ConnectAsync();
+        Assert.Equal("back", await again.CallAsync(Method(nameof(ITurnOperations.Echo)), Target("cut"), ["back"], TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task Connecting_to_a_silo_that_is_not_there_fails_fast()
+    {
+        var port = _silo.Transport.Endpoint!.Port;
+        await _silo.StopAsync();
+        await Assert.ThrowsAsync<SiloUnavailableException>(() => SiloConnection.ConnectAsync("127.0.0.1", port, s_json, CancellationToken.None));
+    }
+
+    private Task<SiloConnection> ConnectAsync() =>
+        SiloConnection.ConnectAsync("127.0.0.1", _silo.Transport.Endpoint!.Port, s_json, CancellationToken.None);
+
+    private static GrainMethod Method(string name) =>
+        GrainInterfaceMetadata.For(typeof(ITurnGrain)).Methods.Values.Single(method => method.Method.Name == name);
+
+    private static GrainId Target(string key) => new(GrainInterfaceMetadata.For(typeof(ITurnGrain)).GrainType, key);
+}
