@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Payments.Runtime.Diagnostics;
@@ -11,8 +12,8 @@ using Orleans.Payments.Runtime.Persistence;
 namespace Orleans.Payments.Runtime.Activation;
 
 /// <summary>
-/// The activations of this silo, by grain id, and the services they share. It is the call router of a single
-/// silo: a call goes to the grain's activation, which is created on first use.
+/// The activations of this silo, by grain id, and the services they share. It delivers calls to local activations
+/// (created on first use); on a single silo it is the call router itself.
 /// </summary>
 internal sealed class ActivationCatalog : IGrainCallRouter
 {
@@ -22,6 +23,7 @@ internal sealed class ActivationCatalog : IGrainCallRouter
 
     private readonly ConcurrentDictionary<GrainId, GrainActivation> _activations = new();
     private readonly GrainClassRegistry _classes;
+    private readonly Lazy<IGrainFactory> _grainFactory;
     private volatile bool _closed;
 
     public ActivationCatalog(
@@ -38,7 +40,7 @@ internal sealed class ActivationCatalog : IGrainCallRouter
         Options = options.Value;
         Time = time;
         Logger = loggers.CreateLogger<ActivationCatalog>();
-        GrainFactory = new GrainFactory(this);
+        _grainFactory = new Lazy<IGrainFactory>(() => services.GetRequiredService<IGrainFactory>());
     }
 
     public IServiceProvider Services { get; }
@@ -51,7 +53,8 @@ internal sealed class ActivationCatalog : IGrainCallRouter
 
     public ILogger Logger { get; }
 
-    public IGrainFactory GrainFactory { get; }
+    /// <summary>The silo's grain factory, whose calls go through the silo's router (this catalog, or the cluster's).</summary>
+    public IGrainFactory GrainFactory => _grainFactory.Value;
 
     public JsonSerializerOptions StateJson { get; } = new(JsonSerializerDefaults.Web);
 
@@ -117,6 +120,22 @@ internal sealed class ActivationCatalog : IGrainCallRouter
         }
 
         return collected;
+    }
+
+    /// <summary>Deactivates the activations of grains this silo no longer owns (they come back at their new owner).</summary>
+    public int DeactivateWhere(Func<GrainId, bool> misplaced)
+    {
+        var moved = 0;
+        foreach (var activation in _activations.Values)
+        {
+            if (misplaced(activation.Id))
+            {
+                activation.StartDeactivation(DeactivationReason.PlacementChanged);
+                moved++;
+            }
+        }
+
+        return moved;
     }
 
     /// <summary>Answers calls older than the call timeout with <see cref="GrainCallTimeoutException"/>.</summary>

@@ -32,16 +32,26 @@ internal sealed partial class MembershipService : IHostedService, IDisposable
         _catalog = catalog;
         _lifetime = lifetime;
         _logger = logger;
+        _time = time;
         Self = new SiloIdentity($"{_options.AdvertisedHost}:{_options.SiloPort}", time.GetUtcNow().ToUnixTimeMilliseconds());
     }
 
     /// <summary>This silo incarnation.</summary>
     public SiloIdentity Self { get; }
 
+    /// <summary>Where grains live, from the latest membership read (this silo alone until it has joined).</summary>
+    public RendezvousPlacement Placement => _placement;
+
+    private volatile RendezvousPlacement _placement = new([]);
+    private readonly Dictionary<SiloIdentity, long> _suspectedUntil = [];
+    private MembershipSnapshot? _lastSnapshot;
+    private readonly TimeProvider _time;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await ChangeAsync(snapshot => _table.TryInsertAsync(_options.ClusterId, Self, SiloStatus.Joining, snapshot.Version, cancellationToken), cancellationToken).ConfigureAwait(false);
         await SetOwnStatusAsync(SiloStatus.Active, cancellationToken).ConfigureAwait(false);
+        UpdatePlacement(await _table.ReadAsync(_options.ClusterId, cancellationToken).ConfigureAwait(false));
         LogJoined(_logger, Self.ToString(), _options.ClusterId);
         _onStopping = _lifetime.ApplicationStopping.Register(() => _ = SetOwnStatusAsync(SiloStatus.ShuttingDown, CancellationToken.None));
         _loop = Task.Run(() => MaintainAsync(_stopping.Token), CancellationToken.None);
@@ -93,6 +103,7 @@ internal sealed partial class MembershipService : IHostedService, IDisposable
     private async Task CheckMembersAsync(CancellationToken cancellationToken)
     {
         var snapshot = await _table.ReadAsync(_options.ClusterId, cancellationToken).ConfigureAwait(false);
+        UpdatePlacement(snapshot);
         if (snapshot.Members.FirstOrDefault(member => member.Silo == Self) is { Status: SiloStatus.Dead })
         {
             // Others consider this silo gone and may have activated its grains elsewhere: serving on would only create doubles.
@@ -110,6 +121,58 @@ internal sealed partial class MembershipService : IHostedService, IDisposable
                 LogDeclaredOtherDead(_logger, member.Silo.ToString(), silent.TotalSeconds);
                 return; // The version moved; the next tick rereads before judging anyone else.
             }
+        }
+    }
+
+    /// <summary>
+    /// This silo could not reach <paramref name="silo"/>: route around it for one death timeout, without waiting for
+    /// the cluster to declare it dead. Only this silo's view changes; if the suspect is alive after all, its grains
+    /// briefly get a second activation here, which costs nothing in safety (see DESIGN.md).
+    /// </summary>
+    public void Suspect(SiloIdentity silo)
+    {
+        lock (_suspectedUntil)
+        {
+            _suspectedUntil[silo] = _time.GetTimestamp() + (long)(_options.DeathTimeout.TotalSeconds * _time.TimestampFrequency);
+            if (_lastSnapshot is { } snapshot)
+            {
+                UpdatePlacement(snapshot);
+            }
+        }
+
+        LogSuspected(_logger, silo.ToString());
+    }
+
+    /// <summary>Routes by the active, unsuspected silos; when they change, grains owned elsewhere now leave this silo.</summary>
+    private void UpdatePlacement(MembershipSnapshot snapshot)
+    {
+        List<SiloIdentity> active;
+        lock (_suspectedUntil)
+        {
+            _lastSnapshot = snapshot;
+            var now = _time.GetTimestamp();
+            foreach (var expired in _suspectedUntil.Where(pair => pair.Value < now).Select(pair => pair.Key).ToList())
+            {
+                _suspectedUntil.Remove(expired);
+            }
+
+            active = snapshot.Members
+                .Where(member => member.Status == SiloStatus.Active && !_suspectedUntil.ContainsKey(member.Silo))
+                .Select(member => member.Silo)
+                .ToList();
+        }
+
+        if (active.SequenceEqual(_placement.Silos))
+        {
+            return;
+        }
+
+        var placement = new RendezvousPlacement(active);
+        _placement = placement;
+        if (active.Contains(Self))
+        {
+            var moved = _catalog.DeactivateWhere(grain => placement.Owner(grain) is { } owner && owner != Self);
+            LogPlacementChanged(_logger, active.Count, moved);
         }
     }
 
@@ -143,6 +206,12 @@ internal sealed partial class MembershipService : IHostedService, IDisposable
 
     [LoggerMessage(4, LogLevel.Warning, "Declared silo {Silo} dead after {SilentSeconds:0.0} s without a heartbeat")]
     private static partial void LogDeclaredOtherDead(ILogger logger, string silo, double silentSeconds);
+
+    [LoggerMessage(6, LogLevel.Information, "Membership changed: {Active} active silos; {Moved} activations move to their new owners")]
+    private static partial void LogPlacementChanged(ILogger logger, int active, int moved);
+
+    [LoggerMessage(7, LogLevel.Warning, "Silo {Silo} is unreachable; routing around it until the cluster decides")]
+    private static partial void LogSuspected(ILogger logger, string silo);
 
     [LoggerMessage(5, LogLevel.Warning, "Membership heartbeat failed")]
     private static partial void LogHeartbeatFailed(ILogger logger, Exception error);

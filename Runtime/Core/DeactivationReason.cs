@@ -13,4 +13,7 @@ public enum DeactivationReason
 
     /// <summary>Activation failed; the grain never served a call.</summary>
     ActivationFailed,
+
+    /// <summary>Membership changed and another silo owns the grain now; it reactivates there.</summary>
+    PlacementChanged,
 }

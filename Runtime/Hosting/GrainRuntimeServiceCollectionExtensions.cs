@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Payments.Runtime.Activation;
+using Orleans.Payments.Runtime.Messaging;
 using Orleans.Payments.Runtime.Persistence;
 
 namespace Orleans.Payments.Runtime.Hosting;
@@ -21,7 +23,9 @@ public static class GrainRuntimeServiceCollectionExtensions
         services.AddSingleton(new GrainClassRegistry(builder.GrainClasses));
         services.AddSingleton<GrainStorageRegistry>();
         services.AddSingleton<ActivationCatalog>();
-        services.AddSingleton<IGrainFactory>(provider => provider.GetRequiredService<ActivationCatalog>().GrainFactory);
+        // The router decides where a call runs: this catalog on a single silo; the cluster adds its own (TryAdd).
+        services.TryAddSingleton<IGrainCallRouter>(provider => provider.GetRequiredService<ActivationCatalog>());
+        services.AddSingleton<IGrainFactory>(provider => new GrainFactory(provider.GetRequiredService<IGrainCallRouter>()));
         services.AddSingleton<GrainRuntimeStatus>();
         services.AddHostedService<GrainRuntimeHostedService>();
         return services;

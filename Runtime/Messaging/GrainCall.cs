@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Orleans.Payments.Runtime.Transport;
 
 namespace Orleans.Payments.Runtime.Messaging;
 
@@ -7,7 +8,7 @@ namespace Orleans.Payments.Runtime.Messaging;
 /// Continuations run asynchronously so that caller code never runs inside the callee's turn.
 /// </summary>
 internal sealed class GrainCall<TResult>(GrainMethod<TResult> method, object?[]? arguments)
-    : TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously), IGrainWorkItem
+    : TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously), IRemotableCall
 {
     public GrainMethod<TResult> Method { get; } = method;
 
@@ -38,6 +39,24 @@ internal sealed class GrainCall<TResult>(GrainMethod<TResult> method, object?[]?
     }
 
     public void Fail(Exception error) => TrySetException(error);
+
+    /// <summary>Runs the call on the silo at the other end of the connection; a broken connection surfaces to the router.</summary>
+    public async Task ForwardAsync(SiloConnection connection, GrainId target, TimeSpan timeout)
+    {
+        EnqueuedTimestamp = Stopwatch.GetTimestamp();
+        try
+        {
+            TrySetResult((TResult)(await connection.CallAsync(Method, target, Arguments, timeout).ConfigureAwait(false))!);
+        }
+        catch (SiloUnavailableException)
+        {
+            throw; // The router decides whether to retry elsewhere.
+        }
+        catch (Exception error)
+        {
+            TrySetException(error);
+        }
+    }
 
     public override string ToString() => Method.Name;
 }

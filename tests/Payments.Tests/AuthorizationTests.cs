@@ -83,7 +83,7 @@ public sealed class AuthorizationTests() : ApiTest("authz")
         var cluster = await Api.SendAsync(HttpMethod.Get, "/v1/admin/cluster", InProcessSilo.AdminToken);
         Assert.Equal(HttpStatusCode.OK, cluster.Status);
         var silo = Assert.Single(cluster.Json["silos"]!.AsArray())!;
-        Assert.Equal($"127.0.0.1:{Silo.BaseAddress.Port}", silo["address"]!.GetValue<string>());
+        Assert.StartsWith("127.0.0.1:", silo["address"]!.GetValue<string>());
         Assert.Equal("active", silo["status"]!.GetValue<string>());
         Assert.True(silo["lastHeartbeat"]!.GetValue<DateTimeOffset>() >= silo["startedAt"]!.GetValue<DateTimeOffset>());
     }

@@ -177,8 +177,9 @@ public sealed class LedgerTests : IAsyncLifetime
     public async Task Two_activations_of_one_wallet_cannot_overdraw_it()
     {
         var database = await TestPostgres.CreateDatabaseAsync("split");
-        await using var first = await InProcessSilo.StartAsync(database);
-        await using var second = await InProcessSilo.StartAsync(database);
+        // Two clusters on one database: a split brain, where each side activates the wallet for itself.
+        await using var first = await InProcessSilo.StartAsync(database, new Dictionary<string, string?> { ["Payments:Cluster:ClusterId"] = "split-a" });
+        await using var second = await InProcessSilo.StartAsync(database, new Dictionary<string, string?> { ["Payments:Cluster:ClusterId"] = "split-b" });
         var one = new GrainClient(first.GrainFactory);
         var two = new GrainClient(second.GrainFactory);
         var mallory = await one.RegisterAsync("mallory_l8", deposit: 1_000);

@@ -41,7 +41,7 @@ public sealed class InProcessSilo : IAsyncDisposable
             ["Payments:Users:PasswordHashIterations"] = "1000",
             ["Payments:AdminToken"] = AdminToken,
             // Silos sharing a database need distinct addresses in the membership table.
-            ["Payments:Cluster:SiloPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Payments:Cluster:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         if (settings is not null)
         {
@@ -64,7 +64,8 @@ public sealed class InProcessSilo : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private static int FreePort()
+    /// <summary>A free TCP port on loopback (for silo ports of test silos).</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

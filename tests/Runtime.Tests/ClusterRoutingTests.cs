@@ -1,0 +1,43 @@
+using Orleans.Payments.Runtime.Cluster;
+using Orleans.Payments.Runtime.Tests.Grains;
+using Orleans.Payments.Runtime.Tests.Infrastructure;
+using Orleans.Payments.TestSupport;
+using Xunit;
+
+namespace Orleans.Payments.Runtime.Tests;
+
+/// <summary>Two silos on one database: every grain has one owner, calls get there from either silo, and a silo leaving hands its grains over.</summary>
+public sealed class ClusterRoutingTests
+{
+    private static Action<ClusterOptions> Cluster(int siloPort) => options =>
+    {
+        options.ClusterId = "routing";
+        options.SiloPort = siloPort;
+        options.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
+        options.DeathTimeout = TimeSpan.FromSeconds(1);
+    };
+
+    [Fact]
+    public async Task Calls_reach_the_owner_from_any_silo_and_move_when_a_silo_leaves()
+    {
+        var database = await TestPostgres.CreateDatabaseAsync("routing");
+        await using var first = await TestSilo.StartAsync(database, cluster: Cluster(InProcessSilo.FreePort()));
+        var second = await TestSilo.StartAsync(database, cluster: Cluster(InProcessSilo.FreePort()));
+        await Eventually.TrueAsync(
+            () => Task.FromResult(first.Membership.Placement.Silos.Count == 2 && second.Membership.Placement.Silos.Count == 2),
+            TimeSpan.FromSeconds(10), "both silos see each other");
+
+        var grains = Enumerable.Range(0, 40).Select(i => $"where-{i}").ToList();
+        var viaFirst = await Task.WhenAll(grains.Select(key => first.GrainFactory.GetGrain<IWhereGrain>(key).Where()));
+        var viaSecond = await Task.WhenAll(grains.Select(key => second.GrainFactory.GetGrain<IWhereGrain>(key).Where()));
+        Assert.Equal(viaFirst, viaSecond);
+        Assert.Equal(
+            [first.Membership.Self.ToString(), second.Membership.Self.ToString()],
+            viaFirst.Distinct().Order());
+
+        // The second silo leaves; its grains come back on the first.
+        await second.DisposeAsync();
+        var after = await Task.WhenAll(grains.Select(key => first.GrainFactory.GetGrain<IWhereGrain>(key).Where()));
+        Assert.All(after, silo => Assert.Equal(first.Membership.Self.ToString(), silo));
+    }
+}
