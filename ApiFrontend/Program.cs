@@ -1,4 +1,30 @@
-// The standalone front end talks to silos through a cluster client, which does not exist yet (a later issue).
-// Until then the Silo co-hosts this API: see PaymentsApiExtensions.AddPaymentsApi / MapPaymentsApi.
-await Console.Error.WriteLineAsync("The standalone front end needs the cluster client (not built yet); run the Silo, which co-hosts this API.");
-return 2;
+using Npgsql;
+using Orleans.Payments.ApiFrontend;
+using Orleans.Payments.Runtime.Cluster;
+using Orleans.Payments.Runtime.Hosting;
+
+// The REST front end as its own process: it hosts no grains and calls the silos through the grain client, which
+// finds each grain's owner from the cluster's membership table in PostgreSQL.
+var builder = WebApplication.CreateBuilder(args);
+using var logger = SerilogSetup.CreateLogger(builder.Configuration);
+builder.Logging.UseSerilog(logger);
+
+var connectionString = builder.Configuration.GetConnectionString("Payments");
+if (string.IsNullOrWhiteSpace(connectionString))
+{
+    logger.Fatal("Set ConnectionStrings__Payments to the cluster's PostgreSQL: the front end reads the silos' membership from it");
+    return 2;
+}
+
+builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "payments-frontend" }.Build());
+builder.Services.AddGrainClient();
+builder.Services.AddHealthChecks()
+    .AddCheck<PostgresHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag])
+    .AddCheck<ClusterHealthCheck>("cluster", tags: [HealthEndpoints.ReadyTag]);
+builder.AddPaymentsApi();
+
+var app = builder.Build();
+app.MapHealthEndpoints();
+app.MapPaymentsApi();
+await app.RunAsync();
+return 0;

@@ -1,6 +1,6 @@
 using Orleans.Payments.Silo.Database;
 using Orleans.Payments.Silo.Hosting;
-using Orleans.Payments.Silo.Logging;
+using Orleans.Payments.Runtime.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 using var logger = SerilogSetup.CreateLogger(builder.Configuration);

@@ -1,34 +1,40 @@
-using Microsoft.Extensions.Options;
 using Orleans.Payments.Runtime.Activation;
-using Orleans.Payments.Runtime.Hosting;
 using Orleans.Payments.Runtime.Messaging;
 using Orleans.Payments.Runtime.Transport;
 
 namespace Orleans.Payments.Runtime.Cluster;
 
 /// <summary>
-/// Sends each call to the silo that owns its grain by rendezvous hashing over the active silos: here, to the local
-/// catalog; elsewhere, over the silo transport. A silo that cannot be reached is suspected (this silo routes around it
-/// until the cluster decides) and the call goes to the next owner, a bounded number of times.
+/// Sends each call to the silo that owns its grain by rendezvous hashing over the routable silos: on a silo, its own
+/// grains go to the local catalog; everything else goes over the silo transport. A silo that cannot be reached is
+/// suspected (routed around until the cluster decides) and the call goes to the next owner, a bounded number of times.
+/// Used by silos (with a local catalog) and by clients that host no grains (without one).
 /// </summary>
 internal sealed class ClusterCallRouter(
-    ActivationCatalog catalog,
-    MembershipService membership,
+    ClusterView view,
+    SiloIdentity? self,
+    ActivationCatalog? local,
+    Action<SiloIdentity> suspect,
     SiloConnectionPool connections,
-    IOptions<GrainRuntimeOptions> runtime) : IGrainCallRouter
+    TimeSpan callTimeout) : IGrainCallRouter
 {
     private const int MaxForwardAttempts = 3;
 
     public void Send(GrainId target, IGrainWorkItem call)
     {
-        var owner = membership.Placement.Owner(target);
-        if (owner is null || owner == membership.Self || call is not IRemotableCall remotable)
+        var owner = view.Placement.Owner(target);
+        if (local is not null && (owner is null || owner == self || call is not IRemotableCall))
         {
-            catalog.Send(target, call);
-            return;
+            local.Send(target, call);
         }
-
-        _ = ForwardAsync(owner.Value, target, remotable);
+        else if (owner is null || call is not IRemotableCall remotable)
+        {
+            call.Fail(new SiloUnavailableException($"No active silo can take {target} now; retry shortly."));
+        }
+        else
+        {
+            _ = ForwardAsync(owner.Value, target, remotable);
+        }
     }
 
     private async Task ForwardAsync(SiloIdentity owner, GrainId target, IRemotableCall call)
@@ -38,26 +44,27 @@ internal sealed class ClusterCallRouter(
             try
             {
                 var connection = await connections.GetAsync(owner.Address).ConfigureAwait(false);
-                await call.ForwardAsync(connection, target, runtime.Value.CallTimeout).ConfigureAwait(false);
+                await call.ForwardAsync(connection, target, callTimeout).ConfigureAwait(false);
                 return;
             }
             catch (SiloUnavailableException unavailable)
             {
-                if (attempt == MaxForwardAttempts)
+                // Route around the unreachable silo at once; the cluster declares it dead (or not) in its own time.
+                suspect(owner);
+                var next = view.Placement.Owner(target);
+                if (attempt == MaxForwardAttempts || next is null || (next == self && local is null))
                 {
                     call.Fail(unavailable);
                     return;
                 }
 
-                // Route around the unreachable silo at once; the cluster declares it dead (or not) in its own time.
-                membership.Suspect(owner);
-                if (membership.Placement.Owner(target) is not { } next || next == membership.Self)
+                if (next == self)
                 {
-                    catalog.Send(target, call);
+                    local!.Send(target, call);
                     return;
                 }
 
-                owner = next;
+                owner = next.Value;
             }
         }
     }

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Payments.Runtime.Activation;
+using Orleans.Payments.Runtime.Hosting;
 using Orleans.Payments.Runtime.Messaging;
 using Orleans.Payments.Runtime.Transport;
 
@@ -27,7 +29,13 @@ public static class ClusterServiceCollectionExtensions
         services.AddSingleton<MembershipService>();
         services.AddHostedService(provider => provider.GetRequiredService<MembershipService>());
         services.AddSingleton<SiloConnectionPool>();
-        services.Replace(ServiceDescriptor.Singleton<IGrainCallRouter, ClusterCallRouter>());
+        services.Replace(ServiceDescriptor.Singleton<IGrainCallRouter>(provider =>
+        {
+            var membership = provider.GetRequiredService<MembershipService>();
+            return new ClusterCallRouter(
+                membership.View, membership.Self, provider.GetRequiredService<ActivationCatalog>(), membership.Suspect,
+                provider.GetRequiredService<SiloConnectionPool>(), provider.GetRequiredService<IOptions<GrainRuntimeOptions>>().Value.CallTimeout);
+        }));
         return services;
     }
 }

@@ -32,20 +32,15 @@ internal sealed partial class MembershipService : IHostedService, IDisposable
         _catalog = catalog;
         _lifetime = lifetime;
         _logger = logger;
-        _time = time;
+        View = new ClusterView(_options.DeathTimeout, time);
         Self = new SiloIdentity($"{_options.AdvertisedHost}:{_options.SiloPort}", time.GetUtcNow().ToUnixTimeMilliseconds());
     }
 
     /// <summary>This silo incarnation.</summary>
     public SiloIdentity Self { get; }
 
-    /// <summary>Where grains live, from the latest membership read (this silo alone until it has joined).</summary>
-    public RendezvousPlacement Placement => _placement;
-
-    private volatile RendezvousPlacement _placement = new([]);
-    private readonly Dictionary<SiloIdentity, long> _suspectedUntil = [];
-    private MembershipSnapshot? _lastSnapshot;
-    private readonly TimeProvider _time;
+    /// <summary>Where grains live, as this silo sees it.</summary>
+    public ClusterView View { get; }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -124,56 +119,35 @@ internal sealed partial class MembershipService : IHostedService, IDisposable
         }
     }
 
-    /// <summary>
-    /// This silo could not reach <paramref name="silo"/>: route around it for one death timeout, without waiting for
-    /// the cluster to declare it dead. Only this silo's view changes; if the suspect is alive after all, its grains
-    /// briefly get a second activation here, which costs nothing in safety (see DESIGN.md).
-    /// </summary>
+    /// <summary>This silo could not reach <paramref name="silo"/>: route around it until the cluster decides.</summary>
     public void Suspect(SiloIdentity silo)
     {
-        lock (_suspectedUntil)
-        {
-            _suspectedUntil[silo] = _time.GetTimestamp() + (long)(_options.DeathTimeout.TotalSeconds * _time.TimestampFrequency);
-            if (_lastSnapshot is { } snapshot)
-            {
-                UpdatePlacement(snapshot);
-            }
-        }
-
         LogSuspected(_logger, silo.ToString());
+        if (View.Suspect(silo))
+        {
+            MoveMisplacedActivations();
+        }
     }
 
-    /// <summary>Routes by the active, unsuspected silos; when they change, grains owned elsewhere now leave this silo.</summary>
     private void UpdatePlacement(MembershipSnapshot snapshot)
     {
-        List<SiloIdentity> active;
-        lock (_suspectedUntil)
+        if (View.Update(snapshot))
         {
-            _lastSnapshot = snapshot;
-            var now = _time.GetTimestamp();
-            foreach (var expired in _suspectedUntil.Where(pair => pair.Value < now).Select(pair => pair.Key).ToList())
-            {
-                _suspectedUntil.Remove(expired);
-            }
+            MoveMisplacedActivations();
+        }
+    }
 
-            active = snapshot.Members
-                .Where(member => member.Status == SiloStatus.Active && !_suspectedUntil.ContainsKey(member.Silo))
-                .Select(member => member.Silo)
-                .ToList();
+    /// <summary>Grains that another silo owns now leave this one (they reactivate at their owner on the next call).</summary>
+    private void MoveMisplacedActivations()
+    {
+        var placement = View.Placement;
+        if (!placement.Silos.Contains(Self))
+        {
+            return; // Not (or no longer) routable ourselves: keep serving what we have until we stop.
         }
 
-        if (active.SequenceEqual(_placement.Silos))
-        {
-            return;
-        }
-
-        var placement = new RendezvousPlacement(active);
-        _placement = placement;
-        if (active.Contains(Self))
-        {
-            var moved = _catalog.DeactivateWhere(grain => placement.Owner(grain) is { } owner && owner != Self);
-            LogPlacementChanged(_logger, active.Count, moved);
-        }
+        var moved = _catalog.DeactivateWhere(grain => placement.Owner(grain) is { } owner && owner != Self);
+        LogPlacementChanged(_logger, placement.Silos.Count, moved);
     }
 
     private Task SetOwnStatusAsync(string status, CancellationToken cancellationToken) =>

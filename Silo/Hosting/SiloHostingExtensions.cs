@@ -1,10 +1,6 @@
 using System.Reflection;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using Orleans.Payments.Grains;
 using Orleans.Payments.Runtime.Cluster;
@@ -18,8 +14,6 @@ namespace Orleans.Payments.Silo.Hosting;
 /// <summary>Composes a silo: PostgreSQL, schema, grain runtime with the payment grains, health endpoints.</summary>
 public static class SiloHostingExtensions
 {
-    private const string ReadyTag = "ready";
-
     /// <summary>Adds the silo's services. <paramref name="extraGrainAssemblies"/> lets tests and tools host their own grains beside the domain's.</summary>
     public static WebApplicationBuilder AddSilo(this WebApplicationBuilder builder, string connectionString, params Assembly[] extraGrainAssemblies)
     {
@@ -39,8 +33,8 @@ public static class SiloHostingExtensions
             .AddGrainStorage<PostgresGrainStorage>());
 
         services.AddHealthChecks()
-            .AddCheck<PostgresHealthCheck>("postgres", tags: [ReadyTag])
-            .AddCheck<GrainRuntimeHealthCheck>("grain-runtime", tags: [ReadyTag]);
+            .AddCheck<PostgresHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<GrainRuntimeHealthCheck>("grain-runtime", tags: [HealthEndpoints.ReadyTag]);
         return builder;
     }
 
@@ -48,19 +42,7 @@ public static class SiloHostingExtensions
     public static WebApplication MapSiloEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealthAsync });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteHealthAsync });
+        app.MapHealthEndpoints();
         return app;
-    }
-
-    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
-    {
-        context.Response.ContentType = "application/json";
-        var body = new
-        {
-            status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(entry => entry.Key, entry => new { status = entry.Value.Status.ToString(), description = entry.Value.Description }),
-        };
-        return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web));
     }
 }

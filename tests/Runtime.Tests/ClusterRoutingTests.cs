@@ -24,7 +24,7 @@ public sealed class ClusterRoutingTests
         await using var first = await TestSilo.StartAsync(database, cluster: Cluster(InProcessSilo.FreePort()));
         var second = await TestSilo.StartAsync(database, cluster: Cluster(InProcessSilo.FreePort()));
         await Eventually.TrueAsync(
-            () => Task.FromResult(first.Membership.Placement.Silos.Count == 2 && second.Membership.Placement.Silos.Count == 2),
+            () => Task.FromResult(first.Membership.View.Placement.Silos.Count == 2 && second.Membership.View.Placement.Silos.Count == 2),
             TimeSpan.FromSeconds(10), "both silos see each other");
 
         var grains = Enumerable.Range(0, 40).Select(i => $"where-{i}").ToList();

@@ -39,10 +39,13 @@ public sealed partial class SiloProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the silo. Environment entries with a null value are removed from the inherited environment.</summary>
-    public static SiloProcess Start(string workingDirectory, IReadOnlyDictionary<string, string?> environment)
+    /// <summary>
+    /// Starts the silo (or, with <paramref name="program"/> "Orleans.Payments.ApiFrontend.dll", the front end).
+    /// Environment entries with a null value are removed from the inherited environment.
+    /// </summary>
+    public static SiloProcess Start(string workingDirectory, IReadOnlyDictionary<string, string?> environment, string program = "Orleans.Payments.Silo.dll")
     {
-        var siloDll = Path.Combine(AppContext.BaseDirectory, "Orleans.Payments.Silo.dll");
+        var siloDll = Path.Combine(AppContext.BaseDirectory, program);
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Events;
 
-namespace Orleans.Payments.Silo.Logging;
+namespace Orleans.Payments.Runtime.Hosting;
 
 /// <summary>Structured logs to the console through Serilog; levels come from the <c>Serilog</c> configuration section.</summary>
 public static class SerilogSetup
