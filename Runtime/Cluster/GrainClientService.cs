@@ -13,7 +13,9 @@ internal sealed partial class GrainClientService(MembershipTable table, ClusterV
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        view.Update(await table.ReadAsync(options.Value.ClusterId, cancellationToken).ConfigureAwait(false));
+        // A front end may start before any silo (even before the first one has created the schema): it then starts
+        // with no silos, reports not ready, and keeps reading.
+        await RefreshAsync(cancellationToken).ConfigureAwait(false);
         LogConnected(logger, options.Value.ClusterId, view.Placement.Silos.Count);
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -25,22 +27,27 @@ internal sealed partial class GrainClientService(MembershipTable table, ClusterV
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                try
-                {
-                    if (view.Update(await table.ReadAsync(options.Value.ClusterId, stoppingToken).ConfigureAwait(false)))
-                    {
-                        LogMembershipChanged(logger, view.Placement.Silos.Count);
-                    }
-                }
-                catch (Exception error) when (error is Npgsql.NpgsqlException or TimeoutException)
-                {
-                    LogReadFailed(logger, error);
-                }
+                await RefreshAsync(stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopping.
+        }
+    }
+
+    private async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (view.Update(await table.ReadAsync(options.Value.ClusterId, cancellationToken).ConfigureAwait(false)))
+            {
+                LogMembershipChanged(logger, view.Placement.Silos.Count);
+            }
+        }
+        catch (Exception error) when (error is Npgsql.NpgsqlException or TimeoutException)
+        {
+            LogReadFailed(logger, error);
         }
     }
 
