@@ -6,100 +6,168 @@ using Xunit;
 
 namespace Orleans.Payments.Tests;
 
-/// <summary>Real processes on loopback: two silos and a separate REST front end over one PostgreSQL.</summary>
-public sealed class ClusterTests
+/// <summary>Real processes on loopback: silos and a separate REST front end over one PostgreSQL, under transfer load.</summary>
+public sealed class ClusterTests : IAsyncLifetime
 {
-    [Fact]
-    public async Task Money_stays_exact_through_a_front_end_when_a_silo_is_killed_under_load()
+    private const long InitialDeposit = 50_000;
+    private readonly List<SiloProcess> _processes = [];
+    private string _directory = null!;
+    private Dictionary<string, string?> _environment = null!;
+
+    public async Task InitializeAsync()
     {
-        var database = await TestPostgres.CreateDatabaseAsync("cluster");
-        var directory = Directory.CreateTempSubdirectory("cluster-").FullName;
-        var common = new Dictionary<string, string?>
+        _directory = Directory.CreateTempSubdirectory("cluster-").FullName;
+        _environment = new Dictionary<string, string?>
         {
-            ["ConnectionStrings__Payments"] = database,
+            ["ConnectionStrings__Payments"] = await TestPostgres.CreateDatabaseAsync("cluster"),
             ["Payments__Users__PasswordHashIterations"] = "1000",
             ["Payments__AdminToken"] = InProcessSilo.AdminToken,
             ["Payments__Cluster__ClusterId"] = "cluster-test",
             ["Payments__Cluster__HeartbeatInterval"] = "00:00:00.500",
             ["Payments__Cluster__DeathTimeout"] = "00:00:03",
         };
-        try
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var process in _processes)
         {
-            var first = SiloProcess.Start(directory, With(common, "Payments__Cluster__SiloPort", InProcessSilo.FreePort()));
-            await using var second = SiloProcess.Start(directory, With(common, "Payments__Cluster__SiloPort", InProcessSilo.FreePort()));
-            await first.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
-            await second.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
-            await using var frontEnd = SiloProcess.Start(directory, common, "Orleans.Payments.ApiFrontend.dll");
-            await frontEnd.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+            await process.DisposeAsync();
+        }
 
-            using var http = new HttpClient { BaseAddress = frontEnd.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-            var api = new ApiClient(http);
-            var cluster = await api.SendAsync(HttpMethod.Get, "/v1/admin/cluster", InProcessSilo.AdminToken);
-            Assert.Equal(2, cluster.Json["silos"]!.AsArray().Count(silo => silo!["status"]!.GetValue<string>() == "active"));
+        Directory.Delete(_directory, recursive: true);
+    }
 
-            var users = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => api.SignUpAsync($"cluster_user_{i}", deposit: 50_000)));
-            var acknowledged = new ConcurrentDictionary<string, (int From, int To, long Amount)>();
-            var load = Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
+    [Fact]
+    public async Task Money_stays_exact_through_a_front_end_when_a_silo_is_killed_under_load()
+    {
+        var silos = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => StartSiloAsync()));
+        var api = await StartFrontEndAsync();
+        Assert.Equal(3, (await ActiveSilosAsync(api)).Count);
+        var users = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => api.SignUpAsync($"killed_user_{i}", deposit: InitialDeposit)));
+
+        var load = new TransferLoad(api, users);
+        var running = load.RunAsync(workers: 8, transfersPerWorker: 80);
+        await Eventually.TrueAsync(() => Task.FromResult(load.Acknowledged.Count >= 100), TimeSpan.FromSeconds(60), "the load gets going");
+        var killedAt = DateTimeOffset.UtcNow;
+        await silos[0].KillAsync();
+        await running;
+
+        await Eventually.TrueAsync(async () => (await ActiveSilosAsync(api)).Count == 2, TimeSpan.FromSeconds(15), "the killed silo is declared dead");
+        Assert.True(DateTimeOffset.UtcNow - killedAt < TimeSpan.FromSeconds(20));
+        await load.VerifyAsync(InitialDeposit);
+    }
+
+    [Fact]
+    public async Task A_rolling_restart_under_load_loses_nothing_and_duplicates_nothing()
+    {
+        var silos = (await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => StartSiloAsync()))).ToList();
+        var api = await StartFrontEndAsync();
+        var users = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => api.SignUpAsync($"rolling_user_{i}", deposit: InitialDeposit)));
+
+        var load = new TransferLoad(api, users);
+        var running = load.RunAsync(workers: 6, transfersPerWorker: 150);
+        for (var i = 0; i < silos.Count; i++)
+        {
+            await Eventually.TrueAsync(() => Task.FromResult(load.Acknowledged.Count >= 60 * (i + 1)), TimeSpan.FromSeconds(60), "the load moves on");
+            Assert.Equal(0, await silos[i].TerminateAsync(TimeSpan.FromSeconds(60)));
+            silos[i] = await StartSiloAsync();
+        }
+
+        await running;
+        await load.VerifyAsync(InitialDeposit);
+    }
+
+    [Fact]
+    public async Task A_silo_joining_under_load_takes_over_its_share_of_grains()
+    {
+        await StartSiloAsync();
+        var api = await StartFrontEndAsync();
+        var users = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => api.SignUpAsync($"joining_user_{i}", deposit: InitialDeposit)));
+        var load = new TransferLoad(api, users);
+        var running = load.RunAsync(workers: 6, transfersPerWorker: 120);
+
+        await Eventually.TrueAsync(() => Task.FromResult(load.Acknowledged.Count >= 100), TimeSpan.FromSeconds(60), "the load gets going");
+        await StartSiloAsync();
+        await Eventually.TrueAsync(
+            async () => (await ActiveSilosAsync(api)) is { Count: 2 } active && active.All(silo => silo["activations"]!.GetValue<int>() > 0),
+            TimeSpan.FromSeconds(30), "the new silo serves grains");
+        await running;
+        await load.VerifyAsync(InitialDeposit);
+    }
+
+    private async Task<SiloProcess> StartSiloAsync()
+    {
+        var silo = SiloProcess.Start(_directory, new Dictionary<string, string?>(_environment)
+        {
+            ["Payments__Cluster__SiloPort"] = InProcessSilo.FreePort().ToString(CultureInfo.InvariantCulture),
+        });
+        _processes.Add(silo);
+        await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        return silo;
+    }
+
+    private async Task<ApiClient> StartFrontEndAsync()
+    {
+        var frontEnd = SiloProcess.Start(_directory, _environment, "Orleans.Payments.ApiFrontend.dll");
+        _processes.Add(frontEnd);
+        await frontEnd.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        return new ApiClient(new HttpClient { BaseAddress = frontEnd.BaseAddress, Timeout = TimeSpan.FromSeconds(60) });
+    }
+
+    private static async Task<List<System.Text.Json.Nodes.JsonNode>> ActiveSilosAsync(ApiClient api)
+    {
+        var cluster = await api.SendAsync(HttpMethod.Get, "/v1/admin/cluster", InProcessSilo.AdminToken);
+        return cluster.Json["silos"]!.AsArray().Select(silo => silo!).Where(silo => silo["status"]!.GetValue<string>() == "active").ToList();
+    }
+
+    /// <summary>Workers sending transfers with unique keys, retrying retryable answers with the same key, as clients do.</summary>
+    private sealed class TransferLoad(ApiClient api, (string Id, string Token)[] users)
+    {
+        public ConcurrentDictionary<string, (int From, int To, long Amount)> Acknowledged { get; } = new();
+
+        public Task RunAsync(int workers, int transfersPerWorker) => Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
+        {
+            for (var i = 0; i < transfersPerWorker; i++)
             {
-                for (var i = 0; i < 60; i++)
+                var from = (worker + i) % users.Length;
+                var to = (from + 1 + i % (users.Length - 1)) % users.Length;
+                var amount = 1 + (i * 7 + worker) % 200;
+                var key = $"load-{worker}-{i}";
+                var response = await RetryWhileUnavailableAsync(() => api.TransferAsync(users[from].Token, users[to].Id, amount, key));
+                Assert.True(response.Status is HttpStatusCode.Created or HttpStatusCode.UnprocessableEntity, response.Body);
+                if (response.Status == HttpStatusCode.Created)
                 {
-                    var from = (worker + i) % users.Length;
-                    var to = (from + 1 + i % (users.Length - 1)) % users.Length;
-                    var amount = 1 + (i * 7 + worker) % 200;
-                    var response = await RetryWhileUnavailableAsync(() => api.TransferAsync(users[from].Token, users[to].Id, amount, $"cluster-{worker}-{i}"));
-                    Assert.True(response.Status is HttpStatusCode.Created or HttpStatusCode.UnprocessableEntity, response.Body);
-                    if (response.Status == HttpStatusCode.Created)
-                    {
-                        acknowledged[response.Json["transfer"]!["id"]!.GetValue<string>()] = (from, to, amount);
-                    }
+                    Assert.True(Acknowledged.TryAdd(response.Json["transfer"]!["id"]!.GetValue<string>(), (from, to, amount)), "one transfer acknowledged twice");
                 }
-            })).ToArray();
+            }
+        })));
 
-            await Eventually.TrueAsync(() => Task.FromResult(acknowledged.Count >= 100), TimeSpan.FromSeconds(60), "the load gets going");
-            await first.KillAsync();
-            await first.DisposeAsync();
-            await Task.WhenAll(load);
-
-            await Eventually.TrueAsync(
-                async () => (await api.SendAsync(HttpMethod.Get, "/v1/admin/cluster", InProcessSilo.AdminToken)).Json["silos"]!.AsArray().Any(silo => silo!["status"]!.GetValue<string>() == "dead"),
-                TimeSpan.FromSeconds(15), "the killed silo is declared dead");
-            var audit = await RetryAuditAsync(api);
-            Assert.True(audit["balanced"]!.GetValue<bool>(), audit.ToJsonString());
+        /// <summary>The audit balances, no money appeared or vanished, and each acknowledged transfer is in the ledger exactly once.</summary>
+        public async Task VerifyAsync(long initialDeposit)
+        {
+            var audit = await RetryWhileUnavailableAsync(() => api.SendAsync(HttpMethod.Get, "/v1/admin/ledger/audit", InProcessSilo.AdminToken));
+            Assert.True(audit.Json["balanced"]!.GetValue<bool>(), audit.Body);
             var histories = await Task.WhenAll(users.Select(user => api.HistoryAsync(user.Token)));
             var sent = histories.SelectMany(history => history).Where(entry => entry["type"]!.GetValue<string>() == "transfer_out").Select(entry => entry["id"]!.GetValue<string>()).ToList();
             Assert.Equal(sent.Count, sent.Distinct().Count());
-            Assert.Equal(acknowledged.Keys.Order(), sent.Order());
+            Assert.Equal(Acknowledged.Keys.Order(), sent.Order());
             var wallets = await Task.WhenAll(users.Select(user => api.WalletAsync(user.Token)));
-            Assert.Equal(users.Length * 50_000L, wallets.Sum(wallet => wallet["balance"]!.GetValue<long>()));
+            Assert.Equal(users.Length * initialDeposit, wallets.Sum(wallet => wallet["balance"]!.GetValue<long>()));
         }
-        finally
+
+        private static async Task<ApiClient.Response> RetryWhileUnavailableAsync(Func<Task<ApiClient.Response>> send)
         {
-            Directory.Delete(directory, recursive: true);
-        }
-    }
-
-    private static Dictionary<string, string?> With(Dictionary<string, string?> common, string name, int value) =>
-        new(common) { [name] = value.ToString(CultureInfo.InvariantCulture) };
-
-    private static async Task<System.Text.Json.Nodes.JsonNode> RetryAuditAsync(ApiClient api)
-    {
-        var response = await RetryWhileUnavailableAsync(() => api.SendAsync(HttpMethod.Get, "/v1/admin/ledger/audit", InProcessSilo.AdminToken));
-        Assert.True(response.Status == HttpStatusCode.OK, response.Body);
-        return response.Json;
-    }
-
-    /// <summary>What a client does with a retryable answer while the cluster heals: wait and retry with the same key.</summary>
-    private static async Task<ApiClient.Response> RetryWhileUnavailableAsync(Func<Task<ApiClient.Response>> send)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var response = await send();
-            if (response.Status != HttpStatusCode.ServiceUnavailable || attempt == 60)
+            for (var attempt = 0; ; attempt++)
             {
-                return response;
-            }
+                var response = await send();
+                if (response.Status != HttpStatusCode.ServiceUnavailable || attempt == 120)
+                {
+                    return response;
+                }
 
-            await Task.Delay(250);
+                await Task.Delay(250);
+            }
         }
     }
 }
