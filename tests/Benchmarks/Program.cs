@@ -1,4 +1,5 @@
 using System.Globalization;
+using Orleans.Payments.Benchmarks.Cluster;
 using Orleans.Payments.Benchmarks.Reporting;
 using Orleans.Payments.Benchmarks.Runtime;
 using Orleans.Payments.Benchmarks.Transfers;
@@ -7,7 +8,8 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine("""
         usage: Benchmarks runtime   [--duration 10] [--activations 1000000] [--out results.json]
-               Benchmarks transfers [--duration 20] [--only grains,rowlock,http] [--scenarios hot-wallet,uniform,hot-sender] [--out results.json]
+               Benchmarks transfers [--duration 20] [--only grains,writer,rowlock,http] [--scenarios hot-wallet,uniform,hot-sender] [--out results.json]
+               Benchmarks cluster   [--duration 10] [--out results.json]   (local vs remote grain calls between two silos)
         """);
     return 2;
 }
@@ -27,8 +29,11 @@ switch (scenario)
             (Option("--only") ?? "grains,rowlock,http").Split(','),
             (Option("--scenarios") ?? "hot-wallet,uniform,hot-sender").Split(','));
         break;
+    case "cluster":
+        await RemoteCallBenchmark.RunAsync(report, duration);
+        break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{scenario}'. Known: runtime, transfers.");
+        Console.Error.WriteLine($"Unknown benchmark '{scenario}'. Known: runtime, transfers, cluster.");
         return 2;
 }
 
