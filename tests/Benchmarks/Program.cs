@@ -9,7 +9,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
     Console.WriteLine("""
         usage: Benchmarks runtime   [--duration 10] [--activations 1000000] [--out results.json]
                Benchmarks transfers [--duration 20] [--only grains,writer,rowlock,http] [--scenarios hot-wallet,uniform,hot-sender] [--out results.json]
-               Benchmarks cluster   [--duration 10] [--out results.json]   (local vs remote grain calls between two silos)
+               Benchmarks cluster   [--duration 10] [--out results.json]   (remote vs local calls; transfers through a front end with 1 and 3 silos)
         """);
     return 2;
 }
@@ -30,7 +30,8 @@ switch (scenario)
             (Option("--scenarios") ?? "hot-wallet,uniform,hot-sender").Split(','));
         break;
     case "cluster":
-        await RemoteCallBenchmark.RunAsync(report, duration);
+        await RemoteCallBenchmark.RunAsync(report, TimeSpan.FromSeconds(Math.Min(duration.TotalSeconds, 5)));
+        await ClusterTransfersBenchmark.RunAsync(report, duration);
         break;
     default:
         Console.Error.WriteLine($"Unknown benchmark '{scenario}'. Known: runtime, transfers, cluster.");

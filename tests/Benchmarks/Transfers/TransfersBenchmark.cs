@@ -30,7 +30,7 @@ namespace Orleans.Payments.Benchmarks.Transfers;
 /// </summary>
 internal static class TransfersBenchmark
 {
-    private const string Password = "benchmark-password";
+    internal const string Password = "benchmark-password";
 
     public static async Task RunAsync(BenchmarkReport report, TimeSpan duration, IReadOnlyCollection<string> implementations, IReadOnlyCollection<string> scenarios)
     {
@@ -99,7 +99,7 @@ internal static class TransfersBenchmark
         await app.StopAsync();
     }
 
-    private static JsonObject Row(TransferScenario scenario, string implementation, ClosedLoop.Result result) => new()
+    internal static JsonObject Row(TransferScenario scenario, string implementation, ClosedLoop.Result result) => new()
     {
         ["scenario"] = scenario.Name,
         ["implementation"] = implementation,
@@ -139,7 +139,7 @@ internal static class TransfersBenchmark
         return await writer.SubmitAsync(entry) is LedgerResult.Committed;
     }
 
-    private static async Task<bool> SendOverHttpAsync(HttpClient http, string token, string to)
+    internal static async Task<bool> SendOverHttpAsync(HttpClient http, string token, string to)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/transfers")
         {
@@ -151,13 +151,13 @@ internal static class TransfersBenchmark
         return (int)response.StatusCode == 201;
     }
 
-    private static async Task<EmbeddedPostgresServer> StartPostgresAsync()
+    internal static async Task<EmbeddedPostgresServer> StartPostgresAsync()
     {
         var directory = Path.Combine(Path.GetTempPath(), "orleans-payments-bench");
         return await EmbeddedPostgresServer.StartAsync(new EmbeddedPostgresSettings { DataDirectory = directory, Durable = true, MaxConnections = 400, SharedBuffersMegabytes = 1024 }, NullLogger.Instance);
     }
 
-    private static async Task<string> CreateDatabaseAsync(string serverConnectionString)
+    internal static async Task<string> CreateDatabaseAsync(string serverConnectionString)
     {
         var name = $"bench_{DateTime.UtcNow:yyyyMMddHHmmss}";
         var admin = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = "postgres", Pooling = false };
@@ -192,7 +192,7 @@ internal static class TransfersBenchmark
     }
 
     /// <summary>Users and wallets straight into the tables (registration speed is not what is measured here).</summary>
-    private static async Task<string[]> SeedUsersAsync(NpgsqlDataSource dataSource, int count)
+    internal static async Task<string[]> SeedUsersAsync(NpgsqlDataSource dataSource, int count)
     {
         var users = Enumerable.Range(0, count).Select(_ => UserId.New()).ToArray();
         var hash = PasswordHasher.Hash(Password, 1000);

@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Npgsql;
+using Orleans.Payments.Benchmarks.Reporting;
+using Orleans.Payments.Benchmarks.Transfers;
+
+namespace Orleans.Payments.Benchmarks.Cluster;
+
+/// <summary>
+/// hot-wallet and uniform transfers through a separate REST front end process, with 1 and then 3 silo processes,
+/// all on this machine and one durable PostgreSQL.
+/// </summary>
+internal static class ClusterTransfersBenchmark
+{
+    private const string AdminToken = "benchmark-operator-token-0123456789";
+
+    public static async Task RunAsync(BenchmarkReport report, TimeSpan duration)
+    {
+        await using var postgres = await TransfersBenchmark.StartPostgresAsync();
+        foreach (var silos in new[] { 1, 3 })
+        {
+            var database = await TransfersBenchmark.CreateDatabaseAsync(postgres.ConnectionString);
+            var environment = new Dictionary<string, string>
+            {
+                ["ConnectionStrings__Payments"] = database,
+                ["Payments__Cluster__ClusterId"] = $"bench-{silos}",
+                ["Payments__AdminToken"] = AdminToken,
+                ["Payments__Users__PasswordHashIterations"] = "1000",
+                ["Payments__Wallets__DailySendLimit"] = "1000000000000",
+                ["Payments__Api__RateLimit__PermitsPerSecond"] = "1000000",
+                ["Payments__Api__RateLimit__Burst"] = "1000000",
+            };
+            var processes = new List<Process>();
+            try
+            {
+                for (var i = 0; i < silos; i++)
+                {
+                    // Silos serve grains only; the front end serves the API.
+                    processes.Add(await StartAsync("Orleans.Payments.Silo.dll", new Dictionary<string, string>(environment) { ["Payments__Api__Enabled"] = "false" }, ("Payments__Cluster__SiloPort", FreePort())));
+                }
+
+                var frontEnd = await StartAsync("Orleans.Payments.ApiFrontend.dll", environment);
+                processes.Add(frontEnd);
+                using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = new Uri((string)frontEnd.StartInfo.Environment["BENCH_URL"]!) };
+                await WaitForSilosAsync(http, silos);
+
+                await using var dataSource = NpgsqlDataSource.Create(database);
+                var users = await TransfersBenchmark.SeedUsersAsync(dataSource, TransferScenario.UniformWallets);
+                var tokens = await LoginAndFundAsync(http, users.Length);
+                Console.WriteLine($"{silos} silo(s): seeded, logged in and funded {users.Length} wallets");
+
+                foreach (var scenario in new[] { TransferScenario.HotWallet, TransferScenario.Uniform })
+                {
+                    var result = await ClosedLoop.RunAsync(scenario, duration, (worker, from, to) => TransfersBenchmark.SendOverHttpAsync(http, tokens[from], users[to]));
+                    var row = TransfersBenchmark.Row(scenario, $"http-{silos}-silo{(silos == 1 ? "" : "s")}", result);
+                    report.Add(row);
+                }
+            }
+            finally
+            {
+                foreach (var process in processes)
+                {
+                    process.Kill(entireProcessTree: true);
+                    await process.WaitForExitAsync();
+                    process.Dispose();
+                }
+            }
+        }
+    }
+
+    private static async Task<Process> StartAsync(string program, Dictionary<string, string> environment, params (string Name, int Value)[] extra)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, program));
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        foreach (var (name, value) in extra)
+        {
+            start.Environment[name] = value.ToString(CultureInfo.InvariantCulture);
+        }
+
+        start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
+        start.Environment["BENCH_URL"] = $"http://127.0.0.1:{port}";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var probe = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var started = Stopwatch.StartNew();
+        while (started.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            try
+            {
+                if ((await probe.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
+                {
+                    return process;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not up yet.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"{program} did not become ready.");
+    }
+
+    private static async Task WaitForSilosAsync(HttpClient http, int silos)
+    {
+        var started = Stopwatch.StartNew();
+        while (started.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/admin/cluster");
+            request.Headers.Authorization = new("Bearer", AdminToken);
+            using var response = await http.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                throw new InvalidOperationException($"GET /v1/admin/cluster answered {(int)response.StatusCode}: {body}");
+            }
+
+            var cluster = JsonNode.Parse(body)!;
+            if (cluster["silos"]!.AsArray().Count(silo => silo!["status"]!.GetValue<string>() == "active") == silos)
+            {
+                await Task.Delay(3_000); // Let the front end's view catch up (it rereads membership every heartbeat).
+                return;
+            }
+
+            await Task.Delay(500);
+        }
+
+        throw new TimeoutException($"{silos} silos did not become active.");
+    }
+
+    private static async Task<string[]> LoginAndFundAsync(HttpClient http, int count)
+    {
+        var tokens = new string[count];
+        using var throttle = new SemaphoreSlim(64);
+        await Task.WhenAll(Enumerable.Range(0, count).Select(async index =>
+        {
+            await throttle.WaitAsync();
+            try
+            {
+                var session = await http.PostAsJsonAsync("/v1/sessions", new { username = $"bench_{index}", password = TransfersBenchmark.Password });
+                tokens[index] = JsonNode.Parse(await session.Content.ReadAsStringAsync())!["token"]!.GetValue<string>();
+                using var deposit = new HttpRequestMessage(HttpMethod.Post, "/v1/wallet/deposits") { Content = JsonContent.Create(new { amount = index == 0 ? 10_000_000 : 1_000_000 }) };
+                deposit.Headers.Authorization = new("Bearer", tokens[index]);
+                deposit.Headers.Add("Idempotency-Key", "funding");
+                var funded = await http.SendAsync(deposit);
+                if (funded.StatusCode != HttpStatusCode.Created)
+                {
+                    throw new InvalidOperationException($"Funding bench_{index} failed: {await funded.Content.ReadAsStringAsync()}");
+                }
+            }
+            finally
+            {
+                throttle.Release();
+            }
+        }));
+        return tokens;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
