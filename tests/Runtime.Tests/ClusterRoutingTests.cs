@@ -9,13 +9,7 @@ namespace Orleans.Payments.Runtime.Tests;
 /// <summary>Two silos on one database: every grain has one owner, calls get there from either silo, and a silo leaving hands its grains over.</summary>
 public sealed class ClusterRoutingTests
 {
-    private static Action<ClusterOptions> Cluster(int siloPort) => options =>
-    {
-        options.ClusterId = "routing";
-        options.SiloPort = siloPort;
-        options.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
-        options.DeathTimeout = TimeSpan.FromSeconds(1);
-    };
+    private static Action<ClusterOptions> Cluster(int siloPort) => TestSilo.Cluster("routing", siloPort);
 
     [Fact]
     public async Task Calls_reach_the_owner_from_any_silo_and_move_when_a_silo_leaves()

@@ -9,13 +9,7 @@ namespace Orleans.Payments.Runtime.Tests;
 /// <summary>The membership table: silos join, heartbeat, declare silent ones dead, and stop when declared dead.</summary>
 public sealed class MembershipTests
 {
-    private static Action<ClusterOptions> Cluster(int siloPort) => options =>
-    {
-        options.ClusterId = "test";
-        options.SiloPort = siloPort;
-        options.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
-        options.DeathTimeout = TimeSpan.FromSeconds(1);
-    };
+    private static Action<ClusterOptions> Cluster(int siloPort) => TestSilo.Cluster("test", siloPort);
 
     [Fact]
     public async Task Silos_join_as_active_and_leave_as_dead()

@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Npgsql;
 using Orleans.Payments.Benchmarks.Reporting;
 using Orleans.Payments.Benchmarks.Transfers;
+using Orleans.Payments.TestSupport;
 
 namespace Orleans.Payments.Benchmarks.Cluster;
 
@@ -24,7 +24,7 @@ internal static class ClusterTransfersBenchmark
         foreach (var silos in new[] { 1, 3 })
         {
             var database = await TransfersBenchmark.CreateDatabaseAsync(postgres.ConnectionString);
-            var environment = new Dictionary<string, string>
+            var environment = new Dictionary<string, string?>
             {
                 ["ConnectionStrings__Payments"] = database,
                 ["Payments__Cluster__ClusterId"] = $"bench-{silos}",
@@ -34,18 +34,22 @@ internal static class ClusterTransfersBenchmark
                 ["Payments__Api__RateLimit__PermitsPerSecond"] = "1000000",
                 ["Payments__Api__RateLimit__Burst"] = "1000000",
             };
-            var processes = new List<Process>();
+            var processes = new List<SiloProcess>();
             try
             {
                 for (var i = 0; i < silos; i++)
                 {
                     // Silos serve grains only; the front end serves the API.
-                    processes.Add(await StartAsync("Orleans.Payments.Silo.dll", new Dictionary<string, string>(environment) { ["Payments__Api__Enabled"] = "false" }, ("Payments__Cluster__SiloPort", FreePort())));
+                    processes.Add(await StartAsync("Orleans.Payments.Silo.dll", new Dictionary<string, string?>(environment)
+                    {
+                        ["Payments__Api__Enabled"] = "false",
+                        ["Payments__Cluster__SiloPort"] = InProcessSilo.FreePort().ToString(CultureInfo.InvariantCulture),
+                    }));
                 }
 
                 var frontEnd = await StartAsync("Orleans.Payments.ApiFrontend.dll", environment);
                 processes.Add(frontEnd);
-                using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = new Uri((string)frontEnd.StartInfo.Environment["BENCH_URL"]!) };
+                using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = frontEnd.BaseAddress };
                 await WaitForSilosAsync(http, silos);
 
                 await using var dataSource = NpgsqlDataSource.Create(database);
@@ -64,58 +68,17 @@ internal static class ClusterTransfersBenchmark
             {
                 foreach (var process in processes)
                 {
-                    process.Kill(entireProcessTree: true);
-                    await process.WaitForExitAsync();
-                    process.Dispose();
+                    await process.DisposeAsync();
                 }
             }
         }
     }
 
-    private static async Task<Process> StartAsync(string program, Dictionary<string, string> environment, params (string Name, int Value)[] extra)
+    private static async Task<SiloProcess> StartAsync(string program, Dictionary<string, string?> environment)
     {
-        var port = FreePort();
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, program));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        foreach (var (name, value) in extra)
-        {
-            start.Environment[name] = value.ToString(CultureInfo.InvariantCulture);
-        }
-
-        start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
-        start.Environment["BENCH_URL"] = $"http://127.0.0.1:{port}";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var probe = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        var started = Stopwatch.StartNew();
-        while (started.Elapsed < TimeSpan.FromSeconds(90))
-        {
-            try
-            {
-                if ((await probe.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
-                {
-                    return process;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not up yet.
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"{program} did not become ready.");
+        var process = SiloProcess.Start(AppContext.BaseDirectory, new Dictionary<string, string?>(environment) { ["Serilog__MinimumLevel__Default"] = "Warning" }, program);
+        await process.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        return process;
     }
 
     private static async Task WaitForSilosAsync(HttpClient http, int silos)
@@ -171,12 +134,5 @@ internal static class ClusterTransfersBenchmark
             }
         }));
         return tokens;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

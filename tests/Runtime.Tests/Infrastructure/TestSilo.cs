@@ -37,6 +37,15 @@ public sealed class TestSilo : IAsyncDisposable
         }
     }
 
+    /// <summary>Cluster settings for test silos: fast heartbeats and failure detection.</summary>
+    public static Action<ClusterOptions> Cluster(string clusterId, int siloPort) => options =>
+    {
+        options.ClusterId = clusterId;
+        options.SiloPort = siloPort;
+        options.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
+        options.DeathTimeout = TimeSpan.FromSeconds(1);
+    };
+
     public static async Task<TestSilo> StartAsync(string connectionString, Action<GrainRuntimeOptions>? configure = null, Action<ClusterOptions>? cluster = null, bool transport = false)
     {
         var builder = Host.CreateApplicationBuilder();
