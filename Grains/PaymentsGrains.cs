@@ -36,7 +36,15 @@ public static class PaymentsGrains
         services.AddHostedService<IdempotencyRecordJanitor>();
         services.AddSingleton<WalletStore>();
         services.AddSingleton<IdempotencyRecordStore>();
-        services.AddSingleton<IBankGateway, SimulatedBankGateway>();
+        services.AddOptions<BankResilienceOptions>().BindConfiguration(BankResilienceOptions.SectionName)
+            .Validate(options => options.MaxRetries is >= 0 and <= 10, $"{BankResilienceOptions.SectionName}:{nameof(BankResilienceOptions.MaxRetries)} is between 0 and 10.")
+            .Validate(options => options.BreakFailureRatio is > 0 and <= 1, $"{BankResilienceOptions.SectionName}:{nameof(BankResilienceOptions.BreakFailureRatio)} is in (0, 1].")
+            .Validate(options => options.BreakMinimumCalls >= 2, $"{BankResilienceOptions.SectionName}:{nameof(BankResilienceOptions.BreakMinimumCalls)} is at least 2.")
+            .Validate(options => options.AttemptTimeout > TimeSpan.Zero && options.BreakDuration >= TimeSpan.FromMilliseconds(500),
+                $"{BankResilienceOptions.SectionName}: AttemptTimeout must be positive and BreakDuration at least 0.5 s.")
+            .ValidateOnStart();
+        services.AddSingleton<SimulatedBankGateway>();
+        services.AddSingleton<IBankGateway>(provider => ActivatorUtilities.CreateInstance<ResilientBankGateway>(provider, provider.GetRequiredService<SimulatedBankGateway>()));
         return services;
     }
 }

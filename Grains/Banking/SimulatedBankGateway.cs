@@ -11,11 +11,19 @@ public sealed class SimulatedBankOptions
 
     /// <summary>Share of calls that fail with <see cref="BankUnavailableException"/>, 0..1.</summary>
     public double FailureRate { get; set; }
+
+    /// <summary>The first this many calls fail, whatever the rate: deterministic failure injection for tests.</summary>
+    public int FailFirstCalls { get; set; }
 }
 
 /// <summary>An in-process stand-in for the bank: always succeeds unless told to be slow or to fail.</summary>
 public sealed class SimulatedBankGateway(IOptions<SimulatedBankOptions> options, TimeProvider time) : IBankGateway
 {
+    private long _calls;
+
+    /// <summary>Calls that reached the bank (attempts, including failed ones).</summary>
+    public long Calls => Interlocked.Read(ref _calls);
+
     public Task PullAsync(string userId, long amount, string currency, string idempotencyKey, CancellationToken cancellationToken) =>
         SimulateAsync(cancellationToken);
 
@@ -25,12 +33,13 @@ public sealed class SimulatedBankGateway(IOptions<SimulatedBankOptions> options,
     private async Task SimulateAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        var call = Interlocked.Increment(ref _calls);
         if (settings.Latency > TimeSpan.Zero)
         {
             await Task.Delay(settings.Latency, time, cancellationToken);
         }
 
-        if (settings.FailureRate > 0 && Random.Shared.NextDouble() < settings.FailureRate)
+        if (call <= settings.FailFirstCalls || (settings.FailureRate > 0 && Random.Shared.NextDouble() < settings.FailureRate))
         {
             throw new BankUnavailableException("The simulated bank failed (failure injection).");
         }
