@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Payments.Runtime.Activation;
+using Orleans.Payments.Runtime.Reminders;
 using Orleans.Payments.Runtime.Timers;
 
 namespace Orleans.Payments.Runtime;
@@ -38,6 +40,26 @@ public abstract class Grain
         ArgumentNullException.ThrowIfNull(callback);
         return Activation.RegisterTimer(callback, dueTime, period);
     }
+
+    /// <summary>
+    /// Registers (or replaces) a durable reminder: <see cref="IRemindable.ReceiveReminder"/> is called after
+    /// <paramref name="dueTime"/> and then every <paramref name="period"/> (zero: once), surviving restarts and
+    /// reactivating the grain. The grain's interface must extend <see cref="IRemindable"/>.
+    /// </summary>
+    protected Task RegisterReminderAsync(string name, TimeSpan dueTime, TimeSpan period)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (this is not IRemindable)
+        {
+            throw new InvalidOperationException($"{GetType().Name} must implement IRemindable to receive reminders.");
+        }
+
+        return Activation.Catalog.Services.GetRequiredService<ReminderTable>().RegisterAsync(GrainId, name, dueTime, period);
+    }
+
+    /// <summary>Removes a reminder; false if there was none.</summary>
+    protected Task<bool> UnregisterReminderAsync(string name) =>
+        Activation.Catalog.Services.GetRequiredService<ReminderTable>().UnregisterAsync(GrainId, name);
 
     internal GrainActivation Activation =>
         _activation ?? throw new InvalidOperationException("The grain is not attached to an activation yet; do not call runtime members from the constructor.");

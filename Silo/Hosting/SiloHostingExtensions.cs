@@ -6,6 +6,7 @@ using Orleans.Payments.Grains;
 using Orleans.Payments.Runtime.Cluster;
 using Orleans.Payments.Runtime.Hosting;
 using Orleans.Payments.Runtime.Persistence;
+using Orleans.Payments.Runtime.Reminders;
 using Orleans.Payments.Silo.Database;
 using Orleans.Payments.Silo.Health;
 
@@ -27,6 +28,7 @@ public static class SiloHostingExtensions
         services.AddHostedService<SchemaMigrationHostedService>();
         services.AddClusterMembership();
         services.AddPaymentsDomain();
+        services.AddReminders();
         services.AddGrainRuntime(runtime => runtime
             .AddGrains(typeof(PaymentsGrains).Assembly)
             .AddGrains(extraGrainAssemblies)

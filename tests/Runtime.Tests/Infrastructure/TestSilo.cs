@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Payments.Runtime.Activation;
 using Orleans.Payments.Runtime.Cluster;
+using Orleans.Payments.Runtime.Reminders;
 using Orleans.Payments.Runtime.Transport;
 using Orleans.Payments.Runtime.Hosting;
 using Orleans.Payments.Runtime.Persistence;
@@ -61,6 +62,10 @@ public sealed class TestSilo : IAsyncDisposable
             builder.Services.AddClusterMembership();
             builder.Services.Configure(cluster);
         }
+
+        // Durable reminders, polled often so tests do not wait.
+        builder.Services.AddReminders();
+        builder.Services.Configure<ReminderOptions>(options => options.PollInterval = TimeSpan.FromMilliseconds(100));
 
         if (transport)
         {

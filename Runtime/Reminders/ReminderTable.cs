@@ -1,0 +1,75 @@
+using Npgsql;
+
+namespace Orleans.Payments.Runtime.Reminders;
+
+/// <summary>A reminder that came due and was claimed by this silo.</summary>
+internal sealed record DueReminder(GrainId Grain, string Name, TimeSpan Period);
+
+/// <summary>The reminders table: register, unregister, and claim what is due.</summary>
+public sealed class ReminderTable(NpgsqlDataSource dataSource)
+{
+    public const int MaxClaimedPerRound = 1_000;
+
+    public async Task RegisterAsync(GrainId grain, string name, TimeSpan dueTime, TimeSpan period, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            INSERT INTO reminders (grain_type, grain_key, name, next_due, period_ms)
+            VALUES ($1, $2, $3, now() + $4 * interval '1 millisecond', $5)
+            ON CONFLICT (grain_type, grain_key, name) DO UPDATE SET next_due = EXCLUDED.next_due, period_ms = EXCLUDED.period_ms
+            """);
+        AddKey(command, grain, name);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = (long)dueTime.TotalMilliseconds });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = (long)period.TotalMilliseconds });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> UnregisterAsync(GrainId grain, string name, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("DELETE FROM reminders WHERE grain_type = $1 AND grain_key = $2 AND name = $3");
+        AddKey(command, grain, name);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>
+    /// Claims due reminders: periodic ones move to their next due time (past now, skipping missed periods), one-shot
+    /// ones are deleted. Rows another silo is claiming at the same moment are skipped, so each firing is claimed once.
+    /// </summary>
+    internal async Task<IReadOnlyList<DueReminder>> ClaimDueAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            WITH due AS (
+                SELECT grain_type, grain_key, name FROM reminders
+                WHERE next_due <= now() ORDER BY next_due LIMIT $1 FOR UPDATE SKIP LOCKED),
+            moved AS (
+                UPDATE reminders r
+                SET next_due = r.next_due + r.period_ms * interval '1 millisecond'
+                    * (floor(extract(epoch FROM (now() - r.next_due)) * 1000 / r.period_ms) + 1)
+                FROM due WHERE r.period_ms > 0
+                  AND (r.grain_type, r.grain_key, r.name) = (due.grain_type, due.grain_key, due.name)
+                RETURNING r.grain_type, r.grain_key, r.name, r.period_ms),
+            removed AS (
+                DELETE FROM reminders r USING due WHERE r.period_ms = 0
+                  AND (r.grain_type, r.grain_key, r.name) = (due.grain_type, due.grain_key, due.name)
+                RETURNING r.grain_type, r.grain_key, r.name, r.period_ms)
+            SELECT * FROM moved UNION ALL SELECT * FROM removed
+            """);
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = MaxClaimedPerRound });
+        var claimed = new List<DueReminder>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            claimed.Add(new DueReminder(new GrainId(reader.GetString(0), reader.GetString(1)), reader.GetString(2), TimeSpan.FromMilliseconds(reader.GetInt64(3))));
+        }
+
+        return claimed;
+    }
+
+    private static void AddKey(NpgsqlCommand command, GrainId grain, string name)
+    {
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grain.Type });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grain.Key });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+    }
+}
