@@ -44,7 +44,7 @@ public sealed partial class LedgerBatchCommitter(NpgsqlDataSource dataSource, IO
         }
         catch (Exception error) when (error is NpgsqlException or TimeoutException or OperationCanceledException)
         {
-            var unavailable = new LedgerUnavailableException("The ledger database failed during a commit; the outcome is unknown until it is read back.", error);
+            var unavailable = Unavailable(error);
             foreach (var entry in batch)
             {
                 entry.Completion.TrySetException(unavailable);
@@ -66,7 +66,7 @@ public sealed partial class LedgerBatchCommitter(NpgsqlDataSource dataSource, IO
         }
         catch (Exception error) when (error is NpgsqlException or TimeoutException or OperationCanceledException)
         {
-            entry.Completion.TrySetException(new LedgerUnavailableException("The ledger database failed during a commit; the outcome is unknown until it is read back.", error));
+            entry.Completion.TrySetException(Unavailable(error));
             return [];
         }
     }
@@ -289,6 +289,9 @@ public sealed partial class LedgerBatchCommitter(NpgsqlDataSource dataSource, IO
             ? (reader.GetString(0), new StoredResponse(reader.GetInt32(1), reader.GetString(2)))
             : null;
     }
+
+    private static LedgerUnavailableException Unavailable(Exception error) =>
+        new("The ledger database failed during a commit; the outcome is unknown until it is read back.", error);
 
     private static bool IsDataRefusal(PostgresException error) =>
         error.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.CheckViolation or PostgresErrorCodes.ForeignKeyViolation;

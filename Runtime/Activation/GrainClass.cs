@@ -12,7 +12,7 @@ namespace Orleans.Payments.Runtime.Activation;
 internal sealed class GrainClass
 {
     private readonly ConstructorInfo _constructor;
-    private readonly ParameterInfo[] _parameters;
+    private readonly ConstructorParameter[] _parameters;
 
     public GrainClass(Type type)
     {
@@ -31,14 +31,7 @@ internal sealed class GrainClass
         }
 
         _constructor = constructors[0];
-        _parameters = _constructor.GetParameters();
-        foreach (var parameter in _parameters)
-        {
-            if (parameter.GetCustomAttribute<PersistentStateAttribute>() is not null && !IsPersistentState(parameter.ParameterType))
-            {
-                throw new InvalidOperationException($"Parameter '{parameter.Name}' of {type.FullName} has [PersistentState] but is not an IPersistentState<T>.");
-            }
-        }
+        _parameters = _constructor.GetParameters().Select(parameter => Describe(type, parameter)).ToArray();
     }
 
     public Type Type { get; }
@@ -56,23 +49,40 @@ internal sealed class GrainClass
         for (var i = 0; i < _parameters.Length; i++)
         {
             var parameter = _parameters[i];
-            if (parameter.GetCustomAttribute<PersistentStateAttribute>() is { } attribute)
+            if (parameter.State is { } attribute)
             {
-                var stateType = parameter.ParameterType.GetGenericArguments()[0];
-                var stateClass = typeof(PersistentState<>).MakeGenericType(stateType);
-                var state = Activator.CreateInstance(stateClass, grainId, attribute.StateName, storages.Get(attribute.StorageName), json)!;
+                var state = Activator.CreateInstance(parameter.Type, grainId, attribute.StateName, storages.Get(attribute.StorageName), json)!;
                 loadable.Add((ILoadablePersistentState)state);
                 arguments[i] = state;
             }
             else
             {
-                arguments[i] = services.GetRequiredService(parameter.ParameterType);
+                arguments[i] = services.GetRequiredService(parameter.Type);
             }
         }
 
         states = loadable.ToArray();
         return (Grain)_constructor.Invoke(arguments);
     }
+
+    // Reflection once per class: activations (a million of them in the benchmark) only look the answers up.
+    private static ConstructorParameter Describe(Type grainClass, ParameterInfo parameter)
+    {
+        if (parameter.GetCustomAttribute<PersistentStateAttribute>() is not { } attribute)
+        {
+            return new ConstructorParameter(parameter.ParameterType, null);
+        }
+
+        if (!IsPersistentState(parameter.ParameterType))
+        {
+            throw new InvalidOperationException($"Parameter '{parameter.Name}' of {grainClass.FullName} has [PersistentState] but is not an IPersistentState<T>.");
+        }
+
+        return new ConstructorParameter(typeof(PersistentState<>).MakeGenericType(parameter.ParameterType.GetGenericArguments()[0]), attribute);
+    }
+
+    /// <summary>A constructor parameter: a service type to resolve, or (with <see cref="State"/>) the state class to create.</summary>
+    private sealed record ConstructorParameter(Type Type, PersistentStateAttribute? State);
 
     private static bool IsPersistentState(Type type) =>
         type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IPersistentState<>);

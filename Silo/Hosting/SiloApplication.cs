@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Orleans.Payments.ApiFrontend;
+using Orleans.Payments.Runtime.Hosting;
 
 namespace Orleans.Payments.Silo.Hosting;
 
@@ -16,7 +17,7 @@ public static class SiloApplication
         builder.AddSilo(connectionString, extraGrainAssemblies);
         builder.AddPaymentsApi();
         var app = builder.Build();
-        app.MapSiloEndpoints();
+        app.MapHealthEndpoints();
         app.MapPaymentsApi();
         return app;
     }

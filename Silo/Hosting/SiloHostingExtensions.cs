@@ -12,7 +12,7 @@ using Orleans.Payments.Silo.Health;
 
 namespace Orleans.Payments.Silo.Hosting;
 
-/// <summary>Composes a silo: PostgreSQL, schema, grain runtime with the payment grains, health endpoints.</summary>
+/// <summary>Composes a silo: PostgreSQL, schema, cluster membership, grain runtime with the payment grains, health checks.</summary>
 public static class SiloHostingExtensions
 {
     /// <summary>Adds the silo's services. <paramref name="extraGrainAssemblies"/> lets tests and tools host their own grains beside the domain's.</summary>
@@ -38,13 +38,5 @@ public static class SiloHostingExtensions
             .AddCheck<PostgresHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<GrainRuntimeHealthCheck>("grain-runtime", tags: [HealthEndpoints.ReadyTag]);
         return builder;
-    }
-
-    /// <summary>GET /health/live (the process answers) and GET /health/ready (PostgreSQL reachable and runtime started).</summary>
-    public static WebApplication MapSiloEndpoints(this WebApplication app)
-    {
-        ArgumentNullException.ThrowIfNull(app);
-        app.MapHealthEndpoints();
-        return app;
     }
 }

@@ -99,4 +99,23 @@ public sealed class ApiClient(HttpClient http)
         using var response = await Http.SendAsync(request);
         return new Response(response.StatusCode, await response.Content.ReadAsStringAsync());
     }
+
+    /// <summary>
+    /// What a client does with a retryable answer while the cluster heals: wait and send the same request again
+    /// (same idempotency key), at most <paramref name="maxAttempts"/> times.
+    /// </summary>
+    public static async Task<Response> RetryWhileUnavailableAsync(Func<Task<Response>> send, int maxAttempts, TimeSpan delay)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await send();
+            if (response.Status != HttpStatusCode.ServiceUnavailable || attempt == maxAttempts)
+            {
+                return response;
+            }
+
+            Assert.True(response.Json["retryable"]!.GetValue<bool>(), response.Body);
+            await Task.Delay(delay);
+        }
+    }
 }

@@ -99,7 +99,7 @@ public sealed class ClusterTests : IAsyncLifetime
     {
         var silo = SiloProcess.Start(_directory, new Dictionary<string, string?>(_environment)
         {
-            ["Payments__Cluster__SiloPort"] = InProcessSilo.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Payments__Cluster__SiloPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
         });
         _processes.Add(silo);
         await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
@@ -133,7 +133,7 @@ public sealed class ClusterTests : IAsyncLifetime
                 var to = (from + 1 + i % (users.Length - 1)) % users.Length;
                 var amount = 1 + (i * 7 + worker) % 200;
                 var key = $"load-{worker}-{i}";
-                var response = await RetryWhileUnavailableAsync(() => api.TransferAsync(users[from].Token, users[to].Id, amount, key));
+                var response = await ApiClient.RetryWhileUnavailableAsync(() => api.TransferAsync(users[from].Token, users[to].Id, amount, key), maxAttempts: 121, TimeSpan.FromMilliseconds(250));
                 Assert.True(response.Status is HttpStatusCode.Created or HttpStatusCode.UnprocessableEntity, response.Body);
                 if (response.Status == HttpStatusCode.Created)
                 {
@@ -145,7 +145,7 @@ public sealed class ClusterTests : IAsyncLifetime
         /// <summary>The audit balances, no money appeared or vanished, and each acknowledged transfer is in the ledger exactly once.</summary>
         public async Task VerifyAsync(long initialDeposit)
         {
-            var audit = await RetryWhileUnavailableAsync(() => api.SendAsync(HttpMethod.Get, "/v1/admin/ledger/audit", InProcessSilo.AdminToken));
+            var audit = await ApiClient.RetryWhileUnavailableAsync(() => api.SendAsync(HttpMethod.Get, "/v1/admin/ledger/audit", InProcessSilo.AdminToken), maxAttempts: 121, TimeSpan.FromMilliseconds(250));
             Assert.True(audit.Json["balanced"]!.GetValue<bool>(), audit.Body);
             var histories = await Task.WhenAll(users.Select(user => api.HistoryAsync(user.Token)));
             var sent = histories.SelectMany(history => history).Where(entry => entry["type"]!.GetValue<string>() == "transfer_out").Select(entry => entry["id"]!.GetValue<string>()).ToList();
@@ -153,20 +153,6 @@ public sealed class ClusterTests : IAsyncLifetime
             Assert.Equal(Acknowledged.Keys.Order(), sent.Order());
             var wallets = await Task.WhenAll(users.Select(user => api.WalletAsync(user.Token)));
             Assert.Equal(users.Length * initialDeposit, wallets.Sum(wallet => wallet["balance"]!.GetValue<long>()));
-        }
-
-        private static async Task<ApiClient.Response> RetryWhileUnavailableAsync(Func<Task<ApiClient.Response>> send)
-        {
-            for (var attempt = 0; ; attempt++)
-            {
-                var response = await send();
-                if (response.Status != HttpStatusCode.ServiceUnavailable || attempt == 120)
-                {
-                    return response;
-                }
-
-                await Task.Delay(250);
-            }
         }
     }
 }

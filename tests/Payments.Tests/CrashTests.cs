@@ -64,7 +64,7 @@ public sealed class CrashTests
         // Retrying every attempt: acknowledged ones answer exactly as before; the others happen now, once.
         foreach (var (key, (from, to, amount)) in attempts)
         {
-            var retry = await RetryWhileUnavailableAsync(() => api2.TransferAsync(users[from].Token, users[to].Id, amount, key));
+            var retry = await ApiClient.RetryWhileUnavailableAsync(() => api2.TransferAsync(users[from].Token, users[to].Id, amount, key), maxAttempts: 31, TimeSpan.FromMilliseconds(500));
             if (acknowledged.TryGetValue(key, out var original))
             {
                 Assert.Equal(HttpStatusCode.Created, retry.Status);
@@ -90,24 +90,5 @@ public sealed class CrashTests
         Assert.Equal(users.Length * 100_000L, wallets.Sum(wallet => wallet["balance"]!.GetValue<long>()));
 
         Assert.Equal(0, await restarted.TerminateAsync(TimeSpan.FromSeconds(60)));
-    }
-
-    /// <summary>
-    /// What a client does with a retryable answer: the killed silo is still listed as active until the cluster
-    /// declares it dead, so the first calls after the restart may find it unreachable and answer 503.
-    /// </summary>
-    private static async Task<ApiClient.Response> RetryWhileUnavailableAsync(Func<Task<ApiClient.Response>> send)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var response = await send();
-            if (response.Status != HttpStatusCode.ServiceUnavailable || attempt == 30)
-            {
-                return response;
-            }
-
-            Assert.True(response.Json["retryable"]!.GetValue<bool>(), response.Body);
-            await Task.Delay(500);
-        }
     }
 }

@@ -15,8 +15,8 @@ public sealed class ClusterRoutingTests
     public async Task Calls_reach_the_owner_from_any_silo_and_move_when_a_silo_leaves()
     {
         var database = await TestPostgres.CreateDatabaseAsync("routing");
-        await using var first = await TestSilo.StartAsync(database, cluster: Cluster(InProcessSilo.FreePort()));
-        var second = await TestSilo.StartAsync(database, cluster: Cluster(InProcessSilo.FreePort()));
+        await using var first = await TestSilo.StartAsync(database, cluster: Cluster(LoopbackPort.Free()));
+        var second = await TestSilo.StartAsync(database, cluster: Cluster(LoopbackPort.Free()));
         await Eventually.TrueAsync(
             () => Task.FromResult(first.Membership.View.Placement.Silos.Count == 2 && second.Membership.View.Placement.Silos.Count == 2),
             TimeSpan.FromSeconds(10), "both silos see each other");

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -31,7 +30,7 @@ public sealed class InProcessSilo : IAsyncDisposable
     /// <summary>Starts a silo on the database; <paramref name="settings"/> are configuration keys (e.g. "Payments:Wallets:DailySendLimit").</summary>
     public static async Task<InProcessSilo> StartAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
@@ -41,7 +40,7 @@ public sealed class InProcessSilo : IAsyncDisposable
             ["Payments:Users:PasswordHashIterations"] = "1000",
             ["Payments:AdminToken"] = AdminToken,
             // Silos sharing a database need distinct addresses in the membership table.
-            ["Payments:Cluster:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Payments:Cluster:SiloPort"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         if (settings is not null)
         {
@@ -64,11 +63,4 @@ public sealed class InProcessSilo : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    /// <summary>A free TCP port on loopback (for silo ports of test silos).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -46,7 +45,7 @@ public sealed partial class SiloProcess : IAsyncDisposable
     public static SiloProcess Start(string workingDirectory, IReadOnlyDictionary<string, string?> environment, string program = "Orleans.Payments.Silo.dll")
     {
         var siloDll = Path.Combine(AppContext.BaseDirectory, program);
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -149,12 +148,6 @@ public sealed partial class SiloProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private const int Sigterm = 15;
 

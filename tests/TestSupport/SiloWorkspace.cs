@@ -30,7 +30,7 @@ public sealed class SiloWorkspace : IDisposable
             ["Payments__Postgres__Durable"] = "false",
             ["Payments__Users__PasswordHashIterations"] = "1000",
             ["Payments__AdminToken"] = InProcessSilo.AdminToken,
-            ["Payments__Cluster__SiloPort"] = InProcessSilo.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Payments__Cluster__SiloPort"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -43,7 +43,7 @@ internal static class ClusterTransfersBenchmark
                     processes.Add(await StartAsync("Orleans.Payments.Silo.dll", new Dictionary<string, string?>(environment)
                     {
                         ["Payments__Api__Enabled"] = "false",
-                        ["Payments__Cluster__SiloPort"] = InProcessSilo.FreePort().ToString(CultureInfo.InvariantCulture),
+                        ["Payments__Cluster__SiloPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
                     }));
                 }
 
