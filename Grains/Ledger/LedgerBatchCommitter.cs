@@ -20,8 +20,11 @@ public sealed partial class LedgerBatchCommitter(NpgsqlDataSource dataSource, IO
 {
     private readonly LedgerWriterOptions _options = options.Value;
 
-    /// <summary>Answers every entry of the batch; returns the wallets it changed, for cache updates.</summary>
-    public async Task<IReadOnlyList<TouchedWallet>> CommitAsync(IReadOnlyList<LedgerEntry> batch)
+    /// <summary>
+    /// Commits the batch. Entries whose outcome is unknown (the database failed) are failed at once; the others' answers
+    /// are returned, to be handed out once the batch is durable (see <see cref="WalFlushBarrier"/>).
+    /// </summary>
+    public async Task<LedgerBatchOutcome> CommitAsync(IReadOnlyList<LedgerEntry> batch)
     {
         try
         {
@@ -30,13 +33,13 @@ public sealed partial class LedgerBatchCommitter(NpgsqlDataSource dataSource, IO
         catch (PostgresException refused) when (IsDataRefusal(refused) && batch.Count > 1)
         {
             LogIsolating(logger, batch.Count, refused.SqlState, refused.ConstraintName);
-            var touched = new List<TouchedWallet>();
+            var outcome = LedgerBatchOutcome.Empty;
             foreach (var entry in batch)
             {
-                touched.AddRange(await CommitAloneAsync(entry).ConfigureAwait(false));
+                outcome = outcome.Concat(await CommitAloneAsync(entry).ConfigureAwait(false));
             }
 
-            return touched;
+            return outcome;
         }
         catch (PostgresException refused) when (IsDataRefusal(refused))
         {
@@ -50,11 +53,11 @@ public sealed partial class LedgerBatchCommitter(NpgsqlDataSource dataSource, IO
                 entry.Completion.TrySetException(unavailable);
             }
 
-            return [];
+            return LedgerBatchOutcome.Empty;
         }
     }
 
-    private async Task<IReadOnlyList<TouchedWallet>> CommitAloneAsync(LedgerEntry entry)
+    private async Task<LedgerBatchOutcome> CommitAloneAsync(LedgerEntry entry)
     {
         try
         {
@@ -67,32 +70,31 @@ public sealed partial class LedgerBatchCommitter(NpgsqlDataSource dataSource, IO
         catch (Exception error) when (error is NpgsqlException or TimeoutException or OperationCanceledException)
         {
             entry.Completion.TrySetException(Unavailable(error));
-            return [];
+            return LedgerBatchOutcome.Empty;
         }
     }
 
-    private async Task<IReadOnlyList<TouchedWallet>> AnswerRefusalAsync(LedgerEntry entry, PostgresException refused)
+    private async Task<LedgerBatchOutcome> AnswerRefusalAsync(LedgerEntry entry, PostgresException refused)
     {
         if (refused.SqlState == PostgresErrorCodes.UniqueViolation && entry.Idempotency is { } stamp
             && await ReadIdempotencyRecordAsync(stamp).ConfigureAwait(false) is { } stored)
         {
-            entry.Completion.TrySetResult(new LedgerResult.Duplicate(stored.RequestHash, stored.Response));
+            // The record may belong to a batch not yet flushed: the answer waits for the barrier like any other.
+            return LedgerBatchOutcome.Answer(entry, new LedgerResult.Duplicate(stored.RequestHash, stored.Response));
         }
-        else if (refused.SqlState == PostgresErrorCodes.CheckViolation && refused.ConstraintName == "wallet_balance_not_negative")
+
+        if (refused.SqlState == PostgresErrorCodes.CheckViolation && refused.ConstraintName == "wallet_balance_not_negative")
         {
             // Only reachable if two activations of one wallet admitted debits at once: the row is the last defence.
-            entry.Completion.TrySetResult(new LedgerResult.Rejected(new PaymentError(ErrorCodes.InsufficientFunds, "Insufficient funds.")));
-        }
-        else
-        {
-            LogRefused(logger, refused, entry.Id.ToString(), refused.SqlState);
-            entry.Completion.TrySetException(refused);
+            return LedgerBatchOutcome.Answer(entry, new LedgerResult.Rejected(new PaymentError(ErrorCodes.InsufficientFunds, "Insufficient funds.")));
         }
 
-        return [];
+        LogRefused(logger, refused, entry.Id.ToString(), refused.SqlState);
+        entry.Completion.TrySetException(refused);
+        return LedgerBatchOutcome.Empty;
     }
 
-    private async Task<IReadOnlyList<TouchedWallet>> CommitTogetherAsync(IReadOnlyList<LedgerEntry> batch)
+    private async Task<LedgerBatchOutcome> CommitTogetherAsync(IReadOnlyList<LedgerEntry> batch)
     {
         await using var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
@@ -128,20 +130,14 @@ public sealed partial class LedgerBatchCommitter(NpgsqlDataSource dataSource, IO
 
         await transaction.CommitAsync().ConfigureAwait(false);
 
-        foreach (var (entry, error) in rejected)
-        {
-            entry.Completion.TrySetResult(new LedgerResult.Rejected(error));
-        }
-
-        foreach (var (entry, balances, response) in accepted)
-        {
-            entry.Completion.TrySetResult(new LedgerResult.Committed(balances, response));
-        }
-
-        return accounts.Values
+        var answers = new List<(LedgerEntry Entry, LedgerResult Result)>(batch.Count);
+        answers.AddRange(rejected.Select(item => (item.Entry, (LedgerResult)new LedgerResult.Rejected(item.Error))));
+        answers.AddRange(accepted.Select(item => (item.Entry, (LedgerResult)new LedgerResult.Committed(item.Balances, item.Response))));
+        var touched = accounts.Values
             .Where(account => account.Touched && account.WalletOwner is not null)
             .Select(account => new TouchedWallet(account.WalletOwner!, account.Balance, account.Version + 1))
             .ToList();
+        return new LedgerBatchOutcome(answers, touched);
     }
 
     /// <summary>Applies an entry to the locked balances, or says why it cannot be applied (then nothing changes).</summary>
@@ -206,6 +202,8 @@ public sealed partial class LedgerBatchCommitter(NpgsqlDataSource dataSource, IO
         var expiresAt = time.GetUtcNow().UtcDateTime + _options.IdempotencyRetention;
 
         await using var batch = new NpgsqlBatch(connection);
+        // Early lock release: the writer answers nothing before WalFlushBarrier has flushed past this commit.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit TO off"));
         batch.BatchCommands.Add(Command(
             // The ANY predicate lets the planner fetch only these rows; without it, with the array's real length known,
             // it hashes the whole accounts table for a few hundred rows.

@@ -1,0 +1,17 @@
+namespace Orleans.Payments.Grains.Ledger;
+
+/// <summary>
+/// What a committed batch owes: an answer per entry, and the wallets whose balance changed (for their caches).
+/// Handed out only once the batch is durable.
+/// </summary>
+public sealed record LedgerBatchOutcome(IReadOnlyList<(LedgerEntry Entry, LedgerResult Result)> Answers, IReadOnlyList<TouchedWallet> Touched)
+{
+    public static readonly LedgerBatchOutcome Empty = new([], []);
+
+    public static LedgerBatchOutcome Answer(LedgerEntry entry, LedgerResult result) => new([(entry, result)], []);
+
+    public LedgerBatchOutcome Concat(LedgerBatchOutcome other) => new([.. Answers, .. other.Answers], [.. Touched, .. other.Touched]);
+}
+
+/// <summary>A wallet whose balance a batch changed, with its balance and version after the batch.</summary>
+public sealed record TouchedWallet(string UserId, long Balance, long Version);
