@@ -10,7 +10,7 @@ public interface ILedgerAuditGrain : IGrainWithStringKey
 }
 
 /// <summary>
-/// Balanced when: every currency's accounts sum to zero, every transaction's postings sum to zero, every account
+/// Balanced when: every currency's accounts sum to zero, every transaction has all its legs, every account
 /// row equals the sum of its postings, no wallet is negative, and nothing points at a missing account or transaction.
 /// </summary>
 public sealed record LedgerAuditReport(

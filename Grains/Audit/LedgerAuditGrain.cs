@@ -6,9 +6,9 @@ using Orleans.Payments.Runtime;
 namespace Orleans.Payments.Grains.Audit;
 
 /// <summary>
-/// Checks the ledger's invariants in one repeatable-read snapshot: accounts sum to zero per currency, every
-/// transaction balances and has at least two postings, every account row equals the sum of its postings, no wallet
-/// is negative, and no posting or transfer points at a missing account or transaction.
+/// Checks the ledger's invariants in one repeatable-read snapshot: accounts sum to zero per currency, every account
+/// row equals the sum of its postings (each ledger row seen from both sides), no wallet is negative, no row names a
+/// missing account, and every transaction's legs are complete (0..n-1). Rows balance by construction.
 /// </summary>
 public sealed class LedgerAuditGrain(NpgsqlDataSource dataSource, TimeProvider time) : Grain, ILedgerAuditGrain
 {
@@ -34,31 +34,27 @@ public sealed class LedgerAuditGrain(NpgsqlDataSource dataSource, TimeProvider t
             }
         }
 
-        var unbalanced = await SampleAsync(connection, transaction,
-            "SELECT transaction_id::text FROM postings GROUP BY transaction_id, currency HAVING sum(amount) <> 0 LIMIT $1");
+        // Rows balance by construction (one amount, two sides); what can go wrong is an account row that disagrees
+        // with its history, a negative wallet, a row naming a missing account, or a gap in a transaction's legs.
         var mismatched = await SampleAsync(connection, transaction,
             """
             SELECT a.id FROM accounts a
-            LEFT JOIN (SELECT account_id, sum(amount) AS total FROM postings GROUP BY account_id) p ON p.account_id = a.id
+            LEFT JOIN (SELECT account_id, sum(amount) AS total FROM ledger_postings GROUP BY account_id) p ON p.account_id = a.id
             WHERE a.balance <> coalesce(p.total, 0) LIMIT $1
             """);
         var negative = await SampleAsync(connection, transaction, "SELECT id FROM accounts WHERE kind = 'wallet' AND balance < 0 LIMIT $1");
         var orphans = await SampleAsync(connection, transaction,
             """
-            SELECT 'posting ' || p.id FROM postings p
-            WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = p.account_id)
-               OR NOT EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.id = p.transaction_id)
-            UNION ALL
-            SELECT 'transfer ' || r.id FROM transfers r
-            WHERE NOT EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.id = r.id)
-            UNION ALL
-            SELECT 'transaction ' || t.id FROM ledger_transactions t
-            WHERE (SELECT count(*) FROM postings p WHERE p.transaction_id = t.id) < 2
+            SELECT 'entry ' || e.transaction_id || '/' || e.leg FROM ledger_entries e
+            WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = e.debit_account_id)
+               OR NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = e.credit_account_id)
             LIMIT $1
             """);
+        var unbalanced = await SampleAsync(connection, transaction,
+            "SELECT transaction_id::text FROM ledger_entries GROUP BY transaction_id HAVING count(*) <> max(leg) + 1 LIMIT $1");
         var accounts = await CountAsync(connection, transaction, "SELECT count(*) FROM accounts");
-        var transactions = await CountAsync(connection, transaction, "SELECT count(*) FROM ledger_transactions");
-        var postings = await CountAsync(connection, transaction, "SELECT count(*) FROM postings");
+        var transactions = await CountAsync(connection, transaction, "SELECT count(DISTINCT transaction_id) FROM ledger_entries");
+        var postings = await CountAsync(connection, transaction, "SELECT 2 * count(*) FROM ledger_entries");
         await transaction.CommitAsync();
 
         var balanced = currencies.All(total => total.Sum == 0) && unbalanced.Count == 0 && mismatched.Count == 0 && negative.Count == 0 && orphans.Count == 0;

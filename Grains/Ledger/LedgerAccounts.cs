@@ -2,13 +2,31 @@ using Orleans.Payments.Grains.Interfaces.Identity;
 
 namespace Orleans.Payments.Grains.Ledger;
 
-/// <summary>Ledger account ids: one wallet account per user and currency, and named system accounts.</summary>
+/// <summary>Ledger account ids: one wallet account per user and currency (<c>wallet:{user}:{currency}</c>), and named system accounts.</summary>
 public static class LedgerAccounts
 {
     private const string WalletPrefix = "wallet:";
+
+    /// <summary>How histories name the bank's side of deposits and withdrawals.</summary>
+    public const string BankCounterparty = "bank";
 
     public static string Wallet(UserId user, string currency) => $"{WalletPrefix}{user.Key}:{currency}";
 
     /// <summary>Where bank money enters (deposits) and leaves (withdrawals); it goes negative as deposits come in.</summary>
     public static string Bank(string currency) => $"system:bank:{currency}";
+
+    /// <summary>The user key of a wallet account; null for system accounts.</summary>
+    public static string? WalletOwner(string accountId)
+    {
+        if (!accountId.StartsWith(WalletPrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var end = accountId.LastIndexOf(':');
+        return end > WalletPrefix.Length ? accountId[WalletPrefix.Length..end] : null;
+    }
+
+    /// <summary>The other side of a movement as a history shows it: the user of a wallet, or "bank".</summary>
+    public static string Counterparty(string otherAccountId) => WalletOwner(otherAccountId) ?? BankCounterparty;
 }

@@ -12,7 +12,7 @@ namespace Orleans.Payments.Grains.Ledger;
 /// Commits a batch of ledger entries in one database transaction:
 /// lock the batch's accounts in key order (no deadlocks between concurrent batches or silos), apply the entries in
 /// order against the locked balances (an entry that would overdraw a wallet is rejected, the rest go on), then write
-/// account rows, transactions, postings with their balance after, transfers, idempotency records and outbox events.
+/// account rows, ledger rows with both balances after, idempotency records and outbox events.
 /// If the database refuses the batch (a duplicate idempotency key, a constraint), each entry is retried alone so the
 /// failing one is isolated and the others commit.
 /// </summary>
@@ -100,83 +100,139 @@ public sealed partial class LedgerBatchCommitter(NpgsqlDataSource dataSource, IO
         await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
         var accounts = await LockAccountsAsync(connection, batch).ConfigureAwait(false);
 
-        var accepted = new List<(LedgerEntry Entry, LedgerBalances Balances, StoredResponse? Response)>(batch.Count);
-        var rejected = new List<(LedgerEntry Entry, PaymentError Error)>();
+        var answers = new List<(LedgerEntry Entry, LedgerResult Result)>(batch.Count);
+        var accepted = new List<(LedgerEntry Entry, Dictionary<string, long> BalanceAfter)>(batch.Count);
+        var rows = new List<EntryRow>(batch.Count);
         foreach (var entry in batch)
         {
-            if (Apply(entry, accounts) is { } error)
+            if (Check(entry, accounts) is { } error)
             {
-                rejected.Add((entry, error));
+                answers.Add((entry, new LedgerResult.Rejected(error)));
             }
             else
             {
-                accepted.Add((entry, default!, null));
+                accepted.Add((entry, Apply(entry, accounts, rows)));
             }
         }
 
         // Versions: each touched account moves up by one per batch.
-        var versionAfter = accounts.Values.Where(account => account.Touched).ToDictionary(account => account.Id, account => account.Version + 1, StringComparer.Ordinal);
+        var touchedAccounts = accounts.Values.Where(account => account.Touched).ToArray();
+        var versionAfter = touchedAccounts.ToDictionary(account => account.Id, account => account.Version + 1, StringComparer.Ordinal);
+        var responses = new StoredResponse?[accepted.Count];
         for (var i = 0; i < accepted.Count; i++)
         {
-            var entry = accepted[i].Entry;
-            var balances = new LedgerBalances(entry.Postings.ToDictionary(posting => posting.AccountId, posting => accounts[posting.AccountId].AfterEntry[entry], StringComparer.Ordinal), versionAfter);
-            accepted[i] = (entry, balances, entry.RenderResponse?.Invoke(balances));
+            var (entry, balanceAfter) = accepted[i];
+            var balances = new LedgerBalances(balanceAfter, versionAfter);
+            responses[i] = entry.RenderResponse?.Invoke(balances);
+            answers.Add((entry, new LedgerResult.Committed(balances, responses[i])));
         }
 
         if (accepted.Count > 0)
         {
-            await WriteAsync(connection, accounts, accepted).ConfigureAwait(false);
+            await WriteAsync(connection, touchedAccounts, rows, accepted.Select(item => item.Entry).ToArray(), responses).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync().ConfigureAwait(false);
 
-        var answers = new List<(LedgerEntry Entry, LedgerResult Result)>(batch.Count);
-        answers.AddRange(rejected.Select(item => (item.Entry, (LedgerResult)new LedgerResult.Rejected(item.Error))));
-        answers.AddRange(accepted.Select(item => (item.Entry, (LedgerResult)new LedgerResult.Committed(item.Balances, item.Response))));
-        var touched = accounts.Values
-            .Where(account => account.Touched && account.WalletOwner is not null)
-            .Select(account => new TouchedWallet(account.WalletOwner!, account.Balance, account.Version + 1))
-            .ToList();
-        return new LedgerBatchOutcome(answers, touched);
+        var touchedWallets = new List<TouchedWallet>(touchedAccounts.Length);
+        foreach (var account in touchedAccounts)
+        {
+            if (LedgerAccounts.WalletOwner(account.Id) is { } owner)
+            {
+                touchedWallets.Add(new TouchedWallet(owner, account.Balance, account.Version + 1));
+            }
+        }
+
+        return new LedgerBatchOutcome(answers, touchedWallets);
     }
 
-    /// <summary>Applies an entry to the locked balances, or says why it cannot be applied (then nothing changes).</summary>
-    private static PaymentError? Apply(LedgerEntry entry, Dictionary<string, LockedAccount> accounts)
+    /// <summary>Says why an entry cannot be applied to the locked balances, or null if it can (nothing changes here).</summary>
+    private static PaymentError? Check(LedgerEntry entry, Dictionary<string, LockedAccount> accounts)
     {
-        foreach (var posting in entry.Postings)
+        foreach (var movement in entry.Movements)
         {
-            if (!accounts.TryGetValue(posting.AccountId, out var account))
+            if (!accounts.TryGetValue(movement.DebitAccountId, out var debit))
             {
-                return new PaymentError(posting.Amount > 0 ? ErrorCodes.RecipientNotFound : ErrorCodes.NotFound, "The account does not exist.");
+                return new PaymentError(ErrorCodes.NotFound, "The account does not exist.");
             }
 
-            if (!string.Equals(account.Currency, posting.Currency, StringComparison.Ordinal))
+            if (!accounts.TryGetValue(movement.CreditAccountId, out var credit))
             {
-                throw new LedgerInvariantException($"Transaction {entry.Id} posts {posting.Currency} to {posting.AccountId}, a {account.Currency} account.");
+                return new PaymentError(ErrorCodes.RecipientNotFound, "The account does not exist.");
             }
 
-            if (account.IsWallet && posting.Amount < 0 && checked(account.Balance - account.Held + posting.Amount) < 0)
+            if (!string.Equals(debit.Currency, movement.Currency, StringComparison.Ordinal) || !string.Equals(credit.Currency, movement.Currency, StringComparison.Ordinal))
+            {
+                throw new LedgerInvariantException($"Transaction {entry.Id} moves {movement.Currency} between {debit.Id} ({debit.Currency}) and {credit.Id} ({credit.Currency}).");
+            }
+        }
+
+        // An entry may debit one account in several legs: check each wallet's net change, not leg by leg.
+        foreach (var movement in entry.Movements)
+        {
+            var debit = accounts[movement.DebitAccountId];
+            if (debit.IsWallet && checked(debit.Balance - debit.Held + NetChange(entry, debit.Id)) < 0)
             {
                 return new PaymentError(ErrorCodes.InsufficientFunds, "Insufficient funds.");
             }
         }
 
-        foreach (var posting in entry.Postings)
+        return null;
+    }
+
+    private static long NetChange(LedgerEntry entry, string accountId)
+    {
+        long net = 0;
+        foreach (var movement in entry.Movements)
         {
-            var account = accounts[posting.AccountId];
-            account.Balance = checked(account.Balance + posting.Amount);
-            account.Touched = true;
-            account.WalletOwner ??= posting.WalletOwner;
-            account.AfterEntry[entry] = account.Balance;
-            Debug.Assert(!account.IsWallet || account.Balance >= 0, "A wallet balance never goes below zero.");
+            if (string.Equals(movement.DebitAccountId, accountId, StringComparison.Ordinal))
+            {
+                net = checked(net - movement.Amount);
+            }
+            else if (string.Equals(movement.CreditAccountId, accountId, StringComparison.Ordinal))
+            {
+                net = checked(net + movement.Amount);
+            }
         }
 
-        return null;
+        return net;
+    }
+
+    /// <summary>Moves the locked balances by a checked entry, adds its rows, and returns each account's balance after it.</summary>
+    private static Dictionary<string, long> Apply(LedgerEntry entry, Dictionary<string, LockedAccount> accounts, List<EntryRow> rows)
+    {
+        var balanceAfter = new Dictionary<string, long>(2 * entry.Movements.Count, StringComparer.Ordinal);
+        for (var leg = 0; leg < entry.Movements.Count; leg++)
+        {
+            var movement = entry.Movements[leg];
+            var debit = accounts[movement.DebitAccountId];
+            var credit = accounts[movement.CreditAccountId];
+            debit.Balance = checked(debit.Balance - movement.Amount);
+            credit.Balance = checked(credit.Balance + movement.Amount);
+            debit.Touched = credit.Touched = true;
+            if (entry.Type == LedgerEntryTypes.Transfer)
+            {
+                debit.SentInBatch = checked(debit.SentInBatch + movement.Amount);
+            }
+
+            balanceAfter[debit.Id] = debit.Balance;
+            balanceAfter[credit.Id] = credit.Balance;
+            rows.Add(new EntryRow(entry, (short)leg, movement, debit.Balance, credit.Balance));
+        }
+
+        foreach (var movement in entry.Movements)
+        {
+            var debit = accounts[movement.DebitAccountId];
+            Debug.Assert(!debit.IsWallet || debit.Balance >= debit.Held, "A checked entry never takes a wallet below its holds.");
+        }
+
+        return balanceAfter;
     }
 
     private static async Task<Dictionary<string, LockedAccount>> LockAccountsAsync(NpgsqlConnection connection, IReadOnlyList<LedgerEntry> batch)
     {
-        var ids = batch.SelectMany(entry => entry.Postings).Select(posting => posting.AccountId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var ids = batch.SelectMany(entry => entry.Movements).SelectMany(movement => new[] { movement.DebitAccountId, movement.CreditAccountId })
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         await using var command = new NpgsqlCommand(
             // ORDER BY id makes every batch lock rows in the same order. COLLATE "C" matches the ordinal sort above.
             "SELECT id, kind, currency, balance, held, version FROM accounts WHERE id = ANY($1) ORDER BY id COLLATE \"C\" FOR UPDATE", connection);
@@ -185,78 +241,69 @@ public sealed partial class LedgerBatchCommitter(NpgsqlDataSource dataSource, IO
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
-            var account = new LockedAccount(reader.GetString(0), reader.GetString(1) == "wallet", reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
+            var account = new LockedAccount(reader.GetString(0), reader.GetString(1) == "wallet", reader.GetString(2).TrimEnd(), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
             accounts[account.Id] = account;
         }
 
         return accounts;
     }
 
-    private async Task WriteAsync(NpgsqlConnection connection, Dictionary<string, LockedAccount> accounts, List<(LedgerEntry Entry, LedgerBalances Balances, StoredResponse? Response)> accepted)
+    private async Task WriteAsync(NpgsqlConnection connection, LockedAccount[] touched, List<EntryRow> rows, LedgerEntry[] accepted, StoredResponse?[] responses)
     {
-        var touched = accounts.Values.Where(account => account.Touched).ToArray();
-        var postings = accepted.SelectMany(item => item.Entry.Postings.Select(posting => (item.Entry, Posting: posting))).ToArray();
-        var transfers = accepted.Where(item => item.Entry.Transfer is not null).Select(item => item.Entry).ToArray();
-        var records = accepted.Where(item => item.Entry.Idempotency is not null).ToArray();
-        var events = accepted.SelectMany(item => item.Entry.Events).ToArray();
-        var expiresAt = time.GetUtcNow().UtcDateTime + _options.IdempotencyRetention;
+        var now = time.GetUtcNow();
+        var expiresAt = now.UtcDateTime + _options.IdempotencyRetention;
+        var recorded = Enumerable.Range(0, accepted.Length).Where(i => accepted[i].Idempotency is not null).ToArray();
+        var events = accepted.SelectMany(entry => entry.Events).ToArray();
 
         await using var batch = new NpgsqlBatch(connection);
         // Early lock release: the writer answers nothing before WalFlushBarrier has flushed past this commit.
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit TO off"));
         batch.BatchCommands.Add(Command(
             // The ANY predicate lets the planner fetch only these rows; without it, with the array's real length known,
-            // it hashes the whole accounts table for a few hundred rows.
-            "UPDATE accounts AS a SET balance = u.balance, version = a.version + 1 FROM unnest($1::text[], $2::bigint[]) AS u(id, balance) WHERE a.id = u.id AND a.id = ANY($1)",
+            // it hashes the whole accounts table for a few hundred rows. Sends count toward the UTC day of the commit.
+            """
+            UPDATE accounts AS a SET balance = u.balance, version = a.version + 1,
+                sent_that_day = CASE WHEN u.sent = 0 THEN a.sent_that_day WHEN a.sent_on = $4 THEN a.sent_that_day + u.sent ELSE u.sent END,
+                sent_on = CASE WHEN u.sent = 0 THEN a.sent_on ELSE $4 END
+            FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS u(id, balance, sent)
+            WHERE a.id = u.id AND a.id = ANY($1)
+            """,
             Array(touched.Select(account => account.Id)),
-            Array(touched.Select(account => account.Balance))));
-        batch.BatchCommands.Add(Command(
-            "INSERT INTO ledger_transactions (id, type, created_at) SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[])",
-            Array(accepted.Select(item => item.Entry.Id.Value)),
-            Array(accepted.Select(item => item.Entry.Type)),
-            Array(accepted.Select(item => item.Entry.CreatedAt.UtcDateTime))));
+            Array(touched.Select(account => account.Balance)),
+            Array(touched.Select(account => account.SentInBatch)),
+            new NpgsqlParameter<DateOnly> { TypedValue = DateOnly.FromDateTime(now.UtcDateTime) }));
         batch.BatchCommands.Add(Command(
             """
-            INSERT INTO postings (transaction_id, account_id, amount, currency, balance_after, counterparty, created_at)
-            SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::timestamptz[])
+            INSERT INTO ledger_entries (transaction_id, leg, type, debit_account_id, credit_account_id, amount, currency,
+                                        debit_balance_after, credit_balance_after, note, visibility, created_at)
+            SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[],
+                                 $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::timestamptz[])
             """,
-            Array(postings.Select(item => item.Entry.Id.Value)),
-            Array(postings.Select(item => item.Posting.AccountId)),
-            Array(postings.Select(item => item.Posting.Amount)),
-            Array(postings.Select(item => item.Posting.Currency)),
-            Array(postings.Select(item => accounts[item.Posting.AccountId].AfterEntry[item.Entry])),
-            Array(postings.Select(item => item.Posting.Counterparty)),
-            Array(postings.Select(item => item.Entry.CreatedAt.UtcDateTime))));
-        if (transfers.Length > 0)
-        {
-            batch.BatchCommands.Add(Command(
-                """
-                INSERT INTO transfers (id, from_user, to_user, amount, currency, note, visibility, status, created_at)
-                SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[])
-                """,
-                Array(transfers.Select(entry => entry.Id.Value)),
-                Array(transfers.Select(entry => entry.Transfer!.FromUser)),
-                Array(transfers.Select(entry => entry.Transfer!.ToUser)),
-                Array(transfers.Select(entry => entry.Transfer!.Amount)),
-                Array(transfers.Select(entry => entry.Transfer!.Currency)),
-                Array(transfers.Select(entry => entry.Transfer!.Note)),
-                Array(transfers.Select(entry => entry.Transfer!.Visibility)),
-                Array(transfers.Select(entry => entry.Transfer!.Status)),
-                Array(transfers.Select(entry => entry.CreatedAt.UtcDateTime))));
-        }
+            Array(rows.Select(row => row.Entry.Id.Value)),
+            Array(rows.Select(row => row.Leg)),
+            Array(rows.Select(row => row.Entry.Type)),
+            Array(rows.Select(row => row.Movement.DebitAccountId)),
+            Array(rows.Select(row => row.Movement.CreditAccountId)),
+            Array(rows.Select(row => row.Movement.Amount)),
+            Array(rows.Select(row => row.Movement.Currency)),
+            Array(rows.Select(row => row.DebitBalanceAfter)),
+            Array(rows.Select(row => row.CreditBalanceAfter)),
+            Array(rows.Select(row => row.Entry.Remark?.Note)),
+            Array(rows.Select(row => row.Entry.Remark?.Visibility)),
+            Array(rows.Select(row => row.Entry.CreatedAt.UtcDateTime))));
 
-        if (records.Length > 0)
+        if (recorded.Length > 0)
         {
             batch.BatchCommands.Add(Command(
                 """
                 INSERT INTO idempotency_records (scope, key, request_hash, status, body, expires_at)
                 SELECT s, k, h, st, b, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[]) AS r(s, k, h, st, b)
                 """,
-                Array(records.Select(item => item.Entry.Idempotency!.Scope)),
-                Array(records.Select(item => item.Entry.Idempotency!.Key)),
-                Array(records.Select(item => item.Entry.Idempotency!.RequestHash)),
-                Array(records.Select(item => item.Response!.Status)),
-                Array(records.Select(item => item.Response!.Body)),
+                Array(recorded.Select(i => accepted[i].Idempotency!.Scope)),
+                Array(recorded.Select(i => accepted[i].Idempotency!.Key)),
+                Array(recorded.Select(i => accepted[i].Idempotency!.RequestHash)),
+                Array(recorded.Select(i => responses[i]!.Status)),
+                Array(recorded.Select(i => responses[i]!.Body)),
                 new NpgsqlParameter<DateTime> { TypedValue = expiresAt }));
         }
 
@@ -313,9 +360,13 @@ public sealed partial class LedgerBatchCommitter(NpgsqlDataSource dataSource, IO
         public long Held { get; } = held;
         public long Version { get; } = version;
         public bool Touched { get; set; }
-        public string? WalletOwner { get; set; }
-        public Dictionary<LedgerEntry, long> AfterEntry { get; } = [];
+
+        /// <summary>Transfers this account sent in the batch, for its daily total.</summary>
+        public long SentInBatch { get; set; }
     }
+
+    /// <summary>A row of <c>ledger_entries</c>: one leg of an entry with both balances after it.</summary>
+    private sealed record EntryRow(LedgerEntry Entry, short Leg, LedgerMovement Movement, long DebitBalanceAfter, long CreditBalanceAfter);
 
     [LoggerMessage(1, LogLevel.Warning, "The database refused a batch of {Count} entries ({SqlState} on {Constraint}); committing them one by one")]
     private static partial void LogIsolating(ILogger logger, int count, string sqlState, string? constraint);

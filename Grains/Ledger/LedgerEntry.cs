@@ -4,50 +4,40 @@ using Orleans.Payments.Grains.Interfaces.Identity;
 namespace Orleans.Payments.Grains.Ledger;
 
 /// <summary>
-/// A ledger transaction on its way to the database with everything that must commit with it: the transfer row,
-/// the idempotency record (its response rendered from the balances after the entry) and the outbox events.
-/// Construction asserts the double-entry invariant: postings sum to zero per currency.
+/// A ledger transaction on its way to the database with everything that must commit with it: its movements (rows of
+/// <c>ledger_entries</c>), the idempotency record (its response rendered from the balances after the entry) and the
+/// outbox events. Construction asserts the ledger's invariants on the entry itself: 1 to 16 legs, positive amounts,
+/// never an account paying itself.
 /// </summary>
 public sealed class LedgerEntry
 {
-    public const int MaxPostings = 16;
+    public const int MaxMovements = 16;
 
     public LedgerEntry(
         TransactionId id,
         string type,
         DateTimeOffset createdAt,
-        IReadOnlyList<LedgerPosting> postings,
-        TransferRow? transfer,
+        IReadOnlyList<LedgerMovement> movements,
+        TransferRemark? remark,
         IdempotencyStamp? idempotency,
         Func<LedgerBalances, StoredResponse>? renderResponse,
         IReadOnlyList<OutboxEvent> events)
     {
-        if (postings.Count is < 2 or > MaxPostings)
+        if (movements.Count is < 1 or > MaxMovements)
         {
-            throw new LedgerInvariantException($"Transaction {id} has {postings.Count} postings; a ledger transaction has 2 to {MaxPostings}.");
+            throw new LedgerInvariantException($"Transaction {id} has {movements.Count} movements; a ledger transaction has 1 to {MaxMovements}.");
         }
 
-        if (postings.Any(posting => posting.Amount == 0))
+        foreach (var movement in movements)
         {
-            throw new LedgerInvariantException($"Transaction {id} has a zero posting.");
-        }
-
-        if (postings.Select(posting => posting.AccountId).Distinct(StringComparer.Ordinal).Count() != postings.Count)
-        {
-            throw new LedgerInvariantException($"Transaction {id} posts twice to one account.");
-        }
-
-        foreach (var currency in postings.GroupBy(posting => posting.Currency, StringComparer.Ordinal))
-        {
-            long sum = 0;
-            foreach (var posting in currency)
+            if (movement.Amount <= 0)
             {
-                sum = checked(sum + posting.Amount);
+                throw new LedgerInvariantException($"Transaction {id} moves {movement.Amount}; amounts are positive.");
             }
 
-            if (sum != 0)
+            if (string.Equals(movement.DebitAccountId, movement.CreditAccountId, StringComparison.Ordinal))
             {
-                throw new LedgerInvariantException($"Transaction {id} is unbalanced in {currency.Key}: postings sum to {sum}.");
+                throw new LedgerInvariantException($"Transaction {id} moves money from {movement.DebitAccountId} to itself.");
             }
         }
 
@@ -59,8 +49,8 @@ public sealed class LedgerEntry
         Id = id;
         Type = type;
         CreatedAt = createdAt;
-        Postings = postings;
-        Transfer = transfer;
+        Movements = movements;
+        Remark = remark;
         Idempotency = idempotency;
         RenderResponse = renderResponse;
         Events = events;
@@ -73,9 +63,9 @@ public sealed class LedgerEntry
 
     public DateTimeOffset CreatedAt { get; }
 
-    public IReadOnlyList<LedgerPosting> Postings { get; }
+    public IReadOnlyList<LedgerMovement> Movements { get; }
 
-    public TransferRow? Transfer { get; }
+    public TransferRemark? Remark { get; }
 
     public IdempotencyStamp? Idempotency { get; }
 
@@ -85,9 +75,6 @@ public sealed class LedgerEntry
 
     internal TaskCompletionSource<LedgerResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
-
-/// <summary>A row of the transfers table, committed with its ledger transaction.</summary>
-public sealed record TransferRow(Guid FromUser, Guid ToUser, long Amount, string Currency, string Note, string Visibility, string Status);
 
 /// <summary>An event appended to a stream in the same transaction as the change it reports.</summary>
 public sealed record OutboxEvent(Guid EventId, string StreamNamespace, string StreamKey, string Type, string PayloadJson);

@@ -39,7 +39,7 @@ public sealed partial class WalletGrain
 
     public async Task<Outcome<TransferView>> GetTransfer(string transferId)
     {
-        if (!_exists || !TransactionId.TryParse(transferId, out var id) || await store.GetTransferAsync(id, _user) is not { } transfer)
+        if (!_exists || !TransactionId.TryParse(transferId, out var id) || await store.GetTransferAsync(id, _account) is not { } transfer)
         {
             return new PaymentError(ErrorCodes.NotFound, "No such transfer.");
         }

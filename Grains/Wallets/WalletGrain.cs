@@ -79,14 +79,11 @@ public sealed partial class WalletGrain(
         var id = TransactionId.New();
         var account = _account;
         var recipientAccount = LedgerAccounts.Wallet(recipient, s_currency);
-        var view = new TransferView(id.ToString(), _user.Key, recipient.Key, command.Amount, s_currency, command.Note, command.Visibility, "completed", now);
+        var view = new TransferView(id.ToString(), _user.Key, recipient.Key, command.Amount, s_currency, command.Note, command.Visibility, TransferStatus.Completed, now);
         var entry = new LedgerEntry(
-            id, "transfer", now,
-            [
-                new LedgerPosting(account, -command.Amount, s_currency, recipient.Key, _user.Key),
-                new LedgerPosting(recipientAccount, command.Amount, s_currency, _user.Key, recipient.Key),
-            ],
-            new TransferRow(_user.Value, recipient.Value, command.Amount, s_currency, command.Note, command.Visibility, view.Status),
+            id, LedgerEntryTypes.Transfer, now,
+            [new LedgerMovement(account, recipientAccount, command.Amount, s_currency)],
+            new TransferRemark(command.Note, command.Visibility),
             stamp,
             balances => PaymentsJson.Created(new TransferReceipt(view, balances.BalanceAfter(account))),
             [new OutboxEvent(Guid.CreateVersion7(), "transfers", _user.Key, "TransferCompleted", JsonSerializer.Serialize(view, PaymentsJson.Options))]);
@@ -113,11 +110,8 @@ public sealed partial class WalletGrain(
         var id = TransactionId.New();
         var account = _account;
         var entry = new LedgerEntry(
-            id, "deposit", now,
-            [
-                new LedgerPosting(LedgerAccounts.Bank(s_currency), -command.Amount, s_currency, _user.Key, null),
-                new LedgerPosting(account, command.Amount, s_currency, "bank", _user.Key),
-            ],
+            id, LedgerEntryTypes.Deposit, now,
+            [new LedgerMovement(LedgerAccounts.Bank(s_currency), account, command.Amount, s_currency)],
             null, stamp,
             balances => PaymentsJson.Created(new MovementReceipt(id.ToString(), balances.BalanceAfter(account))),
             []);
@@ -141,11 +135,8 @@ public sealed partial class WalletGrain(
         var id = TransactionId.New();
         var account = _account;
         var entry = new LedgerEntry(
-            id, "withdrawal", now,
-            [
-                new LedgerPosting(account, -command.Amount, s_currency, "bank", _user.Key),
-                new LedgerPosting(LedgerAccounts.Bank(s_currency), command.Amount, s_currency, _user.Key, null),
-            ],
+            id, LedgerEntryTypes.Withdrawal, now,
+            [new LedgerMovement(account, LedgerAccounts.Bank(s_currency), command.Amount, s_currency)],
             null, stamp,
             balances => PaymentsJson.Created(new MovementReceipt(id.ToString(), balances.BalanceAfter(account))),
             []);
@@ -296,8 +287,8 @@ public sealed partial class WalletGrain(
 
     private async Task ResyncAsync()
     {
-        var dayStart = DayStart(time.GetUtcNow());
-        var snapshot = await store.LoadAsync(_account, _user, dayStart);
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var snapshot = await store.LoadAsync(_account, today);
         if (snapshot is null)
         {
             _exists = false;
@@ -311,8 +302,8 @@ public sealed partial class WalletGrain(
         {
             _balance = snapshot.Balance;
             _version = snapshot.Version;
-            _limitDay = DateOnly.FromDateTime(dayStart.UtcDateTime);
-            _sentCommittedToday = snapshot.SentSince;
+            _limitDay = today;
+            _sentCommittedToday = snapshot.SentToday;
         }
     }
 
@@ -383,8 +374,6 @@ public sealed partial class WalletGrain(
         var now = time.GetUtcNow();
         return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
     }
-
-    private static DateTimeOffset DayStart(DateTimeOffset now) => new(now.UtcDateTime.Date, TimeSpan.Zero);
 
     [LoggerMessage(1, LogLevel.Warning, "Wallet of {UserId} is now {Status}")]
     private static partial void LogStatusChanged(ILogger logger, string userId, string status);

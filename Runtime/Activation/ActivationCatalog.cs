@@ -110,7 +110,7 @@ internal sealed class ActivationCatalog : IGrainCallRouter
     {
         var now = Stopwatch.GetTimestamp();
         var collected = 0;
-        foreach (var activation in _activations.Values)
+        foreach (var (_, activation) in _activations)
         {
             if (activation.IsIdleLongerThan(Options.CollectionAge, now))
             {
@@ -126,7 +126,7 @@ internal sealed class ActivationCatalog : IGrainCallRouter
     public int DeactivateWhere(Func<GrainId, bool> misplaced)
     {
         var moved = 0;
-        foreach (var activation in _activations.Values)
+        foreach (var (_, activation) in _activations)
         {
             if (misplaced(activation.Id))
             {
@@ -139,10 +139,14 @@ internal sealed class ActivationCatalog : IGrainCallRouter
     }
 
     /// <summary>Answers calls older than the call timeout with <see cref="GrainCallTimeoutException"/>.</summary>
+    /// <remarks>
+    /// Sweeps enumerate the dictionary itself: <c>Values</c> would take every bucket lock and copy every activation,
+    /// each second, stalling activations being added meanwhile.
+    /// </remarks>
     public void ExpireCalls()
     {
         var deadline = Stopwatch.GetTimestamp() - (long)(Options.CallTimeout.TotalSeconds * Stopwatch.Frequency);
-        foreach (var activation in _activations.Values)
+        foreach (var (_, activation) in _activations)
         {
             activation.ExpireCalls(deadline, Options.CallTimeout);
         }

@@ -92,20 +92,28 @@ public sealed class LedgerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_daily_send_limit_counts_committed_and_pending_sends()
+    public async Task The_daily_send_limit_counts_committed_and_pending_sends_and_survives_a_restart()
     {
-        await using var strict = await InProcessSilo.StartAsync(await TestPostgres.CreateDatabaseAsync("limit"), new Dictionary<string, string?>
+        var database = await TestPostgres.CreateDatabaseAsync("limit");
+        var settings = new Dictionary<string, string?> { ["Payments:Wallets:DailySendLimit"] = "1000" };
+        string gina, hank;
+        await using (var strict = await InProcessSilo.StartAsync(database, settings))
         {
-            ["Payments:Wallets:DailySendLimit"] = "1000",
-        });
-        var client = new GrainClient(strict.GrainFactory);
-        var gina = await client.RegisterAsync("gina_l4", deposit: 100_000);
-        var hank = await client.RegisterAsync("hank_l4");
+            var client = new GrainClient(strict.GrainFactory);
+            gina = await client.RegisterAsync("gina_l4", deposit: 100_000);
+            hank = await client.RegisterAsync("hank_l4");
 
-        var concurrent = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => client.SendAsync(gina, hank, 100, $"burst-{i}")));
-        Assert.Equal(10, concurrent.Count(response => response.Status == 201));
-        Assert.Equal(10, concurrent.Count(response => response.Body.Contains("DAILY_LIMIT_EXCEEDED", StringComparison.Ordinal)));
-        Assert.Equal(1_000, (await client.WalletAsync(hank)).Balance);
+            var concurrent = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => client.SendAsync(gina, hank, 100, $"burst-{i}")));
+            Assert.Equal(10, concurrent.Count(response => response.Status == 201));
+            Assert.Equal(10, concurrent.Count(response => response.Body.Contains("DAILY_LIMIT_EXCEEDED", StringComparison.Ordinal)));
+            Assert.Equal(1_000, (await client.WalletAsync(hank)).Balance);
+        }
+
+        // A new activation reads today's total from the wallet's row.
+        await using var restarted = await InProcessSilo.StartAsync(database, settings);
+        var again = new GrainClient(restarted.GrainFactory);
+        Assert.Contains("DAILY_LIMIT_EXCEEDED", (await again.SendAsync(gina, hank, 1, "after-restart")).Body);
+        Assert.Equal(201, (await again.SendAsync(hank, gina, 500, "the-receiver-may-send")).Status);
     }
 
     [Fact]

@@ -20,8 +20,11 @@ public static class TestPostgres
     /// <summary>Connection string of the server's maintenance database.</summary>
     public static Task<string> ServerConnectionStringAsync() => s_server.Value;
 
-    /// <summary>Creates a new empty database with the schema applied and returns its connection string.</summary>
-    public static async Task<string> CreateDatabaseAsync(string purpose)
+    /// <summary>
+    /// Creates a new empty database with the schema applied (the migrations up to <paramref name="schemaVersion"/>,
+    /// for upgrade tests) and returns its connection string.
+    /// </summary>
+    public static async Task<string> CreateDatabaseAsync(string purpose, int schemaVersion = int.MaxValue)
     {
         var server = new NpgsqlConnectionStringBuilder(await s_server.Value) { Database = "postgres", Pooling = false };
         var name = $"test_{purpose.ToLowerInvariant()}_{Environment.ProcessId}_{Interlocked.Increment(ref s_databases)}";
@@ -34,7 +37,7 @@ public static class TestPostgres
 
         var database = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = name, Pooling = true }.ConnectionString;
         await using var dataSource = NpgsqlDataSource.Create(database);
-        await SchemaMigrator.ApplyAsync(dataSource, PaymentsSchema.Scripts, NullLogger.Instance);
+        await SchemaMigrator.ApplyAsync(dataSource, PaymentsSchema.Scripts.Where(script => script.Version <= schemaVersion).ToList(), NullLogger.Instance);
         return database;
     }
 

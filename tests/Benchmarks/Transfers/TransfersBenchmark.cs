@@ -124,15 +124,12 @@ internal static class TransfersBenchmark
         var id = TransactionId.New();
         var now = DateTimeOffset.UtcNow;
         var fromAccount = LedgerAccounts.Wallet(new UserId(Guid.Parse(from)), "USD");
-        var view = new Grains.Interfaces.Transfers.TransferView(id.ToString(), from, to, 1, "USD", "", "public", "completed", now);
+        var view = new Grains.Interfaces.Transfers.TransferView(id.ToString(), from, to, 1, "USD", "", "public", Grains.Interfaces.Transfers.TransferStatus.Completed, now);
         var key = Guid.NewGuid().ToString("N");
         var entry = new LedgerEntry(
-            id, "transfer", now,
-            [
-                new LedgerPosting(fromAccount, -1, "USD", to, from),
-                new LedgerPosting(LedgerAccounts.Wallet(new UserId(Guid.Parse(to)), "USD"), 1, "USD", from, to),
-            ],
-            new TransferRow(Guid.Parse(from), Guid.Parse(to), 1, "USD", "", "public", "completed"),
+            id, LedgerEntryTypes.Transfer, now,
+            [new LedgerMovement(fromAccount, LedgerAccounts.Wallet(new UserId(Guid.Parse(to)), "USD"), 1, "USD")],
+            new TransferRemark("", "public"),
             new IdempotencyStamp(from, key, key),
             balances => Grains.Interfaces.PaymentsJson.Created(new Grains.Interfaces.Transfers.TransferReceipt(view, balances.BalanceAfter(fromAccount))),
             [new OutboxEvent(Guid.CreateVersion7(), "transfers", from, "TransferCompleted", System.Text.Json.JsonSerializer.Serialize(view, Grains.Interfaces.PaymentsJson.Options))]);
