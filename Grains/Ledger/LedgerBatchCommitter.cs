@@ -234,8 +234,15 @@ public sealed partial class LedgerBatchCommitter(NpgsqlDataSource dataSource, IO
         var ids = batch.SelectMany(entry => entry.Movements).SelectMany(movement => new[] { movement.DebitAccountId, movement.CreditAccountId })
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         await using var command = new NpgsqlCommand(
-            // ORDER BY id makes every batch lock rows in the same order. COLLATE "C" matches the ordinal sort above.
-            "SELECT id, kind, currency, balance, held, version FROM accounts WHERE id = ANY($1) ORDER BY id COLLATE \"C\" FOR UPDATE", connection);
+            // One index probe and lock per id, in the array's (sorted) order, so every batch on every silo locks rows in
+            // the same order and none deadlock. A plain "id = ANY($1) ... FOR UPDATE" lets the planner scan the whole
+            // table while the table is small, and its lock order is then the scan's.
+            """
+            SELECT a.id, a.kind, a.currency, a.balance, a.held, a.version
+            FROM unnest($1::text[]) WITH ORDINALITY AS u(id, position)
+            CROSS JOIN LATERAL (SELECT * FROM accounts WHERE accounts.id = u.id FOR UPDATE) AS a
+            ORDER BY u.position
+            """, connection);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids });
         var accounts = new Dictionary<string, LockedAccount>(ids.Length, StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);

@@ -65,3 +65,6 @@ FROM ledger_entries;
 -- Expiry sweeps need only a coarse order: a BRIN index costs almost nothing per insert, a B-tree one entry each.
 DROP INDEX idempotency_records_expiry;
 CREATE INDEX idempotency_records_expiry ON idempotency_records USING brin (expires_at);
+
+-- Every batch rewrites its accounts' rows: room on each page keeps those updates HOT (no index entries, less to vacuum).
+ALTER TABLE accounts SET (fillfactor = 70);
