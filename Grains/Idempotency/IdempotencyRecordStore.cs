@@ -6,9 +6,12 @@ using Orleans.Payments.Grains.Ledger;
 namespace Orleans.Payments.Grains.Idempotency;
 
 /// <summary>Idempotency records that carry no ledger effect (business refusals); effects write theirs in the ledger batch.</summary>
-public sealed class IdempotencyRecordStore(NpgsqlDataSource dataSource, IOptions<LedgerWriterOptions> options, TimeProvider time)
+public sealed class IdempotencyRecordStore(NpgsqlDataSource dataSource, WalFlushBarrier flushBarrier, IOptions<LedgerWriterOptions> options, TimeProvider time)
 {
-    /// <summary>Records the response unless the key already has a record; returns the record that stands.</summary>
+    /// <summary>
+    /// Records the response unless the key already has a record; returns the record that stands. A record found
+    /// rather than written may come from a ledger batch not yet flushed, so it is returned only after the flush.
+    /// </summary>
     public async Task<(string RequestHash, StoredResponse Response)> RecordAsync(IdempotencyStamp stamp, StoredResponse response)
     {
         await using var command = dataSource.CreateCommand(
@@ -18,9 +21,9 @@ public sealed class IdempotencyRecordStore(NpgsqlDataSource dataSource, IOptions
                 VALUES ($1, $2, $3, $4, $5, $6)
                 ON CONFLICT (scope, key) DO NOTHING
                 RETURNING request_hash, status, body)
-            SELECT request_hash, status, body FROM inserted
+            SELECT request_hash, status, body, true FROM inserted
             UNION ALL
-            SELECT request_hash, status, body FROM idempotency_records WHERE scope = $1 AND key = $2 AND NOT EXISTS (SELECT 1 FROM inserted)
+            SELECT request_hash, status, body, false FROM idempotency_records WHERE scope = $1 AND key = $2 AND NOT EXISTS (SELECT 1 FROM inserted)
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stamp.Scope });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stamp.Key });
@@ -34,6 +37,12 @@ public sealed class IdempotencyRecordStore(NpgsqlDataSource dataSource, IOptions
             throw new InvalidOperationException($"Idempotency record {stamp.Scope}/{stamp.Key} neither inserted nor found.");
         }
 
-        return (reader.GetString(0), new StoredResponse(reader.GetInt32(1), reader.GetString(2)));
+        var standing = (reader.GetString(0), new StoredResponse(reader.GetInt32(1), reader.GetString(2)));
+        if (!reader.GetBoolean(3))
+        {
+            await flushBarrier.WaitForFlushAsync();
+        }
+
+        return standing;
     }
 }
