@@ -13,11 +13,12 @@ namespace Orleans.Payments.Grains.Idempotency;
 /// answer without a lookup on the hot path.
 /// </summary>
 /// <remarks>
-/// There is one activation per key, so they are collected after a minute idle: long enough for a client's quick
-/// retry to be answered from memory, short enough that a busy silo does not hold millions of them. A later retry
-/// is answered from the stored record.
+/// There is one activation per key, so they are collected after ten seconds idle: long enough for a client's quick
+/// retry to be answered from memory, short enough that a silo committing thousands of payments a second does not
+/// hold millions of them. A later retry is answered from the stored record: whatever path it takes (admission
+/// refusal, ledger duplicate), the record that stands in the database is what it gets.
 /// </remarks>
-[CollectionAge(seconds: 60)]
+[CollectionAge(seconds: 10)]
 public sealed class IdempotencyGrain(IdempotencyRecordStore records) : Grain, IIdempotencyGrain
 {
     private (string RequestHash, StoredResponse Response)? _record;

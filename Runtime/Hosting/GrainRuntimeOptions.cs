@@ -14,8 +14,11 @@ public sealed class GrainRuntimeOptions
     /// <summary>An activation idle for this long is collected. Default 15 min.</summary>
     public TimeSpan CollectionAge { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>How often idle activations are looked for. Default 1 min.</summary>
-    public TimeSpan CollectionQuantum { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// How often idle activations are looked for. Default 10 s: short-lived grains (one per idempotency key) must go
+    /// soon after their age, or a busy silo holds hundreds of thousands of them. A sweep reads each activation once.
+    /// </summary>
+    public TimeSpan CollectionQuantum { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long shutdown waits for all activations to deactivate. Default 30 s.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
