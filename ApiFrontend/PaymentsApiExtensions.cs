@@ -113,6 +113,9 @@ public static class PaymentsApiExtensions
         v1.MapSessionsApi();
         v1.MapWalletApi();
         v1.MapTransfersApi();
+        v1.MapRequestsApi();
+        v1.MapFriendsApi();
+        v1.MapFeedApi();
         v1.MapAdminApi();
         return app;
     }

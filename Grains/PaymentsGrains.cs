@@ -1,8 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Payments.Grains.Banking;
+using Orleans.Payments.Grains.Feed;
+using Orleans.Payments.Grains.Friends;
 using Orleans.Payments.Grains.Idempotency;
 using Orleans.Payments.Grains.Ledger;
+using Orleans.Payments.Grains.Requests;
 using Orleans.Payments.Grains.Users;
 using Orleans.Payments.Grains.Wallets;
 
@@ -43,6 +46,13 @@ public static class PaymentsGrains
             .Validate(options => options.AttemptTimeout > TimeSpan.Zero && options.BreakDuration >= TimeSpan.FromMilliseconds(500),
                 $"{BankResilienceOptions.SectionName}: AttemptTimeout must be positive and BreakDuration at least 0.5 s.")
             .ValidateOnStart();
+        services.AddOptions<PaymentRequestOptions>().BindConfiguration(PaymentRequestOptions.SectionName)
+            .Validate(options => options.Expiry >= TimeSpan.FromSeconds(1) && options.Expiry <= TimeSpan.FromDays(365), $"{PaymentRequestOptions.SectionName}:{nameof(PaymentRequestOptions.Expiry)} is between 1 second and 365 days.")
+            .Validate(options => options.SettleRetryInterval >= TimeSpan.FromSeconds(1) && options.SettleRetryInterval <= TimeSpan.FromHours(1), $"{PaymentRequestOptions.SectionName}:{nameof(PaymentRequestOptions.SettleRetryInterval)} is between 1 second and 1 hour.")
+            .ValidateOnStart();
+        services.AddSingleton<PaymentRequestStore>();
+        services.AddSingleton<FriendStore>();
+        services.AddSingleton<FeedStore>();
         services.AddSingleton<SimulatedBankGateway>();
         services.AddSingleton<IBankGateway>(provider => ActivatorUtilities.CreateInstance<ResilientBankGateway>(provider, provider.GetRequiredService<SimulatedBankGateway>()));
         return services;

@@ -65,7 +65,7 @@ public static class TransfersApi
 
         var transfer = input.Value!;
         var sender = user.UserId();
-        var recipient = await ResolveAsync(grains.GetGrain<IUserDirectoryGrain>(GrainKeys.UserDirectory), transfer.To);
+        var recipient = await grains.GetGrain<IUserDirectoryGrain>(GrainKeys.UserDirectory).ResolveAsync(transfer.To);
         if (recipient is null)
         {
             return ApiResults.Error(new ApiError(ErrorCodes.RecipientNotFound, "No user has this id or username.", "to"));
@@ -92,7 +92,4 @@ public static class TransfersApi
 
         return ApiResults.Ok(await grains.GetGrain<IWalletGrain>(user.UserId()).GetTransfer(transferId.ToString()));
     }
-
-    private static Task<UserProfile?> ResolveAsync(IUserDirectoryGrain directory, RecipientRef to) =>
-        to.Id is { } id ? directory.Find(id.Key) : directory.FindByUsername(to.Username!.Value.Value);
 }

@@ -31,6 +31,19 @@ public static class IdempotencyHeader
         return key;
     }
 
+    /// <summary>For endpoints where the header is optional: absent gives no key (and no error); present, it must be valid.</summary>
+    public static Parsed<IdempotencyKey?> ReadOptional(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Headers[Name].Count == 0)
+        {
+            return new Parsed<IdempotencyKey?>(null, null);
+        }
+
+        var key = Read(request);
+        return key.Error is { } error ? error : key.Value;
+    }
+
     /// <summary>Endpoint metadata: this endpoint requires the header (documented in OpenAPI).</summary>
     public static RequiresIdempotencyKey Metadata { get; } = new();
 
