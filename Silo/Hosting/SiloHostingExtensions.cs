@@ -7,6 +7,7 @@ using Orleans.Payments.Runtime.Cluster;
 using Orleans.Payments.Runtime.Hosting;
 using Orleans.Payments.Runtime.Persistence;
 using Orleans.Payments.Runtime.Reminders;
+using Orleans.Payments.Runtime.Streams;
 using Orleans.Payments.Silo.Database;
 using Orleans.Payments.Silo.Health;
 
@@ -29,6 +30,7 @@ public static class SiloHostingExtensions
         services.AddClusterMembership();
         services.AddPaymentsDomain();
         services.AddReminders();
+        services.AddStreams();
         services.AddGrainRuntime(runtime => runtime
             .AddGrains(typeof(PaymentsGrains).Assembly)
             .AddGrains(extraGrainAssemblies)
