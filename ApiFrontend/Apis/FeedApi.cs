@@ -7,7 +7,6 @@ using Orleans.Payments.ApiFrontend.Authentication;
 using Orleans.Payments.ApiFrontend.Errors;
 using Orleans.Payments.ApiFrontend.Requests;
 using Orleans.Payments.Grains.Interfaces.Feed;
-using Orleans.Payments.Grains.Interfaces.Paging;
 using Orleans.Payments.Runtime;
 
 namespace Orleans.Payments.ApiFrontend.Apis;
@@ -52,7 +51,7 @@ public static class FeedApi
     /// <summary>GET /v1/feed?limit=&amp;cursor= → {items, nextCursor}: my feed, newest first.</summary>
     public static async Task<IResult> GetFeed(ClaimsPrincipal user, [FromServices] IGrainFactory grains, [FromQuery] string? limit, [FromQuery] string? cursor)
     {
-        var pageSize = PageLimit.Parse(limit, PageLimits.Default, PageLimits.Max);
+        var pageSize = PageLimit.Read(limit);
         return pageSize.Error is { } badLimit
             ? ApiResults.Error(badLimit)
             : ApiResults.Ok(await grains.GetGrain<IFeedGrain>(user.UserId()).Feed(pageSize.Value, cursor));
@@ -61,7 +60,7 @@ public static class FeedApi
     /// <summary>GET /v1/feed/public?limit=&amp;cursor= → {items, nextCursor}: everyone's public transfers, newest first, without amounts unless I am a party.</summary>
     public static async Task<IResult> GetPublicFeed(ClaimsPrincipal user, [FromServices] IGrainFactory grains, [FromQuery] string? limit, [FromQuery] string? cursor)
     {
-        var pageSize = PageLimit.Parse(limit, PageLimits.Default, PageLimits.Max);
+        var pageSize = PageLimit.Read(limit);
         return pageSize.Error is { } badLimit
             ? ApiResults.Error(badLimit)
             : ApiResults.Ok(await grains.GetGrain<IFeedGrain>(user.UserId()).PublicFeed(pageSize.Value, cursor));
@@ -98,7 +97,7 @@ public static class FeedApi
         [FromQuery] string? limit,
         [FromQuery] string? startingAfter)
     {
-        var pageSize = PageLimit.Parse(limit, PageLimits.Default, PageLimits.Max);
+        var pageSize = PageLimit.Read(limit);
         return pageSize.Error is { } badLimit
             ? ApiResults.Error(badLimit)
             : ApiResults.Ok(await grains.GetGrain<IFeedGrain>(user.UserId()).Comments(transferId, pageSize.Value, startingAfter));

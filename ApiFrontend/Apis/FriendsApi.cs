@@ -7,7 +7,6 @@ using Orleans.Payments.ApiFrontend.Authentication;
 using Orleans.Payments.ApiFrontend.Errors;
 using Orleans.Payments.ApiFrontend.Requests;
 using Orleans.Payments.Grains.Interfaces.Friends;
-using Orleans.Payments.Grains.Interfaces.Paging;
 using Orleans.Payments.Grains.Interfaces.Users;
 using Orleans.Payments.Runtime;
 
@@ -78,7 +77,7 @@ public static class FriendsApi
         [FromQuery] string? limit,
         [FromQuery] string? startingAfter)
     {
-        var pageSize = PageLimit.Parse(limit, PageLimits.Default, PageLimits.Max);
+        var pageSize = PageLimit.Read(limit);
         return pageSize.Error is { } badLimit
             ? ApiResults.Error(badLimit)
             : ApiResults.Ok(await grains.GetGrain<IFriendsGrain>(user.UserId()).PendingRequests(role ?? FriendRequestRole.Received, pageSize.Value, startingAfter));
@@ -95,7 +94,7 @@ public static class FriendsApi
         [FromQuery] string? limit,
         [FromQuery] string? startingAfter)
     {
-        var pageSize = PageLimit.Parse(limit, PageLimits.Default, PageLimits.Max);
+        var pageSize = PageLimit.Read(limit);
         return pageSize.Error is { } badLimit
             ? ApiResults.Error(badLimit)
             : ApiResults.Ok(await grains.GetGrain<IFriendsGrain>(user.UserId()).Friends(pageSize.Value, startingAfter));

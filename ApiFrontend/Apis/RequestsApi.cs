@@ -10,7 +10,6 @@ using Orleans.Payments.ApiFrontend.Requests;
 using Orleans.Payments.Grains.Interfaces.Errors;
 using Orleans.Payments.Grains.Interfaces.Idempotency;
 using Orleans.Payments.Grains.Interfaces.Identity;
-using Orleans.Payments.Grains.Interfaces.Paging;
 using Orleans.Payments.Grains.Interfaces.Requests;
 using Orleans.Payments.Grains.Interfaces.Users;
 using Orleans.Payments.Runtime;
@@ -108,7 +107,7 @@ public static class RequestsApi
         [FromQuery] string? limit,
         [FromQuery] string? startingAfter)
     {
-        var pageSize = PageLimit.Parse(limit, PageLimits.Default, PageLimits.Max);
+        var pageSize = PageLimit.Read(limit);
         if (pageSize.Error is { } badLimit)
         {
             return ApiResults.Error(badLimit);

@@ -60,10 +60,10 @@ public static class WalletApi
         [FromQuery] string? limit,
         [FromQuery] string? startingAfter)
     {
-        var pageSize = PageLimit.Parse(limit, WalletLimits.DefaultHistoryPage, WalletLimits.MaxHistoryPage);
-        if (pageSize.Error is { } badLimit)
+        var pageSize = PageLimit.Read(limit);
+        if (pageSize.Error is { } invalidLimit)
         {
-            return ApiResults.Error(badLimit);
+            return ApiResults.Error(invalidLimit);
         }
 
         string? after = null;

@@ -3,18 +3,21 @@ using Orleans.Payments.ApiFrontend.Errors;
 
 namespace Orleans.Payments.ApiFrontend.Requests;
 
-/// <summary>The <c>limit</c> query parameter of a list: absent means the default, otherwise an integer 1..max.</summary>
+/// <summary>The <c>limit</c> query parameter of paged endpoints: an integer from 1 to 100, 20 when absent.</summary>
 public static class PageLimit
 {
-    public static Parsed<int> Parse(string? limit, int defaultLimit, int maxLimit)
+    public const int Default = 20;
+    public const int Max = 100;
+
+    public static Parsed<int> Read(string? limit)
     {
         if (limit is null)
         {
-            return defaultLimit;
+            return Default;
         }
 
-        return int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 && value <= maxLimit
+        return int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= Max
             ? value
-            : ApiError.Validation("limit", $"limit must be an integer from 1 to {maxLimit}.");
+            : ApiError.Validation("limit", $"limit must be an integer from 1 to {Max}.");
     }
 }
