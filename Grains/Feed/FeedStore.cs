@@ -1,8 +1,12 @@
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Payments.Grains.Interfaces.Feed;
+using Orleans.Payments.Grains.Interfaces.Notifications;
+using Orleans.Payments.Grains.Interfaces.SocialNotifications;
 using Orleans.Payments.Grains.Interfaces.Transfers;
 using Orleans.Payments.Grains.Interfaces.Users;
+using Orleans.Payments.Grains.SocialNotifications;
+using Orleans.Payments.Runtime.Streams;
 
 namespace Orleans.Payments.Grains.Feed;
 
@@ -73,15 +77,19 @@ public sealed class FeedStore(NpgsqlDataSource dataSource)
         return (bool)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>Likes (<paramref name="liked"/>) or unlikes the item, then counts its likes; both idempotent.</summary>
+    /// <summary>
+    /// Likes (<paramref name="liked"/>) or unlikes the item, then counts its likes; both idempotent. A new like tells
+    /// the transfer's parties (feed_item), in the same transaction.
+    /// </summary>
     public async Task<LikeSummary> SetLikeAsync(Guid reader, Guid transferId, bool liked, DateTimeOffset now)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
         await using (var change = new NpgsqlCommand(
             liked
                 ? "INSERT INTO feed_likes (transfer_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
                 : "DELETE FROM feed_likes WHERE transfer_id = $1 AND user_id = $2",
-            connection))
+            connection, transaction))
         {
             change.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = transferId });
             change.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = reader });
@@ -90,32 +98,82 @@ public sealed class FeedStore(NpgsqlDataSource dataSource)
                 change.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
             }
 
-            await change.ExecuteNonQueryAsync();
+            if (await change.ExecuteNonQueryAsync() > 0 && liked)
+            {
+                await NotifyPartiesAsync(connection, transaction, transferId, reader, FeedActivityKinds.Like, null);
+            }
         }
 
-        await using var count = new NpgsqlCommand("SELECT count(*) FROM feed_likes WHERE transfer_id = $1", connection);
-        count.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = transferId });
-        return new LikeSummary(transferId.ToString("D"), (long)(await count.ExecuteScalarAsync())!, liked);
+        long count;
+        await using (var counter = new NpgsqlCommand("SELECT count(*) FROM feed_likes WHERE transfer_id = $1", connection, transaction))
+        {
+            counter.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = transferId });
+            count = (long)(await counter.ExecuteScalarAsync())!;
+        }
+
+        await transaction.CommitAsync();
+        return new LikeSummary(transferId.ToString("D"), count, liked);
     }
 
+    /// <summary>Adds the comment and tells the transfer's parties other than its author (feed_item), in one transaction.</summary>
     public async Task<FeedComment> AddCommentAsync(Guid id, Guid transferId, Guid author, string text, DateTimeOffset now)
     {
-        await using var command = dataSource.CreateCommand(
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        FeedComment comment;
+        await using (var command = new NpgsqlCommand(
             """
             WITH inserted AS (
                 INSERT INTO feed_comments (id, transfer_id, author_id, text, created_at) VALUES ($1, $2, $3, $4, $5)
                 RETURNING id, transfer_id, author_id, text, created_at)
             SELECT c.id, c.transfer_id, c.author_id, u.username, u.display_name, c.text, c.created_at
             FROM inserted c JOIN users u ON u.id = c.author_id
-            """);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = transferId });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = author });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = text });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-        await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        return ReadComment(reader);
+            """, connection, transaction))
+        {
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = transferId });
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = author });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = text });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+            await using var reader = await command.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            comment = ReadComment(reader);
+        }
+
+        await NotifyPartiesAsync(connection, transaction, transferId, author, FeedActivityKinds.Comment, text);
+        await transaction.CommitAsync();
+        return comment;
+    }
+
+    /// <summary>
+    /// Appends a feed_item notification for each party of the transfer other than <paramref name="actor"/>. Only the two
+    /// parties are told, never the (possibly thousands of) other feed owners: a like or comment concerns them.
+    /// </summary>
+    private static async Task NotifyPartiesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid transferId, Guid actor, string kind, string? text)
+    {
+        var notifications = new List<OutboxMessage>(2);
+        await using (var command = new NpgsqlCommand(
+            "SELECT p.from_user, p.to_user, u.username, u.display_name FROM feed_posts p, users u WHERE p.transfer_id = $1 AND u.id = $2", connection, transaction))
+        {
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = transferId });
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = actor });
+            await using var reader = await command.ExecuteReaderAsync();
+            if (!await reader.ReadAsync())
+            {
+                return;
+            }
+
+            var activity = new FeedActivity(transferId.ToString("D"), kind, new UserProfile(actor.ToString("D"), reader.GetString(2), reader.GetString(3)), text);
+            foreach (var party in new[] { reader.GetGuid(0), reader.GetGuid(1) }.Where(party => party != actor))
+            {
+                notifications.Add(SocialNotification.For(party.ToString("D"), NotificationTypes.FeedItem, activity));
+            }
+        }
+
+        if (notifications.Count > 0)
+        {
+            await StreamOutbox.AppendAsync(connection, transaction, notifications);
+        }
     }
 
     /// <summary>The item's comments, oldest first, after the comment <paramref name="startingAfter"/>.</summary>

@@ -2,7 +2,10 @@ using Npgsql;
 using NpgsqlTypes;
 using Orleans.Payments.Grains.Interfaces.Errors;
 using Orleans.Payments.Grains.Interfaces.Friends;
+using Orleans.Payments.Grains.Interfaces.Notifications;
 using Orleans.Payments.Grains.Interfaces.Users;
+using Orleans.Payments.Grains.SocialNotifications;
+using Orleans.Payments.Runtime.Streams;
 
 namespace Orleans.Payments.Grains.Friends;
 
@@ -29,10 +32,11 @@ public sealed class FriendStore(NpgsqlDataSource dataSource)
             }
         }
 
+        await using var transaction = await connection.BeginTransactionAsync();
         try
         {
             await using var insert = new NpgsqlCommand(
-                "INSERT INTO friend_requests (id, requester, addressee, status, created_at, updated_at) VALUES ($1, $2, $3, 'pending', $4, $4)", connection);
+                "INSERT INTO friend_requests (id, requester, addressee, status, created_at, updated_at) VALUES ($1, $2, $3, 'pending', $4, $4)", connection, transaction);
             insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
             insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = requester });
             insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = addressee });
@@ -44,7 +48,10 @@ public sealed class FriendStore(NpgsqlDataSource dataSource)
             return new PaymentError(ErrorCodes.FriendRequestPending, "A friend request between you two is already waiting to be accepted.", "username");
         }
 
-        return (await GetRequestAsync(connection, id))!;
+        var request = (await GetRequestAsync(connection, id, transaction))!;
+        await StreamOutbox.AppendAsync(connection, transaction, [SocialNotification.For(request.To.Id, NotificationTypes.FriendRequest, request)]);
+        await transaction.CommitAsync();
+        return request;
     }
 
     /// <summary>Accepts the pending request <paramref name="id"/> addressed to <paramref name="addressee"/> and writes both friendship rows; null if there is none.</summary>
@@ -71,7 +78,7 @@ public sealed class FriendStore(NpgsqlDataSource dataSource)
             await accept.ExecuteNonQueryAsync();
         }
 
-        var request = await GetRequestAsync(connection, id);
+        var request = await GetRequestAsync(connection, id, transaction);
         await transaction.CommitAsync();
         return request is { Status: FriendRequestStatus.Accepted } && request.To.Id == addressee.ToString("D") ? request : null;
     }
@@ -136,9 +143,9 @@ public sealed class FriendStore(NpgsqlDataSource dataSource)
         return await command.ExecuteNonQueryAsync() > 0;
     }
 
-    private static async Task<FriendRequestView?> GetRequestAsync(NpgsqlConnection connection, Guid id)
+    private static async Task<FriendRequestView?> GetRequestAsync(NpgsqlConnection connection, Guid id, NpgsqlTransaction transaction)
     {
-        await using var command = new NpgsqlCommand($"SELECT {RequestColumns} WHERE r.id = $1", connection);
+        await using var command = new NpgsqlCommand($"SELECT {RequestColumns} WHERE r.id = $1", connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
         await using var reader = await command.ExecuteReaderAsync();
         return await reader.ReadAsync() ? ReadRequest(reader) : null;

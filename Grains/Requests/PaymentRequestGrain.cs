@@ -9,8 +9,11 @@ using Orleans.Payments.Grains.Interfaces.Money;
 using Orleans.Payments.Grains.Interfaces.Requests;
 using Orleans.Payments.Grains.Interfaces.Transfers;
 using Orleans.Payments.Grains.Interfaces.Wallets;
+using Orleans.Payments.Grains.Interfaces.Notifications;
 using Orleans.Payments.Grains.Ledger;
+using Orleans.Payments.Grains.SocialNotifications;
 using Orleans.Payments.Runtime;
+using Orleans.Payments.Runtime.Streams;
 
 namespace Orleans.Payments.Grains.Requests;
 
@@ -55,7 +58,7 @@ public sealed partial class PaymentRequestGrain(
 
         // The reminder first: a reminder without a row finds nothing to expire, a row without a reminder would stay pending.
         await RegisterReminderAsync(ExpiryReminder, expiry, TimeSpan.Zero);
-        var created = await store.InsertAsync(request);
+        var created = await store.InsertAsync(request, view => SocialNotification.For(view.Requestee, NotificationTypes.PaymentRequest, view));
         LogCreated(logger, request.Id, command.UserId, command.RequesteeId);
         return new IdempotentOutcome(PaymentsJson.Created(created.View), null);
     }
@@ -86,10 +89,10 @@ public sealed partial class PaymentRequestGrain(
     }
 
     public Task<Outcome<PaymentRequestView>> Decline(string userId) =>
-        CloseAsync(userId, view => view.Requestee, PaymentRequestStatus.Declined);
+        CloseAsync(userId, view => view.Requestee, PaymentRequestStatus.Declined, view => SocialNotification.For(view.Requester, NotificationTypes.RequestDeclined, view));
 
     public Task<Outcome<PaymentRequestView>> Cancel(string userId) =>
-        CloseAsync(userId, view => view.Requester, PaymentRequestStatus.Cancelled);
+        CloseAsync(userId, view => view.Requester, PaymentRequestStatus.Cancelled, notification: null);
 
     public async Task ReceiveReminder(string name)
     {
@@ -128,7 +131,7 @@ public sealed partial class PaymentRequestGrain(
         if (sent.Response.Status == 201)
         {
             var receipt = JsonSerializer.Deserialize<TransferReceipt>(sent.Response.Body, PaymentsJson.Options)!;
-            var paid = await store.MarkPaidAsync(Id, Guid.Parse(receipt.Transfer.Id), Now())
+            var paid = await store.MarkPaidAsync(Id, Guid.Parse(receipt.Transfer.Id), Now(), view => SocialNotification.For(view.Requester, NotificationTypes.RequestPaid, view))
                 ?? throw new InvalidOperationException($"Payment request {request.Id} was paid by transfer {receipt.Transfer.Id} but its row disagrees.");
             await UnregisterReminderAsync(SettleReminder);
             LogPaid(logger, request.Id, receipt.Transfer.Id);
@@ -146,7 +149,8 @@ public sealed partial class PaymentRequestGrain(
         return sent;
     }
 
-    private async Task<Outcome<PaymentRequestView>> CloseAsync(string userId, Func<PaymentRequestView, string> party, string status)
+    private async Task<Outcome<PaymentRequestView>> CloseAsync(
+        string userId, Func<PaymentRequestView, string> party, string status, Func<PaymentRequestView, OutboxMessage>? notification)
     {
         var request = await LoadForAsync(userId, party);
         if (request is null)
@@ -154,7 +158,7 @@ public sealed partial class PaymentRequestGrain(
             return NotFound();
         }
 
-        var closed = await store.TransitionAsync(Id, s_pending, status, Now());
+        var closed = await store.TransitionAsync(Id, s_pending, status, Now(), notification);
         if (closed is null)
         {
             return NotPending((await store.GetAsync(Id))!.View);

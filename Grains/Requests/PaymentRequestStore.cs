@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Payments.Grains.Interfaces.Requests;
+using Orleans.Payments.Runtime.Streams;
 
 namespace Orleans.Payments.Grains.Requests;
 
@@ -9,25 +10,26 @@ public sealed class PaymentRequestStore(NpgsqlDataSource dataSource)
 {
     private const string Columns = "id, requester, requestee, amount, currency, note, status, created_at, expires_at, transfer_id, updated_at";
 
-    public async Task<PaymentRequestRow> InsertAsync(PaymentRequestView request)
-    {
-        await using var command = dataSource.CreateCommand(
+    /// <summary>Inserts the request and, in the same transaction, the notification <paramref name="notification"/> builds from it.</summary>
+    public async Task<PaymentRequestRow> InsertAsync(PaymentRequestView request, Func<PaymentRequestView, OutboxMessage> notification) =>
+        (await WriteAsync(
             $"""
             INSERT INTO payment_requests (id, requester, requestee, amount, currency, note, status, created_at, expires_at, updated_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8)
             RETURNING {Columns}
-            """);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(request.Id) });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(request.Requester) });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(request.Requestee) });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = request.Amount });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.Currency });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.Note });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.Status });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = request.CreatedAt });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = request.ExpiresAt });
-        return (await ReadAsync(command))!;
-    }
+            """,
+            [
+                new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(request.Id) },
+                new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(request.Requester) },
+                new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(request.Requestee) },
+                new NpgsqlParameter<long> { TypedValue = request.Amount },
+                new NpgsqlParameter<string> { TypedValue = request.Currency },
+                new NpgsqlParameter<string> { TypedValue = request.Note },
+                new NpgsqlParameter<string> { TypedValue = request.Status },
+                new NpgsqlParameter<DateTimeOffset> { TypedValue = request.CreatedAt },
+                new NpgsqlParameter<DateTimeOffset> { TypedValue = request.ExpiresAt },
+            ],
+            notification))!;
 
     public async Task<PaymentRequestRow?> GetAsync(Guid id)
     {
@@ -36,38 +38,42 @@ public sealed class PaymentRequestStore(NpgsqlDataSource dataSource)
         return await ReadAsync(command);
     }
 
-    /// <summary>Moves the request to <paramref name="to"/> if its status is one of <paramref name="from"/>; null if it was not.</summary>
-    public async Task<PaymentRequestRow?> TransitionAsync(Guid id, string[] from, string to, DateTimeOffset now)
-    {
-        await using var command = dataSource.CreateCommand(
-            $"UPDATE payment_requests SET status = $3, updated_at = $4 WHERE id = $1 AND status = ANY ($2) RETURNING {Columns}");
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = from });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = to });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-        return await ReadAsync(command);
-    }
+    /// <summary>
+    /// Moves the request to <paramref name="to"/> if its status is one of <paramref name="from"/>; null if it was not.
+    /// The optional notification is appended only when the move happened, in its transaction.
+    /// </summary>
+    public Task<PaymentRequestRow?> TransitionAsync(Guid id, string[] from, string to, DateTimeOffset now, Func<PaymentRequestView, OutboxMessage>? notification = null) =>
+        WriteAsync(
+            $"UPDATE payment_requests SET status = $3, updated_at = $4 WHERE id = $1 AND status = ANY ($2) RETURNING {Columns}",
+            [
+                new NpgsqlParameter<Guid> { TypedValue = id },
+                new NpgsqlParameter<string[]> { TypedValue = from },
+                new NpgsqlParameter<string> { TypedValue = to },
+                new NpgsqlParameter<DateTimeOffset> { TypedValue = now },
+            ],
+            notification);
 
     /// <summary>
-    /// Paying → paid with the transfer that paid it. Also answers the row when it is already paid by this very
-    /// transfer (a second activation got there first); null otherwise.
+    /// Paying → paid with the transfer that paid it (and its notification). Also answers the row when it is already
+    /// paid by this very transfer (a second activation got there first, and notified); null otherwise.
     /// </summary>
-    public async Task<PaymentRequestRow?> MarkPaidAsync(Guid id, Guid transferId, DateTimeOffset now)
+    public async Task<PaymentRequestRow?> MarkPaidAsync(Guid id, Guid transferId, DateTimeOffset now, Func<PaymentRequestView, OutboxMessage> notification)
     {
-        await using var command = dataSource.CreateCommand(
-            $"""
-            WITH updated AS (
-                UPDATE payment_requests SET status = 'paid', transfer_id = $2, updated_at = $3
-                WHERE id = $1 AND status = 'paying'
-                RETURNING {Columns})
-            SELECT {Columns} FROM updated
-            UNION ALL
-            SELECT {Columns} FROM payment_requests WHERE id = $1 AND transfer_id = $2 AND NOT EXISTS (SELECT 1 FROM updated)
-            """);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = transferId });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-        return await ReadAsync(command);
+        var paid = await WriteAsync(
+            $"UPDATE payment_requests SET status = 'paid', transfer_id = $2, updated_at = $3 WHERE id = $1 AND status = 'paying' RETURNING {Columns}",
+            [
+                new NpgsqlParameter<Guid> { TypedValue = id },
+                new NpgsqlParameter<Guid> { TypedValue = transferId },
+                new NpgsqlParameter<DateTimeOffset> { TypedValue = now },
+            ],
+            notification);
+        if (paid is not null)
+        {
+            return paid;
+        }
+
+        var current = await GetAsync(id);
+        return current?.View.TransferId == transferId.ToString("D") ? current : null;
     }
 
     /// <summary>Newest first: the requests <paramref name="user"/> sent or received, optionally of one status.</summary>
@@ -94,6 +100,27 @@ public sealed class PaymentRequestStore(NpgsqlDataSource dataSource)
 
         var (page, hasMore) = PageRows.Trim(rows, limit);
         return new PaymentRequestPage(page, hasMore);
+    }
+
+    /// <summary>Runs one statement returning at most one request row and, if it returned one, appends its notification in the same transaction.</summary>
+    private async Task<PaymentRequestRow?> WriteAsync(string sql, NpgsqlParameter[] parameters, Func<PaymentRequestView, OutboxMessage>? notification)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        PaymentRequestRow? row;
+        await using (var command = new NpgsqlCommand(sql, connection, transaction))
+        {
+            command.Parameters.AddRange(parameters);
+            row = await ReadAsync(command);
+        }
+
+        if (row is not null && notification is not null)
+        {
+            await StreamOutbox.AppendAsync(connection, transaction, [notification(row.View)]);
+        }
+
+        await transaction.CommitAsync();
+        return row;
     }
 
     private static async Task<PaymentRequestRow?> ReadAsync(NpgsqlCommand command)
