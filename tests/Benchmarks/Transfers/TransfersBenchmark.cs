@@ -151,9 +151,10 @@ internal static class TransfersBenchmark
         return (int)response.StatusCode == 201;
     }
 
-    internal static async Task<EmbeddedPostgresServer> StartPostgresAsync()
+    /// <param name="folder">The data folder's name under the temp folder; benchmarks that may run at the same time use different ones.</param>
+    internal static async Task<EmbeddedPostgresServer> StartPostgresAsync(string folder = "orleans-payments-bench")
     {
-        var directory = Path.Combine(Path.GetTempPath(), "orleans-payments-bench");
+        var directory = Path.Combine(Path.GetTempPath(), folder);
         return await EmbeddedPostgresServer.StartAsync(new EmbeddedPostgresSettings { DataDirectory = directory, Durable = true, MaxConnections = 400, SharedBuffersMegabytes = 1024 }, NullLogger.Instance);
     }
 
@@ -173,7 +174,7 @@ internal static class TransfersBenchmark
         return database;
     }
 
-    private static async Task<WebApplication> StartSiloAsync(string connectionString)
+    internal static async Task<WebApplication> StartSiloAsync(string connectionString)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -229,7 +230,7 @@ internal static class TransfersBenchmark
     }
 
     /// <summary>Every wallet gets 1,000,000 through real deposits (so the ledger stays balanced); wallet 0 gets 10,000,000.</summary>
-    private static async Task FundAsync(IGrainFactory grains, string[] users)
+    internal static async Task FundAsync(IGrainFactory grains, string[] users)
     {
         using var throttle = new SemaphoreSlim(512);
         await Task.WhenAll(users.Select(async (user, index) =>
