@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Payments.Grains.Banking;
 using Orleans.Payments.Grains.Idempotency;
 using Orleans.Payments.Grains.Ledger;
+using Orleans.Payments.Grains.Notifications;
 using Orleans.Payments.Grains.Users;
 using Orleans.Payments.Grains.Wallets;
 
@@ -43,6 +44,12 @@ public static class PaymentsGrains
             .Validate(options => options.AttemptTimeout > TimeSpan.Zero && options.BreakDuration >= TimeSpan.FromMilliseconds(500),
                 $"{BankResilienceOptions.SectionName}: AttemptTimeout must be positive and BreakDuration at least 0.5 s.")
             .ValidateOnStart();
+        services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.SectionName)
+            .Validate(options => options.MaxBatchSize is >= 1 and <= 10_000, $"{NotificationOptions.SectionName}:{nameof(NotificationOptions.MaxBatchSize)} must be between 1 and 10,000.")
+            .Validate(options => options.QueueCapacity >= options.MaxBatchSize, $"{NotificationOptions.SectionName}:{nameof(NotificationOptions.QueueCapacity)} must be at least the batch size.")
+            .ValidateOnStart();
+        services.AddSingleton<NotificationInbox>();
+        services.AddHostedService(provider => provider.GetRequiredService<NotificationInbox>());
         services.AddSingleton<SimulatedBankGateway>();
         services.AddSingleton<IBankGateway>(provider => ActivatorUtilities.CreateInstance<ResilientBankGateway>(provider, provider.GetRequiredService<SimulatedBankGateway>()));
         return services;
