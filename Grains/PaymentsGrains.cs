@@ -5,6 +5,7 @@ using Orleans.Payments.Grains.Feed;
 using Orleans.Payments.Grains.Friends;
 using Orleans.Payments.Grains.Idempotency;
 using Orleans.Payments.Grains.Ledger;
+using Orleans.Payments.Grains.Notifications;
 using Orleans.Payments.Grains.Requests;
 using Orleans.Payments.Grains.Users;
 using Orleans.Payments.Grains.Wallets;
@@ -53,6 +54,12 @@ public static class PaymentsGrains
         services.AddSingleton<PaymentRequestStore>();
         services.AddSingleton<FriendStore>();
         services.AddSingleton<FeedStore>();
+        services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.SectionName)
+            .Validate(options => options.MaxBatchSize is >= 1 and <= 10_000, $"{NotificationOptions.SectionName}:{nameof(NotificationOptions.MaxBatchSize)} must be between 1 and 10,000.")
+            .Validate(options => options.QueueCapacity >= options.MaxBatchSize, $"{NotificationOptions.SectionName}:{nameof(NotificationOptions.QueueCapacity)} must be at least the batch size.")
+            .ValidateOnStart();
+        services.AddSingleton<NotificationInbox>();
+        services.AddHostedService(provider => provider.GetRequiredService<NotificationInbox>());
         services.AddSingleton<SimulatedBankGateway>();
         services.AddSingleton<IBankGateway>(provider => ActivatorUtilities.CreateInstance<ResilientBankGateway>(provider, provider.GetRequiredService<SimulatedBankGateway>()));
         return services;
