@@ -77,18 +77,14 @@ public static class RequestsApi
 
         var request = input.Value!;
         var requester = user.UserId();
-        var payer = await grains.GetGrain<IUserDirectoryGrain>(GrainKeys.UserDirectory).ResolveAsync(request.From);
-        if (payer is null)
+        var payer = await grains.GetGrain<IUserDirectoryGrain>(GrainKeys.UserDirectory)
+            .ResolveCounterpartyAsync(request.From, requester, "from", "You cannot request money from yourself.");
+        if (payer.Error is { } unknown)
         {
-            return ApiResults.Error(new ApiError(ErrorCodes.RecipientNotFound, "No user has this id or username.", "from"));
+            return ApiResults.Error(unknown);
         }
 
-        if (string.Equals(payer.Id, requester, StringComparison.OrdinalIgnoreCase))
-        {
-            return ApiResults.Error(new ApiError(ErrorCodes.InvalidRecipient, "You cannot request money from yourself.", "from"));
-        }
-
-        var command = new CreatePaymentRequestCommand(requester, payer.Id, request.Amount, request.Note);
+        var command = new CreatePaymentRequestCommand(requester, payer.Value!.Id, request.Amount, request.Note);
         if (key.Value is { } idempotencyKey)
         {
             var grain = grains.GetGrain<IIdempotencyGrain>(IdempotencyHeader.GrainKey(requester, idempotencyKey));
