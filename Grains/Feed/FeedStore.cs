@@ -14,19 +14,34 @@ namespace Orleans.Payments.Grains.Feed;
 public sealed class FeedStore(NpgsqlDataSource dataSource)
 {
     /// <summary>
-    /// Writes the posts and their feed items in one statement: the two parties always; for public and friends
-    /// transfers also every friend of either party. A post that already exists was fanned out by the same statement
-    /// earlier (a redelivered event), so it is skipped whole; the items' primary key backs that up. Returns the
-    /// number of feed items written.
+    /// Most transfers fanned out by one statement (and transaction). Bounds the rows a statement writes: with 1,000
+    /// friends per party, 128 transfers are about 128,000 feed items.
+    /// </summary>
+    public const int MaxTransfersPerStatement = 128;
+
+    /// <summary>
+    /// Writes the posts and their feed items, <see cref="MaxTransfersPerStatement"/> transfers per statement. Returns
+    /// the number of feed items written.
     /// </summary>
     public async Task<int> FanOutAsync(IReadOnlyList<TransferView> transfers)
     {
         ArgumentNullException.ThrowIfNull(transfers);
-        if (transfers.Count == 0)
+        var written = 0;
+        foreach (var chunk in transfers.Chunk(MaxTransfersPerStatement))
         {
-            return 0;
+            written += await FanOutChunkAsync(chunk);
         }
 
+        return written;
+    }
+
+    /// <summary>
+    /// One statement: the posts, and their feed items for the two parties always and, for public and friends
+    /// transfers, every friend of either party. A post that already exists was fanned out by the same statement
+    /// earlier (a redelivered event), so it is skipped whole; the items' primary key backs that up.
+    /// </summary>
+    private async Task<int> FanOutChunkAsync(TransferView[] transfers)
+    {
         await using var command = dataSource.CreateCommand(
             """
             WITH posts AS (
