@@ -25,6 +25,7 @@ public static class RequestsApi
 
         group.MapPost("/", CreatePaymentRequest)
             .WithName(nameof(CreatePaymentRequest))
+            .WithMetadata(IdempotencyHeader.OptionalMetadata)
             .Accepts<CreatePaymentRequestRequest>("application/json")
             .Produces<PaymentRequestView>(StatusCodes.Status201Created)
             .Produces<ApiError>(StatusCodes.Status400BadRequest)

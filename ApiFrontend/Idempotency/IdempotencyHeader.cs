@@ -45,21 +45,24 @@ public static class IdempotencyHeader
     }
 
     /// <summary>Endpoint metadata: this endpoint requires the header (documented in OpenAPI).</summary>
-    public static RequiresIdempotencyKey Metadata { get; } = new();
+    public static TakesIdempotencyKey Metadata { get; } = new(Required: true);
 
-    /// <summary>OpenAPI operation transformer: declares the required header on endpoints carrying <see cref="Metadata"/>.</summary>
+    /// <summary>Endpoint metadata: this endpoint accepts the header but does not require it (documented in OpenAPI).</summary>
+    public static TakesIdempotencyKey OptionalMetadata { get; } = new(Required: false);
+
+    /// <summary>OpenAPI operation transformer: declares the header on endpoints carrying <see cref="Metadata"/> or <see cref="OptionalMetadata"/>.</summary>
     public static Task DocumentAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operation);
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RequiresIdempotencyKey>().Any())
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<TakesIdempotencyKey>().FirstOrDefault() is { } header)
         {
             operation.Parameters ??= [];
             operation.Parameters.Add(new OpenApiParameter
             {
                 Name = Name,
                 In = ParameterLocation.Header,
-                Required = true,
+                Required = header.Required,
                 Description = $"1–{IdempotencyKey.MaxLength} visible ASCII characters; a retry with the same key and body returns the first response.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = IdempotencyKey.MaxLength },
             });
@@ -72,5 +75,5 @@ public static class IdempotencyHeader
     public static string GrainKey(string userId, IdempotencyKey key) => $"{userId}/{key.Value}";
 }
 
-/// <summary>Marks an endpoint that requires the <c>Idempotency-Key</c> header.</summary>
-public sealed class RequiresIdempotencyKey;
+/// <summary>Marks an endpoint that takes the <c>Idempotency-Key</c> header (required, or optional).</summary>
+public sealed record TakesIdempotencyKey(bool Required);
