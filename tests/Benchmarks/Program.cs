@@ -1,5 +1,6 @@
 using System.Globalization;
 using Orleans.Payments.Benchmarks.Cluster;
+using Orleans.Payments.Benchmarks.Notifications;
 using Orleans.Payments.Benchmarks.Reporting;
 using Orleans.Payments.Benchmarks.Runtime;
 using Orleans.Payments.Benchmarks.Transfers;
@@ -10,6 +11,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
         usage: Benchmarks runtime   [--duration 10] [--activations 1000000] [--out results.json]
                Benchmarks transfers [--duration 20] [--only grains,writer,rowlock,http] [--scenarios hot-wallet,uniform,hot-sender] [--out results.json]
                Benchmarks cluster   [--duration 10] [--out results.json]   (remote vs local calls; transfers through a front end with 1 and 3 silos)
+               Benchmarks notifications [--duration 20] [--rate 1000] [--out results.json]   (payment_received latency over WebSockets at a paced transfer rate)
         """);
     return 2;
 }
@@ -33,8 +35,11 @@ switch (scenario)
         await RemoteCallBenchmark.RunAsync(report, TimeSpan.FromSeconds(Math.Min(duration.TotalSeconds, 5)));
         await ClusterTransfersBenchmark.RunAsync(report, duration);
         break;
+    case "notifications":
+        await NotificationsBenchmark.RunAsync(report, duration, int.Parse(Option("--rate") ?? "1000", CultureInfo.InvariantCulture));
+        break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{scenario}'. Known: runtime, transfers, cluster.");
+        Console.Error.WriteLine($"Unknown benchmark '{scenario}'. Known: runtime, transfers, cluster, notifications.");
         return 2;
 }
 
