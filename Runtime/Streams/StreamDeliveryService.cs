@@ -29,11 +29,6 @@ internal sealed partial class StreamDeliveryService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (consumers.All.Count == 0)
-        {
-            return;
-        }
-
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -53,7 +48,7 @@ internal sealed partial class StreamDeliveryService(
             {
                 return;
             }
-            catch (Exception error) when (error is NpgsqlException or TimeoutException or System.IO.IOException)
+            catch (Exception error) when (error is NpgsqlException or TimeoutException or System.IO.IOException or InvalidOperationException)
             {
                 LogLeaseConnectionLost(logger, error);
                 await Task.Delay(s_reconnectDelay, stoppingToken).ConfigureAwait(false);
