@@ -53,7 +53,6 @@ internal static class NotificationsBenchmark
         var streamLag = new LatencyRecorder();
         using var lagListener = ListenToStreamLag(streamLag);
         var achieved = await PaceAsync(grains, users, rate, duration, sent);
-        lagListener.Dispose();
 
         // Let the last notifications arrive (bounded), then stop listening.
         var waitUntil = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 10;
@@ -62,6 +61,7 @@ internal static class NotificationsBenchmark
             await Task.Delay(100);
         }
 
+        lagListener.Dispose();
         await listening.CancelAsync();
         await Task.WhenAll(receiving);
         foreach (var socket in sockets)
