@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -61,29 +62,40 @@ internal sealed partial class StreamDeliveryService(
         var settings = options.Value;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var share = FairShare(settings.Partitions);
-            for (var partition = 0; partition < settings.Partitions && _pumps.Count < share; partition++)
-            {
-                if (!_pumps.ContainsKey(partition) && await leases.TryAcquireAsync(partition, stoppingToken).ConfigureAwait(false))
-                {
-                    _pumps[partition] = new StreamPartitionPump(partition, log, deliverer, consumers.All, settings, logger);
-                    RuntimeMetrics.StreamPartitionsOwned.Add(1);
-                    LogPartitionAcquired(logger, partition);
-                }
-            }
+            await BalanceAsync(leases, settings, stoppingToken).ConfigureAwait(false);
 
-            var extra = _pumps.Keys.Order().Skip(share).ToList();
-            await StopPumpsAsync(extra).ConfigureAwait(false);
-            foreach (var partition in extra)
+            // Notifications arrive (and wake the pumps) while waiting; a broken connection throws here and the pumps stop.
+            var nextCheck = Stopwatch.GetTimestamp() + (long)(settings.LeaseCheckInterval.TotalSeconds * Stopwatch.Frequency);
+            for (var remaining = settings.LeaseCheckInterval; remaining > TimeSpan.Zero; remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), nextCheck))
             {
-                await leases.ReleaseAsync(partition, stoppingToken).ConfigureAwait(false);
-                LogPartitionReleased(logger, partition);
+                await leases.WaitAsync(remaining, stoppingToken).ConfigureAwait(false);
             }
-
-            _awake = [.. _pumps.Values];
-            // Notifications arrive while waiting; a broken connection throws here and the pumps stop.
-            await leases.WaitAsync(settings.LeaseCheckInterval, stoppingToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Takes free partitions up to this silo's fair share and gives back what is above it.</summary>
+    private async Task BalanceAsync(StreamPartitionLeases leases, StreamOptions settings, CancellationToken stoppingToken)
+    {
+        var share = FairShare(settings.Partitions);
+        for (var partition = 0; partition < settings.Partitions && _pumps.Count < share; partition++)
+        {
+            if (!_pumps.ContainsKey(partition) && await leases.TryAcquireAsync(partition, stoppingToken).ConfigureAwait(false))
+            {
+                _pumps[partition] = new StreamPartitionPump(partition, log, deliverer, consumers.All, settings, logger);
+                RuntimeMetrics.StreamPartitionsOwned.Add(1);
+                LogPartitionAcquired(logger, partition);
+            }
+        }
+
+        var extra = _pumps.Keys.Order().Skip(share).ToList();
+        await StopPumpsAsync(extra).ConfigureAwait(false);
+        foreach (var partition in extra)
+        {
+            await leases.ReleaseAsync(partition, stoppingToken).ConfigureAwait(false);
+            LogPartitionReleased(logger, partition);
+        }
+
+        _awake = [.. _pumps.Values];
     }
 
     /// <summary>All partitions on a single silo; in a cluster, the partitions divided by the active silos, rounded up.</summary>
