@@ -2,7 +2,6 @@ using System.Text.Json;
 using Orleans.Payments.Grains.Interfaces;
 using Orleans.Payments.Grains.Interfaces.Notifications;
 using Orleans.Payments.Grains.Interfaces.Transfers;
-using Orleans.Payments.Grains.Interfaces.Wallets;
 using Orleans.Payments.Runtime;
 using Orleans.Payments.Runtime.Streams;
 
@@ -10,8 +9,8 @@ namespace Orleans.Payments.Grains.Notifications;
 
 /// <summary>
 /// A sender's transfer notifications. Each delivered batch becomes one inbox append: payment_received (the transfer)
-/// for each receiver and balance_updated (the wallet as it is now, with the transfer that changed it) for both
-/// parties. Ids derive from the event, so a redelivered batch adds nothing.
+/// for each receiver, and balance_updated (the signed change and the transfer that made it) for both parties. Ids
+/// derive from the event, so a redelivered batch adds nothing.
 /// </summary>
 public sealed class TransferNotifierGrain(NotificationInbox inbox) : Grain, ITransferNotifierGrain
 {
@@ -20,30 +19,17 @@ public sealed class TransferNotifierGrain(NotificationInbox inbox) : Grain, ITra
     public async Task ReceiveStreamEvents(StreamId stream, IReadOnlyList<StreamEvent> events)
     {
         var fresh = _recent.Unseen(events);
-        var transfers = fresh
-            .Where(item => item.Type == TransferStream.TransferCompleted)
-            .Select(item => (item.EventId, Transfer: item.Payload.Deserialize<TransferView>(PaymentsJson.Options)!))
-            .ToList();
-        if (transfers.Count > 0)
+        var notifications = new List<(string, NotificationMessage)>();
+        foreach (var item in fresh.Where(item => item.Type == TransferStream.TransferCompleted))
         {
-            var parties = transfers.SelectMany(item => new[] { item.Transfer.From, item.Transfer.To }).Distinct().ToList();
-            var wallets = await Task.WhenAll(parties.Select(party => GrainFactory.GetGrain<IWalletGrain>(party).Get()));
-            var balances = parties.Zip(wallets).ToDictionary(pair => pair.First, pair => pair.Second.Value);
+            var transfer = item.Payload.Deserialize<TransferView>(PaymentsJson.Options)!;
+            notifications.Add((transfer.To, Message(item.EventId, NotificationTypes.PaymentReceived, transfer, transfer.CreatedAt)));
+            notifications.Add((transfer.From, Message(item.EventId, NotificationTypes.BalanceUpdated, new BalanceUpdate(transfer.Id, -transfer.Amount, transfer.Currency), transfer.CreatedAt)));
+            notifications.Add((transfer.To, Message(item.EventId, NotificationTypes.BalanceUpdated, new BalanceUpdate(transfer.Id, transfer.Amount, transfer.Currency), transfer.CreatedAt)));
+        }
 
-            var notifications = new List<(string, NotificationMessage)>();
-            foreach (var (eventId, transfer) in transfers)
-            {
-                notifications.Add((transfer.To, Message(eventId, NotificationTypes.PaymentReceived, transfer, transfer.CreatedAt)));
-                foreach (var party in new[] { transfer.From, transfer.To })
-                {
-                    if (balances[party] is { } wallet)
-                    {
-                        var update = new BalanceUpdate(wallet.Balance, wallet.Available, wallet.Currency, transfer.Id);
-                        notifications.Add((party, Message(eventId, NotificationTypes.BalanceUpdated, update, transfer.CreatedAt)));
-                    }
-                }
-            }
-
+        if (notifications.Count > 0)
+        {
             await inbox.AppendAsync(notifications);
         }
 

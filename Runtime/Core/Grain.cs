@@ -65,8 +65,8 @@ public abstract class Grain
     /// <summary>
     /// Subscribes this grain to <paramref name="stream"/> (persisted: it survives restarts) until
     /// <see cref="UnsubscribeAsync"/>. Events arrive through <see cref="IStreamSubscriber.ReceiveStreamEvents"/>, so the
-    /// grain's interface must extend <see cref="IStreamSubscriber"/>. Events the pump reads after the subscription
-    /// commits are delivered; one read just before may be too.
+    /// grain's interface must extend <see cref="IStreamSubscriber"/>. The grain receives the stream's events that the
+    /// pump has not delivered yet when the subscription commits, so possibly a few from just before it.
     /// </summary>
     protected Task SubscribeAsync(StreamId stream)
     {

@@ -9,8 +9,9 @@ public sealed class RecentEventIds(int capacity = RecentEventIds.DefaultCapacity
 {
     public const int DefaultCapacity = 1_024;
 
-    private readonly HashSet<Guid> _ids = new(capacity);
-    private readonly Queue<Guid> _order = new(capacity);
+    // Not preallocated: many grains hold one, and most see far fewer events than the capacity.
+    private readonly HashSet<Guid> _ids = [];
+    private readonly Queue<Guid> _order = new();
 
     public int Capacity { get; } = capacity > 0 ? capacity : throw new ArgumentOutOfRangeException(nameof(capacity), "The capacity must be positive.");
 

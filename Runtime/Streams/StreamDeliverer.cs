@@ -64,6 +64,16 @@ internal sealed partial class StreamDeliverer(StreamLog log, IGrainCallRouter ro
             catch (Exception error) when (!cancellationToken.IsCancellationRequested)
             {
                 RuntimeMetrics.StreamDeliveryFailures.Add(1);
+                if (IsTransient(error))
+                {
+                    // The cluster cannot reach the grain right now (a silo stopping, a grain moving, a full queue): not
+                    // the event's fault, so it costs no attempt. The partition waits, in order, until the grain is back.
+                    LogDeliveryFailed(logger, error, events.Count, stream.ToString(), grain.ToString(), attempt);
+                    attempt--;
+                    await Task.Delay(settings.MaxRetryBackoff, time, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
                 if (attempt < settings.MaxDeliveryAttempts)
                 {
                     LogDeliveryFailed(logger, error, events.Count, stream.ToString(), grain.ToString(), attempt);
@@ -91,6 +101,8 @@ internal sealed partial class StreamDeliverer(StreamLog log, IGrainCallRouter ro
             }
         }
     }
+
+    private static bool IsTransient(Exception error) => error is SiloUnavailableException or GrainOverloadedException;
 
     private void RecordDelivered(IReadOnlyList<StreamEvent> events)
     {

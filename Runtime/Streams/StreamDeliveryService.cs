@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,11 +30,6 @@ internal sealed partial class StreamDeliveryService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (consumers.All.Count == 0)
-        {
-            return;
-        }
-
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -53,7 +49,7 @@ internal sealed partial class StreamDeliveryService(
             {
                 return;
             }
-            catch (Exception error) when (error is NpgsqlException or TimeoutException or System.IO.IOException)
+            catch (Exception error) when (error is NpgsqlException or TimeoutException or System.IO.IOException or InvalidOperationException)
             {
                 LogLeaseConnectionLost(logger, error);
                 await Task.Delay(s_reconnectDelay, stoppingToken).ConfigureAwait(false);
@@ -66,29 +62,40 @@ internal sealed partial class StreamDeliveryService(
         var settings = options.Value;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var share = FairShare(settings.Partitions);
-            for (var partition = 0; partition < settings.Partitions && _pumps.Count < share; partition++)
-            {
-                if (!_pumps.ContainsKey(partition) && await leases.TryAcquireAsync(partition, stoppingToken).ConfigureAwait(false))
-                {
-                    _pumps[partition] = new StreamPartitionPump(partition, log, deliverer, consumers.All, settings, logger);
-                    RuntimeMetrics.StreamPartitionsOwned.Add(1);
-                    LogPartitionAcquired(logger, partition);
-                }
-            }
+            await BalanceAsync(leases, settings, stoppingToken).ConfigureAwait(false);
 
-            var extra = _pumps.Keys.Order().Skip(share).ToList();
-            await StopPumpsAsync(extra).ConfigureAwait(false);
-            foreach (var partition in extra)
+            // Notifications arrive (and wake the pumps) while waiting; a broken connection throws here and the pumps stop.
+            var nextCheck = Stopwatch.GetTimestamp() + (long)(settings.LeaseCheckInterval.TotalSeconds * Stopwatch.Frequency);
+            for (var remaining = settings.LeaseCheckInterval; remaining > TimeSpan.Zero; remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), nextCheck))
             {
-                await leases.ReleaseAsync(partition, stoppingToken).ConfigureAwait(false);
-                LogPartitionReleased(logger, partition);
+                await leases.WaitAsync(remaining, stoppingToken).ConfigureAwait(false);
             }
-
-            _awake = [.. _pumps.Values];
-            // Notifications arrive while waiting; a broken connection throws here and the pumps stop.
-            await leases.WaitAsync(settings.LeaseCheckInterval, stoppingToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Takes free partitions up to this silo's fair share and gives back what is above it.</summary>
+    private async Task BalanceAsync(StreamPartitionLeases leases, StreamOptions settings, CancellationToken stoppingToken)
+    {
+        var share = FairShare(settings.Partitions);
+        for (var partition = 0; partition < settings.Partitions && _pumps.Count < share; partition++)
+        {
+            if (!_pumps.ContainsKey(partition) && await leases.TryAcquireAsync(partition, stoppingToken).ConfigureAwait(false))
+            {
+                _pumps[partition] = new StreamPartitionPump(partition, log, deliverer, consumers.All, settings, logger);
+                RuntimeMetrics.StreamPartitionsOwned.Add(1);
+                LogPartitionAcquired(logger, partition);
+            }
+        }
+
+        var extra = _pumps.Keys.Order().Skip(share).ToList();
+        await StopPumpsAsync(extra).ConfigureAwait(false);
+        foreach (var partition in extra)
+        {
+            await leases.ReleaseAsync(partition, stoppingToken).ConfigureAwait(false);
+            LogPartitionReleased(logger, partition);
+        }
+
+        _awake = [.. _pumps.Values];
     }
 
     /// <summary>All partitions on a single silo; in a cluster, the partitions divided by the active silos, rounded up.</summary>

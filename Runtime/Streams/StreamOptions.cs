@@ -20,7 +20,11 @@ public sealed class StreamOptions
     /// <summary>How often a silo tries to take partitions no one holds (after a silo died or left). Default 2 s.</summary>
     public TimeSpan LeaseCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Deliveries of an event to one subscriber before it goes to the dead-letter table. Default 5.</summary>
+    /// <summary>
+    /// Failed deliveries of an event to one subscriber before it goes to the dead-letter table. Default 5. Failures of
+    /// the cluster rather than the grain (<c>SiloUnavailableException</c>, <c>GrainOverloadedException</c>) do not count:
+    /// they are retried every <see cref="MaxRetryBackoff"/> until the grain is reachable.
+    /// </summary>
     public int MaxDeliveryAttempts { get; set; } = 5;
 
     /// <summary>Wait before the first retry; doubled after each failure up to <see cref="MaxRetryBackoff"/>. Default 100 ms.</summary>

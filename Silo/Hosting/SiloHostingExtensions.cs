@@ -24,17 +24,17 @@ public static class SiloHostingExtensions
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "payments" }.Build());
 
         // Registration order is start order, and stop order reversed: the schema is current before anything runs,
-        // the ledger writer stops after the runtime (calls in flight at shutdown still commit), and the silo leaves
-        // the cluster last.
+        // the ledger writer stops after the runtime (calls in flight at shutdown still commit), stream delivery stops
+        // before it (no deliveries into deactivating grains), and the silo leaves the cluster last.
         services.AddHostedService<SchemaMigrationHostedService>();
         services.AddClusterMembership();
         services.AddPaymentsDomain();
         services.AddReminders();
-        services.AddStreams();
         services.AddGrainRuntime(runtime => runtime
             .AddGrains(typeof(PaymentsGrains).Assembly)
             .AddGrains(extraGrainAssemblies)
             .AddGrainStorage<PostgresGrainStorage>());
+        services.AddStreams();
 
         services.AddHealthChecks()
             .AddCheck<PostgresHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag])

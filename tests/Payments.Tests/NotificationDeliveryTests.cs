@@ -65,10 +65,8 @@ public sealed class NotificationDeliveryTests
     public async Task Every_acknowledged_transfer_notifies_its_receiver_exactly_once_across_a_silo_kill()
     {
         using var workspace = new SiloWorkspace("silo-notify-kill-");
-        var silo = workspace.StartSilo();
-        await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
-        using var http = new HttpClient { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        var api = new ApiClient(http);
+        var silo = await workspace.StartReadySiloAsync();
+        var api = ApiClient.For(silo.BaseAddress);
         var users = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => api.SignUpAsync($"k_user_{i}", deposit: 100_000)));
 
         // A burst of transfers until the kill; remember each acknowledged transfer and its receiver.
@@ -101,10 +99,8 @@ public sealed class NotificationDeliveryTests
         await Task.WhenAll(load);
         await silo.DisposeAsync();
 
-        await using var restarted = workspace.StartSilo();
-        await restarted.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
-        using var http2 = new HttpClient { BaseAddress = restarted.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        var api2 = new ApiClient(http2);
+        await using var restarted = await workspace.StartReadySiloAsync();
+        var api2 = ApiClient.For(restarted.BaseAddress);
 
         for (var user = 0; user < users.Length; user++)
         {

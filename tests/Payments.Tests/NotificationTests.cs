@@ -33,7 +33,7 @@ public sealed class NotificationTests() : ApiTest("notifications")
         Assert.NotNull(message["createdAt"]);
 
         var (balance, _) = await socket.NextAsync(message => message["type"]!.GetValue<string>() == "balance_updated", s_within);
-        Assert.Equal(1_234, balance["data"]!["balance"]!.GetValue<long>());
+        Assert.Equal(1_234, balance["data"]!["change"]!.GetValue<long>());
         Assert.Equal(transferId, balance["data"]!["transferId"]!.GetValue<string>());
     }
 

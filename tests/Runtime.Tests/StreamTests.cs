@@ -176,6 +176,20 @@ public sealed class StreamTests
         Assert.Equal([events[0]], recent.Unseen(events));
     }
 
+    [Fact]
+    public void Stream_options_are_validated_with_messages_that_name_the_setting()
+    {
+        var validator = new StreamOptionsValidator();
+        Assert.True(validator.Validate(null, new StreamOptions()).Succeeded);
+
+        var result = validator.Validate(null, new StreamOptions { Partitions = 0, BatchSize = 0, MaxDeliveryAttempts = 0, PollInterval = TimeSpan.Zero, RetryBackoff = TimeSpan.FromSeconds(5) });
+        Assert.True(result.Failed);
+        foreach (var setting in new[] { "Partitions", "BatchSize", "MaxDeliveryAttempts", "PollInterval", "RetryBackoff" })
+        {
+            Assert.Contains($"Payments:Streams:{setting}", result.FailureMessage);
+        }
+    }
+
     private static StreamEvent ToStreamEvent(OutboxMessage message) =>
         new(message.EventId, message.Stream, message.Type, System.Text.Json.JsonDocument.Parse(message.PayloadJson).RootElement, StreamSequenceToken.Start, DateTimeOffset.UtcNow);
 

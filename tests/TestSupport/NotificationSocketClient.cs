@@ -58,9 +58,10 @@ public sealed class NotificationSocketClient : IAsyncDisposable
     }
 
     /// <summary>The next message that satisfies <paramref name="match"/>, skipping others; throws after <paramref name="within"/>.</summary>
-    public async Task<(JsonNode Message, long ReceivedAt)> NextAsync(Func<JsonNode, bool> match, TimeSpan within)
+    public async Task<(JsonNode Message, long ReceivedAt)> NextAsync(Func<JsonNode, bool> match, TimeSpan within, CancellationToken cancellationToken = default)
     {
-        using var timeout = new CancellationTokenSource(within);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(within);
         while (true)
         {
             var received = await _received.Reader.ReadAsync(timeout.Token);
@@ -144,6 +145,12 @@ public sealed class NotificationSocketClient : IAsyncDisposable
         catch (Exception error) when (error is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
             // Closed or aborted.
+        }
+        catch (System.Text.Json.JsonException error)
+        {
+            // Not JSON: whoever waits for the next message sees the failure.
+            _received.Writer.TryComplete(error);
+            return;
         }
 
         _received.Writer.TryComplete();

@@ -174,7 +174,7 @@ internal static class TransfersBenchmark
         return database;
     }
 
-    internal static async Task<WebApplication> StartSiloAsync(string connectionString)
+    internal static async Task<WebApplication> StartSiloAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -187,6 +187,11 @@ internal static class TransfersBenchmark
             ["Payments:Api:RateLimit:PermitsPerSecond"] = "1000000",
             ["Payments:Api:RateLimit:Burst"] = "1000000",
         });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         var app = SiloApplication.Build(builder, connectionString);
         await app.StartAsync();
         return app;
@@ -252,7 +257,7 @@ internal static class TransfersBenchmark
         }));
     }
 
-    private static async Task<string[]> LoginAllAsync(IGrainFactory grains, string[] users)
+    internal static async Task<string[]> LoginAllAsync(IGrainFactory grains, string[] users)
     {
         var directory = grains.GetGrain<IUserDirectoryGrain>("default");
         var tokens = new string[users.Length];
