@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Orleans.Payments.Grains.Interfaces;
-using Orleans.Payments.Grains.Interfaces.Feed;
 using Orleans.Payments.Grains.Interfaces.Transfers;
+using Orleans.Payments.Grains.Notifications;
 using Orleans.Payments.Runtime;
 using Orleans.Payments.Runtime.Streams;
 
@@ -19,7 +19,7 @@ public sealed partial class TransferFeedGrain(FeedStore store, ILogger<TransferF
     {
         ArgumentNullException.ThrowIfNull(events);
         var transfers = events
-            .Where(item => item.Type == TransferStreams.TransferCompleted)
+            .Where(item => item.Type == TransferStream.TransferCompleted)
             .Select(item => item.Payload.Deserialize<TransferView>(PaymentsJson.Options)!)
             .ToList();
         var written = await store.FanOutAsync(transfers);

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Orleans.Payments.Grains.Interfaces;
-using Orleans.Payments.Grains.Interfaces.SocialNotifications;
 using Orleans.Payments.Runtime.Streams;
 
 namespace Orleans.Payments.Grains.SocialNotifications;

@@ -1,5 +1,4 @@
 using Orleans.Payments.Grains.Interfaces.Notifications;
-using Orleans.Payments.Grains.Interfaces.SocialNotifications;
 using Orleans.Payments.Runtime;
 using Orleans.Payments.Runtime.Streams;
 
