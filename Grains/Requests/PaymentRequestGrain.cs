@@ -37,7 +37,6 @@ public sealed partial class PaymentRequestGrain(
     private const string PaymentVisibility = Visibility.Friends;
 
     private static readonly string[] s_pending = [PaymentRequestStatus.Pending];
-    private static readonly string[] s_payable = [PaymentRequestStatus.Pending, PaymentRequestStatus.Paying];
     private static readonly string[] s_paying = [PaymentRequestStatus.Paying];
 
     private Guid Id => Guid.Parse(GetPrimaryKeyString());
@@ -77,14 +76,19 @@ public sealed partial class PaymentRequestGrain(
             return Unrecorded(NotPending(request.View));
         }
 
-        var paying = await store.TransitionAsync(Id, s_payable, PaymentRequestStatus.Paying, Now());
-        if (paying is null)
+        // The reminder first: should this silo die anywhere between here and "paid", the reminder finishes the payment
+        // with the same stamp (or, finding nothing paying, removes itself).
+        await RegisterReminderAsync(SettleReminder, options.Value.SettleRetryInterval, options.Value.SettleRetryInterval);
+
+        // A request already paying was interrupted: keep its start time, which bounds how late it may be sent again.
+        var paying = request.View.Status == PaymentRequestStatus.Paying
+            ? request
+            : await store.TransitionAsync(Id, s_pending, PaymentRequestStatus.Paying, Now()) ?? (await store.GetAsync(Id))!;
+        if (paying.View.Status != PaymentRequestStatus.Paying)
         {
-            return Unrecorded(NotPending((await store.GetAsync(Id))!.View)); // Declined, cancelled or paid a moment ago.
+            return Unrecorded(NotPending(paying.View)); // Declined, cancelled or paid a moment ago (by another activation).
         }
 
-        // Should this silo die between the send and "paid", the reminder finishes the payment with the same stamp.
-        await RegisterReminderAsync(SettleReminder, options.Value.SettleRetryInterval, options.Value.SettleRetryInterval);
         return await SettleAsync(paying);
     }
 
@@ -134,6 +138,7 @@ public sealed partial class PaymentRequestGrain(
             var paid = await store.MarkPaidAsync(Id, Guid.Parse(receipt.Transfer.Id), Now(), view => SocialNotification.For(view.Requester, NotificationTypes.RequestPaid, view))
                 ?? throw new InvalidOperationException($"Payment request {request.Id} was paid by transfer {receipt.Transfer.Id} but its row disagrees.");
             await UnregisterReminderAsync(SettleReminder);
+            await UnregisterReminderAsync(ExpiryReminder);
             LogPaid(logger, request.Id, receipt.Transfer.Id);
             return new IdempotentOutcome(PaymentsJson.Created(new PayReceipt(paid.View, receipt.Transfer, receipt.Balance)), null);
         }

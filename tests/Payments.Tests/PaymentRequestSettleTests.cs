@@ -74,4 +74,26 @@ public sealed class PaymentRequestSettleTests() : ApiTest("request-settle")
         var again = await Api.SendAsync(HttpMethod.Post, $"/v1/requests/{id}/pay", requestee, null, "after-settle");
         Assert.Equal((HttpStatusCode.Conflict, "REQUEST_NOT_PENDING"), (again.Status, again.Code));
     }
+
+    [Fact]
+    public async Task A_payment_paying_for_longer_than_half_the_idempotency_retention_is_not_sent_again()
+    {
+        var (_, requester) = await Api.SignUpAsync("settle_old_a");
+        var (requesteeId, requestee) = await Api.SignUpAsync("settle_old_b", deposit: 10_000);
+        var id = (await Api.SendAsync(HttpMethod.Post, "/v1/requests", requester, new { from = requesteeId, amount = 2_500, note = "stale" })).Json["id"]!.GetValue<string>();
+
+        // Paying since 13 hours (the retention is 24 h): the stamp's record could be gone, so a send could pay twice.
+        await using (var paying = Silo.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+            "UPDATE payment_requests SET status = 'paying', updated_at = now() - interval '13 hours' WHERE id = $1"))
+        {
+            paying.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(id) });
+            Assert.Equal(1, await paying.ExecuteNonQueryAsync());
+        }
+
+        var pay = await Api.SendAsync(HttpMethod.Post, $"/v1/requests/{id}/pay", requestee, null, "stale-pay");
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, "SERVICE_UNAVAILABLE"), (pay.Status, pay.Code));
+        Assert.Equal([id], (await Api.SendAsync(HttpMethod.Get, "/v1/requests?role=sent&status=paying", requester)).Json["data"]!.AsArray().Select(item => item!["id"]!.GetValue<string>()));
+        Assert.DoesNotContain(await Api.HistoryAsync(requestee), entry => entry["type"]!.GetValue<string>() == "transfer_out");
+        Assert.Equal(10_000, (await Api.WalletAsync(requestee))["balance"]!.GetValue<long>());
+    }
 }
