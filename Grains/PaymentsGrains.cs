@@ -57,6 +57,7 @@ public static class PaymentsGrains
         services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.SectionName)
             .Validate(options => options.MaxBatchSize is >= 1 and <= 10_000, $"{NotificationOptions.SectionName}:{nameof(NotificationOptions.MaxBatchSize)} must be between 1 and 10,000.")
             .Validate(options => options.QueueCapacity >= options.MaxBatchSize, $"{NotificationOptions.SectionName}:{nameof(NotificationOptions.QueueCapacity)} must be at least the batch size.")
+            .Validate(options => options.Writers is >= 1 and <= 16, $"{NotificationOptions.SectionName}:{nameof(NotificationOptions.Writers)} must be between 1 and 16.")
             .ValidateOnStart();
         services.AddSingleton<NotificationInbox>();
         services.AddHostedService(provider => provider.GetRequiredService<NotificationInbox>());

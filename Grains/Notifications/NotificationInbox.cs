@@ -17,6 +17,18 @@ namespace Orleans.Payments.Grains.Notifications;
 /// </summary>
 public sealed partial class NotificationInbox : BackgroundService
 {
+    // Inbox writers on every silo may write for one user at once. Each transaction first takes a lock per user it
+    // writes for (in one order, so writers never deadlock), so a user's rows commit in sequence order: a client that
+    // asks for what came after a notification it was pushed can never pass over one that commits later.
+    private const string LockUsersSql =
+        """
+        SELECT count(pg_advisory_xact_lock($1, key))
+        FROM (SELECT DISTINCT hashtext(user_id) AS key FROM unnest($2::text[]) AS u(user_id) ORDER BY key) AS keys
+        """;
+
+    // First half of the two-key advisory lock ("NTFY").
+    private const int UserLockClass = 0x4E54_4659;
+
     private const string AppendSql =
         """
         WITH inserted AS (
@@ -41,7 +53,7 @@ public sealed partial class NotificationInbox : BackgroundService
         _logger = logger;
         _queue = Channel.CreateBounded<PendingNotification>(new BoundedChannelOptions(_options.QueueCapacity)
         {
-            SingleReader = true,
+            SingleReader = false,
             FullMode = BoundedChannelFullMode.Wait,
         });
     }
@@ -104,7 +116,10 @@ public sealed partial class NotificationInbox : BackgroundService
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, _options.Writers).Select(_ => Task.Run(WriteLoopAsync, CancellationToken.None)));
+
+    private async Task WriteLoopAsync()
     {
         var batch = new List<PendingNotification>(_options.MaxBatchSize);
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
@@ -138,7 +153,16 @@ public sealed partial class NotificationInbox : BackgroundService
 
     private async Task WriteAsync(List<PendingNotification> batch)
     {
-        await using var command = _dataSource.CreateCommand(AppendSql);
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var lockUsers = new NpgsqlCommand(LockUsersSql, connection, transaction))
+        {
+            lockUsers.Parameters.Add(new NpgsqlParameter<int> { TypedValue = UserLockClass });
+            lockUsers.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(item => item.UserId).ToArray() });
+            await lockUsers.ExecuteNonQueryAsync();
+        }
+
+        await using var command = new NpgsqlCommand(AppendSql, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(item => item.UserId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(item => item.Message.Id).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(item => item.Message.Type).ToArray() });
@@ -146,6 +170,7 @@ public sealed partial class NotificationInbox : BackgroundService
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = batch.Select(item => item.Message.CreatedAt.ToUniversalTime()).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NotificationPush.Channel });
         await command.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
     }
 
     [LoggerMessage(1, LogLevel.Warning, "Writing {Count} notifications failed; their producers get the error and their stream redelivers")]
