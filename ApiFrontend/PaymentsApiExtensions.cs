@@ -13,8 +13,10 @@ using Orleans.Payments.ApiFrontend.Apis;
 using Orleans.Payments.ApiFrontend.Authentication;
 using Orleans.Payments.ApiFrontend.Errors;
 using Orleans.Payments.ApiFrontend.Idempotency;
+using Orleans.Payments.ApiFrontend.Notifications;
 using Orleans.Payments.ApiFrontend.RateLimiting;
 using Orleans.Payments.ApiFrontend.Requests;
+using Orleans.Payments.Runtime.Streams;
 
 namespace Orleans.Payments.ApiFrontend;
 
@@ -83,6 +85,15 @@ public static class PaymentsApiExtensions
                 .RequireClaim(ApiAuth.SubjectClaim)
                 .Build());
 
+        services.AddOptions<NotificationSocketOptions>().BindConfiguration(NotificationSocketOptions.SectionName)
+            .Validate(options => options.SendQueueCapacity is >= 1 and <= 100_000, $"{NotificationSocketOptions.SectionName}:{nameof(NotificationSocketOptions.SendQueueCapacity)} must be between 1 and 100,000.")
+            .Validate(options => options.MaxSocketsPerUser is >= 1 and <= 1_000, $"{NotificationSocketOptions.SectionName}:{nameof(NotificationSocketOptions.MaxSocketsPerUser)} must be between 1 and 1,000.")
+            .ValidateOnStart();
+        services.AddSingleton<NotificationSockets>();
+        services.AddHostedService<NotificationListener>();
+
+        // Operators read dead letters straight from the database, also on a front end that hosts no streams.
+        services.TryAddSingleton<StreamDeadLetterTable>();
         services.AddRateLimiter(PerCallerRateLimit.Configure);
         services.AddOpenApi(openApi => openApi.AddOperationTransformer(IdempotencyHeader.DocumentAsync));
         return builder;
@@ -102,6 +113,7 @@ public static class PaymentsApiExtensions
 
         app.UseMiddleware<ApiExceptionMiddleware>();
         app.UseStatusCodePages(StatusCodeErrors.WriteAsync);
+        app.UseWebSockets();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
@@ -113,6 +125,10 @@ public static class PaymentsApiExtensions
         v1.MapSessionsApi();
         v1.MapWalletApi();
         v1.MapTransfersApi();
+        v1.MapRequestsApi();
+        v1.MapFriendsApi();
+        v1.MapFeedApi();
+        v1.MapNotificationsApi();
         v1.MapAdminApi();
         return app;
     }

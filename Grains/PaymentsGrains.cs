@@ -1,8 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Payments.Grains.Banking;
+using Orleans.Payments.Grains.Feed;
+using Orleans.Payments.Grains.Friends;
 using Orleans.Payments.Grains.Idempotency;
 using Orleans.Payments.Grains.Ledger;
+using Orleans.Payments.Grains.Notifications;
+using Orleans.Payments.Grains.Requests;
 using Orleans.Payments.Grains.Users;
 using Orleans.Payments.Grains.Wallets;
 
@@ -45,6 +49,20 @@ public static class PaymentsGrains
             .Validate(options => options.AttemptTimeout > TimeSpan.Zero && options.BreakDuration >= TimeSpan.FromMilliseconds(500),
                 $"{BankResilienceOptions.SectionName}: AttemptTimeout must be positive and BreakDuration at least 0.5 s.")
             .ValidateOnStart();
+        services.AddOptions<PaymentRequestOptions>().BindConfiguration(PaymentRequestOptions.SectionName)
+            .Validate(options => options.Expiry >= TimeSpan.FromSeconds(1) && options.Expiry <= TimeSpan.FromDays(365), $"{PaymentRequestOptions.SectionName}:{nameof(PaymentRequestOptions.Expiry)} is between 1 second and 365 days.")
+            .Validate(options => options.SettleRetryInterval >= TimeSpan.FromSeconds(1) && options.SettleRetryInterval <= TimeSpan.FromHours(1), $"{PaymentRequestOptions.SectionName}:{nameof(PaymentRequestOptions.SettleRetryInterval)} is between 1 second and 1 hour.")
+            .ValidateOnStart();
+        services.AddSingleton<PaymentRequestStore>();
+        services.AddSingleton<FriendStore>();
+        services.AddSingleton<FeedStore>();
+        services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.SectionName)
+            .Validate(options => options.MaxBatchSize is >= 1 and <= 10_000, $"{NotificationOptions.SectionName}:{nameof(NotificationOptions.MaxBatchSize)} must be between 1 and 10,000.")
+            .Validate(options => options.QueueCapacity >= options.MaxBatchSize, $"{NotificationOptions.SectionName}:{nameof(NotificationOptions.QueueCapacity)} must be at least the batch size.")
+            .Validate(options => options.Writers is >= 1 and <= 16, $"{NotificationOptions.SectionName}:{nameof(NotificationOptions.Writers)} must be between 1 and 16.")
+            .ValidateOnStart();
+        services.AddSingleton<NotificationInbox>();
+        services.AddHostedService(provider => provider.GetRequiredService<NotificationInbox>());
         services.AddSingleton<SimulatedBankGateway>();
         services.AddSingleton<IBankGateway>(provider => ActivatorUtilities.CreateInstance<ResilientBankGateway>(provider, provider.GetRequiredService<SimulatedBankGateway>()));
         return services;

@@ -1,15 +1,18 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Orleans.Payments.ApiFrontend.Authentication;
 using Orleans.Payments.ApiFrontend.Errors;
+using Orleans.Payments.ApiFrontend.Requests;
 using Orleans.Payments.Grains.Interfaces.Identity;
 using Orleans.Payments.Grains.Interfaces.Ledger;
 using Orleans.Payments.Grains.Interfaces.Wallets;
 using Microsoft.Extensions.Options;
 using Orleans.Payments.Runtime;
 using Orleans.Payments.Runtime.Cluster;
+using Orleans.Payments.Runtime.Streams;
 
 namespace Orleans.Payments.ApiFrontend.Apis;
 
@@ -27,6 +30,11 @@ public static class AdminApi
         group.MapGet("/cluster", GetCluster)
             .WithName(nameof(GetCluster))
             .Produces<ClusterView>()
+            .Produces<ApiError>(StatusCodes.Status401Unauthorized);
+        group.MapGet("/streams/dead-letters", GetDeadLetters)
+            .WithName(nameof(GetDeadLetters))
+            .Produces<DeadLetterPage>()
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status401Unauthorized);
         group.MapPost("/wallets/{userId}/freeze", FreezeWallet)
             .WithName(nameof(FreezeWallet))
@@ -50,6 +58,32 @@ public static class AdminApi
         return ApiResults.Json(new ClusterView(snapshot.Members
             .Select(member => new SiloView(member.Silo.Address, member.Silo.Generation, member.Status, member.StartedAt, member.LastHeartbeat, member.Activations))
             .ToList()));
+    }
+
+    /// <summary>
+    /// GET /v1/admin/streams/dead-letters?limit=&amp;startingAfter= → {data: [{id, consumer, grain, eventId, …, error}], hasMore}:
+    /// stream events a subscriber kept failing on, oldest first; startingAfter is the last id of the previous page.
+    /// </summary>
+    public static async Task<IResult> GetDeadLetters(
+        [FromServices] StreamDeadLetterTable deadLetters,
+        [FromQuery] string? limit,
+        [FromQuery] string? startingAfter,
+        CancellationToken cancellationToken)
+    {
+        var pageSize = PageLimit.Read(limit);
+        if (pageSize.Error is { } invalidLimit)
+        {
+            return ApiResults.Error(invalidLimit);
+        }
+
+        long after = 0;
+        if (startingAfter is not null && (!long.TryParse(startingAfter, NumberStyles.None, CultureInfo.InvariantCulture, out after) || after < 1))
+        {
+            return ApiResults.Error(ApiError.Validation("startingAfter", "startingAfter must be a dead letter id (a positive integer)."));
+        }
+
+        var (items, hasMore) = await deadLetters.ListAsync(after, pageSize.Value, cancellationToken);
+        return ApiResults.Json(new DeadLetterPage(items, hasMore));
     }
 
     /// <summary>POST /v1/admin/wallets/{userId}/freeze → 200 wallet; frozen wallets refuse sends and withdrawals.</summary>

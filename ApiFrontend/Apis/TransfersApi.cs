@@ -65,18 +65,14 @@ public static class TransfersApi
 
         var transfer = input.Value!;
         var sender = user.UserId();
-        var recipient = await ResolveAsync(grains.GetGrain<IUserDirectoryGrain>(GrainKeys.UserDirectory), transfer.To);
-        if (recipient is null)
+        var recipient = await grains.GetGrain<IUserDirectoryGrain>(GrainKeys.UserDirectory)
+            .ResolveCounterpartyAsync(transfer.To, sender, "to", "You cannot send money to yourself.");
+        if (recipient.Error is { } unknown)
         {
-            return ApiResults.Error(new ApiError(ErrorCodes.RecipientNotFound, "No user has this id or username.", "to"));
+            return ApiResults.Error(unknown);
         }
 
-        if (string.Equals(recipient.Id, sender, StringComparison.OrdinalIgnoreCase))
-        {
-            return ApiResults.Error(new ApiError(ErrorCodes.InvalidRecipient, "You cannot send money to yourself.", "to"));
-        }
-
-        var command = new TransferCommand(sender, recipient.Id, transfer.Amount, transfer.Currency, transfer.Note, transfer.Visibility);
+        var command = new TransferCommand(sender, recipient.Value!.Id, transfer.Amount, transfer.Currency, transfer.Note, transfer.Visibility);
         var hash = RequestHash.Compute(context, command);
         var grain = grains.GetGrain<IIdempotencyGrain>(IdempotencyHeader.GrainKey(sender, key.Value));
         return ApiResults.Stored(await grain.Execute(command, hash));
@@ -92,7 +88,4 @@ public static class TransfersApi
 
         return ApiResults.Ok(await grains.GetGrain<IWalletGrain>(user.UserId()).GetTransfer(transferId.ToString()));
     }
-
-    private static Task<UserProfile?> ResolveAsync(IUserDirectoryGrain directory, RecipientRef to) =>
-        to.Id is { } id ? directory.Find(id.Key) : directory.FindByUsername(to.Username!.Value.Value);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -61,11 +60,10 @@ public static class WalletApi
         [FromQuery] string? limit,
         [FromQuery] string? startingAfter)
     {
-        var pageSize = WalletLimits.DefaultHistoryPage;
-        if (limit is not null
-            && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > WalletLimits.MaxHistoryPage))
+        var pageSize = PageLimit.Read(limit);
+        if (pageSize.Error is { } invalidLimit)
         {
-            return ApiResults.Error(ApiError.Validation("limit", $"limit must be an integer from 1 to {WalletLimits.MaxHistoryPage}."));
+            return ApiResults.Error(invalidLimit);
         }
 
         string? after = null;
@@ -79,7 +77,7 @@ public static class WalletApi
             after = id.ToString();
         }
 
-        return ApiResults.Ok(await grains.GetGrain<IWalletGrain>(user.UserId()).History(pageSize, after));
+        return ApiResults.Ok(await grains.GetGrain<IWalletGrain>(user.UserId()).History(pageSize.Value, after));
     }
 
     private static async Task<IResult> MoveAsync(HttpContext context, IGrainFactory grains, Func<long, IdempotentCommand> command)

@@ -14,6 +14,12 @@ public static class BearerToken
     /// <summary>Whether the request has an Authorization header at all.</summary>
     public static bool IsPresent(HttpRequest request) => request.Headers.ContainsKey(HeaderNames.Authorization);
 
+    /// <summary>The query parameter that may carry the token where browsers cannot set headers (WebSocket upgrades).</summary>
+    public const string QueryParameter = "access_token";
+
+    /// <summary>Endpoint metadata: this endpoint also takes the token from <see cref="QueryParameter"/>.</summary>
+    public static readonly object QueryTokenAllowed = new QueryTokenMarker();
+
     /// <summary>The token of a single <c>Authorization: Bearer &lt;token&gt;</c> header: 1–512 visible ASCII characters.</summary>
     public static bool TryRead(HttpRequest request, out string token)
     {
@@ -25,7 +31,21 @@ public static class BearerToken
             return false;
         }
 
-        var candidate = header.AsSpan(Prefix.Length).Trim(' ');
+        return TryAccept(header.AsSpan(Prefix.Length).Trim(' '), out token);
+    }
+
+    /// <summary>The token of a single <c>access_token</c> query parameter, under the same rules as the header's.</summary>
+    public static bool TryReadQuery(HttpRequest request, out string token)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        token = string.Empty;
+        var values = request.Query[QueryParameter];
+        return values.Count == 1 && values[0] is { } value && TryAccept(value, out token);
+    }
+
+    private static bool TryAccept(ReadOnlySpan<char> candidate, out string token)
+    {
+        token = string.Empty;
         if (candidate.Length is 0 or > MaxLength)
         {
             return false;
@@ -55,4 +75,6 @@ public static class BearerToken
         SHA256.HashData(Encoding.UTF8.GetBytes(expected), right);
         return CryptographicOperations.FixedTimeEquals(left, right);
     }
+
+    private sealed class QueryTokenMarker;
 }

@@ -26,14 +26,15 @@ public sealed class SessionAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         // Operator endpoints take the operator token, not sessions: no session lookup for it.
-        if (!BearerToken.IsPresent(Request) || IsOperatorEndpoint())
+        var fromQuery = !BearerToken.IsPresent(Request) && AllowsQueryToken() && Request.Query.ContainsKey(BearerToken.QueryParameter);
+        if ((!BearerToken.IsPresent(Request) && !fromQuery) || IsOperatorEndpoint())
         {
             return AuthenticateResult.NoResult();
         }
 
-        if (!BearerToken.TryRead(Request, out var token))
+        if (!(fromQuery ? BearerToken.TryReadQuery(Request, out var token) : BearerToken.TryRead(Request, out token)))
         {
-            return AuthenticateResult.Fail("The Authorization header is not a bearer token.");
+            return AuthenticateResult.Fail("The Authorization header (or access_token) is not a bearer token.");
         }
 
         var sessionKey = BearerToken.KeyOf(token);
@@ -50,6 +51,9 @@ public sealed class SessionAuthenticationHandler(
             ApiAuth.RoleClaim);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
+
+    // Tokens in URLs end up in logs and histories, so only endpoints that need it (WebSocket upgrades) accept one.
+    private bool AllowsQueryToken() => Context.GetEndpoint()?.Metadata.Contains(BearerToken.QueryTokenAllowed) == true;
 
     private bool IsOperatorEndpoint() =>
         Context.GetEndpoint()?.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(data => data.Policy == ApiAuth.AdminPolicy) == true;

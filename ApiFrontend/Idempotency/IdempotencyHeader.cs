@@ -31,22 +31,38 @@ public static class IdempotencyHeader
         return key;
     }
 
-    /// <summary>Endpoint metadata: this endpoint requires the header (documented in OpenAPI).</summary>
-    public static RequiresIdempotencyKey Metadata { get; } = new();
+    /// <summary>For endpoints where the header is optional: absent gives no key (and no error); present, it must be valid.</summary>
+    public static Parsed<IdempotencyKey?> ReadOptional(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Headers[Name].Count == 0)
+        {
+            return new Parsed<IdempotencyKey?>(null, null);
+        }
 
-    /// <summary>OpenAPI operation transformer: declares the required header on endpoints carrying <see cref="Metadata"/>.</summary>
+        var key = Read(request);
+        return key.Error is { } error ? error : key.Value;
+    }
+
+    /// <summary>Endpoint metadata: this endpoint requires the header (documented in OpenAPI).</summary>
+    public static TakesIdempotencyKey Metadata { get; } = new(Required: true);
+
+    /// <summary>Endpoint metadata: this endpoint accepts the header but does not require it (documented in OpenAPI).</summary>
+    public static TakesIdempotencyKey OptionalMetadata { get; } = new(Required: false);
+
+    /// <summary>OpenAPI operation transformer: declares the header on endpoints carrying <see cref="Metadata"/> or <see cref="OptionalMetadata"/>.</summary>
     public static Task DocumentAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operation);
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RequiresIdempotencyKey>().Any())
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<TakesIdempotencyKey>().FirstOrDefault() is { } header)
         {
             operation.Parameters ??= [];
             operation.Parameters.Add(new OpenApiParameter
             {
                 Name = Name,
                 In = ParameterLocation.Header,
-                Required = true,
+                Required = header.Required,
                 Description = $"1–{IdempotencyKey.MaxLength} visible ASCII characters; a retry with the same key and body returns the first response.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = IdempotencyKey.MaxLength },
             });
@@ -59,5 +75,5 @@ public static class IdempotencyHeader
     public static string GrainKey(string userId, IdempotencyKey key) => $"{userId}/{key.Value}";
 }
 
-/// <summary>Marks an endpoint that requires the <c>Idempotency-Key</c> header.</summary>
-public sealed class RequiresIdempotencyKey;
+/// <summary>Marks an endpoint that takes the <c>Idempotency-Key</c> header (required, or optional).</summary>
+public sealed record TakesIdempotencyKey(bool Required);

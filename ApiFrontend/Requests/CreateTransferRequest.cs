@@ -12,19 +12,13 @@ public sealed record CreateTransferRequest(string? To, long? Amount, string? Cur
     /// <summary>Validates every field; the recipient is only checked for form here, resolved later.</summary>
     public Parsed<TransferInput> Validate()
     {
-        RecipientRef recipient;
-        if (UserId.TryParse(To, out var id))
+        var to = RecipientRef.Parse(To, "to");
+        if (to.Error is { } badRecipient)
         {
-            recipient = new RecipientRef(id, null);
+            return badRecipient;
         }
-        else if (Username.TryParse(To, out var name))
-        {
-            recipient = new RecipientRef(null, name);
-        }
-        else
-        {
-            return ApiError.Validation("to", "to must be a user id (UUID) or a username.");
-        }
+
+        var recipient = to.Value!;
 
         if (Amount is not { } amount || amount < TransferLimits.MinAmount || amount > TransferLimits.MaxAmount)
         {
@@ -63,7 +57,21 @@ public sealed record CreateTransferRequest(string? To, long? Amount, string? Cur
 }
 
 /// <summary>The recipient as given: by id or by username (exactly one is set).</summary>
-public sealed record RecipientRef(UserId? Id, Username? Username);
+public sealed record RecipientRef(UserId? Id, Username? Username)
+{
+    /// <summary>A user id (UUID) or a username; anything else is a validation error on <paramref name="field"/>.</summary>
+    public static Parsed<RecipientRef> Parse(string? text, string field)
+    {
+        if (UserId.TryParse(text, out var id))
+        {
+            return new RecipientRef(id, null);
+        }
+
+        return Grains.Interfaces.Identity.Username.TryParse(text, out var name)
+            ? new RecipientRef(null, name)
+            : ApiError.Validation(field, $"{field} must be a user id (UUID) or a username.");
+    }
+}
 
 /// <summary>A validated transfer request, recipient not yet resolved.</summary>
 public sealed record TransferInput(RecipientRef To, long Amount, string Currency, string Note, string Visibility);

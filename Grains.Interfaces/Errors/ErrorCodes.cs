@@ -25,13 +25,21 @@ public static class ErrorCodes
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
     public const string InternalError = "INTERNAL_ERROR";
 
+    /// <summary>A payment request that is no longer pending (paid, declined, cancelled or expired) cannot be acted on.</summary>
+    public const string RequestNotPending = "REQUEST_NOT_PENDING";
+
+    public const string AlreadyFriends = "ALREADY_FRIENDS";
+
+    /// <summary>A friend request between the two users is already waiting (either way round); the addressee accepts it.</summary>
+    public const string FriendRequestPending = "FRIEND_REQUEST_PENDING";
+
     public static int StatusOf(string code) => code switch
     {
         ValidationError or InvalidAmount or InvalidCurrency => 400,
         Unauthenticated or InvalidCredentials => 401,
         Forbidden => 403,
         NotFound or RecipientNotFound => 404,
-        UsernameTaken => 409,
+        UsernameTaken or RequestNotPending or AlreadyFriends or FriendRequestPending => 409,
         RequestTooLarge => 413,
         UnsupportedMediaType => 415,
         IdempotencyKeyRequired => 400,

@@ -17,11 +17,13 @@ public interface IIdempotencyGrain : IGrainWithStringKey
     Task<StoredResponse> Execute(IdempotentCommand command, string requestHash);
 }
 
-/// <summary>A money-moving command that runs at most once per idempotency key.</summary>
+/// <summary>A command that runs at most once per idempotency key (money movements, and creating or paying payment requests).</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(TransferCommand), "transfer")]
 [JsonDerivedType(typeof(DepositCommand), "deposit")]
 [JsonDerivedType(typeof(WithdrawalCommand), "withdrawal")]
+[JsonDerivedType(typeof(CreatePaymentRequestCommand), "create-payment-request")]
+[JsonDerivedType(typeof(PayRequestCommand), "pay-request")]
 public abstract record IdempotentCommand(string UserId);
 
 public sealed record TransferCommand(string UserId, string RecipientId, long Amount, string Currency, string Note, string Visibility) : IdempotentCommand(UserId);
@@ -29,6 +31,12 @@ public sealed record TransferCommand(string UserId, string RecipientId, long Amo
 public sealed record DepositCommand(string UserId, long Amount) : IdempotentCommand(UserId);
 
 public sealed record WithdrawalCommand(string UserId, long Amount) : IdempotentCommand(UserId);
+
+/// <summary>The caller (<c>UserId</c>) asks <c>RequesteeId</c> for money; the request's id is chosen when it runs, not hashed.</summary>
+public sealed record CreatePaymentRequestCommand(string UserId, string RequesteeId, long Amount, string Note) : IdempotentCommand(UserId);
+
+/// <summary>The caller pays the payment request <c>RequestId</c> they received.</summary>
+public sealed record PayRequestCommand(string UserId, string RequestId) : IdempotentCommand(UserId);
 
 /// <summary>Identifies the idempotency record written with an effect.</summary>
 public sealed record IdempotencyStamp(string Scope, string Key, string RequestHash);

@@ -1,6 +1,8 @@
 using Orleans.Payments.Grains.Interfaces;
 using Orleans.Payments.Grains.Interfaces.Errors;
 using Orleans.Payments.Grains.Interfaces.Idempotency;
+using Orleans.Payments.Grains.Interfaces.Identity;
+using Orleans.Payments.Grains.Interfaces.Requests;
 using Orleans.Payments.Grains.Interfaces.Wallets;
 using Orleans.Payments.Runtime;
 
@@ -71,6 +73,10 @@ public sealed class IdempotencyGrain(IdempotencyRecordStore records) : Grain, II
             TransferCommand transfer => wallet.Send(transfer, stamp),
             DepositCommand deposit => wallet.Deposit(deposit, stamp),
             WithdrawalCommand withdrawal => wallet.Withdraw(withdrawal, stamp),
+
+            // Request commands record nothing themselves (RecordedHash null): this grain records their answer under the key.
+            CreatePaymentRequestCommand create => GrainFactory.GetGrain<IPaymentRequestGrain>(SocialId.New()).Create(create),
+            PayRequestCommand pay => GrainFactory.GetGrain<IPaymentRequestGrain>(pay.RequestId).Pay(pay),
             _ => throw new ArgumentException($"Unknown idempotent command {command.GetType().Name}.", nameof(command)),
         };
     }

@@ -36,11 +36,17 @@ internal sealed class GrainClassRegistry
     /// <summary>The grain interface of a grain type this silo hosts (how remote calls find the method to run).</summary>
     public bool TryGetInterface(string grainType, out GrainInterfaceMetadata metadata) => _interfaces.TryGetValue(grainType, out metadata!);
 
+    /// <summary>Each hosted grain interface with its implementation class.</summary>
+    public IEnumerable<(GrainInterfaceMetadata Interface, Type ClassType)> HostedTypes() =>
+        _classes.Select(pair => (_interfaces[pair.Key], pair.Value.Type));
+
     public GrainClass Get(string grainType) =>
         _classes.TryGetValue(grainType, out var grainClass)
             ? grainClass
             : throw new InvalidOperationException($"No grain class in this silo implements grain type '{grainType}'; register its assembly with AddGrains.");
 
+    // The runtime's callback interfaces (reminders, streams) are implemented by many grain types and name none.
     private static bool IsGrainInterface(Type type) =>
-        typeof(IGrainWithStringKey).IsAssignableFrom(type) && type != typeof(IGrainWithStringKey) && type != typeof(IGrain);
+        typeof(IGrainWithStringKey).IsAssignableFrom(type)
+        && type != typeof(IGrainWithStringKey) && type != typeof(IGrain) && type != typeof(IRemindable) && type != typeof(Streams.IStreamSubscriber);
 }

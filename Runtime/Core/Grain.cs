@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Payments.Runtime.Activation;
 using Orleans.Payments.Runtime.Reminders;
+using Orleans.Payments.Runtime.Streams;
 using Orleans.Payments.Runtime.Timers;
 
 namespace Orleans.Payments.Runtime;
@@ -60,6 +61,26 @@ public abstract class Grain
     /// <summary>Removes a reminder; false if there was none.</summary>
     protected Task<bool> UnregisterReminderAsync(string name) =>
         Activation.Catalog.Services.GetRequiredService<ReminderTable>().UnregisterAsync(GrainId, name);
+
+    /// <summary>
+    /// Subscribes this grain to <paramref name="stream"/> (persisted: it survives restarts) until
+    /// <see cref="UnsubscribeAsync"/>. Events arrive through <see cref="IStreamSubscriber.ReceiveStreamEvents"/>, so the
+    /// grain's interface must extend <see cref="IStreamSubscriber"/>. The grain receives the stream's events that the
+    /// pump has not delivered yet when the subscription commits, so possibly a few from just before it.
+    /// </summary>
+    protected Task SubscribeAsync(StreamId stream)
+    {
+        if (this is not IStreamSubscriber)
+        {
+            throw new InvalidOperationException($"{GetType().Name} must implement IStreamSubscriber to subscribe to streams.");
+        }
+
+        return Activation.Catalog.Services.GetRequiredService<StreamSubscriptionTable>().SubscribeAsync(stream, GrainId);
+    }
+
+    /// <summary>Ends an explicit subscription; false if there was none. Events already read by the pump may still arrive.</summary>
+    protected Task<bool> UnsubscribeAsync(StreamId stream) =>
+        Activation.Catalog.Services.GetRequiredService<StreamSubscriptionTable>().UnsubscribeAsync(stream, GrainId);
 
     internal GrainActivation Activation =>
         _activation ?? throw new InvalidOperationException("The grain is not attached to an activation yet; do not call runtime members from the constructor.");

@@ -29,4 +29,19 @@ public static class RuntimeMetrics
 
     public static readonly Counter<long> StorageErrors =
         s_meter.CreateCounter<long>("grain.storage.errors", description: "Grain state storage operations that failed (ETag conflicts excluded).");
+
+    public static readonly Counter<long> StreamEventsDelivered =
+        s_meter.CreateCounter<long>("stream.events.delivered", description: "Stream events delivered to subscriber grains (one per subscriber).");
+
+    public static readonly Counter<long> StreamDeliveryFailures =
+        s_meter.CreateCounter<long>("stream.delivery.failures", description: "Failed deliveries of stream events to subscriber grains (each is retried or dead-lettered).");
+
+    public static readonly Counter<long> StreamDeadLetters =
+        s_meter.CreateCounter<long>("stream.dead_letters", description: "Stream events moved to the dead-letter table after bounded retries.");
+
+    public static readonly Histogram<double> StreamDeliveryLag =
+        s_meter.CreateHistogram<double>("stream.delivery.lag", unit: "ms", description: "Time from an event's creation (its transaction's start) to its delivery to a subscriber.");
+
+    public static readonly UpDownCounter<long> StreamPartitionsOwned =
+        s_meter.CreateUpDownCounter<long>("stream.partitions.owned", description: "Stream partitions this silo delivers.");
 }

@@ -7,6 +7,7 @@ using Orleans.Payments.Runtime.Cluster;
 using Orleans.Payments.Runtime.Hosting;
 using Orleans.Payments.Runtime.Persistence;
 using Orleans.Payments.Runtime.Reminders;
+using Orleans.Payments.Runtime.Streams;
 using Orleans.Payments.Silo.Database;
 using Orleans.Payments.Silo.Health;
 
@@ -23,8 +24,8 @@ public static class SiloHostingExtensions
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "payments" }.Build());
 
         // Registration order is start order, and stop order reversed: the schema is current before anything runs,
-        // the ledger writer stops after the runtime (calls in flight at shutdown still commit), and the silo leaves
-        // the cluster last.
+        // the ledger writer stops after the runtime (calls in flight at shutdown still commit), stream delivery stops
+        // before it (no deliveries into deactivating grains), and the silo leaves the cluster last.
         services.AddHostedService<SchemaMigrationHostedService>();
         services.AddClusterMembership();
         services.AddPaymentsDomain();
@@ -33,6 +34,7 @@ public static class SiloHostingExtensions
             .AddGrains(typeof(PaymentsGrains).Assembly)
             .AddGrains(extraGrainAssemblies)
             .AddGrainStorage<PostgresGrainStorage>());
+        services.AddStreams();
 
         services.AddHealthChecks()
             .AddCheck<PostgresHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag])

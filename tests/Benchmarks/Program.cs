@@ -1,5 +1,7 @@
 using System.Globalization;
 using Orleans.Payments.Benchmarks.Cluster;
+using Orleans.Payments.Benchmarks.Feed;
+using Orleans.Payments.Benchmarks.Notifications;
 using Orleans.Payments.Benchmarks.Reporting;
 using Orleans.Payments.Benchmarks.Runtime;
 using Orleans.Payments.Benchmarks.Transfers;
@@ -10,6 +12,8 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
         usage: Benchmarks runtime   [--duration 10] [--activations 1000000] [--out results.json]
                Benchmarks transfers [--duration 20] [--only grains,writer,rowlock,http] [--scenarios hot-wallet,uniform,hot-sender] [--out results.json]
                Benchmarks cluster   [--duration 10] [--out results.json]   (remote vs local calls; transfers through a front end with 1 and 3 silos)
+               Benchmarks feed      [--transfers 1000] [--out results.json]   (fan-out of a user with 1,000 friends: feed items written per second)
+               Benchmarks notifications [--duration 20] [--rate 1000] [--out results.json]   (payment_received latency over WebSockets at a paced transfer rate)
         """);
     return 2;
 }
@@ -33,8 +37,14 @@ switch (scenario)
         await RemoteCallBenchmark.RunAsync(report, TimeSpan.FromSeconds(Math.Min(duration.TotalSeconds, 5)));
         await ClusterTransfersBenchmark.RunAsync(report, duration);
         break;
+    case "feed":
+        await FeedBenchmark.RunAsync(report, int.Parse(Option("--transfers") ?? "1000", CultureInfo.InvariantCulture));
+        break;
+    case "notifications":
+        await NotificationsBenchmark.RunAsync(report, duration, int.Parse(Option("--rate") ?? "1000", CultureInfo.InvariantCulture));
+        break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{scenario}'. Known: runtime, transfers, cluster.");
+        Console.Error.WriteLine($"Unknown benchmark '{scenario}'. Known: runtime, transfers, cluster, feed, notifications.");
         return 2;
 }
 

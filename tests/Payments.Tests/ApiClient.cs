@@ -13,6 +13,9 @@ public sealed class ApiClient(HttpClient http)
 {
     public HttpClient Http { get; } = http;
 
+    /// <summary>A client of the API at <paramref name="baseAddress"/> (a silo or front end process) with a 30 s timeout.</summary>
+    public static ApiClient For(Uri baseAddress) => new(new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) });
+
     public sealed record Response(HttpStatusCode Status, string Body)
     {
         public JsonNode Json => JsonNode.Parse(Body)!;

@@ -19,6 +19,19 @@ public sealed class ApiSurfaceTests
         {
             Assert.Contains($"\"{path}", document);
         }
+
+        // The social endpoints, and the Idempotency-Key: required to pay a request, optional to create one.
+        var paths = System.Text.Json.Nodes.JsonNode.Parse(document)!["paths"]!;
+        foreach (var path in new[] { "/v1/requests", "/v1/requests/{id}/pay", "/v1/friends", "/v1/friends/requests", "/v1/feed", "/v1/feed/public", "/v1/feed/{transferId}/comments" })
+        {
+            Assert.NotNull(paths[path]);
+        }
+
+        bool? KeyRequired(string path) => paths[path]!["post"]!["parameters"]?.AsArray()
+            .SingleOrDefault(parameter => parameter!["name"]!.GetValue<string>() == "Idempotency-Key")?["required"]?.GetValue<bool>();
+        Assert.True(KeyRequired("/v1/requests/{id}/pay"));
+        Assert.False(KeyRequired("/v1/requests") ?? false);
+        Assert.NotNull(paths["/v1/requests"]!["post"]!["parameters"]!.AsArray().SingleOrDefault(parameter => parameter!["name"]!.GetValue<string>() == "Idempotency-Key"));
     }
 
     [Fact]

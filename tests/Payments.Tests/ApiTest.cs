@@ -12,9 +12,12 @@ public abstract class ApiTest(string purpose) : IAsyncLifetime
 
     private HttpClient _http = null!;
 
+    /// <summary>Configuration the test class's silo starts with (e.g. a short payment request expiry).</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
+
     public virtual async Task InitializeAsync()
     {
-        Silo = await InProcessSilo.StartAsync(await TestPostgres.CreateDatabaseAsync(purpose));
+        Silo = await InProcessSilo.StartAsync(await TestPostgres.CreateDatabaseAsync(purpose), Settings);
         _http = Silo.CreateClient();
         Api = new ApiClient(_http);
     }

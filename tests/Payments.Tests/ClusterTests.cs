@@ -95,6 +95,35 @@ public sealed class ClusterTests : IAsyncLifetime
         await load.VerifyAsync(InitialDeposit);
     }
 
+    [Fact]
+    public async Task A_notification_reaches_every_socket_of_the_user_on_every_front_end()
+    {
+        var silos = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => StartSiloAsync()));
+        var frontEnd = await StartFrontEndAsync();
+        var alice = await frontEnd.SignUpAsync("everywhere_alice", deposit: 10_000);
+        var bob = await frontEnd.SignUpAsync("everywhere_bob");
+
+        // Bob's sockets: on the separate front end, and on each silo's co-hosted API.
+        var addresses = new[] { frontEnd.Http.BaseAddress!, silos[0].BaseAddress, silos[1].BaseAddress };
+        var sockets = await Task.WhenAll(addresses.Select(address => NotificationSocketClient.ConnectAsync(address, bob.Token)));
+        try
+        {
+            var sent = await ApiClient.For(silos[1].BaseAddress).TransferAsync(alice.Token, bob.Id, 700, "everywhere-1");
+            Assert.True(sent.Status == HttpStatusCode.Created, sent.Body);
+            var transferId = sent.Json["transfer"]!["id"]!.GetValue<string>();
+            await Task.WhenAll(sockets.Select(socket => socket.NextAsync(
+                message => message["type"]!.GetValue<string>() == "payment_received" && message["data"]!["id"]!.GetValue<string>() == transferId,
+                TimeSpan.FromSeconds(30))));
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+            {
+                await socket.DisposeAsync();
+            }
+        }
+    }
+
     private async Task<SiloProcess> StartSiloAsync()
     {
         var silo = SiloProcess.Start(_directory, new Dictionary<string, string?>(_environment)

@@ -12,10 +12,8 @@ public sealed class CrashTests
     public async Task Acknowledged_transfers_survive_a_kill_and_retries_return_the_original_results()
     {
         using var workspace = new SiloWorkspace("silo-crash-");
-        var silo = workspace.StartSilo();
-        await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
-        using var http = new HttpClient { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        var api = new ApiClient(http);
+        var silo = await workspace.StartReadySiloAsync();
+        var api = ApiClient.For(silo.BaseAddress);
         var users = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => api.SignUpAsync($"crash_user_{i}", deposit: 100_000)));
 
         // Load: transfers until the kill; remember every attempt and every acknowledgement.
@@ -56,10 +54,8 @@ public sealed class CrashTests
         await silo.DisposeAsync();
 
         // Restart on the same data (the embedded PostgreSQL outlived the silo and is reused).
-        await using var restarted = workspace.StartSilo();
-        await restarted.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
-        using var http2 = new HttpClient { BaseAddress = restarted.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        var api2 = new ApiClient(http2);
+        await using var restarted = await workspace.StartReadySiloAsync();
+        var api2 = ApiClient.For(restarted.BaseAddress);
 
         // Retrying every attempt: acknowledged ones answer exactly as before; the others happen now, once.
         foreach (var (key, (from, to, amount)) in attempts)

@@ -40,5 +40,13 @@ public sealed class SiloWorkspace : IDisposable
         return SiloProcess.Start(Directory, environment);
     }
 
+    /// <summary>Starts a silo as <see cref="StartSilo"/> does and waits (up to 90 s) until it reports ready.</summary>
+    public async Task<SiloProcess> StartReadySiloAsync()
+    {
+        var silo = StartSilo();
+        await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        return silo;
+    }
+
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
 }

@@ -148,9 +148,10 @@ internal static class TransfersBenchmark
         return (int)response.StatusCode == 201;
     }
 
-    internal static async Task<EmbeddedPostgresServer> StartPostgresAsync()
+    /// <param name="folder">The data folder's name under the temp folder; benchmarks that may run at the same time use different ones.</param>
+    internal static async Task<EmbeddedPostgresServer> StartPostgresAsync(string folder = "orleans-payments-bench")
     {
-        var directory = Path.Combine(Path.GetTempPath(), "orleans-payments-bench");
+        var directory = Path.Combine(Path.GetTempPath(), folder);
         return await EmbeddedPostgresServer.StartAsync(new EmbeddedPostgresSettings { DataDirectory = directory, Durable = true, MaxConnections = 400, SharedBuffersMegabytes = 1024 }, NullLogger.Instance);
     }
 
@@ -170,7 +171,7 @@ internal static class TransfersBenchmark
         return database;
     }
 
-    private static async Task<WebApplication> StartSiloAsync(string connectionString)
+    internal static async Task<WebApplication> StartSiloAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -183,6 +184,11 @@ internal static class TransfersBenchmark
             ["Payments:Api:RateLimit:PermitsPerSecond"] = "1000000",
             ["Payments:Api:RateLimit:Burst"] = "1000000",
         });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         var app = SiloApplication.Build(builder, connectionString);
         await app.StartAsync();
         return app;
@@ -226,7 +232,7 @@ internal static class TransfersBenchmark
     }
 
     /// <summary>Every wallet gets 1,000,000 through real deposits (so the ledger stays balanced); wallet 0 gets 10,000,000.</summary>
-    private static async Task FundAsync(IGrainFactory grains, string[] users)
+    internal static async Task FundAsync(IGrainFactory grains, string[] users)
     {
         using var throttle = new SemaphoreSlim(512);
         await Task.WhenAll(users.Select(async (user, index) =>
@@ -248,7 +254,7 @@ internal static class TransfersBenchmark
         }));
     }
 
-    private static async Task<string[]> LoginAllAsync(IGrainFactory grains, string[] users)
+    internal static async Task<string[]> LoginAllAsync(IGrainFactory grains, string[] users)
     {
         var directory = grains.GetGrain<IUserDirectoryGrain>("default");
         var tokens = new string[users.Length];

@@ -5,6 +5,7 @@ using Npgsql;
 using Orleans.Payments.Runtime.Activation;
 using Orleans.Payments.Runtime.Cluster;
 using Orleans.Payments.Runtime.Reminders;
+using Orleans.Payments.Runtime.Streams;
 using Orleans.Payments.Runtime.Transport;
 using Orleans.Payments.Runtime.Hosting;
 using Orleans.Payments.Runtime.Persistence;
@@ -47,7 +48,7 @@ public sealed class TestSilo : IAsyncDisposable
         options.DeathTimeout = TimeSpan.FromSeconds(1);
     };
 
-    public static async Task<TestSilo> StartAsync(string connectionString, Action<GrainRuntimeOptions>? configure = null, Action<ClusterOptions>? cluster = null, bool transport = false)
+    public static async Task<TestSilo> StartAsync(string connectionString, Action<GrainRuntimeOptions>? configure = null, Action<ClusterOptions>? cluster = null, bool transport = false, Action<StreamOptions>? streams = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -66,6 +67,17 @@ public sealed class TestSilo : IAsyncDisposable
         // Durable reminders, polled often so tests do not wait.
         builder.Services.AddReminders();
         builder.Services.Configure<ReminderOptions>(options => options.PollInterval = TimeSpan.FromMilliseconds(100));
+
+        // Durable streams, polled and retried fast so tests do not wait.
+        builder.Services.AddStreams();
+        builder.Services.Configure<StreamOptions>(options =>
+        {
+            options.PollInterval = TimeSpan.FromMilliseconds(200);
+            options.LeaseCheckInterval = TimeSpan.FromMilliseconds(200);
+            options.RetryBackoff = TimeSpan.FromMilliseconds(10);
+            options.MaxRetryBackoff = TimeSpan.FromMilliseconds(50);
+            streams?.Invoke(options);
+        });
 
         if (transport)
         {

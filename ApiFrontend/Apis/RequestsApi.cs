@@ -1,0 +1,153 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Orleans.Payments.ApiFrontend.Authentication;
+using Orleans.Payments.ApiFrontend.Errors;
+using Orleans.Payments.ApiFrontend.Idempotency;
+using Orleans.Payments.ApiFrontend.Requests;
+using Orleans.Payments.Grains.Interfaces.Errors;
+using Orleans.Payments.Grains.Interfaces.Idempotency;
+using Orleans.Payments.Grains.Interfaces.Identity;
+using Orleans.Payments.Grains.Interfaces.Requests;
+using Orleans.Payments.Grains.Interfaces.Users;
+using Orleans.Payments.Runtime;
+
+namespace Orleans.Payments.ApiFrontend.Apis;
+
+/// <summary>/v1/requests: asking someone for money, and paying, declining or cancelling such a request.</summary>
+public static class RequestsApi
+{
+    public static RouteGroupBuilder MapRequestsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/requests").WithTags("Payment requests").RequireAuthorization();
+
+        group.MapPost("/", CreatePaymentRequest)
+            .WithName(nameof(CreatePaymentRequest))
+            .WithMetadata(IdempotencyHeader.OptionalMetadata)
+            .Accepts<CreatePaymentRequestRequest>("application/json")
+            .Produces<PaymentRequestView>(StatusCodes.Status201Created)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status404NotFound)
+            .Produces<ApiError>(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/", ListPaymentRequests)
+            .WithName(nameof(ListPaymentRequests))
+            .Produces<PaymentRequestPage>()
+            .Produces<ApiError>(StatusCodes.Status400BadRequest);
+        group.MapPost("/{id}/pay", PayPaymentRequest)
+            .WithName(nameof(PayPaymentRequest))
+            .WithMetadata(IdempotencyHeader.Metadata)
+            .Produces<PayReceipt>(StatusCodes.Status201Created)
+            .Produces<ApiError>(StatusCodes.Status404NotFound)
+            .Produces<ApiError>(StatusCodes.Status409Conflict)
+            .Produces<ApiError>(StatusCodes.Status422UnprocessableEntity);
+        MapClose(group.MapPost("/{id}/decline", DeclinePaymentRequest).WithName(nameof(DeclinePaymentRequest)));
+        MapClose(group.MapPost("/{id}/cancel", CancelPaymentRequest).WithName(nameof(CancelPaymentRequest)));
+        return group;
+    }
+
+    private static void MapClose(RouteHandlerBuilder endpoint) => endpoint
+        .Produces<PaymentRequestView>()
+        .Produces<ApiError>(StatusCodes.Status404NotFound)
+        .Produces<ApiError>(StatusCodes.Status409Conflict);
+
+    /// <summary>
+    /// POST /v1/requests {from, amount, note} → 201 the pending request. The Idempotency-Key header is optional here
+    /// (no money moves): with one, a retry returns the first request instead of creating another.
+    /// </summary>
+    public static async Task<IResult> CreatePaymentRequest(HttpContext context, ClaimsPrincipal user, [FromServices] IGrainFactory grains)
+    {
+        var key = IdempotencyHeader.ReadOptional(context.Request);
+        if (key.Error is { } badKey)
+        {
+            return ApiResults.Error(badKey);
+        }
+
+        var body = await JsonBody.ReadAsync<CreatePaymentRequestRequest>(context.Request);
+        if (body.Error is { } invalid)
+        {
+            return ApiResults.Error(invalid);
+        }
+
+        var input = body.Value!.Validate();
+        if (input.Error is { } error)
+        {
+            return ApiResults.Error(error);
+        }
+
+        var request = input.Value!;
+        var requester = user.UserId();
+        var payer = await grains.GetGrain<IUserDirectoryGrain>(GrainKeys.UserDirectory)
+            .ResolveCounterpartyAsync(request.From, requester, "from", "You cannot request money from yourself.");
+        if (payer.Error is { } unknown)
+        {
+            return ApiResults.Error(unknown);
+        }
+
+        var command = new CreatePaymentRequestCommand(requester, payer.Value!.Id, request.Amount, request.Note);
+        if (key.Value is { } idempotencyKey)
+        {
+            var grain = grains.GetGrain<IIdempotencyGrain>(IdempotencyHeader.GrainKey(requester, idempotencyKey));
+            return ApiResults.Stored(await grain.Execute(command, RequestHash.Compute(context, command)));
+        }
+
+        return ApiResults.Stored((await grains.GetGrain<IPaymentRequestGrain>(SocialId.New()).Create(command)).Response);
+    }
+
+    /// <summary>GET /v1/requests?role=received|sent&amp;status=&amp;limit=&amp;startingAfter= → {data, hasMore}, newest first (role defaults to received).</summary>
+    public static async Task<IResult> ListPaymentRequests(
+        ClaimsPrincipal user,
+        [FromServices] IGrainFactory grains,
+        [FromQuery] string? role,
+        [FromQuery] string? status,
+        [FromQuery] string? limit,
+        [FromQuery] string? startingAfter)
+    {
+        var pageSize = PageLimit.Read(limit);
+        if (pageSize.Error is { } badLimit)
+        {
+            return ApiResults.Error(badLimit);
+        }
+
+        var list = await grains.GetGrain<IUserRequestsGrain>(user.UserId()).List(role ?? PaymentRequestRole.Received, status, pageSize.Value, startingAfter);
+        return ApiResults.Ok(list);
+    }
+
+    /// <summary>
+    /// POST /v1/requests/{id}/pay with Idempotency-Key → 201 {request, transfer, balance}. However often and with
+    /// whatever keys it is called, the request is paid by one transfer; a second payment answers 409 REQUEST_NOT_PENDING.
+    /// </summary>
+    public static async Task<IResult> PayPaymentRequest(string id, HttpContext context, ClaimsPrincipal user, [FromServices] IGrainFactory grains)
+    {
+        var key = IdempotencyHeader.Read(context.Request);
+        if (key.Error is { } missingKey)
+        {
+            return ApiResults.Error(missingKey);
+        }
+
+        if (!SocialId.TryParse(id, out var requestId))
+        {
+            return ApiResults.Error(NoSuchRequest());
+        }
+
+        var payer = user.UserId();
+        var command = new PayRequestCommand(payer, requestId.ToString("D"));
+        var grain = grains.GetGrain<IIdempotencyGrain>(IdempotencyHeader.GrainKey(payer, key.Value));
+        return ApiResults.Stored(await grain.Execute(command, RequestHash.Compute(context, command)));
+    }
+
+    /// <summary>POST /v1/requests/{id}/decline: the requestee turns a pending request down.</summary>
+    public static async Task<IResult> DeclinePaymentRequest(string id, ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
+        SocialId.TryParse(id, out var requestId)
+            ? ApiResults.Ok(await grains.GetGrain<IPaymentRequestGrain>(requestId.ToString("D")).Decline(user.UserId()))
+            : ApiResults.Error(NoSuchRequest());
+
+    /// <summary>POST /v1/requests/{id}/cancel: the requester withdraws a pending request.</summary>
+    public static async Task<IResult> CancelPaymentRequest(string id, ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
+        SocialId.TryParse(id, out var requestId)
+            ? ApiResults.Ok(await grains.GetGrain<IPaymentRequestGrain>(requestId.ToString("D")).Cancel(user.UserId()))
+            : ApiResults.Error(NoSuchRequest());
+
+    private static ApiError NoSuchRequest() => ApiError.NotFound("No such payment request.");
+}

@@ -1,0 +1,13 @@
+using Orleans.Payments.ApiFrontend.Errors;
+using Orleans.Payments.Grains.Interfaces.Identity;
+
+namespace Orleans.Payments.ApiFrontend.Requests;
+
+/// <summary>POST /v1/friends/requests {username}.</summary>
+public sealed record CreateFriendRequestRequest(string? Username)
+{
+    public Parsed<Username> Validate() =>
+        Grains.Interfaces.Identity.Username.TryParse(Username, out var name)
+            ? name
+            : ApiError.Validation("username", "username is 3 to 32 characters of a-z, 0-9 and _.");
+}

@@ -1,0 +1,31 @@
+using Orleans.Payments.ApiFrontend.Errors;
+using Orleans.Payments.Grains.Interfaces.Transfers;
+
+namespace Orleans.Payments.ApiFrontend.Requests;
+
+/// <summary>POST /v1/requests. <c>from</c> (who is asked to pay) is a user id or a username; the currency is the wallet's (USD).</summary>
+public sealed record CreatePaymentRequestRequest(string? From, long? Amount, string? Note)
+{
+    /// <summary>The same rules as a transfer: amount 1..500,000 minor units, note at most 280 characters.</summary>
+    public Parsed<PaymentRequestInput> Validate()
+    {
+        var from = RecipientRef.Parse(From, "from");
+        if (from.Error is { } badPayer)
+        {
+            return badPayer;
+        }
+
+        if (Amount is not { } amount || amount < TransferLimits.MinAmount || amount > TransferLimits.MaxAmount)
+        {
+            return ApiError.InvalidAmount($"amount must be an integer from {TransferLimits.MinAmount} to {TransferLimits.MaxAmount} minor units.");
+        }
+
+        var note = Note ?? string.Empty;
+        return note.Length > TransferLimits.MaxNoteLength
+            ? ApiError.Validation("note", $"note must be at most {TransferLimits.MaxNoteLength} characters.")
+            : new PaymentRequestInput(from.Value!, amount, note);
+    }
+}
+
+/// <summary>A validated payment request, the payer not yet resolved.</summary>
+public sealed record PaymentRequestInput(RecipientRef From, long Amount, string Note);

@@ -1,0 +1,36 @@
+using Orleans.Payments.Grains.Interfaces.Users;
+
+namespace Orleans.Payments.Grains.Interfaces.Feed;
+
+/// <summary>
+/// A transfer as a feed shows it. <c>Amount</c> and <c>Currency</c> are set only when the reader is one of the two
+/// parties; everyone else sees who paid whom, the note and the time.
+/// </summary>
+public sealed record FeedItemView(
+    string TransferId,
+    UserProfile From,
+    UserProfile To,
+    long? Amount,
+    string? Currency,
+    string Note,
+    string Visibility,
+    DateTimeOffset CreatedAt,
+    long LikeCount,
+    long CommentCount,
+    bool LikedByMe);
+
+/// <summary>Newest first; <c>NextCursor</c> (null on the last page) is passed as <c>cursor</c> for the next page.</summary>
+public sealed record FeedPage(IReadOnlyList<FeedItemView> Items, string? NextCursor);
+
+/// <summary>The likes of one item after a like or unlike.</summary>
+public sealed record LikeSummary(string TransferId, long LikeCount, bool LikedByMe);
+
+public sealed record FeedComment(string Id, string TransferId, UserProfile Author, string Text, DateTimeOffset CreatedAt);
+
+/// <summary>Oldest first; <c>HasMore</c> says whether a page follows the last comment's id.</summary>
+public sealed record CommentPage(IReadOnlyList<FeedComment> Data, bool HasMore);
+
+public static class FeedLimits
+{
+    public const int MaxCommentLength = 280;
+}

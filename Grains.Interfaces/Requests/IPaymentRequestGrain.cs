@@ -1,0 +1,25 @@
+using Orleans.Payments.Grains.Interfaces.Errors;
+using Orleans.Payments.Grains.Interfaces.Idempotency;
+using Orleans.Payments.Runtime;
+
+namespace Orleans.Payments.Grains.Interfaces.Requests;
+
+/// <summary>
+/// One payment request (key: request id, a UUIDv7). Non-reentrant: pay, decline, cancel and expiry of one request
+/// run one at a time, and every state change is a conditional UPDATE of its row, so two activations cannot both win.
+/// </summary>
+[GrainType("payment-request")]
+public interface IPaymentRequestGrain : IRemindable
+{
+    /// <summary>Creates the request under this grain's key; 201 with a <see cref="PaymentRequestView"/> or a 4xx error.</summary>
+    Task<IdempotentOutcome> Create(CreatePaymentRequestCommand command);
+
+    /// <summary>The requestee pays through the transfer path; 201 with a <see cref="PayReceipt"/> or a 4xx error.</summary>
+    Task<IdempotentOutcome> Pay(PayRequestCommand command);
+
+    /// <summary>The requestee declines a pending request.</summary>
+    Task<Outcome<PaymentRequestView>> Decline(string userId);
+
+    /// <summary>The requester withdraws a pending request.</summary>
+    Task<Outcome<PaymentRequestView>> Cancel(string userId);
+}

@@ -1,0 +1,86 @@
+using Orleans.Payments.Grains.Interfaces.Errors;
+using Orleans.Payments.Grains.Interfaces.Feed;
+using Orleans.Payments.Grains.Interfaces.Identity;
+using Orleans.Payments.Runtime;
+
+namespace Orleans.Payments.Grains.Feed;
+
+/// <summary>The feed as one reader sees it, over <see cref="FeedStore"/>. Items the reader cannot see answer NOT_FOUND, as if they did not exist.</summary>
+[Reentrant]
+public sealed class FeedGrain(FeedStore store, TimeProvider time) : Grain, IFeedGrain
+{
+    public async Task<Outcome<FeedPage>> Feed(int limit, string? cursor)
+    {
+        if (Page(limit, cursor, "cursor") is { } invalid)
+        {
+            return invalid;
+        }
+
+        return await store.FeedAsync(Reader, limit, PageQuery.Cursor(cursor));
+    }
+
+    public async Task<Outcome<FeedPage>> PublicFeed(int limit, string? cursor)
+    {
+        if (Page(limit, cursor, "cursor") is { } invalid)
+        {
+            return invalid;
+        }
+
+        return await store.PublicAsync(Reader, limit, PageQuery.Cursor(cursor));
+    }
+
+    public Task<Outcome<LikeSummary>> Like(string transferId) => SetLikeAsync(transferId, liked: true);
+
+    public Task<Outcome<LikeSummary>> Unlike(string transferId) => SetLikeAsync(transferId, liked: false);
+
+    public async Task<Outcome<FeedComment>> Comment(string transferId, string text)
+    {
+        if (text.Length is < 1 or > FeedLimits.MaxCommentLength)
+        {
+            return PaymentError.Validation("text", $"text is 1 to {FeedLimits.MaxCommentLength} characters.");
+        }
+
+        if (await VisibleAsync(transferId) is not { } id)
+        {
+            return NotFound();
+        }
+
+        return await store.AddCommentAsync(Guid.Parse(SocialId.New()), id, Reader, text, DatabaseTime.Now(time));
+    }
+
+    public async Task<Outcome<CommentPage>> Comments(string transferId, int limit, string? startingAfter)
+    {
+        if (Page(limit, startingAfter, "startingAfter") is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (await VisibleAsync(transferId) is not { } id)
+        {
+            return NotFound();
+        }
+
+        return await store.CommentsAsync(id, limit, PageQuery.Cursor(startingAfter));
+    }
+
+    private Guid Reader => Guid.Parse(GetPrimaryKeyString());
+
+    private async Task<Outcome<LikeSummary>> SetLikeAsync(string transferId, bool liked)
+    {
+        if (await VisibleAsync(transferId) is not { } id)
+        {
+            return NotFound();
+        }
+
+        return await store.SetLikeAsync(Reader, id, liked, DatabaseTime.Now(time));
+    }
+
+    /// <summary>The item's id if this reader may see it; null for a malformed id, an unknown item or someone else's.</summary>
+    private async Task<Guid?> VisibleAsync(string transferId) =>
+        UserId.TryParse(GetPrimaryKeyString(), out _) && SocialId.TryParse(transferId, out var id) && await store.CanSeeAsync(Reader, id) ? id : null;
+
+    private PaymentError? Page(int limit, string? cursor, string cursorField) =>
+        UserId.TryParse(GetPrimaryKeyString(), out _) ? PageQuery.Check(limit, cursor, cursorField, "a value from a previous page") : NotFound();
+
+    private static PaymentError NotFound() => new(ErrorCodes.NotFound, "No such feed item.");
+}

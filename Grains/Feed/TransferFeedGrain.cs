@@ -1,0 +1,31 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Orleans.Payments.Grains.Interfaces;
+using Orleans.Payments.Grains.Interfaces.Transfers;
+using Orleans.Payments.Grains.Notifications;
+using Orleans.Payments.Runtime;
+using Orleans.Payments.Runtime.Streams;
+
+namespace Orleans.Payments.Grains.Feed;
+
+/// <summary>
+/// Writes each completed transfer of one sender into the feeds that should show it, one bulk statement per delivered
+/// batch. Delivery is at least once; the feed's keys make a redelivered transfer change nothing, so no in-memory
+/// deduplication is needed (and none would survive the silo kill that causes most redeliveries).
+/// </summary>
+public sealed partial class TransferFeedGrain(FeedStore store, ILogger<TransferFeedGrain> logger) : Grain, ITransferFeedGrain
+{
+    public async Task ReceiveStreamEvents(StreamId stream, IReadOnlyList<StreamEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var transfers = events
+            .Where(item => item.Type == TransferStream.TransferCompleted)
+            .Select(item => item.Payload.Deserialize<TransferView>(PaymentsJson.Options)!)
+            .ToList();
+        var written = await store.FanOutAsync(transfers);
+        LogFannedOut(logger, transfers.Count, stream.Key, written);
+    }
+
+    [LoggerMessage(1, LogLevel.Debug, "Fanned out {Transfers} transfers of {Sender} to {Items} feed items")]
+    private static partial void LogFannedOut(ILogger logger, int transfers, string sender, int items);
+}

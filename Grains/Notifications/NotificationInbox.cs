@@ -1,0 +1,178 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using Orleans.Payments.Grains.Interfaces.Notifications;
+
+namespace Orleans.Payments.Grains.Notifications;
+
+/// <summary>
+/// The durable inbox (<c>notifications</c>) and the silo's group commit for it: producers queue notifications and a
+/// writer stores whatever has queued in one statement that also NOTIFYs the front ends, so a push never precedes
+/// the commit and thousands of notifications a second cost a few transactions. A repeated (user, id) is skipped
+/// and not pushed again.
+/// </summary>
+public sealed partial class NotificationInbox : BackgroundService
+{
+    // Inbox writers on every silo may write for one user at once. Each transaction first takes a lock per user it
+    // writes for (in one order, so writers never deadlock), so a user's rows commit in sequence order: a client that
+    // asks for what came after a notification it was pushed can never pass over one that commits later.
+    private const string LockUsersSql =
+        """
+        SELECT count(pg_advisory_xact_lock($1, key))
+        FROM (SELECT DISTINCT hashtext(user_id) AS key FROM unnest($2::text[]) AS u(user_id) ORDER BY key) AS keys
+        """;
+
+    // First half of the two-key advisory lock ("NTFY").
+    private const int UserLockClass = 0x4E54_4659;
+
+    private const string AppendSql =
+        """
+        WITH inserted AS (
+            INSERT INTO notifications (user_id, id, type, data, created_at)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[])
+            ON CONFLICT (user_id, id) DO NOTHING
+            RETURNING user_id, id, type, data, created_at)
+        SELECT count(pg_notify($6, user_id || E'\n' ||
+            json_build_object('type', type, 'data', data, 'id', id, 'createdAt', created_at)::text))
+        FROM inserted
+        """;
+
+    private readonly Channel<PendingNotification> _queue;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly NotificationOptions _options;
+    private readonly ILogger<NotificationInbox> _logger;
+
+    public NotificationInbox(NpgsqlDataSource dataSource, IOptions<NotificationOptions> options, ILogger<NotificationInbox> logger)
+    {
+        _dataSource = dataSource;
+        _options = options.Value;
+        _logger = logger;
+        _queue = Channel.CreateBounded<PendingNotification>(new BoundedChannelOptions(_options.QueueCapacity)
+        {
+            SingleReader = false,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    /// <summary>Stores the notifications (each once per user and id) and completes when they are committed and pushed.</summary>
+    public async Task AppendAsync(IReadOnlyCollection<(string UserId, NotificationMessage Message)> notifications)
+    {
+        var pending = new List<PendingNotification>(notifications.Count);
+        foreach (var (userId, message) in notifications)
+        {
+            Validate(message);
+            var item = new PendingNotification(userId, message, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            await _queue.Writer.WriteAsync(item);
+            pending.Add(item);
+        }
+
+        await Task.WhenAll(pending.Select(item => item.Completion.Task));
+    }
+
+    /// <summary>A user's notifications after <paramref name="afterId"/> (from the start when null or unknown), oldest first.</summary>
+    public async Task<IReadOnlyList<NotificationMessage>> AfterAsync(string userId, string? afterId, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, NotificationLimits.MaxPage);
+        await using var command = _dataSource.CreateCommand(
+            """
+            SELECT id, type, data, created_at FROM notifications
+            WHERE user_id = $1 AND sequence > coalesce((SELECT sequence FROM notifications WHERE user_id = $1 AND id = $2), 0)
+            ORDER BY sequence LIMIT $3
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = userId });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)afterId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var messages = new List<NotificationMessage>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            messages.Add(new NotificationMessage(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<JsonElement>(2), reader.GetFieldValue<DateTimeOffset>(3)));
+        }
+
+        return messages;
+    }
+
+    private static void Validate(NotificationMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (string.IsNullOrEmpty(message.Id) || message.Id.Length > NotificationIds.MaxLength)
+        {
+            throw new ArgumentException($"A notification id has 1 to {NotificationIds.MaxLength} characters.", nameof(message));
+        }
+
+        if (string.IsNullOrEmpty(message.Type) || message.Type.Length > NotificationLimits.MaxTypeLength)
+        {
+            throw new ArgumentException($"A notification type has 1 to {NotificationLimits.MaxTypeLength} characters.", nameof(message));
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(message.Data.GetRawText()) > NotificationLimits.MaxDataBytes)
+        {
+            throw new ArgumentException($"A notification's data is at most {NotificationLimits.MaxDataBytes} bytes of JSON.", nameof(message));
+        }
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, _options.Writers).Select(_ => Task.Run(WriteLoopAsync, CancellationToken.None)));
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingNotification>(_options.MaxBatchSize);
+        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (batch.Count < _options.MaxBatchSize && _queue.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            try
+            {
+                await WriteAsync(batch);
+                batch.ForEach(item => item.Completion.TrySetResult());
+            }
+            catch (Exception error) when (error is NpgsqlException or TimeoutException)
+            {
+                LogWriteFailed(_logger, error, batch.Count);
+                batch.ForEach(item => item.Completion.TrySetException(error));
+            }
+
+            batch.Clear();
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Notifications queued before the stop are still written; the writer ends when the queue is empty.
+        _queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+    }
+
+    private async Task WriteAsync(List<PendingNotification> batch)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var lockUsers = new NpgsqlCommand(LockUsersSql, connection, transaction))
+        {
+            lockUsers.Parameters.Add(new NpgsqlParameter<int> { TypedValue = UserLockClass });
+            lockUsers.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(item => item.UserId).ToArray() });
+            await lockUsers.ExecuteNonQueryAsync();
+        }
+
+        await using var command = new NpgsqlCommand(AppendSql, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(item => item.UserId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(item => item.Message.Id).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(item => item.Message.Type).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(item => item.Message.Data.GetRawText()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = batch.Select(item => item.Message.CreatedAt.ToUniversalTime()).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NotificationPush.Channel });
+        await command.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "Writing {Count} notifications failed; their producers get the error and their stream redelivers")]
+    private static partial void LogWriteFailed(ILogger logger, Exception error, int count);
+}

@@ -1,0 +1,9 @@
+namespace Orleans.Payments.Grains.Notifications;
+
+/// <summary>Bounds of a notification, so that every one fits in a PostgreSQL NOTIFY payload (8,000 bytes) with room to spare.</summary>
+public static class NotificationLimits
+{
+    public const int MaxTypeLength = 64;
+    public const int MaxDataBytes = 4_096;
+    public const int MaxPage = 100;
+}

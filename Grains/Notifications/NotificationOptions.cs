@@ -1,0 +1,19 @@
+namespace Orleans.Payments.Grains.Notifications;
+
+/// <summary>Notification inbox settings (section <c>Payments:Notifications</c>).</summary>
+public sealed class NotificationOptions
+{
+    public const string SectionName = "Payments:Notifications";
+
+    /// <summary>Most notifications written by one inbox transaction. Default 512.</summary>
+    public int MaxBatchSize { get; set; } = 512;
+
+    /// <summary>
+    /// Inbox transactions in flight at once. Default 2: while one waits for its commit to reach the disk, the next
+    /// batch is already being inserted (PostgreSQL flushes concurrent commits together).
+    /// </summary>
+    public int Writers { get; set; } = 2;
+
+    /// <summary>Notifications waiting for the inbox writer; producers wait when it is full. Default 16,384.</summary>
+    public int QueueCapacity { get; set; } = 16_384;
+}

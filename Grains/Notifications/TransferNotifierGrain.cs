@@ -1,0 +1,41 @@
+using System.Text.Json;
+using Orleans.Payments.Grains.Interfaces;
+using Orleans.Payments.Grains.Interfaces.Notifications;
+using Orleans.Payments.Grains.Interfaces.Transfers;
+using Orleans.Payments.Runtime;
+using Orleans.Payments.Runtime.Streams;
+
+namespace Orleans.Payments.Grains.Notifications;
+
+/// <summary>
+/// A sender's transfer notifications. Each delivered batch becomes one inbox append: payment_received (the transfer)
+/// for each receiver, and balance_updated (the signed change and the transfer that made it) for both parties. Ids
+/// derive from the event, so a redelivered batch adds nothing.
+/// </summary>
+public sealed class TransferNotifierGrain(NotificationInbox inbox) : Grain, ITransferNotifierGrain
+{
+    private readonly RecentEventIds _recent = new();
+
+    public async Task ReceiveStreamEvents(StreamId stream, IReadOnlyList<StreamEvent> events)
+    {
+        var fresh = _recent.Unseen(events);
+        var notifications = new List<(string, NotificationMessage)>();
+        foreach (var item in fresh.Where(item => item.Type == TransferStream.TransferCompleted))
+        {
+            var transfer = item.Payload.Deserialize<TransferView>(PaymentsJson.Options)!;
+            notifications.Add((transfer.To, Message(item.EventId, NotificationTypes.PaymentReceived, transfer, transfer.CreatedAt)));
+            notifications.Add((transfer.From, Message(item.EventId, NotificationTypes.BalanceUpdated, new BalanceUpdate(transfer.Id, -transfer.Amount, transfer.Currency), transfer.CreatedAt)));
+            notifications.Add((transfer.To, Message(item.EventId, NotificationTypes.BalanceUpdated, new BalanceUpdate(transfer.Id, transfer.Amount, transfer.Currency), transfer.CreatedAt)));
+        }
+
+        if (notifications.Count > 0)
+        {
+            await inbox.AppendAsync(notifications);
+        }
+
+        _recent.MarkApplied(fresh);
+    }
+
+    private static NotificationMessage Message<T>(Guid eventId, string type, T data, DateTimeOffset createdAt) =>
+        new(NotificationIds.For(eventId, type), type, JsonSerializer.SerializeToElement(data, PaymentsJson.Options), createdAt);
+}

@@ -1,0 +1,35 @@
+namespace Orleans.Payments.Runtime.Streams;
+
+/// <summary>Stream delivery settings (section <c>Payments:Streams</c>).</summary>
+public sealed class StreamOptions
+{
+    public const string SectionName = "Payments:Streams";
+
+    /// <summary>
+    /// Streams are hashed into this many partitions; one silo at a time delivers a partition, in order. Every silo of a
+    /// cluster must use the same count; change it only with the cluster stopped and every partition delivered. Default 4.
+    /// </summary>
+    public int Partitions { get; set; } = 4;
+
+    /// <summary>Most events read and delivered per partition per round. Default 512.</summary>
+    public int BatchSize { get; set; } = 512;
+
+    /// <summary>How often a partition is read when no notification arrives (the fallback for lost notifications). Default 1 s.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often a silo tries to take partitions no one holds (after a silo died or left). Default 2 s.</summary>
+    public TimeSpan LeaseCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Failed deliveries of an event to one subscriber before it goes to the dead-letter table. Default 5. Failures of
+    /// the cluster rather than the grain (<c>SiloUnavailableException</c>, <c>GrainOverloadedException</c>) do not count:
+    /// they are retried every <see cref="MaxRetryBackoff"/> until the grain is reachable.
+    /// </summary>
+    public int MaxDeliveryAttempts { get; set; } = 5;
+
+    /// <summary>Wait before the first retry; doubled after each failure up to <see cref="MaxRetryBackoff"/>. Default 100 ms.</summary>
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Longest wait between retries. Default 2 s.</summary>
+    public TimeSpan MaxRetryBackoff { get; set; } = TimeSpan.FromSeconds(2);
+}

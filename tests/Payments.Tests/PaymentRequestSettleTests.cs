@@ -1,0 +1,99 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Orleans.Payments.Grains.Interfaces.Idempotency;
+using Orleans.Payments.Grains.Interfaces.Requests;
+using Orleans.Payments.Grains.Interfaces.Wallets;
+using Orleans.Payments.TestSupport;
+using Xunit;
+
+namespace Orleans.Payments.Tests;
+
+/// <summary>
+/// The state a crash in the middle of paying leaves (the row 'paying', its settle reminder due, the transfer committed
+/// or not) is finished by the reminder with exactly one transfer.
+/// </summary>
+public sealed class PaymentRequestSettleTests() : ApiTest("request-settle")
+{
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        ["Payments:Requests:SettleRetryInterval"] = "00:00:01",
+    };
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_payment_interrupted_after_paying_was_marked_is_settled_once_by_its_reminder(bool transferCommittedBeforeTheCrash)
+    {
+        var suffix = transferCommittedBeforeTheCrash ? "c" : "n";
+        var (requesterId, requester) = await Api.SignUpAsync($"settle_a{suffix}");
+        var (requesteeId, requestee) = await Api.SignUpAsync($"settle_b{suffix}", deposit: 10_000);
+        var id = (await Api.SendAsync(HttpMethod.Post, "/v1/requests", requester, new { from = requesteeId, amount = 2_500, note = "crash" })).Json["id"]!.GetValue<string>();
+
+        string? committedTransfer = null;
+        if (transferCommittedBeforeTheCrash)
+        {
+            // What the grain had sent before the silo died: the transfer, under the request's stamp.
+            var stamp = new IdempotencyStamp(PaymentRequestIdempotency.Scope, id, id);
+            var sent = await Silo.GrainFactory.GetGrain<IWalletGrain>(requesteeId)
+                .Send(new TransferCommand(requesteeId, requesterId, 2_500, "USD", "crash", "friends"), stamp);
+            Assert.Equal(201, sent.Response.Status);
+            committedTransfer = System.Text.Json.Nodes.JsonNode.Parse(sent.Response.Body)!["transfer"]!["id"]!.GetValue<string>();
+        }
+
+        var dataSource = Silo.Services.GetRequiredService<NpgsqlDataSource>();
+        await using (var paying = dataSource.CreateCommand("UPDATE payment_requests SET status = 'paying', updated_at = now() WHERE id = $1"))
+        {
+            paying.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(id) });
+            Assert.Equal(1, await paying.ExecuteNonQueryAsync());
+        }
+
+        await using (var reminder = dataSource.CreateCommand(
+            "INSERT INTO reminders (grain_type, grain_key, name, next_due, period_ms) VALUES ('payment-request', $1, 'settle-payment', now(), 1000)"))
+        {
+            reminder.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
+            await reminder.ExecuteNonQueryAsync();
+        }
+
+        // Generous bound: the reminder is polled every second.
+        await Eventually.TrueAsync(
+            async () => (await Api.SendAsync(HttpMethod.Get, "/v1/requests?role=sent&status=paid", requester)).Json["data"]!.AsArray().Count == 1,
+            TimeSpan.FromSeconds(60),
+            "the settle reminder finished the payment");
+
+        var paid = (await Api.SendAsync(HttpMethod.Get, "/v1/requests?role=sent", requester)).Json["data"]![0]!;
+        var transfers = (await Api.HistoryAsync(requestee)).Where(entry => entry["type"]!.GetValue<string>() == "transfer_out").ToList();
+        var transfer = Assert.Single(transfers);
+        Assert.Equal(transfer["id"]!.GetValue<string>(), paid["transferId"]!.GetValue<string>());
+        if (committedTransfer is not null)
+        {
+            Assert.Equal(committedTransfer, transfer["id"]!.GetValue<string>());
+        }
+
+        Assert.Equal(7_500, (await Api.WalletAsync(requestee))["balance"]!.GetValue<long>());
+        var again = await Api.SendAsync(HttpMethod.Post, $"/v1/requests/{id}/pay", requestee, null, "after-settle");
+        Assert.Equal((HttpStatusCode.Conflict, "REQUEST_NOT_PENDING"), (again.Status, again.Code));
+    }
+
+    [Fact]
+    public async Task A_payment_paying_for_longer_than_half_the_idempotency_retention_is_not_sent_again()
+    {
+        var (_, requester) = await Api.SignUpAsync("settle_old_a");
+        var (requesteeId, requestee) = await Api.SignUpAsync("settle_old_b", deposit: 10_000);
+        var id = (await Api.SendAsync(HttpMethod.Post, "/v1/requests", requester, new { from = requesteeId, amount = 2_500, note = "stale" })).Json["id"]!.GetValue<string>();
+
+        // Paying since 13 hours (the retention is 24 h): the stamp's record could be gone, so a send could pay twice.
+        await using (var paying = Silo.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+            "UPDATE payment_requests SET status = 'paying', updated_at = now() - interval '13 hours' WHERE id = $1"))
+        {
+            paying.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(id) });
+            Assert.Equal(1, await paying.ExecuteNonQueryAsync());
+        }
+
+        var pay = await Api.SendAsync(HttpMethod.Post, $"/v1/requests/{id}/pay", requestee, null, "stale-pay");
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, "SERVICE_UNAVAILABLE"), (pay.Status, pay.Code));
+        Assert.Equal([id], (await Api.SendAsync(HttpMethod.Get, "/v1/requests?role=sent&status=paying", requester)).Json["data"]!.AsArray().Select(item => item!["id"]!.GetValue<string>()));
+        Assert.DoesNotContain(await Api.HistoryAsync(requestee), entry => entry["type"]!.GetValue<string>() == "transfer_out");
+        Assert.Equal(10_000, (await Api.WalletAsync(requestee))["balance"]!.GetValue<long>());
+    }
+}

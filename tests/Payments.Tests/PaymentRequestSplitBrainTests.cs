@@ -1,0 +1,42 @@
+using System.Net;
+using Orleans.Payments.TestSupport;
+using Xunit;
+
+namespace Orleans.Payments.Tests;
+
+/// <summary>Two activations of one payment request (a split brain: two clusters on one database) still pay it once.</summary>
+public sealed class PaymentRequestSplitBrainTests
+{
+    [Fact]
+    public async Task Two_activations_paying_one_request_make_exactly_one_transfer()
+    {
+        var database = await TestPostgres.CreateDatabaseAsync("request-split");
+        await using var first = await InProcessSilo.StartAsync(database, new Dictionary<string, string?> { ["Payments:Cluster:ClusterId"] = "split-a" });
+        await using var second = await InProcessSilo.StartAsync(database, new Dictionary<string, string?> { ["Payments:Cluster:ClusterId"] = "split-b" });
+        using var httpOne = first.CreateClient();
+        using var httpTwo = second.CreateClient();
+        var one = new ApiClient(httpOne);
+        var two = new ApiClient(httpTwo);
+        var (_, requester) = await one.SignUpAsync("split_requester");
+        var (_, payer) = await one.SignUpAsync("split_payer", deposit: 50_000);
+        var created = await one.SendAsync(HttpMethod.Post, "/v1/requests", requester, new { from = "split_payer", amount = 9_000, note = "split" });
+        var id = created.Json["id"]!.GetValue<string>();
+
+        // Each side activates the request, the payer's idempotency grains and wallet for itself.
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 8).SelectMany(i => new[]
+        {
+            Task.Run(() => one.SendAsync(HttpMethod.Post, $"/v1/requests/{id}/pay", payer, null, $"one-{i}")),
+            Task.Run(() => two.SendAsync(HttpMethod.Post, $"/v1/requests/{id}/pay", payer, null, $"two-{i}")),
+        }));
+
+        var paid = attempts.Where(response => response.Status == HttpStatusCode.Created).ToList();
+        Assert.NotEmpty(paid);
+        Assert.Single(paid.Select(response => response.Json["transfer"]!["id"]!.GetValue<string>()).Distinct());
+        Assert.All(attempts.Except(paid), response => Assert.Equal("REQUEST_NOT_PENDING", response.Code));
+        var transfersOut = (await one.HistoryAsync(payer)).Count(entry => entry["type"]!.GetValue<string>() == "transfer_out");
+        var transfersIn = (await two.HistoryAsync(requester)).Count(entry => entry["type"]!.GetValue<string>() == "transfer_in");
+        Assert.Equal((1, 1), (transfersOut, transfersIn));
+        Assert.Equal(41_000, (await two.WalletAsync(payer))["balance"]!.GetValue<long>());
+        Assert.True((await one.AuditAsync(InProcessSilo.AdminToken))["balanced"]!.GetValue<bool>());
+    }
+}

@@ -1,0 +1,289 @@
+using Npgsql;
+using Orleans.Payments.Runtime.Streams;
+using Orleans.Payments.Runtime.Tests.Grains;
+using Orleans.Payments.Runtime.Tests.Infrastructure;
+using Orleans.Payments.TestSupport;
+using Xunit;
+
+namespace Orleans.Payments.Runtime.Tests;
+
+/// <summary>
+/// Durable streams over the outbox, against a real PostgreSQL: order per stream, no loss and no double application
+/// across restarts and lost leases, events committed behind open transactions, dead letters, explicit subscriptions.
+/// </summary>
+public sealed class StreamTests
+{
+    private static readonly TimeSpan s_within = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Events_of_each_stream_are_applied_once_and_in_commit_order()
+    {
+        var database = await CreateDatabaseAsync("streams-order");
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        await using var silo = await TestSilo.StartAsync(database);
+
+        // 20 streams, each written by its own producer, 30 transactions of 1–3 events each: the streams interleave in the log.
+        var expected = await Task.WhenAll(Enumerable.Range(0, 20).Select(stream => ProduceAsync(dataSource, $"order-{stream}", transactions: 30)));
+
+        await WaitUntilAppliedAsync(dataSource, expected.Sum());
+        await AssertAppliedInOrderOnceAsync(dataSource, Enumerable.Range(0, 20).ToDictionary(stream => $"order-{stream}", stream => expected[stream]));
+    }
+
+    [Fact]
+    public async Task An_event_committed_after_a_later_position_is_not_skipped()
+    {
+        var database = await CreateDatabaseAsync("streams-out-of-order");
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        await using var silo = await TestSilo.StartAsync(database, streams: options => options.Partitions = 1);
+
+        // The slow transaction takes the earlier position and stays open while a later position commits and is delivered.
+        await using var slow = await dataSource.OpenConnectionAsync();
+        await using var slowTransaction = await slow.BeginTransactionAsync();
+        await StreamOutbox.AppendAsync(slow, slowTransaction, [StreamRecorderGrain.Event("slow", 1)]);
+        await AppendAsync(dataSource, StreamRecorderGrain.Event("fast", 1));
+
+        // The fast event waits behind the open transaction rather than moving the checkpoint past the slow one.
+        await Task.Delay(500);
+        Assert.Equal(0, await CountAppliedAsync(dataSource));
+
+        await slowTransaction.CommitAsync();
+        await WaitUntilAppliedAsync(dataSource, 2);
+        await AssertAppliedInOrderOnceAsync(dataSource, new Dictionary<string, int> { ["slow"] = 1, ["fast"] = 1 });
+    }
+
+    [Fact]
+    public async Task An_event_with_an_older_transaction_but_a_later_position_does_not_hide_one_committed_before_it()
+    {
+        // The trap of ordering by position alone: transaction A started first but inserts last; B inserts earlier and
+        // commits; C (older than B) is still open. A reader that took A and checkpointed its position would skip B.
+        var database = await CreateDatabaseAsync("streams-xid-order");
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        await using var silo = await TestSilo.StartAsync(database, streams: options => options.Partitions = 1);
+
+        await using var a = await BeginWithTransactionIdAsync(dataSource);
+        await using var c = await BeginWithTransactionIdAsync(dataSource);
+        await AppendAsync(dataSource, StreamRecorderGrain.Event("b", 1));
+        await StreamOutbox.AppendAsync(a.Connection!, a, [StreamRecorderGrain.Event("a", 1)]);
+        await a.CommitAsync();
+
+        await WaitUntilAppliedAsync(dataSource, 1); // A is older than every open transaction: delivered.
+        await c.CommitAsync();
+        await WaitUntilAppliedAsync(dataSource, 2);
+        await AssertAppliedInOrderOnceAsync(dataSource, new Dictionary<string, int> { ["a"] = 1, ["b"] = 1 });
+    }
+
+    [Fact]
+    public async Task Delivery_resumes_on_another_silo_after_a_restart_without_loss_or_double_application()
+    {
+        var database = await CreateDatabaseAsync("streams-restart");
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        var first = await TestSilo.StartAsync(database);
+        var producing = Task.WhenAll(Enumerable.Range(0, 10).Select(stream => ProduceAsync(dataSource, $"restart-{stream}", transactions: 60, pause: TimeSpan.FromMilliseconds(5))));
+
+        await Eventually.TrueAsync(async () => await CountAppliedAsync(dataSource) > 50, s_within, "the first silo delivers");
+        await first.DisposeAsync();
+        await using var second = await TestSilo.StartAsync(database);
+        var expected = await producing;
+
+        await WaitUntilAppliedAsync(dataSource, expected.Sum());
+        await AssertAppliedInOrderOnceAsync(dataSource, Enumerable.Range(0, 10).ToDictionary(stream => $"restart-{stream}", stream => expected[stream]));
+    }
+
+    [Fact]
+    public async Task When_a_silo_loses_its_lease_connection_another_takes_over_from_the_checkpoint()
+    {
+        var database = await CreateDatabaseAsync("streams-takeover");
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        await using var first = await TestSilo.StartAsync(database);
+        await Eventually.TrueAsync(async () => await LeaseHoldersAsync(dataSource) is [_], s_within, "the first silo holds the partitions");
+        await using var second = await TestSilo.StartAsync(database);
+        var producing = Task.WhenAll(Enumerable.Range(0, 10).Select(stream => ProduceAsync(dataSource, $"takeover-{stream}", transactions: 60, pause: TimeSpan.FromMilliseconds(5))));
+
+        // Cut the first silo off the way a crash does (its connection drops, PostgreSQL releases its locks), mid-burst.
+        await Eventually.TrueAsync(async () => await CountAppliedAsync(dataSource) > 50, s_within, "the first silo delivers");
+        var holder = Assert.Single(await LeaseHoldersAsync(dataSource));
+        await using (var kill = dataSource.CreateCommand("SELECT pg_terminate_backend($1)"))
+        {
+            kill.Parameters.Add(new NpgsqlParameter<int> { TypedValue = holder });
+            await kill.ExecuteNonQueryAsync();
+        }
+
+        var expected = await producing;
+        await WaitUntilAppliedAsync(dataSource, expected.Sum());
+        await AssertAppliedInOrderOnceAsync(dataSource, Enumerable.Range(0, 10).ToDictionary(stream => $"takeover-{stream}", stream => expected[stream]));
+        Assert.NotEqual(holder, Assert.Single(await LeaseHoldersAsync(dataSource)));
+    }
+
+    [Fact]
+    public async Task A_poison_event_goes_to_the_dead_letter_table_after_bounded_retries_and_the_stream_goes_on()
+    {
+        var database = await CreateDatabaseAsync("streams-dead-letter");
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        await using var silo = await TestSilo.StartAsync(database, streams: options => options.MaxDeliveryAttempts = 3);
+
+        var poison = StreamRecorderGrain.Event("poisoned", 2, poison: true);
+        await AppendAsync(dataSource, StreamRecorderGrain.Event("poisoned", 1), poison, StreamRecorderGrain.Event("poisoned", 3));
+        await AppendAsync(dataSource, StreamRecorderGrain.Event("poisoned", 4));
+
+        await WaitUntilAppliedAsync(dataSource, 3);
+        var (letters, hasMore) = await new StreamDeadLetterTable(dataSource).ListAsync(0, 10);
+        var letter = Assert.Single(letters);
+        Assert.False(hasMore);
+        Assert.Equal(poison.EventId, letter.EventId);
+        Assert.Equal(3, letter.Attempts);
+        Assert.Contains("cannot be applied", letter.Error);
+        Assert.Equal($"{typeof(IStreamRecorderGrain).FullName}/poisoned", letter.Grain);
+        Assert.Equal($"implicit:{typeof(IStreamRecorderGrain).FullName}:{StreamRecorderGrain.Namespace}", letter.Consumer);
+        var applied = await AppliedSequenceAsync(dataSource, "poisoned");
+        Assert.Equal([1, 3, 4], applied);
+    }
+
+    [Fact]
+    public async Task An_explicit_subscription_delivers_until_unsubscribed()
+    {
+        var database = await CreateDatabaseAsync("streams-explicit");
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        await using var silo = await TestSilo.StartAsync(database, streams: options => options.Partitions = 1);
+        var watcher = silo.GrainFactory.GetGrain<IStreamWatcherGrain>("explicit-1");
+        await watcher.Watch("test-news", "sports");
+        await watcher.Watch("test-news", "weather");
+
+        var first = News("sports");
+        await AppendAsync(dataSource, first, News("unwatched"));
+        await Eventually.TrueAsync(() => Task.FromResult(StreamWatcherGrain.HasReceived("explicit-1", first.EventId)), s_within, "a subscribed stream's event arrives");
+
+        Assert.True(await watcher.StopWatching("test-news", "sports"));
+        Assert.False(await watcher.StopWatching("test-news", "sports"));
+        var afterUnsubscribe = News("sports");
+        await AppendAsync(dataSource, afterUnsubscribe);
+        var marker = News("weather");
+        await AppendAsync(dataSource, marker);
+
+        // One partition delivers in commit order: once the later marker has arrived, the earlier event would have too.
+        await Eventually.TrueAsync(() => Task.FromResult(StreamWatcherGrain.HasReceived("explicit-1", marker.EventId)), s_within, "the still-subscribed stream's event arrives");
+        Assert.False(StreamWatcherGrain.HasReceived("explicit-1", afterUnsubscribe.EventId));
+        Assert.Equal(2, StreamWatcherGrain.Received.Count(item => item.Watcher == "explicit-1"));
+    }
+
+    [Fact]
+    public void Recent_event_ids_skip_repeats_and_forget_the_oldest_beyond_capacity()
+    {
+        var recent = new RecentEventIds(capacity: 2);
+        var events = Enumerable.Range(1, 3).Select(seq => ToStreamEvent(StreamRecorderGrain.Event("k", seq))).ToList();
+
+        Assert.Equal(events, recent.Unseen([.. events, events[0]]));
+        recent.MarkApplied(events);
+        Assert.Equal([events[0]], recent.Unseen(events));
+    }
+
+    [Fact]
+    public void Stream_options_are_validated_with_messages_that_name_the_setting()
+    {
+        var validator = new StreamOptionsValidator();
+        Assert.True(validator.Validate(null, new StreamOptions()).Succeeded);
+
+        var result = validator.Validate(null, new StreamOptions { Partitions = 0, BatchSize = 0, MaxDeliveryAttempts = 0, PollInterval = TimeSpan.Zero, RetryBackoff = TimeSpan.FromSeconds(5) });
+        Assert.True(result.Failed);
+        foreach (var setting in new[] { "Partitions", "BatchSize", "MaxDeliveryAttempts", "PollInterval", "RetryBackoff" })
+        {
+            Assert.Contains($"Payments:Streams:{setting}", result.FailureMessage);
+        }
+    }
+
+    private static StreamEvent ToStreamEvent(OutboxMessage message) =>
+        new(message.EventId, message.Stream, message.Type, System.Text.Json.JsonDocument.Parse(message.PayloadJson).RootElement, StreamSequenceToken.Start, DateTimeOffset.UtcNow);
+
+    private static OutboxMessage News(string key) => OutboxMessage.Create(new StreamId("test-news", key), "Headline", "{}");
+
+    private static async Task<string> CreateDatabaseAsync(string purpose)
+    {
+        var database = await TestPostgres.CreateDatabaseAsync(purpose);
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        await using var create = dataSource.CreateCommand(StreamRecorderGrain.CreateTableSql);
+        await create.ExecuteNonQueryAsync();
+        return database;
+    }
+
+    /// <summary>Writes events 1..n of a stream in <paramref name="transactions"/> transactions of 1–3 events; returns n.</summary>
+    private static async Task<int> ProduceAsync(NpgsqlDataSource dataSource, string key, int transactions, TimeSpan pause = default)
+    {
+        var seq = 0;
+        for (var i = 0; i < transactions; i++)
+        {
+            var count = 1 + (i % 3);
+            await AppendAsync(dataSource, Enumerable.Range(0, count).Select(_ => StreamRecorderGrain.Event(key, ++seq)).ToArray());
+            if (pause > TimeSpan.Zero)
+            {
+                await Task.Delay(pause);
+            }
+        }
+
+        return seq;
+    }
+
+    private static async Task AppendAsync(NpgsqlDataSource dataSource, params OutboxMessage[] events)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await StreamOutbox.AppendAsync(connection, transaction, events);
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>A transaction that has taken its transaction id (as a writer does on its first write) and stays open.</summary>
+    private static async Task<NpgsqlTransaction> BeginWithTransactionIdAsync(NpgsqlDataSource dataSource)
+    {
+        var connection = await dataSource.OpenConnectionAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand("SELECT pg_current_xact_id()", connection, transaction);
+        await command.ExecuteScalarAsync();
+        return transaction;
+    }
+
+    private static async Task<int[]> LeaseHoldersAsync(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT DISTINCT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = x'5354524D'::int::oid AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+        var holders = new List<int>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            holders.Add(reader.GetInt32(0));
+        }
+
+        return [.. holders];
+    }
+
+    private static async Task<long> CountAppliedAsync(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM applied_events");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static Task WaitUntilAppliedAsync(NpgsqlDataSource dataSource, int count) =>
+        Eventually.TrueAsync(async () => await CountAppliedAsync(dataSource) >= count, s_within, $"{count} events are applied");
+
+    private static async Task<int[]> AppliedSequenceAsync(NpgsqlDataSource dataSource, string key)
+    {
+        await using var command = dataSource.CreateCommand("SELECT seq FROM applied_events WHERE stream_key = $1 ORDER BY applied");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        var seqs = new List<int>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            seqs.Add(reader.GetInt32(0));
+        }
+
+        return [.. seqs];
+    }
+
+    /// <summary>Each stream's events were applied exactly 1..n in order, and nothing else was applied.</summary>
+    private static async Task AssertAppliedInOrderOnceAsync(NpgsqlDataSource dataSource, IReadOnlyDictionary<string, int> expected)
+    {
+        foreach (var (key, count) in expected)
+        {
+            Assert.Equal(Enumerable.Range(1, count), await AppliedSequenceAsync(dataSource, key));
+        }
+
+        Assert.Equal(expected.Values.Sum(), await CountAppliedAsync(dataSource));
+    }
+}
