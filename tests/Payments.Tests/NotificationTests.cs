@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Npgsql;
+using Orleans.Payments.Grains.Interfaces.Notifications;
 using Orleans.Payments.TestSupport;
 using Xunit;
 
@@ -127,6 +130,45 @@ public sealed class NotificationTests() : ApiTest("notifications")
         Assert.Equal(HttpStatusCode.BadRequest, plain.Status);
         Assert.Equal("VALIDATION_ERROR", plain.Code);
         Assert.Equal(HttpStatusCode.Unauthorized, (await Api.SendAsync(HttpMethod.Get, "/v1/notifications", null)).Status);
+    }
+
+    [Fact]
+    public async Task A_users_notifications_commit_in_inbox_order_when_two_writers_write_for_them_at_once()
+    {
+        var gina = await Api.SignUpAsync("w_gina");
+        await using var socket = await NotificationSocketClient.ConnectAsync(Silo.BaseAddress, gina.Token);
+        var dataSource = (NpgsqlDataSource)Silo.Services.GetService(typeof(NpgsqlDataSource))!;
+
+        // Another writer (as another silo's inbox writer would) holds gina's lock and has inserted, not yet committed.
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        foreach (var sql in new[]
+        {
+            "SELECT pg_advisory_xact_lock(1314145881, hashtext($1))",
+            "INSERT INTO notifications (user_id, id, type, data, created_at) VALUES ($1, 'other-writer-1', 'test', '{}', now())",
+            """SELECT pg_notify('notifications', $1 || E'\n' || '{"type":"test","data":{},"id":"other-writer-1","createdAt":"2026-01-01T00:00:00+00:00"}')""",
+        })
+        {
+            await using var command = new NpgsqlCommand(sql, connection, transaction);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = gina.Id });
+            await command.ExecuteNonQueryAsync();
+        }
+
+        // This silo's writer must wait for it rather than commit a later row first.
+        var notifying = Silo.GrainFactory.GetGrain<INotificationGrain>(gina.Id)
+            .Notify(new NotificationMessage("this-writer-1", "test", JsonDocument.Parse("{}").RootElement, DateTimeOffset.UtcNow));
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var waiting = dataSource.CreateCommand("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1314145881::oid AND NOT granted");
+            return (long)(await waiting.ExecuteScalarAsync())! > 0;
+        }, s_within, "the inbox writer waits for the user's lock");
+        await transaction.CommitAsync();
+        await notifying;
+
+        var (pushedFirst, _) = await socket.NextAsync(_ => true, s_within);
+        var (pushedSecond, _) = await socket.NextAsync(_ => true, s_within);
+        Assert.Equal(["other-writer-1", "this-writer-1"], new[] { pushedFirst, pushedSecond }.Select(message => message["id"]!.GetValue<string>()));
+        Assert.Equal(["other-writer-1", "this-writer-1"], (await InboxAsync(gina.Token, "")).Select(message => message["id"]!.GetValue<string>()));
     }
 
     private async Task<string> SendAsync(string token, string to, long amount, string key)
