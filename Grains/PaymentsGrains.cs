@@ -56,6 +56,8 @@ public static class PaymentsGrains
         services.AddSingleton<PaymentRequestStore>();
         services.AddSingleton<FriendStore>();
         services.AddSingleton<FeedStore>();
+        services.AddSingleton<FeedFanOut>();
+        services.AddHostedService(provider => provider.GetRequiredService<FeedFanOut>());
         services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.SectionName)
             .Validate(options => options.MaxBatchSize is >= 1 and <= 10_000, $"{NotificationOptions.SectionName}:{nameof(NotificationOptions.MaxBatchSize)} must be between 1 and 10,000.")
             .Validate(options => options.QueueCapacity >= options.MaxBatchSize, $"{NotificationOptions.SectionName}:{nameof(NotificationOptions.QueueCapacity)} must be at least the batch size.")

@@ -19,20 +19,11 @@ public sealed class FeedStore(NpgsqlDataSource dataSource)
     /// </summary>
     public const int MaxTransfersPerStatement = 128;
 
-    /// <summary>
-    /// Writes the posts and their feed items, <see cref="MaxTransfersPerStatement"/> transfers per statement. Returns
-    /// the number of feed items written.
-    /// </summary>
-    public async Task<int> FanOutAsync(IReadOnlyList<TransferView> transfers)
+    /// <summary>Writes the posts and their feed items in one statement (at most <see cref="MaxTransfersPerStatement"/>).</summary>
+    public async Task FanOutAsync(IReadOnlyList<TransferView> transfers)
     {
-        ArgumentNullException.ThrowIfNull(transfers);
-        var written = 0;
-        foreach (var chunk in transfers.Chunk(MaxTransfersPerStatement))
-        {
-            written += await FanOutChunkAsync(chunk);
-        }
-
-        return written;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(transfers.Count, MaxTransfersPerStatement);
+        await FanOutChunkAsync(transfers);
     }
 
     /// <summary>
@@ -40,7 +31,7 @@ public sealed class FeedStore(NpgsqlDataSource dataSource)
     /// transfers, every friend of either party. A post that already exists was fanned out by the same statement
     /// earlier (a redelivered event), so it is skipped whole; the items' primary key backs that up.
     /// </summary>
-    private async Task<int> FanOutChunkAsync(TransferView[] transfers)
+    private async Task<int> FanOutChunkAsync(IReadOnlyList<TransferView> transfers)
     {
         await using var command = dataSource.CreateCommand(
             """

@@ -9,11 +9,12 @@ using Orleans.Payments.Runtime.Streams;
 namespace Orleans.Payments.Grains.Feed;
 
 /// <summary>
-/// Writes each completed transfer of one sender into the feeds that should show it, one bulk statement per delivered
-/// batch. Delivery is at least once; the feed's keys make a redelivered transfer change nothing, so no in-memory
-/// deduplication is needed (and none would survive the silo kill that causes most redeliveries).
+/// Writes each completed transfer of one sender into the feeds that should show it, through the silo's
+/// <see cref="FeedFanOut"/> group commit. Delivery is at least once; the feed's keys make a redelivered transfer
+/// change nothing, so no in-memory deduplication is needed (and none would survive the silo kill that causes most
+/// redeliveries).
 /// </summary>
-public sealed partial class TransferFeedGrain(FeedStore store, ILogger<TransferFeedGrain> logger) : Grain, ITransferFeedGrain
+public sealed partial class TransferFeedGrain(FeedFanOut fanOut, ILogger<TransferFeedGrain> logger) : Grain, ITransferFeedGrain
 {
     public async Task ReceiveStreamEvents(StreamId stream, IReadOnlyList<StreamEvent> events)
     {
@@ -22,10 +23,10 @@ public sealed partial class TransferFeedGrain(FeedStore store, ILogger<TransferF
             .Where(item => item.Type == TransferStream.TransferCompleted)
             .Select(item => item.Payload.Deserialize<TransferView>(PaymentsJson.Options)!)
             .ToList();
-        var written = await store.FanOutAsync(transfers);
-        LogFannedOut(logger, transfers.Count, stream.Key, written);
+        await fanOut.FanOutAsync(transfers);
+        LogFannedOut(logger, transfers.Count, stream.Key);
     }
 
-    [LoggerMessage(1, LogLevel.Debug, "Fanned out {Transfers} transfers of {Sender} to {Items} feed items")]
-    private static partial void LogFannedOut(ILogger logger, int transfers, string sender, int items);
+    [LoggerMessage(1, LogLevel.Debug, "Fanned out {Transfers} transfers of {Sender}")]
+    private static partial void LogFannedOut(ILogger logger, int transfers, string sender);
 }
