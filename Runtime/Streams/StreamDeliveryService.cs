@@ -30,6 +30,12 @@ internal sealed partial class StreamDeliveryService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.Deliver)
+        {
+            LogNotDelivering(logger);
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -133,4 +139,7 @@ internal sealed partial class StreamDeliveryService(
 
     [LoggerMessage(22, LogLevel.Warning, "The stream lease connection failed; partitions are released and taken again after reconnecting")]
     private static partial void LogLeaseConnectionLost(ILogger logger, Exception error);
+
+    [LoggerMessage(23, LogLevel.Warning, "Stream delivery is off on this silo (Payments:Streams:Deliver = false); events wait for a silo that delivers")]
+    private static partial void LogNotDelivering(ILogger logger);
 }

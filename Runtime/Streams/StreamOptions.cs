@@ -6,6 +6,12 @@ public sealed class StreamOptions
     public const string SectionName = "Payments:Streams";
 
     /// <summary>
+    /// Whether this silo takes partition leases and delivers. A silo that does not still appends events (producers
+    /// write them with their changes); other silos deliver them, or this one once it is turned back on. Default true.
+    /// </summary>
+    public bool Deliver { get; set; } = true;
+
+    /// <summary>
     /// Streams are hashed into this many partitions; one silo at a time delivers a partition, in order. Every silo of a
     /// cluster must use the same count; change it only with the cluster stopped and every partition delivered. Default 4.
     /// </summary>
