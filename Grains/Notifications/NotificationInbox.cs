@@ -1,10 +1,10 @@
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using Orleans.Payments.Grains.Batching;
 using Orleans.Payments.Grains.Interfaces.Notifications;
 
 namespace Orleans.Payments.Grains.Notifications;
@@ -15,7 +15,7 @@ namespace Orleans.Payments.Grains.Notifications;
 /// the commit and thousands of notifications a second cost a few transactions. A repeated (user, id) is skipped
 /// and not pushed again.
 /// </summary>
-public sealed partial class NotificationInbox : BackgroundService
+public sealed partial class NotificationInbox : IHostedService
 {
     // Inbox writers on every silo may write for one user at once. Each transaction first takes a lock per user it
     // writes for (in one order, so writers never deadlock), so a user's rows commit in sequence order: a client that
@@ -41,36 +41,27 @@ public sealed partial class NotificationInbox : BackgroundService
         FROM inserted
         """;
 
-    private readonly Channel<PendingNotification> _queue;
+    private readonly GroupCommitQueue<(string UserId, NotificationMessage Message)> _queue;
     private readonly NpgsqlDataSource _dataSource;
-    private readonly NotificationOptions _options;
     private readonly ILogger<NotificationInbox> _logger;
 
     public NotificationInbox(NpgsqlDataSource dataSource, IOptions<NotificationOptions> options, ILogger<NotificationInbox> logger)
     {
         _dataSource = dataSource;
-        _options = options.Value;
         _logger = logger;
-        _queue = Channel.CreateBounded<PendingNotification>(new BoundedChannelOptions(_options.QueueCapacity)
-        {
-            SingleReader = false,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        var settings = options.Value;
+        _queue = new GroupCommitQueue<(string, NotificationMessage)>(settings.MaxBatchSize, settings.QueueCapacity, settings.Writers, WriteAsync);
     }
 
     /// <summary>Stores the notifications (each once per user and id) and completes when they are committed and pushed.</summary>
-    public async Task AppendAsync(IReadOnlyCollection<(string UserId, NotificationMessage Message)> notifications)
+    public Task AppendAsync(IReadOnlyCollection<(string UserId, NotificationMessage Message)> notifications)
     {
-        var pending = new List<PendingNotification>(notifications.Count);
-        foreach (var (userId, message) in notifications)
+        foreach (var (_, message) in notifications)
         {
             Validate(message);
-            var item = new PendingNotification(userId, message, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-            await _queue.Writer.WriteAsync(item);
-            pending.Add(item);
         }
 
-        await Task.WhenAll(pending.Select(item => item.Completion.Task));
+        return _queue.WriteAsync(notifications);
     }
 
     /// <summary>A user's notifications after <paramref name="afterId"/> (from the start when null or unknown), oldest first.</summary>
@@ -116,42 +107,25 @@ public sealed partial class NotificationInbox : BackgroundService
         }
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, _options.Writers).Select(_ => Task.Run(WriteLoopAsync, CancellationToken.None)));
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private async Task WriteLoopAsync()
+    /// <summary>Notifications queued before the stop are still written.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => _queue.CompleteAsync();
+
+    private async Task WriteAsync(IReadOnlyList<(string UserId, NotificationMessage Message)> batch)
     {
-        var batch = new List<PendingNotification>(_options.MaxBatchSize);
-        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        try
         {
-            while (batch.Count < _options.MaxBatchSize && _queue.Reader.TryRead(out var item))
-            {
-                batch.Add(item);
-            }
-
-            try
-            {
-                await WriteAsync(batch);
-                batch.ForEach(item => item.Completion.TrySetResult());
-            }
-            catch (Exception error) when (error is NpgsqlException or TimeoutException)
-            {
-                LogWriteFailed(_logger, error, batch.Count);
-                batch.ForEach(item => item.Completion.TrySetException(error));
-            }
-
-            batch.Clear();
+            await WriteOnceAsync(batch);
+        }
+        catch (Exception error) when (error is NpgsqlException or TimeoutException)
+        {
+            LogWriteFailed(_logger, error, batch.Count);
+            throw;
         }
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        // Notifications queued before the stop are still written; the writer ends when the queue is empty.
-        _queue.Writer.TryComplete();
-        await base.StopAsync(cancellationToken);
-    }
-
-    private async Task WriteAsync(List<PendingNotification> batch)
+    private async Task WriteOnceAsync(IReadOnlyList<(string UserId, NotificationMessage Message)> batch)
     {
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
