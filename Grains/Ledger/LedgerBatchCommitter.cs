@@ -2,9 +2,9 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using NpgsqlTypes;
 using Orleans.Payments.Grains.Interfaces.Errors;
 using Orleans.Payments.Grains.Interfaces.Idempotency;
+using Orleans.Payments.Runtime.Streams;
 
 namespace Orleans.Payments.Grains.Ledger;
 
@@ -33,13 +33,13 @@ public sealed partial class LedgerBatchCommitter(NpgsqlDataSource dataSource, IO
         catch (PostgresException refused) when (IsDataRefusal(refused) && batch.Count > 1)
         {
             LogIsolating(logger, batch.Count, refused.SqlState, refused.ConstraintName);
-            var outcome = LedgerBatchOutcome.Empty;
+            var outcomes = new List<LedgerBatchOutcome>(batch.Count);
             foreach (var entry in batch)
             {
-                outcome = outcome.Concat(await CommitAloneAsync(entry).ConfigureAwait(false));
+                outcomes.Add(await CommitAloneAsync(entry).ConfigureAwait(false));
             }
 
-            return outcome;
+            return LedgerBatchOutcome.Combine(outcomes);
         }
         catch (PostgresException refused) when (IsDataRefusal(refused))
         {
@@ -316,16 +316,7 @@ public sealed partial class LedgerBatchCommitter(NpgsqlDataSource dataSource, IO
 
         if (events.Length > 0)
         {
-            batch.BatchCommands.Add(Command(
-                """
-                INSERT INTO outbox_events (event_id, stream_namespace, stream_key, type, payload)
-                SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
-                """,
-                Array(events.Select(item => item.EventId)),
-                Array(events.Select(item => item.StreamNamespace)),
-                Array(events.Select(item => item.StreamKey)),
-                Array(events.Select(item => item.Type)),
-                new NpgsqlParameter<string[]> { TypedValue = events.Select(item => item.PayloadJson).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb }));
+            batch.BatchCommands.Add(StreamOutbox.AppendCommand(events));
         }
 
         await batch.ExecuteNonQueryAsync().ConfigureAwait(false);

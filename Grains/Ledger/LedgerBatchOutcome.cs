@@ -10,7 +10,9 @@ public sealed record LedgerBatchOutcome(IReadOnlyList<(LedgerEntry Entry, Ledger
 
     public static LedgerBatchOutcome Answer(LedgerEntry entry, LedgerResult result) => new([(entry, result)], []);
 
-    public LedgerBatchOutcome Concat(LedgerBatchOutcome other) => new([.. Answers, .. other.Answers], [.. Touched, .. other.Touched]);
+    /// <summary>The outcomes of entries committed one by one (a batch isolating a refusal), as one.</summary>
+    public static LedgerBatchOutcome Combine(IReadOnlyList<LedgerBatchOutcome> outcomes) =>
+        new([.. outcomes.SelectMany(outcome => outcome.Answers)], [.. outcomes.SelectMany(outcome => outcome.Touched)]);
 }
 
 /// <summary>A wallet whose balance a batch changed, with its balance and version after the batch.</summary>

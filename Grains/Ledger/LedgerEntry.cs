@@ -1,5 +1,6 @@
 using Orleans.Payments.Grains.Interfaces.Idempotency;
 using Orleans.Payments.Grains.Interfaces.Identity;
+using Orleans.Payments.Runtime.Streams;
 
 namespace Orleans.Payments.Grains.Ledger;
 
@@ -21,7 +22,7 @@ public sealed class LedgerEntry
         TransferRemark? remark,
         IdempotencyStamp? idempotency,
         Func<LedgerBalances, StoredResponse>? renderResponse,
-        IReadOnlyList<OutboxEvent> events)
+        IReadOnlyList<OutboxMessage> events)
     {
         if (movements.Count is < 1 or > MaxMovements)
         {
@@ -71,13 +72,10 @@ public sealed class LedgerEntry
 
     public Func<LedgerBalances, StoredResponse>? RenderResponse { get; }
 
-    public IReadOnlyList<OutboxEvent> Events { get; }
+    public IReadOnlyList<OutboxMessage> Events { get; }
 
     internal TaskCompletionSource<LedgerResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
-
-/// <summary>An event appended to a stream in the same transaction as the change it reports.</summary>
-public sealed record OutboxEvent(Guid EventId, string StreamNamespace, string StreamKey, string Type, string PayloadJson);
 
 /// <summary>The balance of each account of an entry right after it, and the account versions after the batch.</summary>
 public sealed class LedgerBalances(IReadOnlyDictionary<string, long> balanceAfter, IReadOnlyDictionary<string, long> versionAfter)

@@ -123,6 +123,10 @@ public sealed partial class LedgerWriter : IHostedService, IDisposable
         try
         {
             await _flushBarrier.WaitForFlushAsync().ConfigureAwait(false);
+            foreach (var (entry, result) in outcome.Answers)
+            {
+                entry.Completion.TrySetResult(result);
+            }
         }
         catch (Exception error)
         {
@@ -134,16 +138,13 @@ public sealed partial class LedgerWriter : IHostedService, IDisposable
                 entry.Completion.TrySetException(unknown);
             }
 
-            _batchesAwaitingFlush.Release();
             return;
         }
-
-        foreach (var (entry, result) in outcome.Answers)
+        finally
         {
-            entry.Completion.TrySetResult(result);
+            _batchesAwaitingFlush.Release();
         }
 
-        _batchesAwaitingFlush.Release();
         NotifyWallets(outcome.Touched);
     }
 

@@ -10,7 +10,9 @@ using Orleans.Payments.Grains.Interfaces.Money;
 using Orleans.Payments.Grains.Interfaces.Transfers;
 using Orleans.Payments.Grains.Interfaces.Wallets;
 using Orleans.Payments.Grains.Ledger;
+using Orleans.Payments.Grains.Notifications;
 using Orleans.Payments.Runtime;
+using Orleans.Payments.Runtime.Streams;
 
 namespace Orleans.Payments.Grains.Wallets;
 
@@ -86,7 +88,7 @@ public sealed partial class WalletGrain(
             new TransferRemark(command.Note, command.Visibility),
             stamp,
             balances => PaymentsJson.Created(new TransferReceipt(view, balances.BalanceAfter(account))),
-            [new OutboxEvent(Guid.CreateVersion7(), "transfers", _user.Key, "TransferCompleted", JsonSerializer.Serialize(view, PaymentsJson.Options))]);
+            [OutboxMessage.Create(new StreamId(TransferStream.Namespace, _user.Key), TransferStream.TransferCompleted, JsonSerializer.Serialize(view, PaymentsJson.Options))]);
         return await CommitDebitAsync(entry, command.Amount, isSend: true, stamp);
     }
 

@@ -16,6 +16,8 @@ using Orleans.Payments.Grains.Interfaces.Ledger;
 using Orleans.Payments.Grains.Interfaces.Users;
 using Orleans.Payments.Grains.Ledger;
 using Orleans.Payments.Grains.Users;
+using Orleans.Payments.Grains.Notifications;
+using Orleans.Payments.Runtime.Streams;
 using Orleans.Payments.Runtime;
 using Orleans.Payments.Runtime.Postgres;
 using Orleans.Payments.Silo.Database;
@@ -132,7 +134,7 @@ internal static class TransfersBenchmark
             new TransferRemark("", "public"),
             new IdempotencyStamp(from, key, key),
             balances => Grains.Interfaces.PaymentsJson.Created(new Grains.Interfaces.Transfers.TransferReceipt(view, balances.BalanceAfter(fromAccount))),
-            [new OutboxEvent(Guid.CreateVersion7(), "transfers", from, "TransferCompleted", System.Text.Json.JsonSerializer.Serialize(view, Grains.Interfaces.PaymentsJson.Options))]);
+            [OutboxMessage.Create(new StreamId(TransferStream.Namespace, from), TransferStream.TransferCompleted, System.Text.Json.JsonSerializer.Serialize(view, Grains.Interfaces.PaymentsJson.Options))]);
         return await writer.SubmitAsync(entry) is LedgerResult.Committed;
     }
 
