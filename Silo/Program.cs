@@ -14,6 +14,7 @@ try
     await using var database = await PaymentsDatabase.OpenAsync(builder.Configuration, startupLoggers.CreateLogger("Orleans.Payments.Silo"));
     var app = SiloApplication.Build(builder, database.ConnectionString);
     await app.RunAsync();
+    logger.Information("The silo stopped");
     return 0;
 }
 catch (Exception error) when (error is not OperationCanceledException)

@@ -13,12 +13,17 @@ namespace Orleans.Payments.Runtime.Transport;
 /// Accepts silo and client connections on <see cref="ClusterOptions.SiloPort"/> and runs the grain calls they carry
 /// on this silo's activations. Many calls share a connection; each answer goes back with its call's correlation id.
 /// </summary>
-internal sealed partial class SiloTransportServer(ActivationCatalog catalog, GrainClassRegistry classes, IOptions<ClusterOptions> options, ILogger<SiloTransportServer> logger)
+internal sealed partial class SiloTransportServer(
+    ActivationCatalog catalog,
+    GrainClassRegistry classes,
+    IOptions<ClusterOptions> options,
+    ILogger<SiloTransportServer> logger)
     : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private TcpListener? _listener;
     private Task? _accepting;
+    private int _callsRunning;
 
     public JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
@@ -35,13 +40,26 @@ internal sealed partial class SiloTransportServer(ActivationCatalog catalog, Gra
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Stops accepting and reading; calls already running may finish and answer. The runtime stopped expiring calls
+    /// before this point, so the wait is bounded here: one call timeout, and never past the host's shutdown timeout.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         _listener?.Stop();
-        if (_accepting is not null)
+        if (_accepting is null)
         {
-            await _accepting.ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await _accepting.WaitAsync(catalog.Options.CallTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is TimeoutException or OperationCanceledException)
+        {
+            LogCallsAbandoned(logger, Volatile.Read(ref _callsRunning));
         }
     }
 
@@ -102,6 +120,7 @@ internal sealed partial class SiloTransportServer(ActivationCatalog catalog, Gra
     private async Task AnswerAsync(Stream stream, SemaphoreSlim writes, Frame frame, CancellationToken stopping)
     {
         RemoteCallResponse response;
+        Interlocked.Increment(ref _callsRunning);
         try
         {
             var request = JsonSerializer.Deserialize<RemoteCallRequest>(frame.Payload, Json)
@@ -122,6 +141,10 @@ internal sealed partial class SiloTransportServer(ActivationCatalog catalog, Gra
         catch (Exception error)
         {
             response = new RemoteCallResponse(null, RemoteErrors.From(error));
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _callsRunning);
         }
 
         var payload = JsonSerializer.SerializeToUtf8Bytes(response, Json);
@@ -150,6 +173,9 @@ internal sealed partial class SiloTransportServer(ActivationCatalog catalog, Gra
 
     [LoggerMessage(1, LogLevel.Information, "Silo transport listening on {Endpoint}")]
     private static partial void LogListening(ILogger logger, string endpoint);
+
+    [LoggerMessage(3, LogLevel.Warning, "Silo transport stopped with {Calls} remote calls still running; their callers get no answer and time out")]
+    private static partial void LogCallsAbandoned(ILogger logger, int calls);
 
     [LoggerMessage(2, LogLevel.Debug, "Silo connection closed: {Reason}")]
     private static partial void LogConnectionClosed(ILogger logger, string reason);

@@ -114,7 +114,15 @@ public sealed partial class SiloProcess : IAsyncDisposable
         }
 
         using var timeout = new CancellationTokenSource(within);
-        await _process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The process did not exit within {within} of SIGTERM; its last output:\n{OutputTail(100)}");
+        }
+
         return _process.ExitCode;
     }
 
@@ -134,6 +142,9 @@ public sealed partial class SiloProcess : IAsyncDisposable
 
         _process.Dispose();
     }
+
+    /// <summary>The last <paramref name="lines"/> lines of the output, for failure messages.</summary>
+    public string OutputTail(int lines) => string.Join('\n', Output.Split('\n').TakeLast(lines));
 
     private void Append(string? line)
     {
