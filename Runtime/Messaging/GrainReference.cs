@@ -1,13 +1,20 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 
 namespace Orleans.Payments.Runtime.Messaging;
 
 /// <summary>
 /// The object behind a typed grain reference: every interface call becomes a <see cref="GrainCall{TResult}"/>
-/// sent through the router. Created by <see cref="DispatchProxy"/>; one per <c>GetGrain</c>.
+/// sent through the router. One per <c>GetGrain</c>, cloned from a <see cref="DispatchProxy"/> made once per interface.
 /// </summary>
 public class GrainReference : DispatchProxy
 {
+    // DispatchProxy.Create builds every instance through Activator.CreateInstance, whose reflection cache the runtime
+    // may drop at any GC; rebuilding it emits a new invoker (a DynamicMethod) that the finalizer thread must later
+    // destroy, which under load cost a third of a core. A generated proxy's only own field is the interface's method
+    // table, the same for every instance, so a shallow clone of one prototype is an equivalent instance.
+    private static readonly ConcurrentDictionary<Type, GrainReference> s_prototypes = new();
+
     private GrainInterfaceMetadata _metadata = null!;
     private IGrainCallRouter _router = null!;
 
@@ -16,12 +23,12 @@ public class GrainReference : DispatchProxy
 
     internal static TGrainInterface Create<TGrainInterface>(GrainInterfaceMetadata metadata, IGrainCallRouter router, string key)
     {
-        var proxy = DispatchProxy.Create<TGrainInterface, GrainReference>();
-        var reference = (GrainReference)(object)proxy!;
+        var prototype = s_prototypes.GetOrAdd(typeof(TGrainInterface), static _ => (GrainReference)(object)DispatchProxy.Create<TGrainInterface, GrainReference>()!);
+        var reference = (GrainReference)prototype.MemberwiseClone();
         reference._metadata = metadata;
         reference._router = router;
         reference.GrainId = new GrainId(metadata.GrainType, key);
-        return proxy;
+        return (TGrainInterface)(object)reference;
     }
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
