@@ -7,8 +7,9 @@ namespace Orleans.Payments.Runtime.Streams;
 
 /// <summary>
 /// Delivers a batch read from one partition to every consumer: the events of each (grain, stream) pair go in one call,
-/// oldest first, and different pairs are called concurrently. A failing call is retried with exponential backoff; after
-/// the last attempt a multi-event call is split so that only the failing event is dead-lettered, and the stream goes on.
+/// oldest first, after that pair's delivery from an earlier batch; different pairs are called concurrently. A failing
+/// call is retried with exponential backoff; after the last attempt a multi-event call is split so that only the
+/// failing event is dead-lettered, and the stream goes on.
 /// </summary>
 internal sealed partial class StreamDeliverer(StreamLog log, IGrainCallRouter router, IOptions<StreamOptions> options, TimeProvider time, ILogger<StreamDeliverer> logger)
 {
@@ -16,8 +17,16 @@ internal sealed partial class StreamDeliverer(StreamLog log, IGrainCallRouter ro
 
     private static readonly GrainMethod s_receive = GrainInterfaceMetadata.For(typeof(IStreamSubscriber)).Methods.Values.Single();
 
-    /// <summary>Delivers to each consumer the events after its checkpoint; returns when every event is delivered or dead-lettered.</summary>
-    public Task DeliverAsync(IReadOnlyList<StreamConsumer> consumers, IReadOnlyDictionary<string, StreamSequenceToken> checkpoints, IReadOnlyList<LoggedEvent> events, CancellationToken cancellationToken)
+    /// <summary>
+    /// Delivers to each consumer the events after its checkpoint, each target's after its earlier deliveries in
+    /// <paramref name="chains"/>; the task completes when every event is delivered or dead-lettered.
+    /// </summary>
+    public Task DeliverAsync(
+        IReadOnlyList<StreamConsumer> consumers,
+        IReadOnlyDictionary<string, StreamSequenceToken> checkpoints,
+        IReadOnlyList<LoggedEvent> events,
+        StreamDeliveryChains chains,
+        CancellationToken cancellationToken)
     {
         var deliveries = new List<Task>();
         foreach (var consumer in consumers)
@@ -38,7 +47,10 @@ internal sealed partial class StreamDeliverer(StreamLog log, IGrainCallRouter ro
                 }
             }
 
-            deliveries.AddRange(groups.Select(group => DeliverWithRetriesAsync(consumer, group.Key.Grain, group.Key.Stream, group.Value, cancellationToken)));
+            foreach (var ((grain, stream), grouped) in groups)
+            {
+                deliveries.Add(chains.Append(consumer.Name, grain, stream, () => DeliverWithRetriesAsync(consumer, grain, stream, grouped, cancellationToken)));
+            }
         }
 
         return Task.WhenAll(deliveries);

@@ -20,6 +20,12 @@ public sealed class StreamOptions
     /// <summary>Most events read and delivered per partition per round. Default 512.</summary>
     public int BatchSize { get; set; } = 512;
 
+    /// <summary>
+    /// Batches of a partition being delivered at once: the pump reads the next batch while earlier ones are still with
+    /// their subscribers (each subscriber still gets its events in order). Default 4.
+    /// </summary>
+    public int MaxBatchesInFlight { get; set; } = 4;
+
     /// <summary>How often a partition is read when no notification arrives (the fallback for lost notifications). Default 1 s.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

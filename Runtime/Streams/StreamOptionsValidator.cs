@@ -18,6 +18,11 @@ internal sealed class StreamOptionsValidator : IValidateOptions<StreamOptions>
             failures.Add($"{StreamOptions.SectionName}:{nameof(StreamOptions.BatchSize)} must be between 1 and 10,000 (got {options.BatchSize}).");
         }
 
+        if (options.MaxBatchesInFlight is < 1 or > 64)
+        {
+            failures.Add($"{StreamOptions.SectionName}:{nameof(StreamOptions.MaxBatchesInFlight)} must be between 1 and 64 (got {options.MaxBatchesInFlight}).");
+        }
+
         if (options.PollInterval < TimeSpan.FromMilliseconds(10) || options.PollInterval > TimeSpan.FromMinutes(5))
         {
             failures.Add($"{StreamOptions.SectionName}:{nameof(StreamOptions.PollInterval)} must be between 10 ms and 5 minutes (got {options.PollInterval}).");

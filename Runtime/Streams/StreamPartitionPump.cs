@@ -4,9 +4,11 @@ using Microsoft.Extensions.Logging;
 namespace Orleans.Payments.Runtime.Streams;
 
 /// <summary>
-/// Delivers one partition while this silo holds its lease: read a batch after the lowest checkpoint, deliver it to
-/// every consumer, then move the checkpoints; repeat at once while batches are full, soon while committed events wait
-/// behind an open transaction, else on the next notification or poll.
+/// Delivers one partition while this silo holds its lease. Reads run ahead of deliveries: a batch is handed to the
+/// deliverer and the next read starts at once (up to <see cref="StreamOptions.MaxBatchesInFlight"/> batches), so a slow
+/// subscriber delays only its own events; each (consumer, grain, stream) still gets its events in order. A checkpoint
+/// moves once a batch and every batch before it are delivered. Reads repeat at once while batches are full, soon while
+/// committed events wait behind an open transaction, else on the next notification or poll.
 /// </summary>
 internal sealed partial class StreamPartitionPump : IAsyncDisposable
 {
@@ -41,62 +43,112 @@ internal sealed partial class StreamPartitionPump : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var cancellationToken = _stopping.Token;
-        Dictionary<string, StreamSequenceToken>? checkpoints = null;
-        while (!cancellationToken.IsCancellationRequested)
+        var stopping = _stopping.Token;
+        while (!stopping.IsCancellationRequested)
         {
             try
             {
-                checkpoints ??= await _log.LoadCheckpointsAsync(Partition, _consumers, cancellationToken).ConfigureAwait(false);
-                var from = checkpoints.Values.Min();
-                var batch = await _log.ReadAsync(Partition, _options.Partitions, from, _options.BatchSize, cancellationToken).ConfigureAwait(false);
-                if (batch.Events.Count > 0)
-                {
-                    await _deliverer.DeliverAsync(_consumers, checkpoints, batch.Events, cancellationToken).ConfigureAwait(false);
-                    var last = batch.Events[^1].Event.Token;
-                    var behind = checkpoints.Where(pair => pair.Value < last).Select(pair => pair.Key).ToList();
-                    await _log.SaveCheckpointsAsync(Partition, behind, last, cancellationToken).ConfigureAwait(false);
-                    behind.ForEach(consumer => checkpoints[consumer] = last);
-                }
-
-                if (batch.Events.Count < _options.BatchSize)
-                {
-                    await WaitAsync(batch.HeldBack ? s_heldBackRecheck : _options.PollInterval, cancellationToken).ConfigureAwait(false);
-                }
+                await PumpFromCheckpointsAsync(stopping).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 return;
             }
             catch (Exception error)
             {
-                // The database failed mid-round: nothing was checkpointed past what was delivered, so read again.
+                // The database failed mid-way: nothing was checkpointed past what was delivered, so read again from there.
                 LogRoundFailed(_logger, error, Partition);
-                checkpoints = null;
-                await WaitAsync(s_errorBackoff, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(s_errorBackoff, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
 
-    private async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Delivers from the saved checkpoints on until stopped or until a read, delivery or checkpoint fails.</summary>
+    private async Task PumpFromCheckpointsAsync(CancellationToken stopping)
     {
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timer.CancelAfter(timeout);
+        var checkpoints = await _log.LoadCheckpointsAsync(Partition, _consumers, stopping).ConfigureAwait(false);
+        var readFrom = checkpoints.Values.Min();
+        var chains = new StreamDeliveryChains();
+        var inFlight = new Queue<(Task Delivered, StreamSequenceToken Last)>();
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         try
         {
-            await _wake.Reader.ReadAsync(timer.Token).ConfigureAwait(false);
+            while (true)
+            {
+                await CheckpointDeliveredAsync(inFlight, checkpoints, stopping).ConfigureAwait(false);
+                if (inFlight.Count >= _options.MaxBatchesInFlight)
+                {
+                    await inFlight.Peek().Delivered.WaitAsync(stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    stopping.ThrowIfCancellationRequested();
+                    continue;
+                }
+
+                var batch = await _log.ReadAsync(Partition, _options.Partitions, readFrom, _options.BatchSize, stopping).ConfigureAwait(false);
+                if (batch.Events.Count > 0)
+                {
+                    chains.Prune();
+                    var last = batch.Events[^1].Event.Token;
+                    inFlight.Enqueue((_deliverer.DeliverAsync(_consumers, checkpoints, batch.Events, chains, abandon.Token), last));
+                    readFrom = last;
+                }
+
+                if (batch.Events.Count < _options.BatchSize)
+                {
+                    var oldest = inFlight.TryPeek(out var head) ? head.Delivered : null;
+                    await WaitAsync(batch.HeldBack ? s_heldBackRecheck : _options.PollInterval, oldest, stopping).ConfigureAwait(false);
+                }
+            }
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        finally
         {
-            // Timed out: poll.
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping: the loop ends.
+            // Deliveries of this pass stop retrying; wait for the calls already made so a new pass never overlaps them.
+            await abandon.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(inFlight.Select(batch => batch.Delivered)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
-    /// <summary>Stops after the round in progress is abandoned; its events are redelivered by the next owner (at least once).</summary>
+    /// <summary>Moves the checkpoints past the batches delivered in order from the oldest; rethrows a failed delivery.</summary>
+    private async Task CheckpointDeliveredAsync(Queue<(Task Delivered, StreamSequenceToken Last)> inFlight, Dictionary<string, StreamSequenceToken> checkpoints, CancellationToken stopping)
+    {
+        StreamSequenceToken? delivered = null;
+        while (inFlight.TryPeek(out var oldest) && oldest.Delivered.IsCompleted)
+        {
+            await oldest.Delivered.ConfigureAwait(false);
+            inFlight.Dequeue();
+            delivered = oldest.Last;
+        }
+
+        if (delivered is not { } last)
+        {
+            return;
+        }
+
+        var behind = checkpoints.Where(pair => pair.Value < last).Select(pair => pair.Key).ToList();
+        await _log.SaveCheckpointsAsync(Partition, behind, last, stopping).ConfigureAwait(false);
+        behind.ForEach(consumer => checkpoints[consumer] = last);
+    }
+
+    /// <summary>Waits for a wake-up, the oldest delivery in flight to finish (its checkpoint can move), or the timeout.</summary>
+    private async Task WaitAsync(TimeSpan timeout, Task? oldestDelivery, CancellationToken stopping)
+    {
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        timer.CancelAfter(timeout);
+        Task woken = _wake.Reader.WaitToReadAsync(timer.Token).AsTask();
+        try
+        {
+            await (oldestDelivery is null ? woken : Task.WhenAny(woken, oldestDelivery)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Timed out (poll now) or stopping (checked below).
+        }
+
+        await timer.CancelAsync().ConfigureAwait(false);
+        _wake.Reader.TryRead(out _);
+        stopping.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>Stops; deliveries not yet checkpointed are redelivered by the next owner (at least once).</summary>
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
