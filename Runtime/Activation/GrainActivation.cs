@@ -306,8 +306,8 @@ internal sealed class GrainActivation : SynchronizationContext, IThreadPoolWorkI
             {
                 // Never started: nothing to run, nothing to write.
                 _status = ActivationStatus.Deactivated;
-                _deactivated?.TrySetResult();
                 Catalog.OnDeactivated(this);
+                _deactivated?.TrySetResult();
                 return;
             }
 
@@ -368,16 +368,19 @@ internal sealed class GrainActivation : SynchronizationContext, IThreadPoolWorkI
     private IGrainWorkItem[] MarkDeactivated()
     {
         IGrainWorkItem[] waiting;
+        TaskCompletionSource? deactivated;
         lock (this)
         {
             _status = ActivationStatus.Deactivated;
             _lifecycleRunning = false;
             waiting = _requests?.ToArray() ?? [];
             _requests = null;
-            _deactivated?.TrySetResult();
+            deactivated = _deactivated;
         }
 
+        // Out of the catalog before anyone waiting for the deactivation resumes (a shutdown then finds it empty).
         Catalog.OnDeactivated(this);
+        deactivated?.TrySetResult();
         return waiting;
     }
 
@@ -399,6 +402,13 @@ internal sealed class GrainActivation : SynchronizationContext, IThreadPoolWorkI
     /// <summary>Answers calls queued or running since before <paramref name="deadlineTimestamp"/> with a timeout.</summary>
     public void ExpireCalls(long deadlineTimestamp, TimeSpan timeout)
     {
+        // Most activations are idle; a racy look at the counts skips their lock (a call added meanwhile is new and
+        // is looked at by the next sweep).
+        if (_running is not { Count: > 0 } && _requests is not { Count: > 0 })
+        {
+            return;
+        }
+
         List<IGrainWorkItem>? expired = null;
         lock (this)
         {
