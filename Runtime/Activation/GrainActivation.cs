@@ -211,6 +211,7 @@ internal sealed class GrainActivation : SynchronizationContext, IThreadPoolWorkI
         }
         catch (Exception error)
         {
+            Catalog.RecordCall(request);
             request.Fail(error);
             FinishRequest(request);
             return;
@@ -218,23 +219,25 @@ internal sealed class GrainActivation : SynchronizationContext, IThreadPoolWorkI
 
         if (task.IsCompleted)
         {
-            request.Complete(task);
-            FinishRequest(request);
+            CompleteRequest(request, task);
         }
         else
         {
             // ConfigureAwait(false): finishing bookkeeping runs inline where the grain's task completes, which is this loop.
-            task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() =>
-            {
-                request.Complete(task);
-                FinishRequest(request);
-            });
+            task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => CompleteRequest(request, task));
         }
+    }
+
+    private void CompleteRequest(IGrainWorkItem request, Task task)
+    {
+        // Measured before the caller resumes, so a caller that reads the metrics after its call sees that call.
+        Catalog.RecordCall(request);
+        request.Complete(task);
+        FinishRequest(request);
     }
 
     private void FinishRequest(IGrainWorkItem request)
     {
-        Catalog.RecordCall(request);
         bool schedule;
         lock (this)
         {
