@@ -44,4 +44,13 @@ public sealed class StreamOptions
 
     /// <summary>Longest wait between retries. Default 2 s.</summary>
     public TimeSpan MaxRetryBackoff { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Delivered events stay in the outbox at least this long (for audits, and for a subscriber added later, which
+    /// starts from what is still there). Default 7 days.
+    /// </summary>
+    public TimeSpan OutboxRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often each silo deletes events every consumer has delivered and the retention lets go. Default 10 minutes.</summary>
+    public TimeSpan OutboxTrimInterval { get; set; } = TimeSpan.FromMinutes(10);
 }

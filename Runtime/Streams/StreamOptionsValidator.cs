@@ -33,6 +33,16 @@ internal sealed class StreamOptionsValidator : IValidateOptions<StreamOptions>
             failures.Add($"{StreamOptions.SectionName}:{nameof(StreamOptions.LeaseCheckInterval)} must be between 10 ms and 5 minutes (got {options.LeaseCheckInterval}).");
         }
 
+        if (options.OutboxRetention < TimeSpan.Zero)
+        {
+            failures.Add($"{StreamOptions.SectionName}:{nameof(StreamOptions.OutboxRetention)} must not be negative (got {options.OutboxRetention}).");
+        }
+
+        if (options.OutboxTrimInterval < TimeSpan.FromMilliseconds(10) || options.OutboxTrimInterval > TimeSpan.FromDays(1))
+        {
+            failures.Add($"{StreamOptions.SectionName}:{nameof(StreamOptions.OutboxTrimInterval)} must be between 10 ms and one day (got {options.OutboxTrimInterval}).");
+        }
+
         if (options.MaxDeliveryAttempts is < 1 or > 100)
         {
             failures.Add($"{StreamOptions.SectionName}:{nameof(StreamOptions.MaxDeliveryAttempts)} must be between 1 and 100 (got {options.MaxDeliveryAttempts}).");

@@ -19,6 +19,8 @@ public static class StreamServiceCollectionExtensions
         services.AddSingleton<StreamConsumers>();
         services.AddSingleton<StreamDeliverer>();
         services.AddHostedService<StreamDeliveryService>();
+        services.AddSingleton<StreamOutboxJanitor>();
+        services.AddHostedService(provider => provider.GetRequiredService<StreamOutboxJanitor>());
         return services;
     }
 }

@@ -166,6 +166,37 @@ public sealed class StreamTests
     }
 
     [Fact]
+    public async Task Events_every_consumer_has_delivered_are_trimmed_from_the_outbox_and_undelivered_ones_stay()
+    {
+        var database = await CreateDatabaseAsync("streams-trim");
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        await using var silo = await TestSilo.StartAsync(database, streams: options =>
+        {
+            options.Partitions = 1;
+            options.OutboxRetention = TimeSpan.Zero;
+            options.OutboxTrimInterval = TimeSpan.FromMilliseconds(100);
+        });
+
+        var produced = await ProduceAsync(dataSource, "trim", transactions: 10);
+        await WaitUntilAppliedAsync(dataSource, produced);
+        // Everything below the checkpoint goes; the checkpointed event itself stays.
+        await Eventually.TrueAsync(async () => await CountOutboxAsync(dataSource) == 1, s_within, "delivered events are trimmed");
+
+        // An event behind an open transaction is not deliverable, so neither it nor anything after it is trimmed.
+        await using var open = await dataSource.OpenConnectionAsync();
+        await using var openTransaction = await open.BeginTransactionAsync();
+        await StreamOutbox.AppendAsync(open, openTransaction, [StreamRecorderGrain.Event("trim-held", 1)]);
+        await AppendAsync(dataSource, StreamRecorderGrain.Event("trim-behind", 1));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(2, await CountOutboxAsync(dataSource));
+
+        await openTransaction.CommitAsync();
+        await WaitUntilAppliedAsync(dataSource, produced + 2);
+        await AssertAppliedInOrderOnceAsync(dataSource, new Dictionary<string, int> { ["trim"] = produced, ["trim-held"] = 1, ["trim-behind"] = 1 });
+        await Eventually.TrueAsync(async () => await CountOutboxAsync(dataSource) == 1, s_within, "the late events are trimmed once delivered");
+    }
+
+    [Fact]
     public void Recent_event_ids_skip_repeats_and_forget_the_oldest_beyond_capacity()
     {
         var recent = new RecentEventIds(capacity: 2);
@@ -182,9 +213,13 @@ public sealed class StreamTests
         var validator = new StreamOptionsValidator();
         Assert.True(validator.Validate(null, new StreamOptions()).Succeeded);
 
-        var result = validator.Validate(null, new StreamOptions { Partitions = 0, BatchSize = 0, MaxDeliveryAttempts = 0, PollInterval = TimeSpan.Zero, RetryBackoff = TimeSpan.FromSeconds(5) });
+        var result = validator.Validate(null, new StreamOptions
+        {
+            Partitions = 0, BatchSize = 0, MaxDeliveryAttempts = 0, PollInterval = TimeSpan.Zero, RetryBackoff = TimeSpan.FromSeconds(5),
+            MaxBatchesInFlight = 0, OutboxRetention = TimeSpan.FromSeconds(-1), OutboxTrimInterval = TimeSpan.Zero,
+        });
         Assert.True(result.Failed);
-        foreach (var setting in new[] { "Partitions", "BatchSize", "MaxDeliveryAttempts", "PollInterval", "RetryBackoff" })
+        foreach (var setting in new[] { "Partitions", "BatchSize", "MaxDeliveryAttempts", "PollInterval", "RetryBackoff", "MaxBatchesInFlight", "OutboxRetention", "OutboxTrimInterval" })
         {
             Assert.Contains($"Payments:Streams:{setting}", result.FailureMessage);
         }
@@ -219,6 +254,12 @@ public sealed class StreamTests
         }
 
         return seq;
+    }
+
+    private static async Task<long> CountOutboxAsync(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM outbox_events");
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task AppendAsync(NpgsqlDataSource dataSource, params OutboxMessage[] events)
