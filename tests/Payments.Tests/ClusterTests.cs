@@ -88,10 +88,12 @@ public sealed class ClusterTests : IAsyncLifetime
 
         await Eventually.TrueAsync(() => Task.FromResult(load.Acknowledged.Count >= 100), TimeSpan.FromSeconds(60), "the load gets going");
         await StartSiloAsync();
+        // More load after the join: on a slow machine the first round may be over by the time the new silo is ready.
+        var afterJoin = load.RunAsync(workers: 4, transfersPerWorker: 60, round: "after-join");
         await Eventually.TrueAsync(
             async () => (await ActiveSilosAsync(api)) is { Count: 2 } active && active.All(silo => silo["activations"]!.GetValue<int>() > 0),
             TimeSpan.FromSeconds(30), "the new silo serves grains");
-        await running;
+        await Task.WhenAll(running, afterJoin);
         await load.VerifyAsync(InitialDeposit);
     }
 
@@ -154,14 +156,15 @@ public sealed class ClusterTests : IAsyncLifetime
     {
         public ConcurrentDictionary<string, (int From, int To, long Amount)> Acknowledged { get; } = new();
 
-        public Task RunAsync(int workers, int transfersPerWorker) => Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
+        /// <summary>Each worker sends its transfers in turn; <paramref name="round"/> keeps idempotency keys apart across runs.</summary>
+        public Task RunAsync(int workers, int transfersPerWorker, string round = "load") => Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
         {
             for (var i = 0; i < transfersPerWorker; i++)
             {
                 var from = (worker + i) % users.Length;
                 var to = (from + 1 + i % (users.Length - 1)) % users.Length;
                 var amount = 1 + (i * 7 + worker) % 200;
-                var key = $"load-{worker}-{i}";
+                var key = $"{round}-{worker}-{i}";
                 var response = await ApiClient.RetryWhileUnavailableAsync(() => api.TransferAsync(users[from].Token, users[to].Id, amount, key), maxAttempts: 121, TimeSpan.FromMilliseconds(250));
                 Assert.True(response.Status is HttpStatusCode.Created or HttpStatusCode.UnprocessableEntity, response.Body);
                 if (response.Status == HttpStatusCode.Created)
