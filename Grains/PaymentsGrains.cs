@@ -62,9 +62,12 @@ public static class PaymentsGrains
             .Validate(options => options.MaxBatchSize is >= 1 and <= 10_000, $"{NotificationOptions.SectionName}:{nameof(NotificationOptions.MaxBatchSize)} must be between 1 and 10,000.")
             .Validate(options => options.QueueCapacity >= options.MaxBatchSize, $"{NotificationOptions.SectionName}:{nameof(NotificationOptions.QueueCapacity)} must be at least the batch size.")
             .Validate(options => options.Writers is >= 1 and <= 16, $"{NotificationOptions.SectionName}:{nameof(NotificationOptions.Writers)} must be between 1 and 16.")
+            .Validate(options => options.Retention >= TimeSpan.FromHours(1), $"{NotificationOptions.SectionName}:{nameof(NotificationOptions.Retention)} must be at least one hour.")
             .ValidateOnStart();
         services.AddSingleton<NotificationInbox>();
         services.AddHostedService(provider => provider.GetRequiredService<NotificationInbox>());
+        services.AddSingleton<NotificationInboxJanitor>();
+        services.AddHostedService(provider => provider.GetRequiredService<NotificationInboxJanitor>());
         services.AddSingleton<SimulatedBankGateway>();
         services.AddSingleton<IBankGateway>(provider => ActivatorUtilities.CreateInstance<ResilientBankGateway>(provider, provider.GetRequiredService<SimulatedBankGateway>()));
         return services;

@@ -16,4 +16,10 @@ public sealed class NotificationOptions
 
     /// <summary>Notifications waiting for the inbox writer; producers wait when it is full. Default 16,384.</summary>
     public int QueueCapacity { get; set; } = 16_384;
+
+    /// <summary>
+    /// How long a notification stays in the inbox for clients to catch up on. Default 30 days: a client away longer
+    /// reloads its state (balance, history, feed) rather than replaying notifications.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
 }

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Orleans.Payments.Grains.Notifications;
 using Orleans.Payments.Grains.Interfaces.Notifications;
 using Orleans.Payments.TestSupport;
 using Xunit;
@@ -13,6 +15,24 @@ namespace Orleans.Payments.Tests;
 public sealed class NotificationTests() : ApiTest("notifications")
 {
     private static readonly TimeSpan s_within = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Notifications_past_the_retention_are_deleted_and_newer_ones_kept()
+    {
+        var carol = await Api.SignUpAsync("n_retention_carol");
+        var inbox = Silo.Services.GetRequiredService<NotificationInbox>();
+        var now = DateTimeOffset.UtcNow;
+        await inbox.AppendAsync(
+        [
+            (carol.Id, new NotificationMessage("past-retention", "test", JsonSerializer.SerializeToElement(new { }), now - TimeSpan.FromDays(31))),
+            (carol.Id, new NotificationMessage("within-retention", "test", JsonSerializer.SerializeToElement(new { }), now - TimeSpan.FromDays(29))),
+        ]);
+
+        // The silo's own janitor runs hourly; a round now (the hourly one does the same).
+        await Silo.Services.GetRequiredService<NotificationInboxJanitor>().DeleteExpiredAsync(CancellationToken.None);
+
+        Assert.Equal(["within-retention"], (await inbox.AfterAsync(carol.Id, null, 10)).Select(message => message.Id));
+    }
 
     [Fact]
     public async Task The_receiver_gets_payment_received_within_a_second_of_the_senders_201()
