@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Payments.Runtime.Postgres;
 
 namespace Orleans.Payments.Grains.Notifications;
 
@@ -42,26 +43,16 @@ public sealed partial class NotificationInboxJanitor(
     }
 
     /// <summary>Deletes every notification older than the retention; returns how many.</summary>
-    public async Task<long> DeleteExpiredAsync(CancellationToken cancellationToken)
-    {
-        long total = 0;
-        int deleted;
-        do
-        {
-            await using var command = dataSource.CreateCommand(
-                """
-                DELETE FROM notifications WHERE sequence = ANY (ARRAY(
-                    SELECT sequence FROM notifications WHERE created_at < now() - $1 LIMIT $2))
-                """);
-            command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = options.Value.Retention });
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = MaxDeletesPerStatement });
-            deleted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            total += deleted;
-        }
-        while (deleted == MaxDeletesPerStatement);
-
-        return total;
-    }
+    public Task<long> DeleteExpiredAsync(CancellationToken cancellationToken) =>
+        ChunkedDelete.RunAsync(
+            dataSource,
+            """
+            DELETE FROM notifications WHERE sequence = ANY (ARRAY(
+                SELECT sequence FROM notifications WHERE created_at < now() - $1 LIMIT $2))
+            """,
+            parameters => parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = options.Value.Retention }),
+            MaxDeletesPerStatement,
+            cancellationToken);
 
     [LoggerMessage(1, LogLevel.Debug, "Deleted {Count} notifications past their retention")]
     private static partial void LogDeleted(ILogger logger, long count);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using Orleans.Payments.Runtime.Postgres;
 
 namespace Orleans.Payments.Runtime.Streams;
 
@@ -83,21 +84,12 @@ internal sealed partial class StreamOutboxJanitor(
             horizon = new StreamSequenceToken(reader.GetFieldValue<ulong>(1), reader.GetInt64(2));
         }
 
-        long total = 0;
-        int deleted;
-        do
+        return await ChunkedDelete.RunAsync(dataSource, DeleteSql, parameters =>
         {
-            await using var delete = dataSource.CreateCommand(DeleteSql);
-            delete.Parameters.Add(new NpgsqlParameter<ulong> { TypedValue = horizon.TransactionId, NpgsqlDbType = NpgsqlDbType.Xid8 });
-            delete.Parameters.Add(new NpgsqlParameter<long> { TypedValue = horizon.Position });
-            delete.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = settings.OutboxRetention });
-            delete.Parameters.Add(new NpgsqlParameter<int> { TypedValue = MaxDeletesPerStatement });
-            deleted = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            total += deleted;
-        }
-        while (deleted == MaxDeletesPerStatement);
-
-        return total;
+            parameters.Add(new NpgsqlParameter<ulong> { TypedValue = horizon.TransactionId, NpgsqlDbType = NpgsqlDbType.Xid8 });
+            parameters.Add(new NpgsqlParameter<long> { TypedValue = horizon.Position });
+            parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = settings.OutboxRetention });
+        }, MaxDeletesPerStatement, cancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(1, LogLevel.Debug, "Trimmed {Count} delivered events from the outbox")]
