@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Orleans.Payments.Runtime.Postgres;
 
 namespace Orleans.Payments.Grains.Idempotency;
 
-/// <summary>Deletes expired idempotency records every hour, a bounded number per round so it never holds long locks.</summary>
+/// <summary>Deletes expired idempotency records every hour, in bounded chunks so no statement holds locks for long.</summary>
 public sealed partial class IdempotencyRecordJanitor(NpgsqlDataSource dataSource, TimeProvider time, ILogger<IdempotencyRecordJanitor> logger) : BackgroundService
 {
-    private const int MaxDeletesPerRound = 10_000;
+    private const int MaxDeletesPerStatement = 10_000;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -18,10 +19,12 @@ public sealed partial class IdempotencyRecordJanitor(NpgsqlDataSource dataSource
             {
                 try
                 {
-                    await using var command = dataSource.CreateCommand(
-                        "DELETE FROM idempotency_records WHERE ctid = ANY (ARRAY(SELECT ctid FROM idempotency_records WHERE expires_at < now() LIMIT $1))");
-                    command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = MaxDeletesPerRound });
-                    var deleted = await command.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
+                    var deleted = await ChunkedDelete.RunAsync(
+                        dataSource,
+                        "DELETE FROM idempotency_records WHERE ctid = ANY (ARRAY(SELECT ctid FROM idempotency_records WHERE expires_at < now() LIMIT $1))",
+                        _ => { },
+                        MaxDeletesPerStatement,
+                        stoppingToken).ConfigureAwait(false);
                     LogDeleted(logger, deleted);
                 }
                 catch (NpgsqlException error)
@@ -38,7 +41,7 @@ public sealed partial class IdempotencyRecordJanitor(NpgsqlDataSource dataSource
     }
 
     [LoggerMessage(1, LogLevel.Debug, "Deleted {Count} expired idempotency records")]
-    private static partial void LogDeleted(ILogger logger, int count);
+    private static partial void LogDeleted(ILogger logger, long count);
 
     [LoggerMessage(2, LogLevel.Warning, "Deleting expired idempotency records failed; next round in an hour")]
     private static partial void LogFailed(ILogger logger, Exception error);
