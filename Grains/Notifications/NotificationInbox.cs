@@ -33,7 +33,7 @@ public sealed partial class NotificationInbox : IHostedService
         """
         WITH inserted AS (
             INSERT INTO notifications (user_id, id, type, data, created_at)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[])
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::json[], $5::timestamptz[])
             ON CONFLICT (user_id, id) DO NOTHING
             RETURNING user_id, id, type, data, created_at)
         SELECT count(pg_notify($6, user_id || E'\n' ||
@@ -140,7 +140,7 @@ public sealed partial class NotificationInbox : IHostedService
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(item => item.UserId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(item => item.Message.Id).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(item => item.Message.Type).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(item => item.Message.Data.GetRawText()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(item => item.Message.Data.GetRawText()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = batch.Select(item => item.Message.CreatedAt.ToUniversalTime()).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NotificationPush.Channel });
         await command.ExecuteNonQueryAsync();

@@ -15,7 +15,7 @@ public static class StreamOutbox
     private const string InsertSql =
         """
         INSERT INTO outbox_events (event_id, stream_namespace, stream_key, type, payload)
-        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
+        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::json[])
         """;
 
     /// <summary>A batch command appending <paramref name="events"/>, for producers that send their writes as one <see cref="NpgsqlBatch"/>.</summary>
@@ -47,6 +47,6 @@ public static class StreamOutbox
         parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(item => item.Stream.Namespace).ToArray() });
         parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(item => item.Stream.Key).ToArray() });
         parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(item => item.Type).ToArray() });
-        parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(item => item.PayloadJson).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(item => item.PayloadJson).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json });
     }
 }
