@@ -39,7 +39,8 @@ public static class PaymentsGrains
         services.AddSingleton<WalFlushBarrier>();
         services.AddSingleton<LedgerWriter>();
         services.AddHostedService(provider => provider.GetRequiredService<LedgerWriter>());
-        services.AddHostedService<IdempotencyRecordJanitor>();
+        services.AddSingleton<IdempotencyRecordJanitor>();
+        services.AddHostedService(provider => provider.GetRequiredService<IdempotencyRecordJanitor>());
         services.AddSingleton<WalletStore>();
         services.AddSingleton<IdempotencyRecordStore>();
         services.AddOptions<BankResilienceOptions>().BindConfiguration(BankResilienceOptions.SectionName)

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -12,14 +11,14 @@ namespace Orleans.Payments.Runtime.Streams;
 /// every consumer has delivered in every partition (below the lowest checkpoint of all) and that are older than
 /// <see cref="StreamOptions.OutboxRetention"/>. While some consumer has no checkpoint in some partition it deletes
 /// nothing, since that consumer would start reading from the beginning. Deletes go in bounded chunks so no statement
-/// holds locks for long; every silo may run it (a chunk deleted twice is simply found gone).
+/// holds locks for long.
 /// </summary>
-internal sealed partial class StreamOutboxJanitor(
+internal sealed class StreamOutboxJanitor(
     NpgsqlDataSource dataSource,
     StreamConsumers consumers,
     IOptions<StreamOptions> options,
     TimeProvider time,
-    ILogger<StreamOutboxJanitor> logger) : BackgroundService
+    ILogger<StreamOutboxJanitor> logger) : PeriodicCleanup(time, logger)
 {
     private const int MaxDeletesPerStatement = 10_000;
 
@@ -41,34 +40,14 @@ internal sealed partial class StreamOutboxJanitor(
             LIMIT $4))
         """;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var settings = options.Value;
-        using var timer = new PeriodicTimer(settings.OutboxTrimInterval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    var deleted = await TrimAsync(settings, stoppingToken).ConfigureAwait(false);
-                    LogTrimmed(logger, deleted);
-                }
-                catch (Exception error) when (error is NpgsqlException or TimeoutException)
-                {
-                    LogFailed(logger, error);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-    }
+    protected override TimeSpan Interval => options.Value.OutboxTrimInterval;
+
+    protected override string Subject => "delivered events from the outbox";
 
     /// <summary>Deletes what every consumer has delivered and the retention allows; returns how many events.</summary>
-    public async Task<long> TrimAsync(StreamOptions settings, CancellationToken cancellationToken)
+    public override async Task<long> CleanAsync(CancellationToken cancellationToken)
     {
+        var settings = options.Value;
         var names = consumers.All.Select(consumer => consumer.Name).ToArray();
         await using var lowest = dataSource.CreateCommand(LowestCheckpointSql);
         lowest.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = names });
@@ -91,10 +70,4 @@ internal sealed partial class StreamOutboxJanitor(
             parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = settings.OutboxRetention });
         }, MaxDeletesPerStatement, cancellationToken).ConfigureAwait(false);
     }
-
-    [LoggerMessage(1, LogLevel.Debug, "Trimmed {Count} delivered events from the outbox")]
-    private static partial void LogTrimmed(ILogger logger, long count);
-
-    [LoggerMessage(2, LogLevel.Warning, "Trimming the outbox failed; trying again next interval")]
-    private static partial void LogFailed(ILogger logger, Exception error);
 }

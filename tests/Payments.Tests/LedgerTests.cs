@@ -1,4 +1,7 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Orleans.Payments.Grains.Idempotency;
 using Orleans.Payments.Grains.Interfaces.Idempotency;
 using Orleans.Payments.Grains.Interfaces.Transfers;
 using Orleans.Payments.Grains.Interfaces.Wallets;
@@ -153,6 +156,33 @@ public sealed class LedgerTests : IAsyncLifetime
 
         Assert.Equal(9_300, (await _client.WalletAsync(ivan)).Balance);
         Assert.Single(await _client.HistoryAsync(judy));
+    }
+
+    [Fact]
+    public async Task Expired_idempotency_records_are_deleted_and_live_ones_kept()
+    {
+        var olga = await _client.RegisterAsync("olga_l9", deposit: 5_000);
+        var paul = await _client.RegisterAsync("paul_l9");
+        Assert.Equal(201, (await _client.SendAsync(olga, paul, 100, "janitor-expired")).Status);
+        Assert.Equal(201, (await _client.SendAsync(olga, paul, 200, "janitor-live")).Status);
+        var data = _silo.Services.GetRequiredService<NpgsqlDataSource>();
+        await using (var expire = data.CreateCommand("UPDATE idempotency_records SET expires_at = now() - interval '1 minute' WHERE key = 'janitor-expired'"))
+        {
+            Assert.Equal(1, await expire.ExecuteNonQueryAsync());
+        }
+
+        // The silo's own janitor runs hourly; a round now (the hourly one does the same).
+        Assert.True(await _silo.Services.GetRequiredService<IdempotencyRecordJanitor>().CleanAsync(CancellationToken.None) >= 1);
+
+        await using var remaining = data.CreateCommand("SELECT key FROM idempotency_records WHERE key LIKE 'janitor-%'");
+        await using var reader = await remaining.ExecuteReaderAsync();
+        var keys = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        Assert.Equal(["janitor-live"], keys);
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class NotificationTests() : ApiTest("notifications")
         ]);
 
         // The silo's own janitor runs hourly; a round now (the hourly one does the same).
-        await Silo.Services.GetRequiredService<NotificationInboxJanitor>().DeleteExpiredAsync(CancellationToken.None);
+        await Silo.Services.GetRequiredService<NotificationInboxJanitor>().CleanAsync(CancellationToken.None);
 
         Assert.Equal(["within-retention"], (await inbox.AfterAsync(carol.Id, null, 10)).Select(message => message.Id));
     }
