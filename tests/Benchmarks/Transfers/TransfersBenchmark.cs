@@ -164,6 +164,23 @@ internal static class TransfersBenchmark
         await using (var connection = new NpgsqlConnection(admin.ConnectionString))
         {
             await connection.OpenAsync();
+            // Earlier runs' databases go first, so the data folder does not grow by a database per run. Benchmarks that
+            // may run at the same time use separate servers (see StartPostgresAsync).
+            var earlier = new List<string>();
+            await using (var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE 'bench\\_%'", connection))
+            await using (var reader = await list.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    earlier.Add(reader.GetString(0));
+                }
+            }
+
+            foreach (var stale in earlier)
+            {
+                await new NpgsqlCommand($"DROP DATABASE \"{stale}\" WITH (FORCE)", connection).ExecuteNonQueryAsync();
+            }
+
             await new NpgsqlCommand($"CREATE DATABASE {name}", connection).ExecuteNonQueryAsync();
         }
 
