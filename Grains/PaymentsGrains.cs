@@ -6,6 +6,7 @@ using Orleans.Payments.Grains.Friends;
 using Orleans.Payments.Grains.Idempotency;
 using Orleans.Payments.Grains.Ledger;
 using Orleans.Payments.Grains.Notifications;
+using Orleans.Payments.Grains.Payouts;
 using Orleans.Payments.Grains.Requests;
 using Orleans.Payments.Grains.Users;
 using Orleans.Payments.Grains.Wallets;
@@ -57,6 +58,10 @@ public static class PaymentsGrains
         services.AddSingleton<PaymentRequestStore>();
         services.AddSingleton<FriendStore>();
         services.AddSingleton<FeedStore>();
+        services.AddOptions<PayoutOptions>().BindConfiguration(PayoutOptions.SectionName)
+            .Validate(options => options.RetryInterval >= TimeSpan.FromSeconds(1) && options.RetryInterval <= TimeSpan.FromDays(1), $"{PayoutOptions.SectionName}:{nameof(PayoutOptions.RetryInterval)} is between 1 second and 1 day.")
+            .ValidateOnStart();
+        services.AddSingleton<PayoutStore>();
         services.AddSingleton<FeedFanOut>();
         services.AddHostedService(provider => provider.GetRequiredService<FeedFanOut>());
         services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.SectionName)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
 namespace Orleans.Payments.Grains.Banking;
@@ -14,12 +15,17 @@ public sealed class SimulatedBankOptions
 
     /// <summary>The first this many calls fail, whatever the rate: deterministic failure injection for tests.</summary>
     public int FailFirstCalls { get; set; }
+
+    /// <summary>The first this many payouts fail (deposits still succeed): a bank that cannot pay out for a while.</summary>
+    public int FailFirstPayouts { get; set; }
 }
 
 /// <summary>An in-process stand-in for the bank: always succeeds unless told to be slow or to fail.</summary>
 public sealed class SimulatedBankGateway(IOptions<SimulatedBankOptions> options, TimeProvider time) : IBankGateway
 {
+    private readonly ConcurrentDictionary<string, (string UserId, long Amount)> _paidOut = new(StringComparer.Ordinal);
     private long _calls;
+    private long _payoutAttempts;
 
     /// <summary>Calls that reached the bank (attempts, including failed ones).</summary>
     public long Calls => Interlocked.Read(ref _calls);
@@ -27,8 +33,19 @@ public sealed class SimulatedBankGateway(IOptions<SimulatedBankOptions> options,
     public Task PullAsync(string userId, long amount, string currency, string idempotencyKey, CancellationToken cancellationToken) =>
         SimulateAsync(cancellationToken);
 
-    public Task PayOutAsync(string userId, long amount, string currency, string idempotencyKey, CancellationToken cancellationToken) =>
-        SimulateAsync(cancellationToken);
+    /// <summary>Payouts the bank has made, by idempotency key: a repeated key pays nothing more, as at a real bank.</summary>
+    public IReadOnlyDictionary<string, (string UserId, long Amount)> PaidOut => _paidOut;
+
+    public async Task PayOutAsync(string userId, long amount, string currency, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        await SimulateAsync(cancellationToken);
+        if (Interlocked.Increment(ref _payoutAttempts) <= options.Value.FailFirstPayouts)
+        {
+            throw new BankUnavailableException("The simulated bank failed a payout (failure injection).");
+        }
+
+        _paidOut.TryAdd(idempotencyKey, (userId, amount));
+    }
 
     private async Task SimulateAsync(CancellationToken cancellationToken)
     {

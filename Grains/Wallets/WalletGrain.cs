@@ -11,6 +11,7 @@ using Orleans.Payments.Grains.Interfaces.Transfers;
 using Orleans.Payments.Grains.Interfaces.Wallets;
 using Orleans.Payments.Grains.Ledger;
 using Orleans.Payments.Grains.Notifications;
+using Orleans.Payments.Grains.Payouts;
 using Orleans.Payments.Runtime;
 using Orleans.Payments.Runtime.Streams;
 
@@ -136,19 +137,15 @@ public sealed partial class WalletGrain(
         var now = Now();
         var id = TransactionId.New();
         var account = _account;
+        // The payout commits with the withdrawal as an event; the user's payout grain pays it out at the bank.
+        var payout = new PayoutRequest(id.ToString(), _user.Key, command.Amount, s_currency, now);
         var entry = new LedgerEntry(
             id, LedgerEntryTypes.Withdrawal, now,
             [new LedgerMovement(account, LedgerAccounts.Bank(s_currency), command.Amount, s_currency)],
             null, stamp,
             balances => PaymentsJson.Created(new MovementReceipt(id.ToString(), balances.BalanceAfter(account))),
-            []);
-        var outcome = await CommitDebitAsync(entry, command.Amount, isSend: false, stamp);
-        if (outcome.Response.Status == 201 && outcome.RecordedHash == stamp.RequestHash)
-        {
-            await PayOutAsync(command.Amount, stamp.Key);
-        }
-
-        return outcome;
+            [OutboxMessage.Create(new StreamId(PayoutStream.Namespace, _user.Key), PayoutStream.PayoutRequested, JsonSerializer.Serialize(payout, PaymentsJson.Options))]);
+        return await CommitDebitAsync(entry, command.Amount, isSend: false, stamp);
     }
 
     public async Task<Outcome<WalletView>> SetFrozen(bool frozen)
@@ -274,19 +271,6 @@ public sealed partial class WalletGrain(
         }
     }
 
-    private async Task PayOutAsync(long amount, string idempotencyKey)
-    {
-        try
-        {
-            await bank.PayOutAsync(_user.Key, amount, s_currency, idempotencyKey, CancellationToken.None);
-        }
-        catch (BankUnavailableException error)
-        {
-            // The ledger already moved the money to the bank account; the payout is owed and reconciliation settles it.
-            LogPayoutFailed(logger, error, _user.Key, amount);
-        }
-    }
-
     private async Task ResyncAsync()
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
@@ -382,7 +366,4 @@ public sealed partial class WalletGrain(
 
     [LoggerMessage(2, LogLevel.Warning, "Commit of {TransactionId} for wallet {UserId} has an unknown outcome; rereading the row")]
     private static partial void LogCommitUnknown(ILogger logger, Exception error, string userId, string transactionId);
-
-    [LoggerMessage(3, LogLevel.Error, "Payout of {Amount} to the bank of {UserId} failed after the ledger committed it; reconciliation must settle it")]
-    private static partial void LogPayoutFailed(ILogger logger, Exception error, string userId, long amount);
 }

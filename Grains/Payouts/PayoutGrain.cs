@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Payments.Grains.Banking;
+using Orleans.Payments.Grains.Interfaces;
+using Orleans.Payments.Runtime;
+using Orleans.Payments.Runtime.Streams;
+
+namespace Orleans.Payments.Grains.Payouts;
+
+/// <summary>
+/// Pays out a user's withdrawals. The ledger moved the money to the bank's system account when the withdrawal
+/// committed, together with the PayoutRequested event, so the debt is durable before anyone is told it exists. Here
+/// each event becomes a row of <c>payouts</c> and a bank call keyed by the ledger transaction id: a redelivered event,
+/// a retry after a crash or a second activation repeat the call, never the payment. While the bank fails, a reminder
+/// sends the user's unpaid payouts again every <see cref="PayoutOptions.RetryInterval"/> and removes itself once
+/// none is left; the rows show operators what is owed, how often it was tried and the last error.
+/// </summary>
+public sealed partial class PayoutGrain(PayoutStore store, IBankGateway bank, IOptions<PayoutOptions> options, ILogger<PayoutGrain> logger)
+    : Grain, IPayoutGrain
+{
+    private const string RetryReminder = "retry-payouts";
+
+    public async Task ReceiveStreamEvents(StreamId stream, IReadOnlyList<StreamEvent> events)
+    {
+        var requests = events.Where(item => item.Type == PayoutStream.PayoutRequested)
+            .Select(item => item.Payload.Deserialize<PayoutRequest>(PaymentsJson.Options)!)
+            .ToArray();
+        if (requests.Length == 0)
+        {
+            return;
+        }
+
+        // Recorded first: from here on the reminder, not the stream, owns the retries.
+        await store.RecordAsync(requests);
+        await PayPendingAsync();
+    }
+
+    public Task ReceiveReminder(string name) => name == RetryReminder ? PayPendingAsync() : Task.CompletedTask;
+
+    private async Task PayPendingAsync()
+    {
+        var pending = await store.PendingAsync(GetPrimaryKeyString());
+        var unpaid = 0;
+        foreach (var payout in pending)
+        {
+            try
+            {
+                await bank.PayOutAsync(payout.UserId, payout.Amount, payout.Currency, payout.TransactionId, CancellationToken.None);
+                await store.MarkPaidAsync(payout.TransactionId);
+                LogPaid(logger, payout.TransactionId, payout.UserId, payout.Amount);
+            }
+            catch (BankUnavailableException error)
+            {
+                unpaid++;
+                await store.MarkFailedAsync(payout.TransactionId, error.Message);
+                LogFailed(logger, payout.TransactionId, payout.UserId, payout.Amount, options.Value.RetryInterval);
+            }
+        }
+
+        if (unpaid > 0 || pending.Count == PayoutStore.MaxPerRound)
+        {
+            await RegisterReminderAsync(RetryReminder, options.Value.RetryInterval, options.Value.RetryInterval);
+        }
+        else
+        {
+            await UnregisterReminderAsync(RetryReminder);
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Paid out {TransactionId} ({Amount}) to the bank of {UserId}")]
+    private static partial void LogPaid(ILogger logger, string transactionId, string userId, long amount);
+
+    [LoggerMessage(2, LogLevel.Warning, "The bank did not take payout {TransactionId} ({Amount}) to {UserId}; trying again in {RetryInterval}")]
+    private static partial void LogFailed(ILogger logger, string transactionId, string userId, long amount, TimeSpan retryInterval);
+}

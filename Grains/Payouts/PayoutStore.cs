@@ -1,0 +1,64 @@
+using Npgsql;
+
+namespace Orleans.Payments.Grains.Payouts;
+
+/// <summary>The <c>payouts</c> table: what is owed to users' banks and what the bank has confirmed.</summary>
+public sealed class PayoutStore(NpgsqlDataSource dataSource)
+{
+    /// <summary>Most unpaid payouts of one user sent to the bank in one round; the rest wait for the next.</summary>
+    public const int MaxPerRound = 100;
+
+    /// <summary>Records payouts as owed; a payout already recorded (a redelivered event) is left as it is.</summary>
+    public async Task RecordAsync(IReadOnlyList<PayoutRequest> requests)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            INSERT INTO payouts (transaction_id, user_id, amount, currency, status, requested_at)
+            SELECT t, u, a, c, 'pending', r FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::timestamptz[]) AS p(t, u, a, c, r)
+            ON CONFLICT (transaction_id) DO NOTHING
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. requests.Select(request => Guid.Parse(request.TransactionId))] });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. requests.Select(request => Guid.Parse(request.UserId))] });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. requests.Select(request => request.Amount)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. requests.Select(request => request.Currency)] });
+        command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = [.. requests.Select(request => request.RequestedAt.UtcDateTime)] });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The user's unpaid payouts, oldest first (at most <see cref="MaxPerRound"/>).</summary>
+    public async Task<IReadOnlyList<PayoutRequest>> PendingAsync(string userId)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT transaction_id, amount, currency, requested_at FROM payouts
+            WHERE user_id = $1 AND status = 'pending' ORDER BY requested_at LIMIT $2
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(userId) });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = MaxPerRound });
+        var pending = new List<PayoutRequest>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            pending.Add(new PayoutRequest(reader.GetGuid(0).ToString(), userId, reader.GetInt64(1), reader.GetString(2).TrimEnd(), reader.GetFieldValue<DateTimeOffset>(3)));
+        }
+
+        return pending;
+    }
+
+    public async Task MarkPaidAsync(string transactionId)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE payouts SET status = 'paid', paid_at = now(), attempts = attempts + 1 WHERE transaction_id = $1 AND status = 'pending'");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(transactionId) });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task MarkFailedAsync(string transactionId, string error)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE payouts SET attempts = attempts + 1, last_error = $2 WHERE transaction_id = $1 AND status = 'pending'");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(transactionId) });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = error });
+        await command.ExecuteNonQueryAsync();
+    }
+}
