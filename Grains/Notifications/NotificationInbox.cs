@@ -6,6 +6,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Orleans.Payments.Grains.Batching;
 using Orleans.Payments.Grains.Interfaces.Notifications;
+using Orleans.Payments.Grains.Ledger;
 
 namespace Orleans.Payments.Grains.Notifications;
 
@@ -43,17 +44,19 @@ public sealed partial class NotificationInbox : IHostedService
 
     private readonly GroupCommitQueue<(string UserId, NotificationMessage Message)> _queue;
     private readonly NpgsqlDataSource _dataSource;
+    private readonly WalFlushBarrier _flushBarrier;
     private readonly ILogger<NotificationInbox> _logger;
 
-    public NotificationInbox(NpgsqlDataSource dataSource, IOptions<NotificationOptions> options, ILogger<NotificationInbox> logger)
+    public NotificationInbox(NpgsqlDataSource dataSource, WalFlushBarrier flushBarrier, IOptions<NotificationOptions> options, ILogger<NotificationInbox> logger)
     {
         _dataSource = dataSource;
+        _flushBarrier = flushBarrier;
         _logger = logger;
         var settings = options.Value;
         _queue = new GroupCommitQueue<(string, NotificationMessage)>(settings.MaxBatchSize, settings.QueueCapacity, settings.Writers, WriteAsync);
     }
 
-    /// <summary>Stores the notifications (each once per user and id) and completes when they are committed and pushed.</summary>
+    /// <summary>Stores the notifications (each once per user and id) and completes when they are durable and pushed.</summary>
     public Task AppendAsync(IReadOnlyCollection<(string UserId, NotificationMessage Message)> notifications)
     {
         foreach (var (_, message) in notifications)
@@ -129,10 +132,17 @@ public sealed partial class NotificationInbox : IHostedService
     {
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await using (var lockUsers = new NpgsqlCommand(LockUsersSql, connection, transaction))
+        await using (var lockUsers = new NpgsqlBatch(connection, transaction))
         {
-            lockUsers.Parameters.Add(new NpgsqlParameter<int> { TypedValue = UserLockClass });
-            lockUsers.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(item => item.UserId).ToArray() });
+            // Early lock release, as in the ledger: the users' locks go with the commit record into the WAL buffer,
+            // and the append completes only after WalFlushBarrier has flushed past it (below). A push may so reach a
+            // socket just before the flush; if the server crashed then, the stream redelivers the event and the
+            // same notification (same id) is stored and pushed again: at least once, as promised.
+            lockUsers.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit TO off"));
+            var lockCommand = new NpgsqlBatchCommand(LockUsersSql);
+            lockCommand.Parameters.Add(new NpgsqlParameter<int> { TypedValue = UserLockClass });
+            lockCommand.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(item => item.UserId).ToArray() });
+            lockUsers.BatchCommands.Add(lockCommand);
             await lockUsers.ExecuteNonQueryAsync();
         }
 
@@ -145,6 +155,7 @@ public sealed partial class NotificationInbox : IHostedService
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NotificationPush.Channel });
         await command.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
+        await _flushBarrier.WaitForFlushAsync();
     }
 
     [LoggerMessage(1, LogLevel.Warning, "Writing {Count} notifications failed; their producers get the error and their stream redelivers")]
