@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Payments.Grains.Banking;
 using Orleans.Payments.Grains.Feed;
@@ -10,6 +11,7 @@ using Orleans.Payments.Grains.Payouts;
 using Orleans.Payments.Grains.Requests;
 using Orleans.Payments.Grains.Users;
 using Orleans.Payments.Grains.Wallets;
+using Orleans.Payments.Runtime.Postgres;
 
 namespace Orleans.Payments.Grains;
 
@@ -37,7 +39,7 @@ public static class PaymentsGrains
             .ValidateOnStart();
 
         services.AddSingleton<LedgerBatchCommitter>();
-        services.AddSingleton<WalFlushBarrier>();
+        services.TryAddSingleton<WalFlushBarrier>();
         services.AddSingleton<LedgerWriter>();
         services.AddHostedService(provider => provider.GetRequiredService<LedgerWriter>());
         services.AddSingleton<IdempotencyRecordJanitor>();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Payments.Grains.Interfaces.Idempotency;
 using Orleans.Payments.Grains.Ledger;
+using Orleans.Payments.Runtime.Postgres;
 
 namespace Orleans.Payments.Grains.Idempotency;
 

@@ -1,3 +1,4 @@
+using Orleans.Payments.Runtime.Postgres;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,4 @@
+using Orleans.Payments.Runtime.Postgres;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;

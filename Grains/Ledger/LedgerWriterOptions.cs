@@ -1,3 +1,5 @@
+using Orleans.Payments.Runtime.Postgres;
+
 namespace Orleans.Payments.Grains.Ledger;
 
 /// <summary>Group commit settings (section <c>Payments:Ledger</c>).</summary>

@@ -1,3 +1,4 @@
+using Orleans.Payments.Runtime.Postgres;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -6,7 +7,6 @@ using Npgsql;
 using NpgsqlTypes;
 using Orleans.Payments.Grains.Batching;
 using Orleans.Payments.Grains.Interfaces.Notifications;
-using Orleans.Payments.Grains.Ledger;
 
 namespace Orleans.Payments.Grains.Notifications;
 

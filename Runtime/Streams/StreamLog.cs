@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Npgsql;
+using Orleans.Payments.Runtime.Postgres;
 using NpgsqlTypes;
 
 namespace Orleans.Payments.Runtime.Streams;
@@ -8,7 +9,7 @@ namespace Orleans.Payments.Runtime.Streams;
 /// The stream pump's view of the database: reads a partition of the outbox in delivery order, keeps consumers'
 /// checkpoints, and records dead letters. A stream's partition is a hash of its namespace and key.
 /// </summary>
-internal sealed class StreamLog(NpgsqlDataSource dataSource)
+internal sealed class StreamLog(NpgsqlDataSource dataSource, WalFlushBarrier flushBarrier)
 {
     // Only rows whose transaction is older than every transaction still open are read: every row that becomes
     // visible later has a transaction id at or above that horizon, so it sorts after everything read now.
@@ -71,7 +72,16 @@ internal sealed class StreamLog(NpgsqlDataSource dataSource)
 
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return new StreamBatch(events, reader.GetBoolean(0));
+        var heldBack = reader.GetBoolean(0);
+        if (events.Count > 0)
+        {
+            // Producers may commit without waiting for the disk (early lock release) and answer their callers only
+            // after a flush; subscribers must not act on an event before that either (a "payment received" for a
+            // payment a crash could still undo). One flush covers every event read.
+            await flushBarrier.WaitForFlushAsync().ConfigureAwait(false);
+        }
+
+        return new StreamBatch(events, heldBack);
     }
 
     /// <summary>The consumers' checkpoints in a partition; consumers without one start before the first event.</summary>

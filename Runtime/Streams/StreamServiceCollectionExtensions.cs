@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Payments.Runtime.Postgres;
 
 namespace Orleans.Payments.Runtime.Streams;
 
@@ -15,6 +17,7 @@ public static class StreamServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<StreamOptions>, StreamOptionsValidator>();
         services.AddSingleton<StreamSubscriptionTable>();
         services.AddSingleton<StreamDeadLetterTable>();
+        services.TryAddSingleton<WalFlushBarrier>();
         services.AddSingleton<StreamLog>();
         services.AddSingleton<StreamConsumers>();
         services.AddSingleton<StreamDeliverer>();

@@ -1,13 +1,13 @@
 using Npgsql;
-using Orleans.Payments.Grains.Ledger;
+using Orleans.Payments.Runtime.Postgres;
 using Orleans.Payments.TestSupport;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Orleans.Payments.Runtime.Tests;
 
 /// <summary>
 /// The barrier behind early lock release: once it completes, the WAL is flushed past every commit that returned
-/// before it was awaited, even commits made with synchronous_commit off (as ledger batches are).
+/// before it was awaited, even commits made with synchronous_commit off (as group commits are).
 /// </summary>
 public sealed class WalFlushBarrierTests : IAsyncLifetime
 {

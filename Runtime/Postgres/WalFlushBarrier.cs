@@ -1,33 +1,34 @@
 using Npgsql;
 
-namespace Orleans.Payments.Grains.Ledger;
+namespace Orleans.Payments.Runtime.Postgres;
 
 /// <summary>
-/// Early lock release for the group commit. A ledger batch commits with <c>synchronous_commit</c> off, so its row
-/// locks (a hot wallet's row above all) are released as soon as the commit record is in the WAL buffer and the next
-/// batch need not wait for the disk. Nothing of the batch is answered until this barrier has run a later
-/// transaction that commits synchronously: flushing that transaction's commit record flushes the WAL before it,
-/// the batch's commit included. So an acknowledged entry is as durable as with synchronous commit.
+/// Early lock release for group commits. A writer commits with <c>synchronous_commit</c> off, so its locks (a hot
+/// row above all) are released as soon as the commit record is in the WAL buffer and the next transaction need not
+/// wait for the disk; it tells nobody of the commit until this barrier has run a later transaction that commits
+/// synchronously: flushing that transaction's commit record flushes the WAL before it, the writer's commit included.
+/// So what is acknowledged is as durable as with synchronous commit.
 /// <para>
 /// Waiters that arrive while a flush runs join the next one (which starts after their commit returned), so one
-/// fsync covers every batch committed before it began, however many committers there are.
+/// fsync covers every commit made before it began, however many writers there are.
 /// </para>
 /// <para>
-/// The price: another session may read a batch's rows in the moment between its commit and the flush. If the
-/// database crashed in that moment the batch would be lost with everything after it in the WAL (including any
-/// transaction that read it), and no client was ever told it succeeded.
+/// The price: another session may read such rows in the moment between their commit and the flush. If the
+/// database crashed in that moment they would be lost with everything after them in the WAL (including any
+/// transaction that read them), and no client was ever told they were written. Readers that act on what they read
+/// outside the database (stream delivery) wait for the barrier first.
 /// </para>
 /// </summary>
 public sealed class WalFlushBarrier(NpgsqlDataSource dataSource)
 {
     // A transactional logical message is the cheapest write that takes a transaction id, so committing it flushes
     // the WAL up to its commit record (a transaction that only reads flushes nothing). It touches no table.
-    // synchronous_commit is forced on: a server configured without it still gets a durable ledger.
+    // synchronous_commit is forced on: a server configured without it still gets durable acknowledgements.
     private static readonly string[] FlushStatements =
     [
         "BEGIN",
         "SET LOCAL synchronous_commit TO on",
-        "SELECT pg_logical_emit_message(true, 'orleans-payments/ledger-flush', '')",
+        "SELECT pg_logical_emit_message(true, 'orleans-payments/flush', '')",
         "COMMIT",
     ];
 
