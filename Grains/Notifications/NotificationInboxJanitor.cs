@@ -26,8 +26,8 @@ public sealed class NotificationInboxJanitor(
         ChunkedDelete.RunAsync(
             dataSource,
             """
-            DELETE FROM notifications WHERE sequence = ANY (ARRAY(
-                SELECT sequence FROM notifications WHERE created_at < now() - $1 LIMIT $2))
+            DELETE FROM notifications WHERE ctid = ANY (ARRAY(
+                SELECT ctid FROM notifications WHERE created_at < now() - $1 LIMIT $2))
             """,
             parameters => parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = options.Value.Retention }),
             MaxDeletesPerStatement,
