@@ -8,6 +8,7 @@ using Orleans.Payments.ApiFrontend.Errors;
 using Orleans.Payments.ApiFrontend.Requests;
 using Orleans.Payments.Grains.Interfaces.Identity;
 using Orleans.Payments.Grains.Interfaces.Ledger;
+using Orleans.Payments.Grains.Interfaces.Payouts;
 using Orleans.Payments.Grains.Interfaces.Wallets;
 using Microsoft.Extensions.Options;
 using Orleans.Payments.Runtime;
@@ -34,6 +35,11 @@ public static class AdminApi
         group.MapGet("/streams/dead-letters", GetDeadLetters)
             .WithName(nameof(GetDeadLetters))
             .Produces<DeadLetterPage>()
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
+            .Produces<ApiError>(StatusCodes.Status401Unauthorized);
+        group.MapGet("/payouts/pending", GetPendingPayouts)
+            .WithName(nameof(GetPendingPayouts))
+            .Produces<PendingPayouts>()
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status401Unauthorized);
         group.MapPost("/wallets/{userId}/freeze", FreezeWallet)
@@ -84,6 +90,21 @@ public static class AdminApi
 
         var (items, hasMore) = await deadLetters.ListAsync(after, pageSize.Value, cancellationToken);
         return ApiResults.Json(new DeadLetterPage(items, hasMore));
+    }
+
+    /// <summary>
+    /// GET /v1/admin/payouts/pending?limit= → {count, totals: [{currency, count, amount}], oldest: [{transactionId, userId,
+    /// amount, currency, attempts, lastError, requestedAt}]}: withdrawals the bank has not confirmed yet, oldest first.
+    /// </summary>
+    public static async Task<IResult> GetPendingPayouts([FromServices] IGrainFactory grains, [FromQuery] string? limit)
+    {
+        var pageSize = PageLimit.Read(limit);
+        if (pageSize.Error is { } invalidLimit)
+        {
+            return ApiResults.Error(invalidLimit);
+        }
+
+        return ApiResults.Json(await grains.GetGrain<IPayoutReportGrain>(GrainKeys.PayoutReport).Pending(pageSize.Value));
     }
 
     /// <summary>POST /v1/admin/wallets/{userId}/freeze → 200 wallet; frozen wallets refuse sends and withdrawals.</summary>

@@ -6,4 +6,6 @@ internal static class GrainKeys
     public const string UserDirectory = "default";
 
     public const string LedgerAudit = "default";
+
+    public const string PayoutReport = "default";
 }

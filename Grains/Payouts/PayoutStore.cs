@@ -1,4 +1,5 @@
 using Npgsql;
+using Orleans.Payments.Grains.Interfaces.Payouts;
 
 namespace Orleans.Payments.Grains.Payouts;
 
@@ -43,6 +44,40 @@ public sealed class PayoutStore(NpgsqlDataSource dataSource)
         }
 
         return pending;
+    }
+
+    /// <summary>Every unpaid payout counted and summed per currency, and the <paramref name="limit"/> oldest, for operators.</summary>
+    public async Task<PendingPayouts> PendingReportAsync(int limit)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            "SELECT currency, count(*), sum(amount)::bigint FROM payouts WHERE status = 'pending' GROUP BY currency ORDER BY currency"));
+        var oldest = new NpgsqlBatchCommand(
+            """
+            SELECT transaction_id, user_id, amount, currency, attempts, last_error, requested_at FROM payouts
+            WHERE status = 'pending' ORDER BY requested_at LIMIT $1
+            """);
+        oldest.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        batch.BatchCommands.Add(oldest);
+
+        var totals = new List<PendingPayoutTotal>();
+        var payouts = new List<PendingPayout>();
+        await using var reader = await batch.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            totals.Add(new PendingPayoutTotal(reader.GetString(0).TrimEnd(), reader.GetInt64(1), reader.GetInt64(2)));
+        }
+
+        await reader.NextResultAsync();
+        while (await reader.ReadAsync())
+        {
+            payouts.Add(new PendingPayout(
+                reader.GetGuid(0).ToString(), reader.GetGuid(1).ToString(), reader.GetInt64(2), reader.GetString(3).TrimEnd(),
+                reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetFieldValue<DateTimeOffset>(6)));
+        }
+
+        return new PendingPayouts(totals.Sum(total => total.Count), totals, payouts);
     }
 
     public async Task MarkPaidAsync(string transactionId)

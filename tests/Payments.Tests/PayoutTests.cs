@@ -59,9 +59,20 @@ public sealed class PayoutTests
 
         var owed = await WaitForPayoutAsync(silo, transactionId, "pending", payout => payout.Attempts >= 1);
         Assert.Contains("failure injection", owed.LastError);
+        var report = await api.SendAsync(HttpMethod.Get, "/v1/admin/payouts/pending?limit=10", InProcessSilo.AdminToken);
+        Assert.Equal(HttpStatusCode.OK, report.Status);
+        var listed = Assert.Single(report.Json["oldest"]!.AsArray())!;
+        Assert.Equal((transactionId, userId, 450L), (listed["transactionId"]!.GetValue<string>(), listed["userId"]!.GetValue<string>(), listed["amount"]!.GetValue<long>()));
+        Assert.True(listed["attempts"]!.GetValue<int>() >= 1);
+        Assert.Equal(450, report.Json["totals"]![0]!["amount"]!.GetValue<long>());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.SendAsync(HttpMethod.Get, "/v1/admin/payouts/pending", token)).Status);
+        Assert.Equal("limit", (await api.SendAsync(HttpMethod.Get, "/v1/admin/payouts/pending?limit=0", InProcessSilo.AdminToken)).Json["field"]!.GetValue<string>());
 
         var paid = await WaitForPayoutAsync(silo, transactionId, "paid");
         Assert.Equal(4, paid.Attempts);
+        var settled = await api.SendAsync(HttpMethod.Get, "/v1/admin/payouts/pending", InProcessSilo.AdminToken);
+        Assert.Equal(0, settled.Json["count"]!.GetValue<long>());
+        Assert.Empty(settled.Json["oldest"]!.AsArray());
         var bank = silo.Services.GetRequiredService<SimulatedBankGateway>();
         Assert.Equal((userId, 450L), bank.PaidOut[transactionId]);
         Assert.Single(bank.PaidOut);

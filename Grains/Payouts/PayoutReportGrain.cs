@@ -1,0 +1,16 @@
+using Orleans.Payments.Grains.Interfaces.Paging;
+using Orleans.Payments.Grains.Interfaces.Payouts;
+using Orleans.Payments.Runtime;
+
+namespace Orleans.Payments.Grains.Payouts;
+
+/// <summary>Reads what is owed from <c>payouts</c> (the partial indexes on pending rows keep this cheap).</summary>
+public sealed class PayoutReportGrain(PayoutStore store) : Grain, IPayoutReportGrain
+{
+    public Task<PendingPayouts> Pending(int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, PageLimits.Max);
+        return store.PendingReportAsync(limit);
+    }
+}
