@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,10 @@ public sealed partial class PayoutGrain(PayoutStore store, IBankGateway bank, IO
 {
     private const string RetryReminder = "retry-payouts";
 
+    // A round stops calling the bank after this long and leaves the rest to the reminder, so a slow bank cannot hold
+    // the grain's turn (and the stream delivery waiting on it) past the grain call timeout.
+    private static readonly TimeSpan s_roundBudget = TimeSpan.FromSeconds(10);
+
     public async Task ReceiveStreamEvents(StreamId stream, IReadOnlyList<StreamEvent> events)
     {
         var requests = events.Where(item => item.Type == PayoutStream.PayoutRequested)
@@ -41,9 +46,16 @@ public sealed partial class PayoutGrain(PayoutStore store, IBankGateway bank, IO
     private async Task PayPendingAsync()
     {
         var pending = await store.PendingAsync(GetPrimaryKeyString());
+        var started = Stopwatch.GetTimestamp();
         var unpaid = 0;
         foreach (var payout in pending)
         {
+            if (Stopwatch.GetElapsedTime(started) > s_roundBudget)
+            {
+                unpaid++;
+                break;
+            }
+
             try
             {
                 await bank.PayOutAsync(payout.UserId, payout.Amount, payout.Currency, payout.TransactionId, CancellationToken.None);
