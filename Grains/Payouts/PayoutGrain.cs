@@ -36,8 +36,10 @@ public sealed partial class PayoutGrain(PayoutStore store, IBankGateway bank, IO
             return;
         }
 
-        // Recorded first: from here on the reminder, not the stream, owns the retries.
+        // Recorded, then the reminder, before any bank call: whatever happens to this call from here (a database error,
+        // a crash, the stream giving up on it), the reminder comes back for what is still pending.
         await store.RecordAsync(requests);
+        await RegisterReminderAsync(RetryReminder, options.Value.RetryInterval, options.Value.RetryInterval);
         await PayPendingAsync();
     }
 
