@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Npgsql;
-using Orleans.Payments.Runtime.Postgres;
 using NpgsqlTypes;
+using Orleans.Payments.Runtime.Postgres;
 
 namespace Orleans.Payments.Runtime.Streams;
 
@@ -40,7 +40,24 @@ internal sealed class StreamLog(NpgsqlDataSource dataSource, WalFlushBarrier flu
         SELECT coalesce(max(transaction_id) >= (SELECT pg_snapshot_xmin(pg_current_snapshot())), false) FROM outbox_events
         """;
 
+    /// <summary>
+    /// The partition's next events after <paramref name="after"/>, once they are durable: producers may commit without
+    /// waiting for the disk (early lock release) and answer their callers only after a flush, and subscribers must not
+    /// act on an event before that either (a "payment received" for a payment a crash could still undo). One flush
+    /// covers every event read; the connection goes back to the pool before the wait.
+    /// </summary>
     public async Task<StreamBatch> ReadAsync(int partition, int partitions, StreamSequenceToken after, int limit, CancellationToken cancellationToken)
+    {
+        var batch = await ReadCommittedAsync(partition, partitions, after, limit, cancellationToken).ConfigureAwait(false);
+        if (batch.Events.Count > 0)
+        {
+            await flushBarrier.WaitForFlushAsync().ConfigureAwait(false);
+        }
+
+        return batch;
+    }
+
+    private async Task<StreamBatch> ReadCommittedAsync(int partition, int partitions, StreamSequenceToken after, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection);
@@ -72,16 +89,7 @@ internal sealed class StreamLog(NpgsqlDataSource dataSource, WalFlushBarrier flu
 
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        var heldBack = reader.GetBoolean(0);
-        if (events.Count > 0)
-        {
-            // Producers may commit without waiting for the disk (early lock release) and answer their callers only
-            // after a flush; subscribers must not act on an event before that either (a "payment received" for a
-            // payment a crash could still undo). One flush covers every event read.
-            await flushBarrier.WaitForFlushAsync().ConfigureAwait(false);
-        }
-
-        return new StreamBatch(events, heldBack);
+        return new StreamBatch(events, reader.GetBoolean(0));
     }
 
     /// <summary>The consumers' checkpoints in a partition; consumers without one start before the first event.</summary>
