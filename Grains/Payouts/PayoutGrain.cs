@@ -72,11 +72,8 @@ public sealed partial class PayoutGrain(PayoutStore store, IBankGateway bank, IO
             }
         }
 
-        if (unpaid > 0 || pending.Count == PayoutStore.MaxPerRound)
-        {
-            await RegisterReminderAsync(RetryReminder, options.Value.RetryInterval, options.Value.RetryInterval);
-        }
-        else
+        // The reminder was registered when the payouts were recorded; it stays while anything may still be owed.
+        if (unpaid == 0 && pending.Count < PayoutStore.MaxPerRound)
         {
             await UnregisterReminderAsync(RetryReminder);
         }
