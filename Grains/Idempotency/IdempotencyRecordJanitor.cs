@@ -8,8 +8,6 @@ namespace Orleans.Payments.Grains.Idempotency;
 public sealed class IdempotencyRecordJanitor(NpgsqlDataSource dataSource, TimeProvider time, ILogger<IdempotencyRecordJanitor> logger)
     : PeriodicCleanup(time, logger)
 {
-    private const int MaxDeletesPerStatement = 10_000;
-
     protected override TimeSpan Interval => TimeSpan.FromHours(1);
 
     protected override string Subject => "expired idempotency records";
@@ -20,6 +18,5 @@ public sealed class IdempotencyRecordJanitor(NpgsqlDataSource dataSource, TimePr
             dataSource,
             "DELETE FROM idempotency_records WHERE ctid = ANY (ARRAY(SELECT ctid FROM idempotency_records WHERE expires_at < now() LIMIT $1))",
             _ => { },
-            MaxDeletesPerStatement,
             cancellationToken);
 }

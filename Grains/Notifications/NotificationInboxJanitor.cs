@@ -15,8 +15,6 @@ public sealed class NotificationInboxJanitor(
     TimeProvider time,
     ILogger<NotificationInboxJanitor> logger) : PeriodicCleanup(time, logger)
 {
-    private const int MaxDeletesPerStatement = 10_000;
-
     protected override TimeSpan Interval => TimeSpan.FromHours(1);
 
     protected override string Subject => "notifications past their retention";
@@ -30,6 +28,5 @@ public sealed class NotificationInboxJanitor(
                 SELECT ctid FROM notifications WHERE created_at < now() - $1 LIMIT $2))
             """,
             parameters => parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = options.Value.Retention }),
-            MaxDeletesPerStatement,
             cancellationToken);
 }

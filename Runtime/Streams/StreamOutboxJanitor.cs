@@ -20,8 +20,6 @@ internal sealed class StreamOutboxJanitor(
     TimeProvider time,
     ILogger<StreamOutboxJanitor> logger) : PeriodicCleanup(time, logger)
 {
-    private const int MaxDeletesPerStatement = 10_000;
-
     // The lowest checkpoint of all, and how many (consumer, partition) checkpoints exist (count before the LIMIT).
     private const string LowestCheckpointSql =
         """
@@ -68,6 +66,6 @@ internal sealed class StreamOutboxJanitor(
             parameters.Add(new NpgsqlParameter<ulong> { TypedValue = horizon.TransactionId, NpgsqlDbType = NpgsqlDbType.Xid8 });
             parameters.Add(new NpgsqlParameter<long> { TypedValue = horizon.Position });
             parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = settings.OutboxRetention });
-        }, MaxDeletesPerStatement, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 }
