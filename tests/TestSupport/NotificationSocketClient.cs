@@ -61,17 +61,9 @@ public sealed class NotificationSocketClient : IAsyncDisposable
     /// <summary>The next message that satisfies <paramref name="match"/>, skipping others; throws after <paramref name="within"/>.</summary>
     public async Task<(JsonNode Message, long ReceivedAt)> NextAsync(Func<JsonNode, bool> match, TimeSpan within, CancellationToken cancellationToken = default)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(within);
-        while (true)
-        {
-            var (text, receivedAt) = await _received.Reader.ReadAsync(timeout.Token);
-            var message = JsonNode.Parse(text)!;
-            if (match(message))
-            {
-                return (message, receivedAt);
-            }
-        }
+        JsonNode? matched = null;
+        var (_, receivedAt) = await NextTextAsync(text => match(matched = JsonNode.Parse(text)!), within, cancellationToken);
+        return (matched!, receivedAt);
     }
 
     /// <summary>Like <see cref="NextAsync"/> on the raw message text (no parse for the messages skipped).</summary>
