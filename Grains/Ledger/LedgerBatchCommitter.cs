@@ -1,10 +1,10 @@
-using Orleans.Payments.Runtime.Postgres;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Payments.Grains.Interfaces.Errors;
 using Orleans.Payments.Grains.Interfaces.Idempotency;
+using Orleans.Payments.Runtime.Postgres;
 using Orleans.Payments.Runtime.Streams;
 
 namespace Orleans.Payments.Grains.Ledger;

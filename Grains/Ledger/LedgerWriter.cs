@@ -1,4 +1,3 @@
-using Orleans.Payments.Runtime.Postgres;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
@@ -6,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Payments.Grains.Interfaces.Wallets;
 using Orleans.Payments.Runtime;
+using Orleans.Payments.Runtime.Postgres;
 
 namespace Orleans.Payments.Grains.Ledger;
 

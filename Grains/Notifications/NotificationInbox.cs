@@ -1,4 +1,3 @@
-using Orleans.Payments.Runtime.Postgres;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,6 +6,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Orleans.Payments.Grains.Batching;
 using Orleans.Payments.Grains.Interfaces.Notifications;
+using Orleans.Payments.Runtime.Postgres;
 
 namespace Orleans.Payments.Grains.Notifications;
 
