@@ -38,8 +38,8 @@ public static class PaymentsGrains
             .Validate(options => options.FailureRate is >= 0 and <= 1, $"{SimulatedBankOptions.SectionName}:{nameof(SimulatedBankOptions.FailureRate)} is between 0 and 1.")
             .ValidateOnStart();
 
-        services.AddSingleton<LedgerBatchCommitter>();
-        services.TryAddSingleton<WalFlushBarrier>();
+        services.AddDedicatedDataSource(LedgerBatchCommitter.DataSourceKey).AddSingleton<LedgerBatchCommitter>();
+        services.AddDedicatedDataSource(WalFlushBarrier.DataSourceKey).TryAddSingleton<WalFlushBarrier>();
         services.AddSingleton<LedgerWriter>();
         services.AddHostedService(provider => provider.GetRequiredService<LedgerWriter>());
         services.AddSingleton<IdempotencyRecordJanitor>();

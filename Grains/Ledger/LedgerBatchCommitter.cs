@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -17,8 +18,11 @@ namespace Orleans.Payments.Grains.Ledger;
 /// If the database refuses the batch (a duplicate idempotency key, a constraint), each entry is retried alone so the
 /// failing one is isolated and the others commit.
 /// </summary>
-public sealed partial class LedgerBatchCommitter(NpgsqlDataSource dataSource, IOptions<LedgerWriterOptions> options, TimeProvider time, ILogger<LedgerBatchCommitter> logger)
+public sealed partial class LedgerBatchCommitter([FromKeyedServices(LedgerBatchCommitter.DataSourceKey)] NpgsqlDataSource dataSource, IOptions<LedgerWriterOptions> options, TimeProvider time, ILogger<LedgerBatchCommitter> logger)
 {
+    /// <summary>The committers' pool (see <see cref="PostgresServiceCollectionExtensions.AddDedicatedDataSource"/>).</summary>
+    public const string DataSourceKey = "ledger";
+
     private readonly LedgerWriterOptions _options = options.Value;
 
     /// <summary>

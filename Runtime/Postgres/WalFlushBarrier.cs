@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Orleans.Payments.Runtime.Postgres;
@@ -19,8 +20,11 @@ namespace Orleans.Payments.Runtime.Postgres;
 /// outside the database (stream delivery) wait for the barrier first.
 /// </para>
 /// </summary>
-public sealed class WalFlushBarrier(NpgsqlDataSource dataSource)
+public sealed class WalFlushBarrier([FromKeyedServices(WalFlushBarrier.DataSourceKey)] NpgsqlDataSource dataSource)
 {
+    /// <summary>The barrier's pool (see <see cref="PostgresServiceCollectionExtensions.AddDedicatedDataSource"/>).</summary>
+    public const string DataSourceKey = "wal-flush";
+
     // A transactional logical message is the cheapest write that takes a transaction id, so committing it flushes
     // the WAL up to its commit record (a transaction that only reads flushes nothing). It touches no table.
     // synchronous_commit is forced on: a server configured without it still gets durable acknowledgements.

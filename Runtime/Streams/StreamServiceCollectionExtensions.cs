@@ -17,7 +17,7 @@ public static class StreamServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<StreamOptions>, StreamOptionsValidator>();
         services.AddSingleton<StreamSubscriptionTable>();
         services.AddSingleton<StreamDeadLetterTable>();
-        services.TryAddSingleton<WalFlushBarrier>();
+        services.AddDedicatedDataSource(WalFlushBarrier.DataSourceKey).TryAddSingleton<WalFlushBarrier>();
         services.AddSingleton<StreamLog>();
         services.AddSingleton<StreamConsumers>();
         services.AddSingleton<StreamDeliverer>();

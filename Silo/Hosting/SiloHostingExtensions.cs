@@ -1,11 +1,11 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Orleans.Payments.Grains;
 using Orleans.Payments.Runtime.Cluster;
 using Orleans.Payments.Runtime.Hosting;
 using Orleans.Payments.Runtime.Persistence;
+using Orleans.Payments.Runtime.Postgres;
 using Orleans.Payments.Runtime.Reminders;
 using Orleans.Payments.Runtime.Streams;
 using Orleans.Payments.Silo.Database;
@@ -21,7 +21,7 @@ public static class SiloHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "payments" }.Build());
+        services.AddPostgresDataSource(connectionString, "payments");
 
         // Registration order is start order, and stop order reversed: the schema is current before anything runs,
         // the ledger writer stops after the runtime (calls in flight at shutdown still commit), stream delivery stops

@@ -76,7 +76,7 @@ internal static class RemoteCallBenchmark
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddPostgresDataSource(connectionString, "benchmark");
         builder.Services.AddClusterMembership();
         builder.Services.Configure<ClusterOptions>(options =>
         {

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using Orleans.Payments.Runtime.Activation;
 using Orleans.Payments.Runtime.Cluster;
 using Orleans.Payments.Runtime.Reminders;
@@ -9,6 +8,7 @@ using Orleans.Payments.Runtime.Streams;
 using Orleans.Payments.Runtime.Transport;
 using Orleans.Payments.Runtime.Hosting;
 using Orleans.Payments.Runtime.Persistence;
+using Orleans.Payments.Runtime.Postgres;
 
 namespace Orleans.Payments.Runtime.Tests.Infrastructure;
 
@@ -53,7 +53,7 @@ public sealed class TestSilo : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddPostgresDataSource(connectionString, "runtime-tests");
         builder.Services.AddGrainRuntime(runtime => runtime
             .AddGrains(typeof(TestSilo).Assembly)
             .AddGrainStorage<PostgresGrainStorage>());

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+
+namespace Orleans.Payments.Runtime.Postgres;
+
+/// <summary>
+/// PostgreSQL connection pools. The shared pool (the unkeyed <see cref="NpgsqlDataSource"/>) serves grains, which
+/// call the database from many activations at once. A loop that runs one transaction after another all day (the
+/// ledger's committer, the WAL flush barrier) gets a pool of its own, resolved with <c>[FromKeyedServices(key)]</c>:
+/// the shared pool hands its idle connections out in turn, so such a loop lands on a different server process for
+/// every transaction, one whose caches (and page tables for the shared buffers) are cold for the rows it touches.
+/// Measured on the ledger: a dedicated pool made each transfer's database work about three times cheaper.
+/// </summary>
+public static class PostgresServiceCollectionExtensions
+{
+    /// <summary>Registers the shared pool and the connection settings dedicated pools are built from.</summary>
+    public static IServiceCollection AddPostgresDataSource(this IServiceCollection services, string connectionString, string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        services.AddSingleton(new PostgresConnectionSettings(connectionString, name));
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = name }.Build());
+        return services;
+    }
+
+    /// <summary>
+    /// Registers a pool of its own under <paramref name="key"/>, for one sequential loop (a pool opens connections
+    /// only as they are used at once, so it holds as many as the loop's concurrency).
+    /// </summary>
+    public static IServiceCollection AddDedicatedDataSource(this IServiceCollection services, string key)
+    {
+        services.TryAddKeyedSingleton(key, static (provider, key) =>
+        {
+            var settings = provider.GetRequiredService<PostgresConnectionSettings>();
+            return new NpgsqlDataSourceBuilder(settings.ConnectionString) { Name = $"{settings.Name}-{key}" }.Build();
+        });
+        return services;
+    }
+}
