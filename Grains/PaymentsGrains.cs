@@ -64,7 +64,7 @@ public static class PaymentsGrains
             .Validate(options => options.RetryInterval >= TimeSpan.FromSeconds(1) && options.RetryInterval <= TimeSpan.FromDays(1), $"{PayoutOptions.SectionName}:{nameof(PayoutOptions.RetryInterval)} is between 1 second and 1 day.")
             .ValidateOnStart();
         services.AddSingleton<PayoutStore>();
-        services.AddSingleton<FeedFanOut>();
+        services.AddDedicatedDataSource(FeedFanOut.DataSourceKey).AddSingleton<FeedFanOut>();
         services.AddHostedService(provider => provider.GetRequiredService<FeedFanOut>());
         services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.SectionName)
             .Validate(options => options.MaxBatchSize is >= 1 and <= 10_000, $"{NotificationOptions.SectionName}:{nameof(NotificationOptions.MaxBatchSize)} must be between 1 and 10,000.")
@@ -72,7 +72,7 @@ public static class PaymentsGrains
             .Validate(options => options.Writers is >= 1 and <= 16, $"{NotificationOptions.SectionName}:{nameof(NotificationOptions.Writers)} must be between 1 and 16.")
             .Validate(options => options.Retention >= TimeSpan.FromHours(1), $"{NotificationOptions.SectionName}:{nameof(NotificationOptions.Retention)} must be at least one hour.")
             .ValidateOnStart();
-        services.AddSingleton<NotificationInbox>();
+        services.AddDedicatedDataSource(NotificationInbox.WritersDataSourceKey).AddSingleton<NotificationInbox>();
         services.AddHostedService(provider => provider.GetRequiredService<NotificationInbox>());
         services.AddSingleton<NotificationInboxJanitor>();
         services.AddHostedService(provider => provider.GetRequiredService<NotificationInboxJanitor>());

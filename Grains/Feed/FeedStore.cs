@@ -3,65 +3,15 @@ using NpgsqlTypes;
 using Orleans.Payments.Grains.Interfaces.Feed;
 using Orleans.Payments.Grains.Interfaces.Notifications;
 using Orleans.Payments.Grains.Interfaces.SocialNotifications;
-using Orleans.Payments.Grains.Interfaces.Transfers;
 using Orleans.Payments.Grains.Interfaces.Users;
 using Orleans.Payments.Grains.SocialNotifications;
 using Orleans.Payments.Runtime.Streams;
 
 namespace Orleans.Payments.Grains.Feed;
 
-/// <summary>The feed tables: bulk fan-out of completed transfers, feed pages, likes and comments.</summary>
+/// <summary>The feed tables as readers use them: feed pages, likes and comments (<see cref="FeedFanOut"/> writes the items).</summary>
 public sealed class FeedStore(NpgsqlDataSource dataSource)
 {
-    /// <summary>
-    /// Most transfers fanned out by one statement (and transaction). Bounds the rows a statement writes: with 1,000
-    /// friends per party, 128 transfers are about 128,000 feed items.
-    /// </summary>
-    public const int MaxTransfersPerStatement = 128;
-
-    /// <summary>Writes the posts and their feed items in one statement (at most <see cref="MaxTransfersPerStatement"/>).</summary>
-    public async Task FanOutAsync(IReadOnlyList<TransferView> transfers)
-    {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(transfers.Count, MaxTransfersPerStatement);
-        await FanOutChunkAsync(transfers);
-    }
-
-    /// <summary>
-    /// One statement: the posts, and their feed items for the two parties always and, for public and friends
-    /// transfers, every friend of either party. A post that already exists was fanned out by the same statement
-    /// earlier (a redelivered event), so it is skipped whole; the items' primary key backs that up.
-    /// </summary>
-    private async Task<int> FanOutChunkAsync(IReadOnlyList<TransferView> transfers)
-    {
-        await using var command = dataSource.CreateCommand(
-            """
-            WITH posts AS (
-                INSERT INTO feed_posts (transfer_id, from_user, to_user, amount, currency, note, visibility, created_at)
-                SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
-                ON CONFLICT (transfer_id) DO NOTHING
-                RETURNING transfer_id, from_user, to_user, visibility)
-            INSERT INTO feed_items (owner_id, transfer_id)
-            SELECT owners.owner_id, posts.transfer_id
-            FROM posts CROSS JOIN LATERAL (
-                SELECT posts.from_user
-                UNION
-                SELECT posts.to_user
-                UNION
-                SELECT f.friend_id FROM friendships f
-                WHERE posts.visibility <> 'private' AND f.user_id IN (posts.from_user, posts.to_user)) AS owners (owner_id)
-            ON CONFLICT DO NOTHING
-            """);
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. transfers.Select(t => Guid.Parse(t.Id))] });
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. transfers.Select(t => Guid.Parse(t.From))] });
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. transfers.Select(t => Guid.Parse(t.To))] });
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. transfers.Select(t => t.Amount)] });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. transfers.Select(t => t.Currency)] });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. transfers.Select(t => t.Note)] });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. transfers.Select(t => t.Visibility)] });
-        command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = [.. transfers.Select(t => t.CreatedAt.UtcDateTime)] });
-        return await command.ExecuteNonQueryAsync();
-    }
-
     /// <summary>The reader's feed, newest first, after the transfer id <paramref name="before"/>.</summary>
     public Task<FeedPage> FeedAsync(Guid reader, int limit, Guid? before) =>
         PageAsync("FROM feed_items i JOIN feed_posts p ON p.transfer_id = i.transfer_id WHERE i.owner_id = $1 AND ($2::uuid IS NULL OR i.transfer_id < $2) ORDER BY i.transfer_id DESC", reader, limit, before);

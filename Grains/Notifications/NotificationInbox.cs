@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,9 @@ namespace Orleans.Payments.Grains.Notifications;
 /// </summary>
 public sealed partial class NotificationInbox : IHostedService
 {
+    /// <summary>The writers' pool (see <see cref="PostgresServiceCollectionExtensions.AddDedicatedDataSource"/>); reads use the shared one.</summary>
+    public const string WritersDataSourceKey = "notification-inbox";
+
     // Inbox writers on every silo may write for one user at once. Each transaction first takes a lock per user it
     // writes for (in one order, so writers never deadlock), so a user's rows commit in sequence order: a client that
     // asks for what came after a notification it was pushed can never pass over one that commits later.
@@ -44,12 +48,19 @@ public sealed partial class NotificationInbox : IHostedService
 
     private readonly GroupCommitQueue<(string UserId, NotificationMessage Message)> _queue;
     private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource _writersDataSource;
     private readonly WalFlushBarrier _flushBarrier;
     private readonly ILogger<NotificationInbox> _logger;
 
-    public NotificationInbox(NpgsqlDataSource dataSource, WalFlushBarrier flushBarrier, IOptions<NotificationOptions> options, ILogger<NotificationInbox> logger)
+    public NotificationInbox(
+        NpgsqlDataSource dataSource,
+        [FromKeyedServices(WritersDataSourceKey)] NpgsqlDataSource writersDataSource,
+        WalFlushBarrier flushBarrier,
+        IOptions<NotificationOptions> options,
+        ILogger<NotificationInbox> logger)
     {
         _dataSource = dataSource;
+        _writersDataSource = writersDataSource;
         _flushBarrier = flushBarrier;
         _logger = logger;
         var settings = options.Value;
@@ -130,7 +141,7 @@ public sealed partial class NotificationInbox : IHostedService
 
     private async Task WriteOnceAsync(IReadOnlyList<(string UserId, NotificationMessage Message)> batch)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var connection = await _writersDataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using (var lockUsers = new NpgsqlBatch(connection, transaction))
         {

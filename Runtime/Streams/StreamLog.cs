@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Payments.Runtime.Postgres;
@@ -9,8 +10,11 @@ namespace Orleans.Payments.Runtime.Streams;
 /// The stream pump's view of the database: reads a partition of the outbox in delivery order, keeps consumers'
 /// checkpoints, and records dead letters. A stream's partition is a hash of its namespace and key.
 /// </summary>
-internal sealed class StreamLog(NpgsqlDataSource dataSource, WalFlushBarrier flushBarrier)
+internal sealed class StreamLog([FromKeyedServices(StreamLog.DataSourceKey)] NpgsqlDataSource dataSource, WalFlushBarrier flushBarrier)
 {
+    /// <summary>The pumps' pool (see <see cref="PostgresServiceCollectionExtensions.AddDedicatedDataSource"/>).</summary>
+    public const string DataSourceKey = "stream-log";
+
     // Only rows whose transaction is older than every transaction still open are read: every row that becomes
     // visible later has a transaction id at or above that horizon, so it sorts after everything read now.
     // The horizon is computed once per statement in a sub-select: pg_current_snapshot() is volatile, so written

@@ -18,7 +18,7 @@ public static class StreamServiceCollectionExtensions
         services.AddSingleton<StreamSubscriptionTable>();
         services.AddSingleton<StreamDeadLetterTable>();
         services.AddDedicatedDataSource(WalFlushBarrier.DataSourceKey).TryAddSingleton<WalFlushBarrier>();
-        services.AddSingleton<StreamLog>();
+        services.AddDedicatedDataSource(StreamLog.DataSourceKey).AddSingleton<StreamLog>();
         services.AddSingleton<StreamConsumers>();
         services.AddSingleton<StreamDeliverer>();
         services.AddHostedService<StreamDeliveryService>();
