@@ -17,6 +17,7 @@ namespace Orleans.Payments.Benchmarks.Cluster;
 internal static class ClusterTransfersBenchmark
 {
     private const string AdminToken = "benchmark-operator-token-0123456789";
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
 
     public static async Task RunAsync(BenchmarkReport report, TimeSpan duration)
     {
@@ -56,6 +57,10 @@ internal static class ClusterTransfersBenchmark
                 var users = await TransfersBenchmark.SeedUsersAsync(dataSource, TransferScenario.UniformWallets);
                 var tokens = await LoginAndFundAsync(http, users.Length);
                 Console.WriteLine($"{silos} silo(s): seeded, logged in and funded {users.Length} wallets");
+
+                // The processes are fresh: the first seconds of load mostly recompile hot methods at higher tiers (a
+                // profile showed a fifth of the CPU in the JIT's threads), which is start-up, not throughput.
+                await ClosedLoop.RunAsync(TransferScenario.Uniform, WarmUp, (worker, from, to) => TransfersBenchmark.SendOverHttpAsync(http, tokens[from], users[to]));
 
                 foreach (var scenario in new[] { TransferScenario.HotWallet, TransferScenario.Uniform })
                 {
