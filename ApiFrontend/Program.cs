@@ -1,7 +1,7 @@
-using Npgsql;
 using Orleans.Payments.ApiFrontend;
 using Orleans.Payments.Runtime.Cluster;
 using Orleans.Payments.Runtime.Hosting;
+using Orleans.Payments.Runtime.Postgres;
 
 // The REST front end as its own process: it hosts no grains and calls the silos through the grain client, which
 // finds each grain's owner from the cluster's membership table in PostgreSQL.
@@ -16,7 +16,7 @@ if (string.IsNullOrWhiteSpace(connectionString))
     return 2;
 }
 
-builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "payments-frontend" }.Build());
+builder.Services.AddPostgresDataSource(connectionString, "payments-frontend");
 builder.Services.AddGrainClient();
 builder.Services.AddHealthChecks()
     .AddCheck<PostgresHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag])

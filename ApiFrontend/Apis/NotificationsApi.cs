@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Options;
 using Orleans.Payments.ApiFrontend.Authentication;
 using Orleans.Payments.ApiFrontend.Errors;
 using Orleans.Payments.ApiFrontend.Notifications;
@@ -67,16 +66,14 @@ public static class NotificationsApi
     public static async Task<IResult> ConnectNotifications(
         HttpContext context,
         ClaimsPrincipal user,
-        [FromServices] NotificationSockets sockets,
-        [FromServices] IOptions<NotificationSocketOptions> options)
+        [FromServices] NotificationSockets sockets)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
             return ApiResults.Error(new ApiError(ErrorCodes.ValidationError, "This endpoint takes a WebSocket upgrade request."));
         }
 
-        using var webSocket = await context.WebSockets.AcceptWebSocketAsync();
-        await sockets.ServeAsync(user.UserId(), new NotificationSocket(webSocket, options.Value.SendQueueCapacity), context.RequestAborted);
+        await sockets.ServeAsync(user.UserId(), () => context.WebSockets.AcceptWebSocketAsync(), context.RequestAborted);
         return Results.Empty;
     }
 }

@@ -5,9 +5,10 @@ namespace Orleans.Payments.ApiFrontend.Notifications;
 
 /// <summary>
 /// One client's WebSocket: a bounded queue of messages and a loop that sends them. Pushing never waits: when the
-/// queue is full the socket is closed, so one slow client cannot hold up the listener or grow memory.
+/// queue is full the socket is closed, so one slow client cannot hold up the listener or grow memory. The queue
+/// exists before the WebSocket is accepted, so what is pushed while the upgrade completes waits in it.
 /// </summary>
-public sealed class NotificationSocket(WebSocket socket, int capacity) : IDisposable
+public sealed class NotificationSocket(int capacity) : IDisposable
 {
     private readonly Channel<ReadOnlyMemory<byte>> _queue = Channel.CreateBounded<ReadOnlyMemory<byte>>(
         new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -43,11 +44,11 @@ public sealed class NotificationSocket(WebSocket socket, int capacity) : IDispos
 
     public void Dispose() => _closing.Dispose();
 
-    /// <summary>Sends queued messages until the client closes, the socket is closed, or the request ends.</summary>
-    public async Task RunAsync(CancellationToken requestAborted)
+    /// <summary>Sends queued messages on the accepted socket until the client closes, the socket is closed, or the request ends.</summary>
+    public async Task RunAsync(WebSocket socket, CancellationToken requestAborted)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, _closing.Token);
-        var receiving = ReceiveUntilClosedAsync(stop);
+        var receiving = ReceiveUntilClosedAsync(socket, stop);
         try
         {
             await foreach (var message in _queue.Reader.ReadAllAsync(stop.Token))
@@ -79,7 +80,7 @@ public sealed class NotificationSocket(WebSocket socket, int capacity) : IDispos
     }
 
     // Clients send nothing; reading is how a close (or a dead connection) is noticed. Anything sent is discarded.
-    private async Task ReceiveUntilClosedAsync(CancellationTokenSource stop)
+    private static async Task ReceiveUntilClosedAsync(WebSocket socket, CancellationTokenSource stop)
     {
         var buffer = new byte[256];
         try

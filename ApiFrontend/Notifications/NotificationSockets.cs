@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
 
 namespace Orleans.Payments.ApiFrontend.Notifications;
@@ -7,9 +8,14 @@ public sealed class NotificationSockets(IOptions<NotificationSocketOptions> opti
 {
     private readonly Dictionary<string, List<NotificationSocket>> _byUser = new(StringComparer.Ordinal);
 
-    /// <summary>Serves a socket until it closes; at most the configured number per user (the oldest gives way).</summary>
-    public async Task ServeAsync(string userId, NotificationSocket socket, CancellationToken requestAborted)
+    /// <summary>
+    /// Registers a socket for the user (at most the configured number per user: the oldest gives way), then accepts
+    /// the WebSocket and serves it until it closes. Registering first means a notification stored once the client
+    /// has its upgrade response is queued for it, however late this request's continuation runs.
+    /// </summary>
+    public async Task ServeAsync(string userId, Func<Task<WebSocket>> accept, CancellationToken requestAborted)
     {
+        var socket = new NotificationSocket(options.Value.SendQueueCapacity);
         NotificationSocket? replaced = null;
         lock (_byUser)
         {
@@ -30,7 +36,8 @@ public sealed class NotificationSockets(IOptions<NotificationSocketOptions> opti
         replaced?.Close();
         try
         {
-            await socket.RunAsync(requestAborted);
+            using var webSocket = await accept();
+            await socket.RunAsync(webSocket, requestAborted);
         }
         finally
         {
