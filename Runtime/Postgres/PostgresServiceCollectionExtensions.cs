@@ -7,7 +7,8 @@ namespace Orleans.Payments.Runtime.Postgres;
 /// <summary>
 /// PostgreSQL connection pools. The shared pool (the unkeyed <see cref="NpgsqlDataSource"/>) serves grains, which
 /// call the database from many activations at once. A loop that runs one transaction after another all day (the
-/// ledger's committer, the WAL flush barrier) gets a pool of its own, resolved with <c>[FromKeyedServices(key)]</c>:
+/// ledger's committer, the WAL flush barrier, stream pumps, inbox writers, feed fan-out) gets a pool of its own,
+/// resolved with <c>[FromKeyedServices(key)]</c>:
 /// the shared pool hands its idle connections out in turn, so such a loop lands on a different server process for
 /// every transaction, one whose caches (and page tables for the shared buffers) are cold for the rows it touches.
 /// Measured on the ledger: a dedicated pool made each transfer's database work about three times cheaper.

@@ -107,13 +107,22 @@ public sealed class NotificationDeliveryTests
             var expected = acknowledged.Where(pair => pair.Value == user).Select(pair => pair.Key).Order().ToList();
             var token = users[user].Token;
             var received = new List<string>();
-            await Eventually.TrueAsync(async () =>
+            try
             {
-                received = await PaymentsReceivedAsync(api2, token);
-                // Every acknowledged one; transfers committed but not acknowledged before the kill may notify too, so
-                // a count alone could be reached while an acknowledged one is still being redelivered.
-                return !expected.Except(received).Any();
-            }, s_within, $"user {user} is notified of every acknowledged transfer");
+                await Eventually.TrueAsync(async () =>
+                {
+                    received = await PaymentsReceivedAsync(api2, token);
+                    // Every acknowledged one; transfers committed but not acknowledged before the kill may notify too,
+                    // so a count alone could be reached while an acknowledged one is still being redelivered.
+                    return !expected.Except(received).Any();
+                }, s_within, $"user {user} is notified of every acknowledged transfer");
+            }
+            catch (Exception missing) when (missing is not OutOfMemoryException)
+            {
+                throw new InvalidOperationException(
+                    $"{missing.Message}: {expected.Except(received).Count()} of {expected.Count} missing. The restarted silo's last output:\n{restarted.OutputTail(80)}", missing);
+            }
+
             Assert.Equal(received.Count, received.Distinct().Count());
         }
 

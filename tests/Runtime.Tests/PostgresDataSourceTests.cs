@@ -1,0 +1,62 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Orleans.Payments.Runtime.Postgres;
+using Orleans.Payments.TestSupport;
+using Xunit;
+
+namespace Orleans.Payments.Runtime.Tests;
+
+/// <summary>The silo's pools: a shared one, and pools of their own for sequential loops that must stay on one warm server process.</summary>
+public sealed class PostgresDataSourceTests : IAsyncLifetime
+{
+    private string _connectionString = null!;
+
+    public async Task InitializeAsync() => _connectionString = await TestPostgres.CreateDatabaseAsync("data_sources");
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task A_dedicated_pool_runs_a_sequential_loop_on_one_server_process_however_busy_the_shared_pool_was()
+    {
+        await using var services = new ServiceCollection().AddPostgresDataSource(_connectionString, "tests").AddDedicatedDataSource("loop").BuildServiceProvider();
+        var shared = services.GetRequiredService<NpgsqlDataSource>();
+        var dedicated = services.GetRequiredKeyedService<NpgsqlDataSource>("loop");
+        Assert.NotSame(shared, dedicated);
+
+        // Many grains at once leave the shared pool with many idle connections.
+        var burst = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => shared.OpenConnectionAsync().AsTask()));
+        foreach (var connection in burst)
+        {
+            await connection.DisposeAsync();
+        }
+
+        var backends = new HashSet<int>();
+        for (var round = 0; round < 20; round++)
+        {
+            await using var command = dedicated.CreateCommand("SELECT pg_backend_pid()");
+            backends.Add((int)(await command.ExecuteScalarAsync())!);
+        }
+
+        Assert.Single(backends);
+    }
+
+    [Fact]
+    public async Task Statements_are_prepared_automatically_unless_the_connection_string_says_otherwise()
+    {
+        await using var defaults = new ServiceCollection().AddPostgresDataSource(_connectionString, "tests").BuildServiceProvider();
+        Assert.Equal(PostgresServiceCollectionExtensions.AutoPreparedStatements, AutoPrepare(defaults.GetRequiredService<PostgresConnectionSettings>()));
+
+        var explicitSetting = new NpgsqlConnectionStringBuilder(_connectionString) { MaxAutoPrepare = 5 }.ConnectionString;
+        await using var configured = new ServiceCollection().AddPostgresDataSource(explicitSetting, "tests").BuildServiceProvider();
+        Assert.Equal(5, AutoPrepare(configured.GetRequiredService<PostgresConnectionSettings>()));
+
+        static int AutoPrepare(PostgresConnectionSettings settings) => new NpgsqlConnectionStringBuilder(settings.ConnectionString).MaxAutoPrepare;
+    }
+
+    [Fact]
+    public void The_settings_never_print_their_password()
+    {
+        var settings = new PostgresConnectionSettings(new NpgsqlConnectionStringBuilder(_connectionString) { Password = "not-for-logs" }.ConnectionString, "tests");
+        Assert.DoesNotContain("not-for-logs", settings.ToString(), StringComparison.Ordinal);
+    }
+}
