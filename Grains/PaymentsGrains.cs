@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Payments.Grains.Banking;
 using Orleans.Payments.Grains.Feed;
@@ -39,7 +38,7 @@ public static class PaymentsGrains
             .ValidateOnStart();
 
         services.AddDedicatedDataSource(LedgerBatchCommitter.DataSourceKey).AddSingleton<LedgerBatchCommitter>();
-        services.AddDedicatedDataSource(WalFlushBarrier.DataSourceKey).TryAddSingleton<WalFlushBarrier>();
+        services.AddWalFlushBarrier();
         services.AddSingleton<LedgerWriter>();
         services.AddHostedService(provider => provider.GetRequiredService<LedgerWriter>());
         services.AddSingleton<IdempotencyRecordJanitor>();

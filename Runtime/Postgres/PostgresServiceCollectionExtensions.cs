@@ -35,6 +35,13 @@ public static class PostgresServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>Registers the <see cref="WalFlushBarrier"/> every early-lock-release writer and reader of the silo shares, on its own pool.</summary>
+    public static IServiceCollection AddWalFlushBarrier(this IServiceCollection services)
+    {
+        services.AddDedicatedDataSource(WalFlushBarrier.DataSourceKey).TryAddSingleton<WalFlushBarrier>();
+        return services;
+    }
+
     /// <summary>
     /// Registers a pool of its own under <paramref name="key"/>, for one sequential loop (a pool opens connections
     /// only as they are used at once, so it holds as many as the loop's concurrency).

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Payments.Runtime.Postgres;
 
@@ -17,7 +16,7 @@ public static class StreamServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<StreamOptions>, StreamOptionsValidator>();
         services.AddSingleton<StreamSubscriptionTable>();
         services.AddSingleton<StreamDeadLetterTable>();
-        services.AddDedicatedDataSource(WalFlushBarrier.DataSourceKey).TryAddSingleton<WalFlushBarrier>();
+        services.AddWalFlushBarrier();
         services.AddDedicatedDataSource(StreamLog.DataSourceKey).AddSingleton<StreamLog>();
         services.AddSingleton<StreamConsumers>();
         services.AddSingleton<StreamDeliverer>();

@@ -58,13 +58,15 @@ internal static class ClusterTransfersBenchmark
                 var tokens = await LoginAndFundAsync(http, users.Length);
                 Console.WriteLine($"{silos} silo(s): seeded, logged in and funded {users.Length} wallets");
 
+                Task<bool> SendAsync(int worker, int from, int to) => TransfersBenchmark.SendOverHttpAsync(http, tokens[from], users[to]);
+
                 // The processes are fresh: the first seconds of load mostly recompile hot methods at higher tiers (a
                 // profile showed a fifth of the CPU in the JIT's threads), which is start-up, not throughput.
-                await ClosedLoop.RunAsync(TransferScenario.Uniform, WarmUp, (worker, from, to) => TransfersBenchmark.SendOverHttpAsync(http, tokens[from], users[to]));
+                await ClosedLoop.RunAsync(TransferScenario.Uniform, WarmUp, SendAsync);
 
                 foreach (var scenario in new[] { TransferScenario.HotWallet, TransferScenario.Uniform })
                 {
-                    var result = await ClosedLoop.RunAsync(scenario, duration, (worker, from, to) => TransfersBenchmark.SendOverHttpAsync(http, tokens[from], users[to]));
+                    var result = await ClosedLoop.RunAsync(scenario, duration, SendAsync);
                     var row = TransfersBenchmark.Row(scenario, $"http-{silos}-silo{(silos == 1 ? "" : "s")}", result);
                     report.Add(row);
                 }
