@@ -68,7 +68,7 @@ public sealed partial class NotificationInbox : IHostedService
     }
 
     /// <summary>Stores the notifications (each once per user and id) and completes when they are durable and pushed.</summary>
-    public Task AppendAsync(IReadOnlyCollection<(string UserId, NotificationMessage Message)> notifications)
+    public Task AppendAsync(IReadOnlyList<(string UserId, NotificationMessage Message)> notifications)
     {
         foreach (var (_, message) in notifications)
         {

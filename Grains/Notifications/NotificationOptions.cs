@@ -14,7 +14,10 @@ public sealed class NotificationOptions
     /// </summary>
     public int Writers { get; set; } = 2;
 
-    /// <summary>Notifications waiting for the inbox writer; producers wait when it is full. Default 16,384.</summary>
+    /// <summary>
+    /// Appends (one per stream delivery or grain call, each written whole by one writer, in order) waiting for the inbox
+    /// writers; producers wait when it is full. Default 16,384.
+    /// </summary>
     public int QueueCapacity { get; set; } = 16_384;
 
     /// <summary>
