@@ -5,18 +5,12 @@ using Orleans.Payments.Runtime.Messaging;
 
 namespace Orleans.Payments.Runtime.Reminders;
 
-/// <summary>Reminder settings (section <c>Payments:Reminders</c>).</summary>
-public sealed class ReminderOptions
-{
-    public const string SectionName = "Payments:Reminders";
-
-    /// <summary>How often due reminders are claimed; a reminder fires at most this late. Default 1 s.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
-}
-
 /// <summary>
 /// Claims due reminders every poll interval and calls <see cref="IRemindable.ReceiveReminder"/> on their grains through
 /// the silo's router (so the call reaches the owner wherever it lives). A firing is claimed by one silo only.
+/// A one-shot reminder is deleted only once its grain has received it, so a firing lost to a failed call or a dead
+/// silo is claimed again after <see cref="ReminderOptions.OneShotRetryDelay"/> (at least once); a periodic one's missed
+/// firing is not repeated, the next period comes anyway.
 /// </summary>
 internal sealed partial class ReminderService(ReminderTable table, IGrainCallRouter router, IOptions<ReminderOptions> options, ILogger<ReminderService> logger) : BackgroundService
 {
@@ -32,7 +26,7 @@ internal sealed partial class ReminderService(ReminderTable table, IGrainCallRou
                 IReadOnlyList<DueReminder> due;
                 try
                 {
-                    due = await table.ClaimDueAsync(stoppingToken).ConfigureAwait(false);
+                    due = await table.ClaimDueAsync(options.Value.OneShotRetryDelay, stoppingToken).ConfigureAwait(false);
                 }
                 catch (Npgsql.NpgsqlException error)
                 {
@@ -57,6 +51,10 @@ internal sealed partial class ReminderService(ReminderTable table, IGrainCallRou
         try
         {
             await ((Task)s_receive.Call(router, reminder.Grain, [reminder.Name])).ConfigureAwait(false);
+            if (reminder.IsOneShot)
+            {
+                await table.CompleteOneShotAsync(reminder).ConfigureAwait(false);
+            }
         }
         catch (Exception error)
         {
@@ -67,6 +65,6 @@ internal sealed partial class ReminderService(ReminderTable table, IGrainCallRou
     [LoggerMessage(1, LogLevel.Warning, "Claiming due reminders failed; trying again next round")]
     private static partial void LogClaimFailed(ILogger logger, Exception error);
 
-    [LoggerMessage(2, LogLevel.Error, "Reminder {Name} of {Grain} failed")]
+    [LoggerMessage(2, LogLevel.Error, "Reminder {Name} of {Grain} failed (a one-shot reminder fires again after the retry delay)")]
     private static partial void LogFireFailed(ILogger logger, Exception error, string name, string grain);
 }

@@ -9,6 +9,7 @@ public static class ReminderServiceCollectionExtensions
     {
         services.AddOptions<ReminderOptions>().BindConfiguration(ReminderOptions.SectionName)
             .Validate(options => options.PollInterval >= TimeSpan.FromMilliseconds(50), $"{ReminderOptions.SectionName}:PollInterval must be at least 50 ms.")
+            .Validate(options => options.OneShotRetryDelay >= options.PollInterval, $"{ReminderOptions.SectionName}:OneShotRetryDelay must be at least the poll interval.")
             .ValidateOnStart();
         services.AddSingleton<ReminderTable>();
         services.AddHostedService<ReminderService>();

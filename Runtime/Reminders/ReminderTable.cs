@@ -1,9 +1,13 @@
+using System.Diagnostics;
 using Npgsql;
 
 namespace Orleans.Payments.Runtime.Reminders;
 
-/// <summary>A reminder that came due and was claimed by this silo.</summary>
-internal sealed record DueReminder(GrainId Grain, string Name, TimeSpan Period);
+/// <summary>A reminder that came due and was claimed by this silo; <paramref name="NextDue"/> is its due time after the claim.</summary>
+internal sealed record DueReminder(GrainId Grain, string Name, TimeSpan Period, DateTime NextDue)
+{
+    public bool IsOneShot => Period == TimeSpan.Zero;
+}
 
 /// <summary>The reminders table: register, unregister, and claim what is due.</summary>
 public sealed class ReminderTable(NpgsqlDataSource dataSource)
@@ -33,37 +37,49 @@ public sealed class ReminderTable(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Claims due reminders: periodic ones move to their next due time (past now, skipping missed periods), one-shot
-    /// ones are deleted. Rows another silo is claiming at the same moment are skipped, so each firing is claimed once.
+    /// ones to <paramref name="oneShotRetryDelay"/> from now, until <see cref="CompleteOneShotAsync"/> deletes them.
+    /// Rows another silo is claiming at the same moment are skipped, so each firing is claimed once.
     /// </summary>
-    internal async Task<IReadOnlyList<DueReminder>> ClaimDueAsync(CancellationToken cancellationToken)
+    internal async Task<IReadOnlyList<DueReminder>> ClaimDueAsync(TimeSpan oneShotRetryDelay, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
             """
             WITH due AS (
                 SELECT grain_type, grain_key, name FROM reminders
-                WHERE next_due <= now() ORDER BY next_due LIMIT $1 FOR UPDATE SKIP LOCKED),
-            moved AS (
-                UPDATE reminders r
-                SET next_due = r.next_due + r.period_ms * interval '1 millisecond'
+                WHERE next_due <= now() ORDER BY next_due LIMIT $1 FOR UPDATE SKIP LOCKED)
+            UPDATE reminders r
+            SET next_due = CASE
+                WHEN r.period_ms > 0 THEN r.next_due + r.period_ms * interval '1 millisecond'
                     * (floor(extract(epoch FROM (now() - r.next_due)) * 1000 / r.period_ms) + 1)
-                FROM due WHERE r.period_ms > 0
-                  AND (r.grain_type, r.grain_key, r.name) = (due.grain_type, due.grain_key, due.name)
-                RETURNING r.grain_type, r.grain_key, r.name, r.period_ms),
-            removed AS (
-                DELETE FROM reminders r USING due WHERE r.period_ms = 0
-                  AND (r.grain_type, r.grain_key, r.name) = (due.grain_type, due.grain_key, due.name)
-                RETURNING r.grain_type, r.grain_key, r.name, r.period_ms)
-            SELECT * FROM moved UNION ALL SELECT * FROM removed
+                ELSE now() + $2 * interval '1 millisecond' END
+            FROM due WHERE (r.grain_type, r.grain_key, r.name) = (due.grain_type, due.grain_key, due.name)
+            RETURNING r.grain_type, r.grain_key, r.name, r.period_ms, r.next_due
             """);
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = MaxClaimedPerRound });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = (long)oneShotRetryDelay.TotalMilliseconds });
         var claimed = new List<DueReminder>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            claimed.Add(new DueReminder(new GrainId(reader.GetString(0), reader.GetString(1)), reader.GetString(2), TimeSpan.FromMilliseconds(reader.GetInt64(3))));
+            claimed.Add(new DueReminder(
+                new GrainId(reader.GetString(0), reader.GetString(1)), reader.GetString(2), TimeSpan.FromMilliseconds(reader.GetInt64(3)), reader.GetDateTime(4)));
         }
 
         return claimed;
+    }
+
+    /// <summary>
+    /// Deletes a one-shot reminder its grain has received, unless the grain registered it again meanwhile (the due
+    /// time then differs from the claim's).
+    /// </summary>
+    internal async Task CompleteOneShotAsync(DueReminder reminder)
+    {
+        Debug.Assert(reminder.IsOneShot, "Periodic reminders stay registered.");
+        await using var command = dataSource.CreateCommand(
+            "DELETE FROM reminders WHERE grain_type = $1 AND grain_key = $2 AND name = $3 AND period_ms = 0 AND next_due = $4");
+        AddKey(command, reminder.Grain, reminder.Name);
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = reminder.NextDue });
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 
     private static void AddKey(NpgsqlCommand command, GrainId grain, string name)

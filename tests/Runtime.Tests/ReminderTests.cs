@@ -40,6 +40,18 @@ public sealed class ReminderTests
     }
 
     [Fact]
+    public async Task A_one_shot_reminder_whose_firing_failed_fires_again_and_then_no_more()
+    {
+        await using var silo = await TestSilo.StartAsync(await TestPostgres.CreateDatabaseAsync("reminder-retry"));
+        await silo.GrainFactory.GetGrain<IReminderGrain>("retried").Schedule(ReminderGrain.FailsOnce, dueMilliseconds: 100, periodMilliseconds: 0);
+
+        // The first firing throws; the row stays claimed for the retry delay (1 s in tests) and is claimed again.
+        await Eventually.TrueAsync(() => Task.FromResult(ReminderGrain.CountFor("retried") == 1), TimeSpan.FromSeconds(10), "the reminder fires again after its failed firing");
+        await Task.Delay(2_000); // Two retry delays: a row left behind would fire again.
+        Assert.Equal(1, ReminderGrain.CountFor("retried"));
+    }
+
+    [Fact]
     public async Task Each_due_reminder_fires_once_with_two_silos_polling()
     {
         var database = await TestPostgres.CreateDatabaseAsync("reminder-once");

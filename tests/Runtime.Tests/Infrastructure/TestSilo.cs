@@ -66,7 +66,11 @@ public sealed class TestSilo : IAsyncDisposable
 
         // Durable reminders, polled often so tests do not wait.
         builder.Services.AddReminders();
-        builder.Services.Configure<ReminderOptions>(options => options.PollInterval = TimeSpan.FromMilliseconds(100));
+        builder.Services.Configure<ReminderOptions>(options =>
+        {
+            options.PollInterval = TimeSpan.FromMilliseconds(100);
+            options.OneShotRetryDelay = TimeSpan.FromSeconds(1);
+        });
 
         // Durable streams, polled and retried fast so tests do not wait.
         builder.Services.AddStreams();
