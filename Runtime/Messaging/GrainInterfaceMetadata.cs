@@ -12,6 +12,8 @@ internal sealed class GrainInterfaceMetadata
 {
     private static readonly ConcurrentDictionary<Type, GrainInterfaceMetadata> s_cache = new();
 
+    private readonly FrozenDictionary<(string Interface, string Method, int Arity), GrainMethod> _byName;
+
     private GrainInterfaceMetadata(Type interfaceType)
     {
         if (!interfaceType.IsInterface || !typeof(IGrainWithStringKey).IsAssignableFrom(interfaceType))
@@ -25,7 +27,12 @@ internal sealed class GrainInterfaceMetadata
             .Concat(interfaceType.GetInterfaces())
             .SelectMany(type => type.GetMethods(BindingFlags.Public | BindingFlags.Instance))
             .ToFrozenDictionary(method => method, GrainMethod.Create);
+        // A remote call names its method by interface, name and arity: overloads of one arity cannot be told apart, one serves.
+        _byName = Methods.Values
+            .GroupBy(method => (method.Method.DeclaringType!.FullName!, method.Method.Name, method.Method.GetParameters().Length))
+            .ToFrozenDictionary(group => group.Key, group => group.First());
     }
+
 
     public Type InterfaceType { get; }
 
@@ -33,6 +40,10 @@ internal sealed class GrainInterfaceMetadata
     public string GrainType { get; }
 
     public FrozenDictionary<MethodInfo, GrainMethod> Methods { get; }
+
+    /// <summary>The method a remote call names (declaring interface, name, parameter count), or null.</summary>
+    public GrainMethod? FindMethod(string declaringInterface, string name, int arity) =>
+        _byName.GetValueOrDefault((declaringInterface, name, arity));
 
     public static GrainInterfaceMetadata For(Type interfaceType) =>
         s_cache.GetOrAdd(interfaceType, static type => new GrainInterfaceMetadata(type));

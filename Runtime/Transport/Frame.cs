@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace Orleans.Payments.Runtime.Transport;
@@ -21,20 +22,20 @@ internal readonly record struct Frame(FrameKind Kind, long CorrelationId, byte[]
 
     private const int HeaderBytes = 1 + 8;
 
-    public static async Task WriteAsync(Stream stream, Frame frame, CancellationToken cancellationToken)
+    /// <summary>Appends the frame, header and payload, to <paramref name="buffer"/>.</summary>
+    public static void WriteTo(IBufferWriter<byte> buffer, Frame frame)
     {
         if (frame.Payload.Length > MaxPayloadBytes)
         {
             throw new InvalidOperationException($"A frame payload is at most {MaxPayloadBytes} bytes; this one has {frame.Payload.Length}.");
         }
 
-        var header = new byte[4 + HeaderBytes];
+        var header = buffer.GetSpan(4 + HeaderBytes);
         BinaryPrimitives.WriteInt32BigEndian(header, HeaderBytes + frame.Payload.Length);
         header[4] = (byte)frame.Kind;
-        BinaryPrimitives.WriteInt64BigEndian(header.AsSpan(5), frame.CorrelationId);
-        await stream.WriteAsync(header, cancellationToken).ConfigureAwait(false);
-        await stream.WriteAsync(frame.Payload, cancellationToken).ConfigureAwait(false);
-        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        BinaryPrimitives.WriteInt64BigEndian(header[5..], frame.CorrelationId);
+        buffer.Advance(4 + HeaderBytes);
+        buffer.Write(frame.Payload);
     }
 
     /// <summary>Reads the next frame; null at a clean end of stream.</summary>

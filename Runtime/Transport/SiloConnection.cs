@@ -12,19 +12,25 @@ namespace Orleans.Payments.Runtime.Transport;
 /// </summary>
 internal sealed class SiloConnection : IAsyncDisposable
 {
+    // Reads go through a buffer so one receive can bring many answers; writes go through the frame writer.
+    private const int ReadBufferBytes = 64 * 1024;
+
     private readonly TcpClient _client;
-    private readonly Stream _stream;
-    private readonly SemaphoreSlim _writes = new(1, 1);
+    private readonly Stream _reads;
+    private readonly FrameWriter _writer;
     private readonly ConcurrentDictionary<long, TaskCompletionSource<RemoteCallResponse>> _pending = new();
     private readonly CancellationTokenSource _closed = new();
     private readonly JsonSerializerOptions _json;
     private readonly Task _reading;
     private long _nextCorrelationId;
+    private int _closing;
 
     private SiloConnection(TcpClient client, JsonSerializerOptions json)
     {
         _client = client;
-        _stream = client.GetStream();
+        var stream = client.GetStream();
+        _reads = new BufferedStream(stream, ReadBufferBytes);
+        _writer = new FrameWriter(stream, _ => Close());
         _json = json;
         _reading = Task.Run(ReadAsync);
     }
@@ -77,19 +83,10 @@ internal sealed class SiloConnection : IAsyncDisposable
         _pending[correlationId] = answer;
         try
         {
-            if (!IsOpen)
+            // Checked again after registering: a close in between has either failed the answer or is seen here.
+            if (!IsOpen || !_writer.TryWrite(new Frame(FrameKind.Request, correlationId, payload)))
             {
                 throw new SiloUnavailableException($"The connection to silo {Address} is closed.");
-            }
-
-            await _writes.WaitAsync(_closed.Token).ConfigureAwait(false);
-            try
-            {
-                await Frame.WriteAsync(_stream, new Frame(FrameKind.Request, correlationId, payload), _closed.Token).ConfigureAwait(false);
-            }
-            finally
-            {
-                _writes.Release();
             }
 
             return await answer.Task.WaitAsync(timeout).ConfigureAwait(false);
@@ -97,11 +94,6 @@ internal sealed class SiloConnection : IAsyncDisposable
         catch (TimeoutException)
         {
             throw new GrainCallTimeoutException($"Silo {Address} did not answer within {timeout.TotalSeconds:0.###} s.");
-        }
-        catch (Exception error) when (error is IOException or OperationCanceledException or ObjectDisposedException)
-        {
-            Close();
-            throw new SiloUnavailableException($"The connection to silo {Address} broke: {error.Message}");
         }
         finally
         {
@@ -113,7 +105,7 @@ internal sealed class SiloConnection : IAsyncDisposable
     {
         try
         {
-            while (await Frame.ReadAsync(_stream, _closed.Token).ConfigureAwait(false) is { } frame)
+            while (await Frame.ReadAsync(_reads, _closed.Token).ConfigureAwait(false) is { } frame)
             {
                 if (frame.Kind == FrameKind.Response && _pending.TryRemove(frame.CorrelationId, out var answer))
                 {
@@ -131,12 +123,14 @@ internal sealed class SiloConnection : IAsyncDisposable
 
     private void Close()
     {
-        if (_closed.IsCancellationRequested)
+        // The reader and the writer may both find the connection broken: one of them closes it.
+        if (Interlocked.Exchange(ref _closing, 1) == 1)
         {
             return;
         }
 
         _closed.Cancel();
+        _writer.Complete();
         _client.Close();
         var broken = new SiloUnavailableException($"The connection to silo {Address} closed.");
         foreach (var pending in _pending.Values)
@@ -149,8 +143,8 @@ internal sealed class SiloConnection : IAsyncDisposable
     {
         Close();
         await _reading.ConfigureAwait(false);
+        await _writer.Completion.ConfigureAwait(false);
         _client.Dispose();
-        _writes.Dispose();
         _closed.Dispose();
     }
 }

@@ -20,6 +20,8 @@ internal sealed partial class SiloTransportServer(
     ILogger<SiloTransportServer> logger)
     : IHostedService, IDisposable
 {
+    private const int ReadBufferBytes = 64 * 1024;
+
     private readonly CancellationTokenSource _stopping = new();
     private TcpListener? _listener;
     private Task? _accepting;
@@ -93,19 +95,21 @@ internal sealed partial class SiloTransportServer(
     private async Task ServeAsync(TcpClient client, CancellationToken stopping)
     {
         using var owned = client;
-        using var writes = new SemaphoreSlim(1, 1);
         var stream = client.GetStream();
+        // Reads go through a buffer so one receive can bring many calls; answers go through the frame writer.
+        var reads = new BufferedStream(stream, ReadBufferBytes);
+        var writer = new FrameWriter(stream, error => LogConnectionClosed(logger, error.Message));
         var inFlight = new List<Task>();
         try
         {
-            while (await Frame.ReadAsync(stream, stopping).ConfigureAwait(false) is { } frame)
+            while (await Frame.ReadAsync(reads, stopping).ConfigureAwait(false) is { } frame)
             {
                 if (frame.Kind != FrameKind.Request)
                 {
                     throw new InvalidDataException("A silo connection only sends requests to the server.");
                 }
 
-                inFlight.Add(AnswerAsync(stream, writes, frame, stopping));
+                inFlight.Add(AnswerAsync(writer, frame));
                 inFlight.RemoveAll(call => call.IsCompleted);
             }
         }
@@ -114,10 +118,13 @@ internal sealed partial class SiloTransportServer(
             LogConnectionClosed(logger, error.Message);
         }
 
+        // Calls already running answer (also while stopping: the caller learns the outcome instead of retrying).
         await Task.WhenAll(inFlight).ConfigureAwait(false);
+        writer.Complete();
+        await writer.Completion.ConfigureAwait(false);
     }
 
-    private async Task AnswerAsync(Stream stream, SemaphoreSlim writes, Frame frame, CancellationToken stopping)
+    private async Task AnswerAsync(FrameWriter writer, Frame frame)
     {
         RemoteCallResponse response;
         Interlocked.Increment(ref _callsRunning);
@@ -130,10 +137,7 @@ internal sealed partial class SiloTransportServer(
                 throw new InvalidOperationException($"This silo does not host grain type {request.GrainType}.");
             }
 
-            var method = metadata.Methods.Values.FirstOrDefault(candidate =>
-                    candidate.Method.DeclaringType!.FullName == request.Interface
-                    && candidate.Method.Name == request.Method
-                    && candidate.Method.GetParameters().Length == request.Arguments.Length)
+            var method = metadata.FindMethod(request.Interface, request.Method, request.Arguments.Length)
                 ?? throw new InvalidOperationException($"{request.Interface} has no method {request.Method} with {request.Arguments.Length} parameters.");
             var result = await method.CallRemoteAsync(catalog, new GrainId(request.GrainType, request.Key), method.ReadArguments(request.Arguments, Json), Json).ConfigureAwait(false);
             response = new RemoteCallResponse(result, null);
@@ -147,28 +151,8 @@ internal sealed partial class SiloTransportServer(
             Interlocked.Decrement(ref _callsRunning);
         }
 
-        var payload = JsonSerializer.SerializeToUtf8Bytes(response, Json);
-        try
-        {
-            await writes.WaitAsync(stopping).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return; // Shutting down; the caller's connection closes and answers it.
-        }
-
-        try
-        {
-            await Frame.WriteAsync(stream, new Frame(FrameKind.Response, frame.CorrelationId, payload), stopping).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is IOException or ObjectDisposedException or OperationCanceledException)
-        {
-            // The caller went away; its own timeout or disconnect handling answers it.
-        }
-        finally
-        {
-            writes.Release();
-        }
+        // False when the connection broke: the caller's own disconnect handling answers it.
+        writer.TryWrite(new Frame(FrameKind.Response, frame.CorrelationId, JsonSerializer.SerializeToUtf8Bytes(response, Json)));
     }
 
     [LoggerMessage(1, LogLevel.Information, "Silo transport listening on {Endpoint}")]
