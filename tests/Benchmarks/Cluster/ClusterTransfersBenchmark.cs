@@ -66,6 +66,7 @@ internal static class ClusterTransfersBenchmark
 
                 foreach (var scenario in new[] { TransferScenario.HotWallet, TransferScenario.Uniform })
                 {
+                    await TransfersBenchmark.CheckpointAsync(dataSource);
                     var result = await ClosedLoop.RunAsync(scenario, duration, SendAsync);
                     var row = TransfersBenchmark.Row(scenario, $"http-{silos}-silo{(silos == 1 ? "" : "s")}", result);
                     report.Add(row);

@@ -57,6 +57,7 @@ internal static class TransfersBenchmark
             if (implementations.Contains("grains"))
             {
                 probe.TakeAverages();
+                await CheckpointAsync(baselineData);
                 var result = await ClosedLoop.RunAsync(scenario, duration, (worker, from, to) => SendThroughGrainsAsync(grains, users[from], users[to]));
                 var (batchSize, batchMilliseconds) = probe.TakeAverages();
                 var row = Row(scenario, "grains", result);
@@ -70,6 +71,7 @@ internal static class TransfersBenchmark
                 // Diagnostic: the ledger writer alone, fed the entries a wallet grain would build, without grains or admission.
                 var writer = app.Services.GetRequiredService<LedgerWriter>();
                 probe.TakeAverages();
+                await CheckpointAsync(baselineData);
                 var result = await ClosedLoop.RunAsync(scenario, duration, (worker, from, to) => SendThroughWriterAsync(writer, users[from], users[to]));
                 var (batchSize, batchMilliseconds) = probe.TakeAverages();
                 var row = Row(scenario, "writer", result);
@@ -80,12 +82,14 @@ internal static class TransfersBenchmark
 
             if (implementations.Contains("rowlock"))
             {
+                await CheckpointAsync(baselineData);
                 var result = await ClosedLoop.RunAsync(scenario, duration, (worker, from, to) => baseline.TransferAsync(from, to, 1));
                 report.Add(Row(scenario, "rowlock", result));
             }
 
             if (implementations.Contains("http"))
             {
+                await CheckpointAsync(baselineData);
                 var result = await ClosedLoop.RunAsync(scenario, duration, (worker, from, to) => SendOverHttpAsync(http, tokens[from], users[to]));
                 report.Add(Row(scenario, "http", result));
             }
@@ -99,6 +103,16 @@ internal static class TransfersBenchmark
         }
 
         await app.StopAsync();
+    }
+
+    /// <summary>
+    /// Starts a measurement from a fresh checkpoint. The first change to a page after a checkpoint writes the whole page
+    /// to the WAL; a checkpoint falling inside one measurement and not another makes runs of the same code differ.
+    /// </summary>
+    internal static async Task CheckpointAsync(NpgsqlDataSource superuser)
+    {
+        await using var command = superuser.CreateCommand("CHECKPOINT");
+        await command.ExecuteNonQueryAsync();
     }
 
     internal static JsonObject Row(TransferScenario scenario, string implementation, ClosedLoop.Result result) => new()

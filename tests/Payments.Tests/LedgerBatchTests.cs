@@ -1,0 +1,87 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Orleans.Payments.Grains.Interfaces.Errors;
+using Orleans.Payments.Grains.Interfaces.Identity;
+using Orleans.Payments.Grains.Ledger;
+using Orleans.Payments.TestSupport;
+using Xunit;
+
+namespace Orleans.Payments.Tests;
+
+/// <summary>
+/// One batch with entries that cannot all commit, given straight to the committer (as a split brain or a race could
+/// hand it): each entry is judged at its place in the batch, the refused ones change nothing and the rest commit.
+/// </summary>
+public sealed class LedgerBatchTests : IAsyncLifetime
+{
+    private InProcessSilo _silo = null!;
+    private GrainClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _silo = await InProcessSilo.StartAsync(await TestPostgres.CreateDatabaseAsync("ledger-batch"));
+        _client = new GrainClient(_silo.GrainFactory);
+    }
+
+    public async Task DisposeAsync() => await _silo.DisposeAsync();
+
+    [Fact]
+    public async Task An_entry_that_overdraws_before_a_later_credit_is_refused_though_the_batch_nets_out_positive()
+    {
+        var (alice, bob, carol) = await ThreeWalletsAsync("a1", aliceFunds: 100, carolFunds: 100);
+
+        // Net over the batch alice ends at 50, but at the first entry she has only 100 to send 150.
+        LedgerEntry[] batch = [Transfer(alice, bob, 150), Transfer(carol, alice, 100)];
+        var results = await CommitAsync(batch);
+
+        Assert.Equal(ErrorCodes.InsufficientFunds, Assert.IsType<LedgerResult.Rejected>(results[0]).Error.Code);
+        Assert.Equal(200, Assert.IsType<LedgerResult.Committed>(results[1]).Balances.BalanceAfter(alice));
+        Assert.Equal((200, 0, 0), (await BalanceAsync(alice), await BalanceAsync(bob), await BalanceAsync(carol)));
+        Assert.True((await _client.AuditAsync()).Balanced);
+    }
+
+    [Fact]
+    public async Task A_batch_that_would_end_below_zero_commits_every_entry_that_fits_in_order()
+    {
+        var (alice, bob, carol) = await ThreeWalletsAsync("a2", aliceFunds: 100, carolFunds: 100);
+
+        // In order: alice cannot send 150 of 100; carol's 100 arrives; now she can; then 100 of the 50 left she cannot.
+        LedgerEntry[] batch = [Transfer(alice, bob, 150), Transfer(carol, alice, 100), Transfer(alice, bob, 150), Transfer(alice, carol, 100)];
+        var results = await CommitAsync(batch);
+
+        Assert.Equal(
+            [typeof(LedgerResult.Rejected), typeof(LedgerResult.Committed), typeof(LedgerResult.Committed), typeof(LedgerResult.Rejected)],
+            results.Select(result => result.GetType()));
+        Assert.Equal(50, ((LedgerResult.Committed)results[2]).Balances.BalanceAfter(alice));
+        Assert.Equal((50, 150, 0), (await BalanceAsync(alice), await BalanceAsync(bob), await BalanceAsync(carol)));
+        Assert.True((await _client.AuditAsync()).Balanced);
+    }
+
+    private async Task<(string Alice, string Bob, string Carol)> ThreeWalletsAsync(string suffix, long aliceFunds, long carolFunds)
+    {
+        var alice = await _client.RegisterAsync($"alice_{suffix}", aliceFunds);
+        var bob = await _client.RegisterAsync($"bob_{suffix}");
+        var carol = await _client.RegisterAsync($"carol_{suffix}", carolFunds);
+        return (Account(alice), Account(bob), Account(carol));
+    }
+
+    /// <summary>Each entry's result, in batch order.</summary>
+    private async Task<LedgerResult[]> CommitAsync(LedgerEntry[] batch)
+    {
+        var outcome = await _silo.Services.GetRequiredService<LedgerBatchCommitter>().CommitAsync(batch);
+        Assert.Equal(batch.Length, outcome.Answers.Count);
+        return [.. batch.Select(entry => outcome.Answers.Single(answer => answer.Entry == entry).Result)];
+    }
+
+    private async Task<long> BalanceAsync(string account)
+    {
+        await using var command = _silo.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("SELECT balance FROM accounts WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = account });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static string Account(string userId) => LedgerAccounts.Wallet(new UserId(Guid.Parse(userId)), "USD");
+
+    private static LedgerEntry Transfer(string from, string to, long amount) =>
+        new(TransactionId.New(), LedgerEntryTypes.Transfer, DateTimeOffset.UtcNow, [new LedgerMovement(from, to, amount, "USD")], null, null, null, []);
+}
