@@ -33,7 +33,6 @@ internal sealed class GrainInterfaceMetadata
             .ToFrozenDictionary(group => group.Key, group => group.First());
     }
 
-
     public Type InterfaceType { get; }
 
     /// <summary>The grain type part of grain ids of this interface.</summary>

@@ -10,8 +10,8 @@ public sealed class ReminderOptions
 
     /// <summary>
     /// How long a claimed one-shot reminder waits before it is claimed again if its firing never completed (the grain
-    /// threw, the call failed, the silo died). Longer than a grain call's timeout, so a slow firing is not doubled.
-    /// Default 1 minute.
+    /// threw, the call failed, the silo died). Keep it longer than a grain call's timeout, so a slow firing is not
+    /// doubled. Default 1 minute.
     /// </summary>
     public TimeSpan OneShotRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -22,14 +22,12 @@ internal readonly record struct Frame(FrameKind Kind, long CorrelationId, byte[]
 
     private const int HeaderBytes = 1 + 8;
 
-    /// <summary>Appends the frame, header and payload, to <paramref name="buffer"/>.</summary>
+    /// <summary>Read buffer of a connection: one receive can bring many frames.</summary>
+    public const int ReadBufferBytes = 64 * 1024;
+
+    /// <summary>Appends the frame, header and payload, to <paramref name="buffer"/> (its size was checked when it was queued).</summary>
     public static void WriteTo(IBufferWriter<byte> buffer, Frame frame)
     {
-        if (frame.Payload.Length > MaxPayloadBytes)
-        {
-            throw new InvalidOperationException($"A frame payload is at most {MaxPayloadBytes} bytes; this one has {frame.Payload.Length}.");
-        }
-
         var header = buffer.GetSpan(4 + HeaderBytes);
         BinaryPrimitives.WriteInt32BigEndian(header, HeaderBytes + frame.Payload.Length);
         header[4] = (byte)frame.Kind;

@@ -12,9 +12,6 @@ namespace Orleans.Payments.Runtime.Transport;
 /// </summary>
 internal sealed class SiloConnection : IAsyncDisposable
 {
-    // Reads go through a buffer so one receive can bring many answers; writes go through the frame writer.
-    private const int ReadBufferBytes = 64 * 1024;
-
     private readonly TcpClient _client;
     private readonly Stream _reads;
     private readonly FrameWriter _writer;
@@ -29,7 +26,8 @@ internal sealed class SiloConnection : IAsyncDisposable
     {
         _client = client;
         var stream = client.GetStream();
-        _reads = new BufferedStream(stream, ReadBufferBytes);
+        // Reads go through a buffer so one receive can bring many answers; writes go through the frame writer.
+        _reads = new BufferedStream(stream, Frame.ReadBufferBytes);
         _writer = new FrameWriter(stream, _ => Close());
         _json = json;
         _reading = Task.Run(ReadAsync);

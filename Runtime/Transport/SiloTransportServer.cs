@@ -20,8 +20,6 @@ internal sealed partial class SiloTransportServer(
     ILogger<SiloTransportServer> logger)
     : IHostedService, IDisposable
 {
-    private const int ReadBufferBytes = 64 * 1024;
-
     private readonly CancellationTokenSource _stopping = new();
     private TcpListener? _listener;
     private Task? _accepting;
@@ -97,7 +95,7 @@ internal sealed partial class SiloTransportServer(
         using var owned = client;
         var stream = client.GetStream();
         // Reads go through a buffer so one receive can bring many calls; answers go through the frame writer.
-        var reads = new BufferedStream(stream, ReadBufferBytes);
+        var reads = new BufferedStream(stream, Frame.ReadBufferBytes);
         var writer = new FrameWriter(stream, error => LogConnectionClosed(logger, error.Message));
         var inFlight = new List<Task>();
         try

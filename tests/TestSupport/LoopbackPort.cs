@@ -15,13 +15,13 @@ public static class LoopbackPort
     private const int Lowest = 10_000;
     private const int Attempts = 1_000;
     private static readonly HashSet<int> HandedOut = [];
+    private static readonly int Highest = EphemeralRangeStart() - 1;
 
     public static int Free()
     {
-        var highest = EphemeralRangeStart() - 1;
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
-            var port = Random.Shared.Next(Lowest, highest + 1);
+            var port = Random.Shared.Next(Lowest, Highest + 1);
             lock (HandedOut)
             {
                 if (!HandedOut.Contains(port) && CanBind(port))
@@ -32,7 +32,7 @@ public static class LoopbackPort
             }
         }
 
-        throw new InvalidOperationException($"No free loopback port between {Lowest} and {highest} after {Attempts} attempts.");
+        throw new InvalidOperationException($"No free loopback port between {Lowest} and {Highest} after {Attempts} attempts.");
     }
 
     private static bool CanBind(int port)
