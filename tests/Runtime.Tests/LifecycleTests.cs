@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Orleans.Payments.Runtime.Tests.Grains;
 using Orleans.Payments.Runtime.Tests.Infrastructure;
 using Orleans.Payments.TestSupport;
@@ -41,11 +42,16 @@ public sealed class LifecycleTests : IAsyncLifetime
     {
         var grain = _silo.GrainFactory.GetGrain<IStatefulGrain>("busy");
         var activation = await grain.Set(1);
-        for (var i = 0; i < 15; i++)
-        {
-            await Task.Delay(100);
+
+        // A call running three collection ages: an activation with work is never idle.
+        Assert.Equal(activation, await grain.HoldFor(900));
+        Assert.Equal(activation, await grain.ActivationId());
+
+        // Calls back to back for three collection ages: each one restarts the idle clock. (Spacing the calls with
+        // delays made this depend on the delays' accuracy on a loaded machine.)
+        var busyUntil = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 9 / 10;
+        while (Stopwatch.GetTimestamp() < busyUntil)
             Assert.Equal(activation, await grain.ActivationId());
-        }
     }
 
     [Fact]

@@ -20,6 +20,9 @@ public interface IStatefulGrain : IGrainWithStringKey
 
     Task<string> ActivationId();
 
+    /// <summary>Holds the turn for <paramref name="milliseconds"/>, then reports the activation.</summary>
+    Task<string> HoldFor(int milliseconds);
+
     Task Reload();
 
     Task<string?> Etag();
@@ -51,6 +54,12 @@ public sealed class StatefulGrain([PersistentState("counter")] IPersistentState<
     public Task<int> Get() => Task.FromResult(state.State.Value);
 
     public Task<string> ActivationId() => Task.FromResult(_activationId);
+
+    public async Task<string> HoldFor(int milliseconds)
+    {
+        await Task.Delay(milliseconds);
+        return _activationId;
+    }
 
     public Task Reload() => state.ReadStateAsync();
 
