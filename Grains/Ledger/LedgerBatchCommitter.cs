@@ -101,9 +101,8 @@ public sealed partial class LedgerBatchCommitter([FromKeyedServices(LedgerBatchC
 
     private async Task<LedgerBatchOutcome> CommitTogetherAsync(IReadOnlyList<LedgerEntry> batch)
     {
-        // BEGIN goes with the lock and COMMIT with the writes (see PipelinedTransaction): the hot rows stay locked for
-        // two round trips, not three.
         await using var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
         var accounts = await LockAccountsAsync(connection, batch).ConfigureAwait(false);
 
         var answers = new List<(LedgerEntry Entry, LedgerResult Result)>(batch.Count);
@@ -135,13 +134,10 @@ public sealed partial class LedgerBatchCommitter([FromKeyedServices(LedgerBatchC
 
         if (accepted.Count > 0)
         {
-            await WriteAndCommitAsync(connection, touchedAccounts, rows, accepted.Select(item => item.Entry).ToArray(), responses).ConfigureAwait(false);
+            await WriteAsync(connection, touchedAccounts, rows, accepted.Select(item => item.Entry).ToArray(), responses).ConfigureAwait(false);
         }
-        else
-        {
-            await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
-            await rollback.ExecuteNonQueryAsync().ConfigureAwait(false);
-        }
+
+        await transaction.CommitAsync().ConfigureAwait(false);
 
         var touchedWallets = new List<TouchedWallet>(touchedAccounts.Length);
         foreach (var account in touchedAccounts)
@@ -242,8 +238,7 @@ public sealed partial class LedgerBatchCommitter([FromKeyedServices(LedgerBatchC
     {
         var ids = batch.SelectMany(entry => entry.Movements).SelectMany(movement => new[] { movement.DebitAccountId, movement.CreditAccountId })
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        await using var lockRows = PipelinedTransaction.Begin(connection);
-        var command = new NpgsqlBatchCommand(
+        await using var command = new NpgsqlCommand(
             // One index probe and lock per id, in the array's (sorted) order, so every batch on every silo locks rows in
             // the same order and none deadlock. A plain "id = ANY($1) ... FOR UPDATE" lets the planner scan the whole
             // table while the table is small, and its lock order is then the scan's.
@@ -252,11 +247,10 @@ public sealed partial class LedgerBatchCommitter([FromKeyedServices(LedgerBatchC
             FROM unnest($1::text[]) WITH ORDINALITY AS u(id, position)
             CROSS JOIN LATERAL (SELECT * FROM accounts WHERE accounts.id = u.id FOR UPDATE) AS a
             ORDER BY u.position
-            """);
+            """, connection);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids });
-        lockRows.BatchCommands.Add(command);
         var accounts = new Dictionary<string, LockedAccount>(ids.Length, StringComparer.Ordinal);
-        await using var reader = await lockRows.ExecuteReaderAsync().ConfigureAwait(false);
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
             var account = new LockedAccount(reader.GetString(0), reader.GetString(1) == "wallet", reader.GetString(2).TrimEnd(), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
@@ -266,7 +260,7 @@ public sealed partial class LedgerBatchCommitter([FromKeyedServices(LedgerBatchC
         return accounts;
     }
 
-    private async Task WriteAndCommitAsync(NpgsqlConnection connection, LockedAccount[] touched, List<EntryRow> rows, LedgerEntry[] accepted, StoredResponse?[] responses)
+    private async Task WriteAsync(NpgsqlConnection connection, LockedAccount[] touched, List<EntryRow> rows, LedgerEntry[] accepted, StoredResponse?[] responses)
     {
         var now = time.GetUtcNow();
         var expiresAt = now.UtcDateTime + _options.IdempotencyRetention;
@@ -330,7 +324,7 @@ public sealed partial class LedgerBatchCommitter([FromKeyedServices(LedgerBatchC
             batch.BatchCommands.Add(StreamOutbox.AppendCommand(events));
         }
 
-        await PipelinedTransaction.CommitAsync(batch).ConfigureAwait(false);
+        await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 
     private async Task<(string RequestHash, StoredResponse Response)?> ReadIdempotencyRecordAsync(IdempotencyStamp stamp)

@@ -141,28 +141,31 @@ public sealed partial class NotificationInbox : IHostedService
 
     private async Task WriteOnceAsync(IReadOnlyList<(string UserId, NotificationMessage Message)> batch)
     {
-        // One round trip: the users' locks are held only while the server runs it, never across a wake-up of this
-        // process (the writers of other silos may be waiting for them).
         await using var connection = await _writersDataSource.OpenConnectionAsync();
-        await using var statements = PipelinedTransaction.Begin(connection);
-        // Early lock release, as in the ledger: the users' locks go with the commit record into the WAL buffer,
-        // and the append completes only after WalFlushBarrier has flushed past it (below). A push may so reach a
-        // socket just before the flush; if the server crashed then, the stream redelivers the event and the
-        // same notification (same id) is stored and pushed again: at least once, as promised.
-        statements.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit TO off"));
-        var lockCommand = new NpgsqlBatchCommand(LockUsersSql);
-        lockCommand.Parameters.Add(new NpgsqlParameter<int> { TypedValue = UserLockClass });
-        lockCommand.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(item => item.UserId).ToArray() });
-        statements.BatchCommands.Add(lockCommand);
-        var append = new NpgsqlBatchCommand(AppendSql);
-        append.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(item => item.UserId).ToArray() });
-        append.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(item => item.Message.Id).ToArray() });
-        append.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(item => item.Message.Type).ToArray() });
-        append.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(item => item.Message.Data.GetRawText()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json });
-        append.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = batch.Select(item => item.Message.CreatedAt.ToUniversalTime()).ToArray() });
-        append.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NotificationPush.Channel });
-        statements.BatchCommands.Add(append);
-        await PipelinedTransaction.CommitAsync(statements);
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var lockUsers = new NpgsqlBatch(connection, transaction))
+        {
+            // Early lock release, as in the ledger: the users' locks go with the commit record into the WAL buffer,
+            // and the append completes only after WalFlushBarrier has flushed past it (below). A push may so reach a
+            // socket just before the flush; if the server crashed then, the stream redelivers the event and the
+            // same notification (same id) is stored and pushed again: at least once, as promised.
+            lockUsers.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit TO off"));
+            var lockCommand = new NpgsqlBatchCommand(LockUsersSql);
+            lockCommand.Parameters.Add(new NpgsqlParameter<int> { TypedValue = UserLockClass });
+            lockCommand.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(item => item.UserId).ToArray() });
+            lockUsers.BatchCommands.Add(lockCommand);
+            await lockUsers.ExecuteNonQueryAsync();
+        }
+
+        await using var command = new NpgsqlCommand(AppendSql, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(item => item.UserId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(item => item.Message.Id).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(item => item.Message.Type).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(item => item.Message.Data.GetRawText()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = batch.Select(item => item.Message.CreatedAt.ToUniversalTime()).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NotificationPush.Channel });
+        await command.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
         await _flushBarrier.WaitForFlushAsync();
     }
 
