@@ -64,11 +64,25 @@ internal static class ClusterTransfersBenchmark
                 // profile showed a fifth of the CPU in the JIT's threads), which is start-up, not throughput.
                 await ClosedLoop.RunAsync(TransferScenario.Uniform, WarmUp, SendAsync);
 
+                // Where the CPU goes: the front end, the silos and PostgreSQL, per transfer.
+                var cpu = new ProcessCpu(new Dictionary<string, IReadOnlyList<int>>
+                {
+                    ["frontEnd"] = [frontEnd.ProcessId],
+                    ["silos"] = [.. processes.Where(process => process != frontEnd).Select(process => process.ProcessId)],
+                });
                 foreach (var scenario in new[] { TransferScenario.HotWallet, TransferScenario.Uniform })
                 {
                     await TransfersBenchmark.CheckpointAsync(dataSource);
+                    var before = cpu.Sample();
                     var result = await ClosedLoop.RunAsync(scenario, duration, SendAsync);
+                    var used = ProcessCpu.PerTransfer(before, cpu.Sample(), result.TransfersPerSecond * duration.TotalSeconds);
                     var row = TransfersBenchmark.Row(scenario, $"http-{silos}-silo{(silos == 1 ? "" : "s")}", result);
+                    foreach (var (group, microseconds) in used)
+                    {
+                        row[$"cpuUs_{group}"] = microseconds;
+                    }
+
+                    row["cpuUs_total"] = used.Values.Sum();
                     report.Add(row);
                 }
             }
