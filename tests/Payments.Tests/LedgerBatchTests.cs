@@ -12,19 +12,8 @@ namespace Orleans.Payments.Tests;
 /// One batch with entries that cannot all commit, given straight to the committer (as a split brain or a race could
 /// hand it): each entry is judged at its place in the batch, the refused ones change nothing and the rest commit.
 /// </summary>
-public sealed class LedgerBatchTests : IAsyncLifetime
+public sealed class LedgerBatchTests() : SiloTest("ledger-batch")
 {
-    private InProcessSilo _silo = null!;
-    private GrainClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _silo = await InProcessSilo.StartAsync(await TestPostgres.CreateDatabaseAsync("ledger-batch"));
-        _client = new GrainClient(_silo.GrainFactory);
-    }
-
-    public async Task DisposeAsync() => await _silo.DisposeAsync();
-
     [Fact]
     public async Task An_entry_that_overdraws_before_a_later_credit_is_refused_though_the_batch_nets_out_positive()
     {
@@ -37,7 +26,7 @@ public sealed class LedgerBatchTests : IAsyncLifetime
         Assert.Equal(ErrorCodes.InsufficientFunds, Assert.IsType<LedgerResult.Rejected>(results[0]).Error.Code);
         Assert.Equal(200, Assert.IsType<LedgerResult.Committed>(results[1]).Balances.BalanceAfter(alice));
         Assert.Equal((200, 0, 0), (await BalanceAsync(alice), await BalanceAsync(bob), await BalanceAsync(carol)));
-        Assert.True((await _client.AuditAsync()).Balanced);
+        Assert.True((await Client.AuditAsync()).Balanced);
     }
 
     [Fact]
@@ -54,28 +43,28 @@ public sealed class LedgerBatchTests : IAsyncLifetime
             results.Select(result => result.GetType()));
         Assert.Equal(50, ((LedgerResult.Committed)results[2]).Balances.BalanceAfter(alice));
         Assert.Equal((50, 150, 0), (await BalanceAsync(alice), await BalanceAsync(bob), await BalanceAsync(carol)));
-        Assert.True((await _client.AuditAsync()).Balanced);
+        Assert.True((await Client.AuditAsync()).Balanced);
     }
 
     private async Task<(string Alice, string Bob, string Carol)> ThreeWalletsAsync(string suffix, long aliceFunds, long carolFunds)
     {
-        var alice = await _client.RegisterAsync($"alice_{suffix}", aliceFunds);
-        var bob = await _client.RegisterAsync($"bob_{suffix}");
-        var carol = await _client.RegisterAsync($"carol_{suffix}", carolFunds);
+        var alice = await Client.RegisterAsync($"alice_{suffix}", aliceFunds);
+        var bob = await Client.RegisterAsync($"bob_{suffix}");
+        var carol = await Client.RegisterAsync($"carol_{suffix}", carolFunds);
         return (Account(alice), Account(bob), Account(carol));
     }
 
     /// <summary>Each entry's result, in batch order.</summary>
     private async Task<LedgerResult[]> CommitAsync(LedgerEntry[] batch)
     {
-        var outcome = await _silo.Services.GetRequiredService<LedgerBatchCommitter>().CommitAsync(batch);
+        var outcome = await Silo.Services.GetRequiredService<LedgerBatchCommitter>().CommitAsync(batch);
         Assert.Equal(batch.Length, outcome.Answers.Count);
         return [.. batch.Select(entry => outcome.Answers.Single(answer => answer.Entry == entry).Result)];
     }
 
     private async Task<long> BalanceAsync(string account)
     {
-        await using var command = _silo.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("SELECT balance FROM accounts WHERE id = $1");
+        await using var command = Silo.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("SELECT balance FROM accounts WHERE id = $1");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = account });
         return (long)(await command.ExecuteScalarAsync())!;
     }

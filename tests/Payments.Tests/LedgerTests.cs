@@ -11,29 +11,20 @@ using Xunit;
 namespace Orleans.Payments.Tests;
 
 /// <summary>The transfer path through the grains and the group-committed ledger.</summary>
-public sealed class LedgerTests : IAsyncLifetime
+public sealed class LedgerTests() : SiloTest("ledger")
 {
-    private InProcessSilo _silo = null!;
-    private GrainClient _client = null!;
-
-    public async Task InitializeAsync()
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {
-        _silo = await InProcessSilo.StartAsync(await TestPostgres.CreateDatabaseAsync("ledger"), new Dictionary<string, string?>
-        {
-            ["Payments:Wallets:DailySendLimit"] = "1000000",
-        });
-        _client = new GrainClient(_silo.GrainFactory);
-    }
-
-    public async Task DisposeAsync() => await _silo.DisposeAsync();
+        ["Payments:Wallets:DailySendLimit"] = "1000000",
+    };
 
     [Fact]
     public async Task A_transfer_moves_money_records_history_with_balances_after_and_keeps_the_ledger_balanced()
     {
-        var alice = await _client.RegisterAsync("alice_l1", deposit: 10_000);
-        var bob = await _client.RegisterAsync("bob_l1");
+        var alice = await Client.RegisterAsync("alice_l1", deposit: 10_000);
+        var bob = await Client.RegisterAsync("bob_l1");
 
-        var response = await _client.SendAsync(alice, bob, 2_500, "t1", "dinner");
+        var response = await Client.SendAsync(alice, bob, 2_500, "t1", "dinner");
         Assert.Equal(201, response.Status);
         var receipt = GrainClient.Body<TransferReceipt>(response);
         Assert.Equal(7_500, receipt.Balance);
@@ -41,17 +32,17 @@ public sealed class LedgerTests : IAsyncLifetime
         Assert.Equal(bob, receipt.Transfer.To);
         Assert.Equal("dinner", receipt.Transfer.Note);
 
-        Assert.Equal(new WalletView(7_500, 7_500, 0, "USD", "active"), await _client.WalletAsync(alice));
-        Assert.Equal(new WalletView(2_500, 2_500, 0, "USD", "active"), await _client.WalletAsync(bob));
+        Assert.Equal(new WalletView(7_500, 7_500, 0, "USD", "active"), await Client.WalletAsync(alice));
+        Assert.Equal(new WalletView(2_500, 2_500, 0, "USD", "active"), await Client.WalletAsync(bob));
 
-        var aliceHistory = await _client.HistoryAsync(alice);
+        var aliceHistory = await Client.HistoryAsync(alice);
         Assert.Equal([("transfer_out", -2_500L, 7_500L), ("deposit", 10_000L, 10_000L)], aliceHistory.Select(entry => (entry.Type, entry.Amount, entry.BalanceAfter)));
         Assert.Equal(bob, aliceHistory[0].Counterparty);
-        var bobHistory = await _client.HistoryAsync(bob);
+        var bobHistory = await Client.HistoryAsync(bob);
         Assert.Equal([("transfer_in", 2_500L, 2_500L)], bobHistory.Select(entry => (entry.Type, entry.Amount, entry.BalanceAfter)));
         Assert.Equal(receipt.Transfer.Id, bobHistory[0].Id);
 
-        var audit = await _client.AuditAsync();
+        var audit = await Client.AuditAsync();
         Assert.True(audit.Balanced, JsonSerializer.Serialize(audit));
         Assert.Equal(0, audit.Currencies.Single().Sum);
         Assert.Equal(10_000, audit.Currencies.Single().WalletTotal);
@@ -60,38 +51,38 @@ public sealed class LedgerTests : IAsyncLifetime
     [Fact]
     public async Task Refusals_change_nothing()
     {
-        var carol = await _client.RegisterAsync("carol_l2", deposit: 1_000);
-        var dave = await _client.RegisterAsync("dave_l2");
+        var carol = await Client.RegisterAsync("carol_l2", deposit: 1_000);
+        var dave = await Client.RegisterAsync("dave_l2");
 
-        Assert.Equal(422, (await _client.SendAsync(carol, dave, 1_001, "too-much")).Status);
-        Assert.Contains("INSUFFICIENT_FUNDS", (await _client.SendAsync(carol, dave, 1_001, "too-much-2")).Body);
-        Assert.Contains("INVALID_RECIPIENT", (await _client.SendAsync(carol, carol, 10, "self")).Body);
-        Assert.Contains("INVALID_AMOUNT", (await _client.SendAsync(carol, dave, 500_001, "huge")).Body);
-        Assert.Contains("RECIPIENT_NOT_FOUND", (await _client.SendAsync(carol, Guid.NewGuid().ToString(), 10, "nobody")).Body);
-        Assert.Contains("INSUFFICIENT_FUNDS", (await _client.ExecuteAsync(new WithdrawalCommand(carol, 1_001), "withdraw-too-much")).Body);
+        Assert.Equal(422, (await Client.SendAsync(carol, dave, 1_001, "too-much")).Status);
+        Assert.Contains("INSUFFICIENT_FUNDS", (await Client.SendAsync(carol, dave, 1_001, "too-much-2")).Body);
+        Assert.Contains("INVALID_RECIPIENT", (await Client.SendAsync(carol, carol, 10, "self")).Body);
+        Assert.Contains("INVALID_AMOUNT", (await Client.SendAsync(carol, dave, 500_001, "huge")).Body);
+        Assert.Contains("RECIPIENT_NOT_FOUND", (await Client.SendAsync(carol, Guid.NewGuid().ToString(), 10, "nobody")).Body);
+        Assert.Contains("INSUFFICIENT_FUNDS", (await Client.ExecuteAsync(new WithdrawalCommand(carol, 1_001), "withdraw-too-much")).Body);
 
-        Assert.Equal(1_000, (await _client.WalletAsync(carol)).Balance);
-        Assert.Equal(0, (await _client.WalletAsync(dave)).Balance);
-        Assert.Single(await _client.HistoryAsync(carol));
-        Assert.True((await _client.AuditAsync()).Balanced);
+        Assert.Equal(1_000, (await Client.WalletAsync(carol)).Balance);
+        Assert.Equal(0, (await Client.WalletAsync(dave)).Balance);
+        Assert.Single(await Client.HistoryAsync(carol));
+        Assert.True((await Client.AuditAsync()).Balanced);
     }
 
     [Fact]
     public async Task Frozen_wallets_refuse_sends_and_withdrawals_but_accept_money()
     {
-        var erin = await _client.RegisterAsync("erin_l3", deposit: 5_000);
-        var frank = await _client.RegisterAsync("frank_l3", deposit: 5_000);
-        var wallet = _silo.GrainFactory.GetGrain<IWalletGrain>(erin);
+        var erin = await Client.RegisterAsync("erin_l3", deposit: 5_000);
+        var frank = await Client.RegisterAsync("frank_l3", deposit: 5_000);
+        var wallet = Silo.GrainFactory.GetGrain<IWalletGrain>(erin);
         Assert.Equal("frozen", (await wallet.SetFrozen(true)).Value!.Status);
 
-        Assert.Contains("ACCOUNT_FROZEN", (await _client.SendAsync(erin, frank, 100, "frozen-send")).Body);
-        Assert.Contains("ACCOUNT_FROZEN", (await _client.ExecuteAsync(new WithdrawalCommand(erin, 100), "frozen-withdraw")).Body);
-        Assert.Equal(201, (await _client.SendAsync(frank, erin, 100, "to-frozen")).Status);
-        Assert.Equal(201, (await _client.ExecuteAsync(new DepositCommand(erin, 100), "frozen-deposit")).Status);
+        Assert.Contains("ACCOUNT_FROZEN", (await Client.SendAsync(erin, frank, 100, "frozen-send")).Body);
+        Assert.Contains("ACCOUNT_FROZEN", (await Client.ExecuteAsync(new WithdrawalCommand(erin, 100), "frozen-withdraw")).Body);
+        Assert.Equal(201, (await Client.SendAsync(frank, erin, 100, "to-frozen")).Status);
+        Assert.Equal(201, (await Client.ExecuteAsync(new DepositCommand(erin, 100), "frozen-deposit")).Status);
 
         Assert.Equal("active", (await wallet.SetFrozen(false)).Value!.Status);
-        Assert.Equal(201, (await _client.SendAsync(erin, frank, 100, "thawed-send")).Status);
-        Assert.Equal(5_100, (await _client.WalletAsync(erin)).Balance);
+        Assert.Equal(201, (await Client.SendAsync(erin, frank, 100, "thawed-send")).Status);
+        Assert.Equal(5_100, (await Client.WalletAsync(erin)).Balance);
     }
 
     [Fact]
@@ -122,57 +113,57 @@ public sealed class LedgerTests : IAsyncLifetime
     [Fact]
     public async Task Many_senders_paying_one_receiver_concurrently_add_up_exactly()
     {
-        var receiver = await _client.RegisterAsync("hot_receiver");
-        var senders = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => _client.RegisterAsync($"hot_sender_{i}", deposit: 10_000)));
+        var receiver = await Client.RegisterAsync("hot_receiver");
+        var senders = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => Client.RegisterAsync($"hot_sender_{i}", deposit: 10_000)));
 
         var responses = await Task.WhenAll(senders.SelectMany(sender => Enumerable.Range(0, 5).Select(i =>
-            Task.Run(() => _client.SendAsync(sender, receiver, 100 + i, $"hot-{i}")))));
+            Task.Run(() => Client.SendAsync(sender, receiver, 100 + i, $"hot-{i}")))));
 
         Assert.All(responses, response => Assert.Equal(201, response.Status));
         var expected = senders.Length * Enumerable.Range(0, 5).Sum(i => 100L + i);
-        Assert.Equal(expected, (await _client.WalletAsync(receiver)).Balance);
-        var history = await _client.HistoryAsync(receiver);
+        Assert.Equal(expected, (await Client.WalletAsync(receiver)).Balance);
+        var history = await Client.HistoryAsync(receiver);
         Assert.Equal(senders.Length * 5, history.Count);
         Assert.Equal(expected, history.Sum(entry => entry.Amount));
         // Balances after are a strictly increasing running sum in commit order.
         Assert.Equal(history.Select(entry => entry.BalanceAfter).Reverse(), history.Select(entry => entry.BalanceAfter).Reverse().Order());
-        Assert.True((await _client.AuditAsync()).Balanced);
+        Assert.True((await Client.AuditAsync()).Balanced);
     }
 
     [Fact]
     public async Task An_idempotency_key_gives_one_effect_and_the_same_answer()
     {
-        var ivan = await _client.RegisterAsync("ivan_l6", deposit: 10_000);
-        var judy = await _client.RegisterAsync("judy_l6");
+        var ivan = await Client.RegisterAsync("ivan_l6", deposit: 10_000);
+        var judy = await Client.RegisterAsync("judy_l6");
 
         // Concurrent duplicates: the later ones wait for the first and get its response.
-        var duplicates = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => _client.SendAsync(ivan, judy, 700, "same-key"))));
+        var duplicates = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => Client.SendAsync(ivan, judy, 700, "same-key"))));
         Assert.All(duplicates, response => Assert.Equal(duplicates[0], response));
         Assert.Equal(201, duplicates[0].Status);
 
-        var reused = await _client.SendAsync(ivan, judy, 701, "same-key");
+        var reused = await Client.SendAsync(ivan, judy, 701, "same-key");
         Assert.Equal(422, reused.Status);
         Assert.Contains("IDEMPOTENCY_KEY_REUSED", reused.Body);
 
-        Assert.Equal(9_300, (await _client.WalletAsync(ivan)).Balance);
-        Assert.Single(await _client.HistoryAsync(judy));
+        Assert.Equal(9_300, (await Client.WalletAsync(ivan)).Balance);
+        Assert.Single(await Client.HistoryAsync(judy));
     }
 
     [Fact]
     public async Task Expired_idempotency_records_are_deleted_and_live_ones_kept()
     {
-        var olga = await _client.RegisterAsync("olga_l9", deposit: 5_000);
-        var paul = await _client.RegisterAsync("paul_l9");
-        Assert.Equal(201, (await _client.SendAsync(olga, paul, 100, "janitor-expired")).Status);
-        Assert.Equal(201, (await _client.SendAsync(olga, paul, 200, "janitor-live")).Status);
-        var data = _silo.Services.GetRequiredService<NpgsqlDataSource>();
+        var olga = await Client.RegisterAsync("olga_l9", deposit: 5_000);
+        var paul = await Client.RegisterAsync("paul_l9");
+        Assert.Equal(201, (await Client.SendAsync(olga, paul, 100, "janitor-expired")).Status);
+        Assert.Equal(201, (await Client.SendAsync(olga, paul, 200, "janitor-live")).Status);
+        var data = Silo.Services.GetRequiredService<NpgsqlDataSource>();
         await using (var expire = data.CreateCommand("UPDATE idempotency_records SET expires_at = now() - interval '1 minute' WHERE key = 'janitor-expired'"))
         {
             Assert.Equal(1, await expire.ExecuteNonQueryAsync());
         }
 
         // The silo's own janitor runs hourly; a round now (the hourly one does the same).
-        Assert.True(await _silo.Services.GetRequiredService<IdempotencyRecordJanitor>().CleanAsync(CancellationToken.None) >= 1);
+        Assert.True(await Silo.Services.GetRequiredService<IdempotencyRecordJanitor>().CleanAsync(CancellationToken.None) >= 1);
 
         await using var remaining = data.CreateCommand("SELECT key FROM idempotency_records WHERE key LIKE 'janitor-%'");
         await using var reader = await remaining.ExecuteReaderAsync();
