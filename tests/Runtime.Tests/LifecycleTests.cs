@@ -51,7 +51,9 @@ public sealed class LifecycleTests : IAsyncLifetime
         // delays made this depend on the delays' accuracy on a loaded machine.)
         var busyUntil = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 9 / 10;
         while (Stopwatch.GetTimestamp() < busyUntil)
+        {
             Assert.Equal(activation, await grain.ActivationId());
+        }
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace Orleans.Payments.Benchmarks.Reporting;
 /// </summary>
 internal sealed class ProcessCpu(IReadOnlyDictionary<string, IReadOnlyList<int>> groups)
 {
-    public const string PostgresGroup = "postgres";
+    private const string PostgresGroup = "postgres";
 
     /// <summary>CPU time so far of each group.</summary>
     public Dictionary<string, TimeSpan> Sample()
