@@ -3,7 +3,6 @@ using Npgsql;
 using Orleans.Payments.Grains.Interfaces.Errors;
 using Orleans.Payments.Grains.Interfaces.Identity;
 using Orleans.Payments.Grains.Ledger;
-using Orleans.Payments.TestSupport;
 using Xunit;
 
 namespace Orleans.Payments.Tests;
