@@ -47,7 +47,8 @@ public sealed class PayoutTests
             // rounds) fail and the fourth pays.
             ["Payments:Bank:FailFirstPayouts"] = "3",
             ["Payments:Bank:Resilience:MaxRetries"] = "0",
-            ["Payments:Payouts:RetryInterval"] = "00:00:01",
+            // Long enough that the payout is still owed when the operator's report is read on a loaded machine.
+            ["Payments:Payouts:RetryInterval"] = "00:00:03",
         });
         using var http = silo.CreateClient();
         var api = new ApiClient(http);
@@ -88,7 +89,8 @@ public sealed class PayoutTests
         {
             ["Payments:Bank:FailFirstPayouts"] = "1000",
             ["Payments:Bank:Resilience:MaxRetries"] = "0",
-            ["Payments:Payouts:RetryInterval"] = "00:00:01",
+            // Long enough that the payout is still owed when the operator's report is read on a loaded machine.
+            ["Payments:Payouts:RetryInterval"] = "00:00:03",
         }))
         {
             using var http = failing.CreateClient();
@@ -102,7 +104,8 @@ public sealed class PayoutTests
 
         await using var restarted = await InProcessSilo.StartAsync(database, new Dictionary<string, string?>
         {
-            ["Payments:Payouts:RetryInterval"] = "00:00:01",
+            // Long enough that the payout is still owed when the operator's report is read on a loaded machine.
+            ["Payments:Payouts:RetryInterval"] = "00:00:03",
         });
         var paid = await WaitForPayoutAsync(restarted, transactionId, "paid");
         Assert.Equal(userId, paid.UserId);

@@ -42,7 +42,7 @@ public sealed class MembershipTests
         await using var survivor = await TestSilo.StartAsync(database, cluster: Cluster(20003));
         await Eventually.TrueAsync(
             async () => (await table.ReadAsync("test")).Members.Single(member => member.Silo == crashed).Status == SiloStatus.Dead,
-            TimeSpan.FromSeconds(10), "the silent silo is declared dead");
+            TimeSpan.FromSeconds(30), "the silent silo is declared dead");
         Assert.Equal(SiloStatus.Active, (await table.ReadAsync("test")).Members.Single(member => member.Silo == survivor.Membership.Self).Status);
     }
 

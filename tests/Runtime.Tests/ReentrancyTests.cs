@@ -18,7 +18,7 @@ public sealed class ReentrancyTests : IAsyncLifetime
     public async Task A_reentrant_grain_serves_a_call_while_another_is_awaiting()
     {
         var grain = _silo.GrainFactory.GetGrain<IReentrantTurnGrain>("interleave");
-        var holding = grain.HoldFor(1_500); // Long enough that a loaded machine still asks while it holds.
+        var holding = grain.HoldFor(3_000); // Long enough that a loaded machine still asks while it holds.
         await Task.Delay(50);
         Assert.True(await grain.IsHolding());
         Assert.True(await holding);

@@ -29,12 +29,12 @@ public sealed class ReminderTests
         var database = await TestPostgres.CreateDatabaseAsync("reminder-restart");
         await using (var before = await TestSilo.StartAsync(database))
         {
-            await before.GrainFactory.GetGrain<IReminderGrain>("survivor").Schedule("later", dueMilliseconds: 1_500, periodMilliseconds: 0);
+            await before.GrainFactory.GetGrain<IReminderGrain>("survivor").Schedule("later", dueMilliseconds: 5_000, periodMilliseconds: 0); // Due after the first silo has stopped.
         }
 
         Assert.Equal(0, ReminderGrain.CountFor("survivor"));
         await using var after = await TestSilo.StartAsync(database);
-        await Eventually.TrueAsync(() => Task.FromResult(ReminderGrain.CountFor("survivor") == 1), TimeSpan.FromSeconds(10), "the reminder fires on the new silo");
+        await Eventually.TrueAsync(() => Task.FromResult(ReminderGrain.CountFor("survivor") == 1), TimeSpan.FromSeconds(30), "the reminder fires on the new silo");
         await Task.Delay(500);
         Assert.Equal(1, ReminderGrain.CountFor("survivor")); // One-shot: once.
     }
@@ -42,12 +42,12 @@ public sealed class ReminderTests
     [Fact]
     public async Task A_one_shot_reminder_whose_firing_failed_fires_again_and_then_no_more()
     {
-        await using var silo = await TestSilo.StartAsync(await TestPostgres.CreateDatabaseAsync("reminder-retry"));
+        await using var silo = await TestSilo.StartAsync(await TestPostgres.CreateDatabaseAsync("reminder-retry"), reminders: options => options.OneShotRetryDelay = TimeSpan.FromSeconds(2));
         await silo.GrainFactory.GetGrain<IReminderGrain>("retried").Schedule(ReminderGrain.FailsOnce, dueMilliseconds: 100, periodMilliseconds: 0);
 
-        // The first firing throws; the row stays claimed for the retry delay (1 s in tests) and is claimed again.
+        // The first firing throws; the row stays claimed for the retry delay (2 s here) and is claimed again.
         await Eventually.TrueAsync(() => Task.FromResult(ReminderGrain.CountFor("retried") == 1), TimeSpan.FromSeconds(10), "the reminder fires again after its failed firing");
-        await Task.Delay(2_000); // Two retry delays: a row left behind would fire again.
+        await Task.Delay(4_000); // Two retry delays: a row left behind would fire again.
         Assert.Equal(1, ReminderGrain.CountFor("retried"));
     }
 

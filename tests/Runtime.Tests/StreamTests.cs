@@ -111,7 +111,10 @@ public sealed class StreamTests
         var expected = await producing;
         await WaitUntilAppliedAsync(dataSource, expected.Sum());
         await AssertAppliedInOrderOnceAsync(dataSource, Enumerable.Range(0, 10).ToDictionary(stream => $"takeover-{stream}", stream => expected[stream]));
-        Assert.NotEqual(holder, Assert.Single(await LeaseHoldersAsync(dataSource)));
+        // The cut silo reconnects after a second and may take back a partition the other has not yet taken.
+        var holders = await LeaseHoldersAsync(dataSource);
+        Assert.NotEmpty(holders);
+        Assert.DoesNotContain(holder, holders);
     }
 
     [Fact]

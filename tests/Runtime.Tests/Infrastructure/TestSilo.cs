@@ -39,16 +39,19 @@ public sealed class TestSilo : IAsyncDisposable
         }
     }
 
-    /// <summary>Cluster settings for test silos: fast heartbeats and failure detection.</summary>
+    /// <summary>
+    /// Cluster settings for test silos: fast heartbeats and failure detection, with a death timeout a loaded CI machine
+    /// cannot reach by stalling a healthy silo's heartbeats (1 s could: the silo was then declared dead and stopped).
+    /// </summary>
     public static Action<ClusterOptions> Cluster(string clusterId, int siloPort) => options =>
     {
         options.ClusterId = clusterId;
         options.SiloPort = siloPort;
-        options.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
-        options.DeathTimeout = TimeSpan.FromSeconds(1);
+        options.HeartbeatInterval = TimeSpan.FromMilliseconds(250);
+        options.DeathTimeout = TimeSpan.FromSeconds(5);
     };
 
-    public static async Task<TestSilo> StartAsync(string connectionString, Action<GrainRuntimeOptions>? configure = null, Action<ClusterOptions>? cluster = null, bool transport = false, Action<StreamOptions>? streams = null)
+    public static async Task<TestSilo> StartAsync(string connectionString, Action<GrainRuntimeOptions>? configure = null, Action<ClusterOptions>? cluster = null, bool transport = false, Action<StreamOptions>? streams = null, Action<ReminderOptions>? reminders = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -64,12 +67,14 @@ public sealed class TestSilo : IAsyncDisposable
             builder.Services.Configure(cluster);
         }
 
-        // Durable reminders, polled often so tests do not wait.
+        // Durable reminders, polled often so tests do not wait. A claimed one-shot is claimed again only after the retry
+        // delay, so it stays long: a firing slower than it (a loaded machine) would fire twice.
         builder.Services.AddReminders();
         builder.Services.Configure<ReminderOptions>(options =>
         {
             options.PollInterval = TimeSpan.FromMilliseconds(100);
-            options.OneShotRetryDelay = TimeSpan.FromSeconds(1);
+            options.OneShotRetryDelay = TimeSpan.FromSeconds(60);
+            reminders?.Invoke(options);
         });
 
         // Durable streams, polled and retried fast so tests do not wait.
