@@ -12,8 +12,10 @@ namespace Orleans.Payments.Grains.Feed;
 /// Writes each completed transfer of one sender into the feeds that should show it, through the silo's
 /// <see cref="FeedFanOut"/> group commit. Delivery is at least once; the feed's keys make a redelivered transfer
 /// change nothing, so no in-memory deduplication is needed (and none would survive the silo kill that causes most
-/// redeliveries).
+/// redeliveries). A stateless worker: it runs on the silo whose stream pump delivers the transfers and writes through
+/// that silo's fan-out, so delivery makes no remote call.
 /// </summary>
+[StatelessWorker]
 public sealed partial class TransferFeedGrain(FeedFanOut fanOut, ILogger<TransferFeedGrain> logger) : Grain, ITransferFeedGrain
 {
     public async Task ReceiveStreamEvents(StreamId stream, IReadOnlyList<StreamEvent> events)

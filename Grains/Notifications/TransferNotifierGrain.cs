@@ -10,8 +10,11 @@ namespace Orleans.Payments.Grains.Notifications;
 /// <summary>
 /// A sender's transfer notifications. Each delivered batch becomes one inbox append: payment_received (the transfer)
 /// for each receiver, and balance_updated (the signed change and the transfer that made it) for both parties. Ids
-/// derive from the event, so a redelivered batch adds nothing.
+/// derive from the event, so a redelivered batch adds nothing. A stateless worker: it runs on the silo whose stream
+/// pump delivers the batch and writes to that silo's inbox, so delivery makes no remote call (its duplicate filter is
+/// per activation, a shortcut; the ids are what make a redelivery harmless).
 /// </summary>
+[StatelessWorker]
 public sealed class TransferNotifierGrain(NotificationInbox inbox) : Grain, ITransferNotifierGrain
 {
     private readonly RecentEventIds _recent = new();

@@ -60,6 +60,9 @@ internal sealed class ActivationCatalog : IGrainCallRouter
 
     public int Count => _activations.Count;
 
+    /// <summary>Whether this silo serves calls to the grain made here whoever its placement owner is (<see cref="StatelessWorkerAttribute"/>).</summary>
+    public bool ServesLocally(GrainId grain) => _classes.IsStatelessWorker(grain.Type);
+
     public void Send(GrainId target, IGrainWorkItem call)
     {
         for (var attempt = 0; attempt < MaxDispatchAttempts; attempt++)

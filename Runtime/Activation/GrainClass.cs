@@ -23,6 +23,7 @@ internal sealed class GrainClass
 
         Type = type;
         IsReentrant = type.GetCustomAttribute<ReentrantAttribute>() is not null;
+        IsStatelessWorker = type.GetCustomAttribute<StatelessWorkerAttribute>() is not null;
         CollectionAge = type.GetCustomAttribute<CollectionAgeAttribute>()?.Age;
         var constructors = type.GetConstructors();
         if (constructors.Length != 1)
@@ -37,6 +38,9 @@ internal sealed class GrainClass
     public Type Type { get; }
 
     public bool IsReentrant { get; }
+
+    /// <summary>Served on whichever silo calls it (see <see cref="StatelessWorkerAttribute"/>).</summary>
+    public bool IsStatelessWorker { get; }
 
     /// <summary>This class's idle lifetime, when it overrides the silo's.</summary>
     public TimeSpan? CollectionAge { get; }

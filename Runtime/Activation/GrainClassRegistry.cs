@@ -40,6 +40,9 @@ internal sealed class GrainClassRegistry
     public IEnumerable<(GrainInterfaceMetadata Interface, Type ClassType)> HostedTypes() =>
         _classes.Select(pair => (_interfaces[pair.Key], pair.Value.Type));
 
+    /// <summary>Whether calls to this grain type made on this silo are served here (see <see cref="StatelessWorkerAttribute"/>).</summary>
+    public bool IsStatelessWorker(string grainType) => _classes.TryGetValue(grainType, out var grainClass) && grainClass.IsStatelessWorker;
+
     public GrainClass Get(string grainType) =>
         _classes.TryGetValue(grainType, out var grainClass)
             ? grainClass

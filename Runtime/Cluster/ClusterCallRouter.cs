@@ -6,7 +6,8 @@ namespace Orleans.Payments.Runtime.Cluster;
 
 /// <summary>
 /// Sends each call to the silo that owns its grain by rendezvous hashing over the routable silos: on a silo, its own
-/// grains go to the local catalog; everything else goes over the silo transport. A silo that cannot be reached is
+/// grains (and stateless workers, which every silo serves) go to the local catalog; everything else goes over the
+/// silo transport. A silo that cannot be reached is
 /// suspected (routed around until the cluster decides) and the call goes to the next owner, a bounded number of times.
 /// Used by silos (with a local catalog) and by clients that host no grains (without one).
 /// </summary>
@@ -23,7 +24,7 @@ internal sealed class ClusterCallRouter(
     public void Send(GrainId target, IGrainWorkItem call)
     {
         var owner = view.Placement.Owner(target);
-        if (local is not null && (owner is null || owner == self || call is not IRemotableCall))
+        if (local is not null && (owner is null || owner == self || call is not IRemotableCall || local.ServesLocally(target)))
         {
             local.Send(target, call);
         }

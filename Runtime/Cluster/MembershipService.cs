@@ -146,7 +146,7 @@ internal sealed partial class MembershipService : IHostedService, IDisposable
             return; // Not (or no longer) routable ourselves: keep serving what we have until we stop.
         }
 
-        var moved = _catalog.DeactivateWhere(grain => placement.Owner(grain) is { } owner && owner != Self);
+        var moved = _catalog.DeactivateWhere(grain => !_catalog.ServesLocally(grain) && placement.Owner(grain) is { } owner && owner != Self);
         LogPlacementChanged(_logger, placement.Silos.Count, moved);
     }
 

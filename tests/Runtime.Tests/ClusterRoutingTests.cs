@@ -34,4 +34,32 @@ public sealed class ClusterRoutingTests
         var after = await Task.WhenAll(grains.Select(key => first.GrainFactory.GetGrain<IWhereGrain>(key).Where()));
         Assert.All(after, silo => Assert.Equal(first.Membership.Self.ToString(), silo));
     }
+
+    [Fact]
+    public async Task A_stateless_worker_is_served_by_the_calling_silo_and_stays_there_when_a_silo_joins()
+    {
+        var database = await TestPostgres.CreateDatabaseAsync("workers");
+        await using var first = await TestSilo.StartAsync(database, cluster: Cluster(LoopbackPort.Free()));
+        await using var second = await TestSilo.StartAsync(database, cluster: Cluster(LoopbackPort.Free()));
+        await Eventually.TrueAsync(
+            () => Task.FromResult(first.Membership.View.Placement.Silos.Count == 2 && second.Membership.View.Placement.Silos.Count == 2),
+            TimeSpan.FromSeconds(10), "both silos see each other");
+
+        // Keys whose placement owner is either silo: each is still served where it is called, by that silo's own activation.
+        var keys = Enumerable.Range(0, 20).Select(i => $"worker-{i}").ToList();
+        Assert.Equal(2, keys.Select(key => first.Membership.View.Placement.Owner(new GrainId(typeof(ILocalWorkerGrain).FullName!, key))).Distinct().Count());
+        foreach (var (silo, other) in new[] { (first, second), (second, first) })
+        {
+            var visits = await Task.WhenAll(keys.Select(key => silo.GrainFactory.GetGrain<ILocalWorkerGrain>(key).Visit()));
+            Assert.All(visits, visit => Assert.Equal(new WorkerVisit(silo.Membership.Self.ToString(), 1), visit));
+        }
+
+        // A third silo joins, which moves ordinary grains; the workers stay (their activations count on).
+        await using var third = await TestSilo.StartAsync(database, cluster: Cluster(LoopbackPort.Free()));
+        await Eventually.TrueAsync(
+            () => Task.FromResult(first.Membership.View.Placement.Silos.Count == 3 && second.Membership.View.Placement.Silos.Count == 3),
+            TimeSpan.FromSeconds(10), "the silos see the third");
+        var again = await Task.WhenAll(keys.Select(key => first.GrainFactory.GetGrain<ILocalWorkerGrain>(key).Visit()));
+        Assert.All(again, visit => Assert.Equal(new WorkerVisit(first.Membership.Self.ToString(), 2), visit));
+    }
 }
