@@ -7,8 +7,8 @@ namespace Orleans.Payments.Runtime.Cluster;
 /// <summary>
 /// Sends each call to the silo that owns its grain by rendezvous hashing over the routable silos: on a silo, its own
 /// grains (and stateless workers, which every silo serves) go to the local catalog; everything else goes over the
-/// silo transport. A silo that cannot be reached is
-/// suspected (routed around until the cluster decides) and the call goes to the next owner, a bounded number of times.
+/// silo transport. A silo that cannot be reached is suspected (routed around until the cluster decides) and the call
+/// goes to the next owner, a bounded number of times.
 /// Used by silos (with a local catalog) and by clients that host no grains (without one).
 /// </summary>
 internal sealed class ClusterCallRouter(
