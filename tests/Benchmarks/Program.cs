@@ -11,7 +11,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
     Console.WriteLine("""
         usage: Benchmarks runtime   [--duration 10] [--activations 1000000] [--out results.json]
                Benchmarks transfers [--duration 20] [--only grains,writer,rowlock,http] [--scenarios hot-wallet,uniform,hot-sender] [--out results.json]
-               Benchmarks cluster   [--duration 10] [--only calls,transfers] [--out results.json]   (remote vs local calls; transfers through a front end with 1 and 3 silos)
+               Benchmarks cluster   [--duration 10] [--only calls,transfers] [--rounds 1] [--out results.json]   (remote vs local calls; transfers through a front end with 1 and 3 silos, alternating for each round)
                Benchmarks feed      [--transfers 1000] [--out results.json]   (fan-out of a user with 1,000 friends: feed items written per second)
                Benchmarks notifications [--duration 20] [--rate 1000] [--out results.json]   (payment_received latency over WebSockets at a paced transfer rate)
         """);
@@ -42,7 +42,7 @@ switch (scenario)
 
         if (parts.Contains("transfers"))
         {
-            await ClusterTransfersBenchmark.RunAsync(report, duration);
+            await ClusterTransfersBenchmark.RunAsync(report, duration, int.Parse(Option("--rounds") ?? "1", CultureInfo.InvariantCulture));
         }
 
         break;

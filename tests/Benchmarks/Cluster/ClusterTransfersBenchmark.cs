@@ -12,88 +12,113 @@ namespace Orleans.Payments.Benchmarks.Cluster;
 
 /// <summary>
 /// hot-wallet and uniform transfers through a separate REST front end process, with 1 and then 3 silo processes,
-/// all on this machine and one durable PostgreSQL.
+/// all on this machine and one durable PostgreSQL. With several rounds the two alternate (1, 3, 1, 3, ...) and each
+/// round adds a row with the 3-silo figure as a fraction of the 1-silo one: runs minutes apart differ by more than
+/// most changes, adjacent ones much less.
 /// </summary>
 internal static class ClusterTransfersBenchmark
 {
     private const string AdminToken = "benchmark-operator-token-0123456789";
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
 
-    public static async Task RunAsync(BenchmarkReport report, TimeSpan duration)
+    public static async Task RunAsync(BenchmarkReport report, TimeSpan duration, int rounds)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
         await using var postgres = await TransfersBenchmark.StartPostgresAsync();
-        foreach (var silos in new[] { 1, 3 })
+        for (var round = 1; round <= rounds; round++)
         {
-            var database = await TransfersBenchmark.CreateDatabaseAsync(postgres.ConnectionString);
-            var environment = new Dictionary<string, string?>
+            var oneSilo = await RunClusterAsync(report, postgres.ConnectionString, silos: 1, duration, round);
+            var threeSilos = await RunClusterAsync(report, postgres.ConnectionString, silos: 3, duration, round);
+            foreach (var (scenario, perSecond) in threeSilos)
             {
-                ["ConnectionStrings__Payments"] = database,
-                ["Payments__Cluster__ClusterId"] = $"bench-{silos}",
-                ["Payments__AdminToken"] = AdminToken,
-                ["Payments__Users__PasswordHashIterations"] = "1000",
-                ["Payments__Wallets__DailySendLimit"] = "1000000000000",
-                ["Payments__Api__RateLimit__PermitsPerSecond"] = "1000000",
-                ["Payments__Api__RateLimit__Burst"] = "1000000",
-            };
-            var processes = new List<SiloProcess>();
-            try
-            {
-                for (var i = 0; i < silos; i++)
+                report.Add(new JsonObject
                 {
-                    // Silos serve grains only; the front end serves the API.
-                    processes.Add(await StartAsync("Orleans.Payments.Silo.dll", new Dictionary<string, string?>(environment)
-                    {
-                        ["Payments__Api__Enabled"] = "false",
-                        ["Payments__Cluster__SiloPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
-                    }));
-                }
-
-                var frontEnd = await StartAsync("Orleans.Payments.ApiFrontend.dll", environment);
-                processes.Add(frontEnd);
-                using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = frontEnd.BaseAddress };
-                await WaitForSilosAsync(http, silos);
-
-                await using var dataSource = NpgsqlDataSource.Create(database);
-                var users = await TransfersBenchmark.SeedUsersAsync(dataSource, TransferScenario.UniformWallets);
-                var tokens = await LoginAndFundAsync(http, users.Length);
-                Console.WriteLine($"{silos} silo(s): seeded, logged in and funded {users.Length} wallets");
-
-                Task<bool> SendAsync(int worker, int from, int to) => TransfersBenchmark.SendOverHttpAsync(http, tokens[from], users[to]);
-
-                // The processes are fresh: the first seconds of load mostly recompile hot methods at higher tiers (a
-                // profile showed a fifth of the CPU in the JIT's threads), which is start-up, not throughput.
-                await ClosedLoop.RunAsync(TransferScenario.Uniform, WarmUp, SendAsync);
-
-                // Where the CPU goes: the front end, the silos and PostgreSQL, per transfer.
-                var cpu = new ProcessCpu(new Dictionary<string, IReadOnlyList<int>>
-                {
-                    ["frontEnd"] = [frontEnd.ProcessId],
-                    ["silos"] = [.. processes.Where(process => process != frontEnd).Select(process => process.ProcessId)],
+                    ["scenario"] = scenario,
+                    ["implementation"] = "3-silos-over-1",
+                    ["round"] = round,
+                    ["ratio"] = Math.Round(perSecond / oneSilo[scenario], 2),
                 });
-                foreach (var scenario in new[] { TransferScenario.HotWallet, TransferScenario.Uniform })
-                {
-                    await TransfersBenchmark.CheckpointAsync(dataSource);
-                    var before = cpu.Sample();
-                    var result = await ClosedLoop.RunAsync(scenario, duration, SendAsync);
-                    var used = ProcessCpu.PerTransfer(before, cpu.Sample(), result.TransfersPerSecond * duration.TotalSeconds);
-                    var row = TransfersBenchmark.Row(scenario, $"http-{silos}-silo{(silos == 1 ? "" : "s")}", result);
-                    foreach (var (group, microseconds) in used)
-                    {
-                        row[$"cpuUs_{group}"] = microseconds;
-                    }
-
-                    row["cpuUs_total"] = used.Values.Sum();
-                    report.Add(row);
-                }
-            }
-            finally
-            {
-                foreach (var process in processes)
-                {
-                    await process.DisposeAsync();
-                }
             }
         }
+    }
+
+    /// <summary>One cluster of <paramref name="silos"/> silos and a front end on a fresh database; transfers a second by scenario.</summary>
+    private static async Task<Dictionary<string, double>> RunClusterAsync(BenchmarkReport report, string postgres, int silos, TimeSpan duration, int round)
+    {
+        var throughput = new Dictionary<string, double>(StringComparer.Ordinal);
+        var database = await TransfersBenchmark.CreateDatabaseAsync(postgres);
+        var environment = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__Payments"] = database,
+            ["Payments__Cluster__ClusterId"] = $"bench-{silos}",
+            ["Payments__AdminToken"] = AdminToken,
+            ["Payments__Users__PasswordHashIterations"] = "1000",
+            ["Payments__Wallets__DailySendLimit"] = "1000000000000",
+            ["Payments__Api__RateLimit__PermitsPerSecond"] = "1000000",
+            ["Payments__Api__RateLimit__Burst"] = "1000000",
+        };
+        var processes = new List<SiloProcess>();
+        try
+        {
+            for (var i = 0; i < silos; i++)
+            {
+                // Silos serve grains only; the front end serves the API.
+                processes.Add(await StartAsync("Orleans.Payments.Silo.dll", new Dictionary<string, string?>(environment)
+                {
+                    ["Payments__Api__Enabled"] = "false",
+                    ["Payments__Cluster__SiloPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
+                }));
+            }
+
+            var frontEnd = await StartAsync("Orleans.Payments.ApiFrontend.dll", environment);
+            processes.Add(frontEnd);
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = frontEnd.BaseAddress };
+            await WaitForSilosAsync(http, silos);
+
+            await using var dataSource = NpgsqlDataSource.Create(database);
+            var users = await TransfersBenchmark.SeedUsersAsync(dataSource, TransferScenario.UniformWallets);
+            var tokens = await LoginAndFundAsync(http, users.Length);
+            Console.WriteLine($"{silos} silo(s): seeded, logged in and funded {users.Length} wallets");
+
+            Task<bool> SendAsync(int worker, int from, int to) => TransfersBenchmark.SendOverHttpAsync(http, tokens[from], users[to]);
+
+            // The processes are fresh: the first seconds of load mostly recompile hot methods at higher tiers (a
+            // profile showed a fifth of the CPU in the JIT's threads), which is start-up, not throughput.
+            await ClosedLoop.RunAsync(TransferScenario.Uniform, WarmUp, SendAsync);
+
+            // Where the CPU goes: the front end, the silos and PostgreSQL, per transfer.
+            var cpu = new ProcessCpu(new Dictionary<string, IReadOnlyList<int>>
+            {
+                ["frontEnd"] = [frontEnd.ProcessId],
+                ["silos"] = [.. processes.Where(process => process != frontEnd).Select(process => process.ProcessId)],
+            });
+            foreach (var scenario in new[] { TransferScenario.HotWallet, TransferScenario.Uniform })
+            {
+                await TransfersBenchmark.CheckpointAsync(dataSource);
+                var before = cpu.Sample();
+                var result = await ClosedLoop.RunAsync(scenario, duration, SendAsync);
+                var used = ProcessCpu.PerTransfer(before, cpu.Sample(), result.TransfersPerSecond * duration.TotalSeconds);
+                var row = TransfersBenchmark.Row(scenario, $"http-{silos}-silo{(silos == 1 ? "" : "s")}", result);
+                foreach (var (group, microseconds) in used)
+                {
+                    row[$"cpuUs_{group}"] = microseconds;
+                }
+
+                row["cpuUs_total"] = used.Values.Sum();
+                row["round"] = round;
+                report.Add(row);
+                throughput[scenario.Name] = result.TransfersPerSecond;
+            }
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                await process.DisposeAsync();
+            }
+        }
+
+        return throughput;
     }
 
     private static async Task<SiloProcess> StartAsync(string program, Dictionary<string, string?> environment)
