@@ -89,8 +89,7 @@ public sealed class PayoutTests
         {
             ["Payments:Bank:FailFirstPayouts"] = "1000",
             ["Payments:Bank:Resilience:MaxRetries"] = "0",
-            // Long enough that the payout is still owed when the operator's report is read on a loaded machine.
-            ["Payments:Payouts:RetryInterval"] = "00:00:03",
+            ["Payments:Payouts:RetryInterval"] = "00:00:01",
         }))
         {
             using var http = failing.CreateClient();
@@ -104,8 +103,7 @@ public sealed class PayoutTests
 
         await using var restarted = await InProcessSilo.StartAsync(database, new Dictionary<string, string?>
         {
-            // Long enough that the payout is still owed when the operator's report is read on a loaded machine.
-            ["Payments:Payouts:RetryInterval"] = "00:00:03",
+            ["Payments:Payouts:RetryInterval"] = "00:00:01",
         });
         var paid = await WaitForPayoutAsync(restarted, transactionId, "paid");
         Assert.Equal(userId, paid.UserId);
