@@ -10,8 +10,8 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine("""
         usage: Benchmarks runtime   [--duration 10] [--activations 1000000] [--out results.json]
-               Benchmarks transfers [--duration 20] [--only grains,writer,rowlock,http] [--scenarios hot-wallet,uniform,hot-sender] [--out results.json]
-               Benchmarks cluster   [--duration 10] [--only calls,transfers] [--rounds 1] [--out results.json]   (remote vs local calls; transfers through a front end with 1 and 3 silos, alternating for each round)
+               Benchmarks transfers [--duration 20] [--only grains,writer,rowlock,http] [--scenarios hot-wallet,uniform,hot-sender] [--concurrency 1] [--out results.json]
+               Benchmarks cluster   [--duration 10] [--only calls,transfers] [--rounds 1] [--concurrency 1] [--out results.json]   (remote vs local calls; transfers through a front end with 1 and 3 silos, alternating for each round; each --concurrency factor multiplies the workers (64 hot-wallet, 256 uniform) and the 3-silo/1-silo ratio compares peaks)
                Benchmarks feed      [--transfers 1000] [--out results.json]   (fan-out of a user with 1,000 friends: feed items written per second)
                Benchmarks notifications [--duration 20] [--rate 1000] [--out results.json]   (payment_received latency over WebSockets at a paced transfer rate)
         """);
@@ -31,7 +31,8 @@ switch (scenario)
     case "transfers":
         await TransfersBenchmark.RunAsync(report, duration,
             (Option("--only") ?? "grains,rowlock,http").Split(','),
-            (Option("--scenarios") ?? "hot-wallet,uniform,hot-sender").Split(','));
+            (Option("--scenarios") ?? "hot-wallet,uniform,hot-sender").Split(','),
+            ConcurrencyFactors());
         break;
     case "cluster":
         var parts = (Option("--only") ?? "calls,transfers").Split(',');
@@ -42,7 +43,7 @@ switch (scenario)
 
         if (parts.Contains("transfers"))
         {
-            await ClusterTransfersBenchmark.RunAsync(report, duration, int.Parse(Option("--rounds") ?? "1", CultureInfo.InvariantCulture));
+            await ClusterTransfersBenchmark.RunAsync(report, duration, int.Parse(Option("--rounds") ?? "1", CultureInfo.InvariantCulture), ConcurrencyFactors());
         }
 
         break;
@@ -70,3 +71,6 @@ string? Option(string name)
     var index = Array.IndexOf(args, name);
     return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
 }
+
+// Each factor multiplies every scenario's workers (see TransferScenario.Scaled); 1 runs the scenarios as defined.
+int[] ConcurrencyFactors() => (Option("--concurrency") ?? "1").Split(',').Select(factor => int.Parse(factor, CultureInfo.InvariantCulture)).ToArray();

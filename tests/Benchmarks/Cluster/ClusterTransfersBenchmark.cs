@@ -14,38 +14,53 @@ namespace Orleans.Payments.Benchmarks.Cluster;
 /// hot-wallet and uniform transfers through a separate REST front end process, with 1 and then 3 silo processes,
 /// all on this machine and one durable PostgreSQL. With several rounds the two alternate (1, 3, 1, 3, ...) and each
 /// round adds a row with the 3-silo figure as a fraction of the 1-silo one: runs minutes apart differ by more than
-/// most changes, adjacent ones much less.
+/// most changes, adjacent ones much less. With several concurrency factors each cluster runs each scenario at each
+/// of them and the ratio compares peaks: a closed loop of fixed size measures latency as much as capacity, and more
+/// processes add latency before they take away throughput.
 /// </summary>
 internal static class ClusterTransfersBenchmark
 {
     private const string AdminToken = "benchmark-operator-token-0123456789";
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
 
-    public static async Task RunAsync(BenchmarkReport report, TimeSpan duration, int rounds)
+    public static async Task RunAsync(BenchmarkReport report, TimeSpan duration, int rounds, IReadOnlyList<int> concurrencyFactors)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
+        ArgumentOutOfRangeException.ThrowIfZero(concurrencyFactors.Count);
+        TransferScenario[] scenarios =
+        [
+            .. concurrencyFactors.Select(TransferScenario.HotWallet.Scaled),
+            .. concurrencyFactors.Select(TransferScenario.Uniform.Scaled),
+        ];
         await using var postgres = await TransfersBenchmark.StartPostgresAsync();
         for (var round = 1; round <= rounds; round++)
         {
-            var oneSilo = await RunClusterAsync(report, postgres.ConnectionString, silos: 1, duration, round);
-            var threeSilos = await RunClusterAsync(report, postgres.ConnectionString, silos: 3, duration, round);
-            foreach (var (scenario, perSecond) in threeSilos)
+            var oneSilo = await RunClusterAsync(report, postgres.ConnectionString, silos: 1, scenarios, duration, round);
+            var threeSilos = await RunClusterAsync(report, postgres.ConnectionString, silos: 3, scenarios, duration, round);
+            foreach (var name in scenarios.Select(scenario => scenario.Name).Distinct())
             {
+                var (peakOne, workersOne) = Peak(oneSilo, name);
+                var (peakThree, workersThree) = Peak(threeSilos, name);
                 report.Add(new JsonObject
                 {
-                    ["scenario"] = scenario,
+                    ["scenario"] = name,
                     ["implementation"] = "3-silos-over-1",
                     ["round"] = round,
-                    ["ratio"] = Math.Round(perSecond / oneSilo[scenario], 2),
+                    ["ratio"] = Math.Round(peakThree / peakOne, 2),
+                    ["peakConcurrency1"] = workersOne,
+                    ["peakConcurrency3"] = workersThree,
                 });
             }
         }
     }
 
+    private static (double PerSecond, int Workers) Peak(Dictionary<TransferScenario, double> throughput, string scenario) =>
+        throughput.Where(pair => pair.Key.Name == scenario).Select(pair => (pair.Value, pair.Key.Workers)).MaxBy(peak => peak.Value);
+
     /// <summary>One cluster of <paramref name="silos"/> silos and a front end on a fresh database; transfers a second by scenario.</summary>
-    private static async Task<Dictionary<string, double>> RunClusterAsync(BenchmarkReport report, string postgres, int silos, TimeSpan duration, int round)
+    private static async Task<Dictionary<TransferScenario, double>> RunClusterAsync(BenchmarkReport report, string postgres, int silos, TransferScenario[] scenarios, TimeSpan duration, int round)
     {
-        var throughput = new Dictionary<string, double>(StringComparer.Ordinal);
+        var throughput = new Dictionary<TransferScenario, double>();
         var database = await TransfersBenchmark.CreateDatabaseAsync(postgres);
         var environment = new Dictionary<string, string?>
         {
@@ -72,7 +87,7 @@ internal static class ClusterTransfersBenchmark
 
             var frontEnd = await StartAsync("Orleans.Payments.ApiFrontend.dll", environment);
             processes.Add(frontEnd);
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = frontEnd.BaseAddress };
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 2048 }) { BaseAddress = frontEnd.BaseAddress };
             await WaitForSilosAsync(http, silos);
 
             await using var dataSource = NpgsqlDataSource.Create(database);
@@ -92,7 +107,7 @@ internal static class ClusterTransfersBenchmark
                 ["frontEnd"] = [frontEnd.ProcessId],
                 ["silos"] = [.. processes.Where(process => process != frontEnd).Select(process => process.ProcessId)],
             });
-            foreach (var scenario in new[] { TransferScenario.HotWallet, TransferScenario.Uniform })
+            foreach (var scenario in scenarios)
             {
                 await TransfersBenchmark.CheckpointAsync(dataSource);
                 var before = cpu.Sample();
@@ -107,7 +122,7 @@ internal static class ClusterTransfersBenchmark
                 row["cpuUs_total"] = used.Values.Sum();
                 row["round"] = round;
                 report.Add(row);
-                throughput[scenario.Name] = result.TransfersPerSecond;
+                throughput[scenario] = result.TransfersPerSecond;
             }
         }
         finally

@@ -21,4 +21,18 @@ internal sealed record TransferScenario(string Name, int Workers, Func<int, Rand
     public static TransferScenario HotSender { get; } = new("hot-sender", 64, (_, random) => (0, 1 + random.Next(UniformWallets - 1)));
 
     public static IReadOnlyList<TransferScenario> All { get; } = [HotWallet, Uniform, HotSender];
+
+    /// <summary>
+    /// The scenario with <paramref name="factor"/> times its workers. hot-wallet keeps one sender per worker, so its
+    /// senders grow with it.
+    /// </summary>
+    public TransferScenario Scaled(int factor)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(factor, 1);
+        var workers = Workers * factor;
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(workers, UniformWallets);
+        return factor == 1 ? this
+            : Name == HotWallet.Name ? this with { Workers = workers, NextPair = (worker, _) => (1 + worker, 0) }
+            : this with { Workers = workers };
+    }
 }

@@ -34,7 +34,7 @@ internal static class TransfersBenchmark
 {
     internal const string Password = "benchmark-password";
 
-    public static async Task RunAsync(BenchmarkReport report, TimeSpan duration, IReadOnlyCollection<string> implementations, IReadOnlyCollection<string> scenarios)
+    public static async Task RunAsync(BenchmarkReport report, TimeSpan duration, IReadOnlyCollection<string> implementations, IReadOnlyCollection<string> scenarios, IReadOnlyList<int> concurrencyFactors)
     {
         await using var postgres = await StartPostgresAsync();
         var connectionString = await CreateDatabaseAsync(postgres.ConnectionString);
@@ -52,7 +52,7 @@ internal static class TransfersBenchmark
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = new Uri(app.Urls.First()) };
 
         using var probe = new LedgerBatchProbe();
-        foreach (var scenario in TransferScenario.All.Where(scenario => scenarios.Contains(scenario.Name)))
+        foreach (var scenario in TransferScenario.All.Where(scenario => scenarios.Contains(scenario.Name)).SelectMany(scenario => concurrencyFactors.Select(scenario.Scaled)))
         {
             if (implementations.Contains("grains"))
             {
