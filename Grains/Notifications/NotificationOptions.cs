@@ -9,10 +9,12 @@ public sealed class NotificationOptions
     public int MaxBatchSize { get; set; } = 512;
 
     /// <summary>
-    /// Inbox transactions in flight at once. Default 2: while one waits for its commit to reach the disk, the next
-    /// batch is already being inserted (PostgreSQL flushes concurrent commits together).
+    /// Inbox transactions in flight at once. Default 1: the inbox commits without waiting for the disk (see
+    /// <see cref="NotificationInbox"/>), and a second writer mostly waits for the first anyway (their batches share
+    /// users, whose locks they take, and PostgreSQL lets one notifying commit through at a time); one writer makes
+    /// larger batches instead (measured: a silo's peak uniform throughput +30–50%, notification p95 within 10 ms).
     /// </summary>
-    public int Writers { get; set; } = 2;
+    public int Writers { get; set; } = 1;
 
     /// <summary>
     /// Appends (one per stream delivery or grain call, each written whole by one writer, in order) waiting for the inbox
