@@ -7,7 +7,7 @@ internal sealed record TransferScenario(string Name, int Workers, Func<int, Rand
     public const int HotSenders = 64;
 
     /// <summary>Wallet 0 receives; wallets 1..64 send, one per worker (≥ 64 concurrent senders).</summary>
-    public static TransferScenario HotWallet { get; } = new("hot-wallet", HotSenders, (worker, _) => (1 + worker % HotSenders, 0));
+    public static TransferScenario HotWallet { get; } = new("hot-wallet", HotSenders, (worker, _) => (1 + worker, 0));
 
     /// <summary>Random distinct pairs among 10,000 wallets.</summary>
     public static TransferScenario Uniform { get; } = new("uniform", 256, (_, random) =>
@@ -23,16 +23,14 @@ internal sealed record TransferScenario(string Name, int Workers, Func<int, Rand
     public static IReadOnlyList<TransferScenario> All { get; } = [HotWallet, Uniform, HotSender];
 
     /// <summary>
-    /// The scenario with <paramref name="factor"/> times its workers. hot-wallet keeps one sender per worker, so its
-    /// senders grow with it.
+    /// The scenario with <paramref name="factor"/> times its workers (hot-wallet has one sender per worker, so its
+    /// senders grow with it; every sender must be one of the funded wallets).
     /// </summary>
     public TransferScenario Scaled(int factor)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(factor, 1);
         var workers = Workers * factor;
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(workers, UniformWallets);
-        return factor == 1 ? this
-            : Name == HotWallet.Name ? this with { Workers = workers, NextPair = (worker, _) => (1 + worker, 0) }
-            : this with { Workers = workers };
+        return this with { Workers = workers };
     }
 }
