@@ -58,10 +58,10 @@ internal static class ClusterTransfersBenchmark
         throughput.Where(pair => pair.Key.Name == scenario).Select(pair => (pair.Value, pair.Key.Workers)).MaxBy(peak => peak.Value);
 
     /// <summary>One cluster of <paramref name="silos"/> silos and a front end on a fresh database; transfers a second by scenario.</summary>
-    private static async Task<Dictionary<TransferScenario, double>> RunClusterAsync(BenchmarkReport report, string postgres, int silos, TransferScenario[] scenarios, TimeSpan duration, int round)
+    private static async Task<Dictionary<TransferScenario, double>> RunClusterAsync(BenchmarkReport report, string serverConnectionString, int silos, TransferScenario[] scenarios, TimeSpan duration, int round)
     {
         var throughput = new Dictionary<TransferScenario, double>();
-        var database = await TransfersBenchmark.CreateDatabaseAsync(postgres);
+        var database = await TransfersBenchmark.CreateDatabaseAsync(serverConnectionString);
         var environment = new Dictionary<string, string?>
         {
             ["ConnectionStrings__Payments"] = database,
@@ -87,7 +87,7 @@ internal static class ClusterTransfersBenchmark
 
             var frontEnd = await StartAsync("Orleans.Payments.ApiFrontend.dll", environment);
             processes.Add(frontEnd);
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 2048 }) { BaseAddress = frontEnd.BaseAddress };
+            using var http = TransfersBenchmark.CreateHttpClient(frontEnd.BaseAddress, scenarios);
             await WaitForSilosAsync(http, silos);
 
             await using var dataSource = NpgsqlDataSource.Create(database);

@@ -49,10 +49,11 @@ internal static class TransfersBenchmark
         await baseline.SetUpAsync(TransferScenario.UniformWallets, 10_000_000);
 
         var tokens = implementations.Contains("http") ? await LoginAllAsync(grains, users) : [];
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = new Uri(app.Urls.First()) };
+        var runs = TransferScenario.All.Where(scenario => scenarios.Contains(scenario.Name)).SelectMany(scenario => concurrencyFactors.Select(scenario.Scaled)).ToList();
+        using var http = CreateHttpClient(new Uri(app.Urls.First()), runs);
 
         using var probe = new LedgerBatchProbe();
-        foreach (var scenario in TransferScenario.All.Where(scenario => scenarios.Contains(scenario.Name)).SelectMany(scenario => concurrencyFactors.Select(scenario.Scaled)))
+        foreach (var scenario in runs)
         {
             if (implementations.Contains("grains"))
             {
@@ -151,6 +152,13 @@ internal static class TransfersBenchmark
             [OutboxMessage.Create(new StreamId(TransferStream.Namespace, from), TransferStream.TransferCompleted, System.Text.Json.JsonSerializer.Serialize(view, Grains.Interfaces.PaymentsJson.Options))]);
         return await writer.SubmitAsync(entry) is LedgerResult.Committed;
     }
+
+    /// <summary>
+    /// A client with a connection for every worker of the largest scenario (each has one request in flight), so that
+    /// scaled-up scenarios measure the server, not requests queued for a connection in the client.
+    /// </summary>
+    internal static HttpClient CreateHttpClient(Uri baseAddress, IEnumerable<TransferScenario> scenarios) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = scenarios.Max(scenario => scenario.Workers) }) { BaseAddress = baseAddress };
 
     internal static async Task<bool> SendOverHttpAsync(HttpClient http, string token, string to)
     {
