@@ -19,15 +19,15 @@ internal sealed class StreamLog([FromKeyedServices(StreamLog.DataSourceKey)] Npg
     // visible later has a transaction id at or above that horizon, so it sorts after everything read now.
     // The horizon is computed once per statement in a sub-select: pg_current_snapshot() is volatile, so written
     // inline it is evaluated per row and cannot bound an index scan (the held-back check then scanned the whole log).
-    private const string ReadSql =
-        """
+    private static readonly string ReadSql =
+        $$"""
         SELECT e.transaction_id, e.position, e.event_id, e.stream_namespace, e.stream_key, e.type, e.payload, e.created_at,
                coalesce(s.grain_types, '{}'), coalesce(s.grain_keys, '{}')
         FROM (
             SELECT * FROM outbox_events
             WHERE (transaction_id, position) > ($1, $2)
               AND transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
-              AND (hashtext(stream_namespace || '/' || stream_key) & 2147483647) % $3 = $4
+              AND {{PartitionOf(null, "$3")}} = $4
             ORDER BY transaction_id, position
             LIMIT $5) e
         LEFT JOIN LATERAL (
@@ -43,6 +43,13 @@ internal sealed class StreamLog([FromKeyedServices(StreamLog.DataSourceKey)] Npg
         """
         SELECT coalesce(max(transaction_id) >= (SELECT pg_snapshot_xmin(pg_current_snapshot())), false) FROM outbox_events
         """;
+
+    /// <summary>The SQL for the partition of an outbox row (of table alias <paramref name="alias"/>) among <paramref name="partitions"/>.</summary>
+    internal static string PartitionOf(string? alias, string partitions)
+    {
+        var column = alias is null ? "" : alias + ".";
+        return $"((hashtext({column}stream_namespace || '/' || {column}stream_key) & 2147483647) % {partitions})";
+    }
 
     /// <summary>
     /// The partition's next events after <paramref name="after"/>, once they are durable: producers may commit without

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Payments.Benchmarks.Reporting;
 using Orleans.Payments.Grains.Interfaces.Identity;
@@ -53,6 +54,7 @@ internal static class TransfersBenchmark
         using var http = CreateHttpClient(new Uri(app.Urls.First()), runs);
 
         using var probe = new LedgerBatchProbe();
+        var drain = new StreamDrain(baselineData, app.Services.GetRequiredService<IOptions<StreamOptions>>().Value.Deliver);
         foreach (var scenario in runs)
         {
             if (implementations.Contains("grains"))
@@ -64,6 +66,7 @@ internal static class TransfersBenchmark
                 var row = Row(scenario, "grains", result);
                 row["avgBatch"] = batchSize;
                 row["avgBatchMs"] = batchMilliseconds;
+                await drain.RecordAsync(row, result.TransfersPerSecond, duration);
                 report.Add(row);
             }
 
@@ -78,6 +81,7 @@ internal static class TransfersBenchmark
                 var row = Row(scenario, "writer", result);
                 row["avgBatch"] = batchSize;
                 row["avgBatchMs"] = batchMilliseconds;
+                await drain.RecordAsync(row, result.TransfersPerSecond, duration);
                 report.Add(row);
             }
 
@@ -92,7 +96,9 @@ internal static class TransfersBenchmark
             {
                 await CheckpointAsync(baselineData);
                 var result = await ClosedLoop.RunAsync(scenario, duration, (worker, from, to) => SendOverHttpAsync(http, tokens[from], users[to]));
-                report.Add(Row(scenario, "http", result));
+                var row = Row(scenario, "http", result);
+                await drain.RecordAsync(row, result.TransfersPerSecond, duration);
+                report.Add(row);
             }
         }
 

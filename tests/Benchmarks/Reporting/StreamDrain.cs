@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Npgsql;
+using Orleans.Payments.Runtime.Streams;
+
+namespace Orleans.Payments.Benchmarks.Reporting;
+
+/// <summary>
+/// After a measured phase, waits until stream delivery (feed, notifications) has caught up with what the phase
+/// committed, and adds to its row how long that took and the rate the system sustains: transfers divided by the
+/// phase plus the drain. A closed loop measures how fast payments are acknowledged; subscribers that fall behind
+/// make that rate a burst, and their backlog would otherwise eat into the next phase's CPU.
+/// </summary>
+internal sealed class StreamDrain(NpgsqlDataSource dataSource, bool delivering)
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+
+    // Every silo of the benchmarks runs with the default partition count.
+    private readonly StreamBacklog _backlog = new(dataSource, new StreamOptions().Partitions);
+
+    /// <summary>
+    /// Waits for the backlog to empty (at most five minutes) and records the drain in <paramref name="row"/>; nothing
+    /// when the silos do not deliver (<c>Payments__Streams__Deliver=false</c>: the backlog only grows).
+    /// </summary>
+    public async Task RecordAsync(JsonObject row, double transfersPerSecond, TimeSpan duration)
+    {
+        if (!delivering)
+        {
+            return;
+        }
+
+        var pendingAtEnd = await _backlog.CountPendingAsync();
+        var started = Stopwatch.StartNew();
+        var pending = pendingAtEnd;
+        while (pending > 0 && started.Elapsed < Limit)
+        {
+            await Task.Delay(PollInterval);
+            pending = await _backlog.CountPendingAsync();
+        }
+
+        var drain = pendingAtEnd == 0 ? TimeSpan.Zero : started.Elapsed;
+        row["backlogAtEnd"] = pendingAtEnd;
+        row["drainS"] = Math.Round(drain.TotalSeconds, 1);
+        row["sustainedPerSecond"] = pending == 0
+            ? Math.Round(transfersPerSecond * duration.TotalSeconds / (duration + drain).TotalSeconds)
+            : null; // Not drained within the limit: no sustained rate to report.
+    }
+}
