@@ -41,6 +41,37 @@ public sealed class PostgresDataSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_dedicated_pool_runs_generic_plans_and_keeps_its_prepared_statements_without_a_reset()
+    {
+        await using var services = new ServiceCollection().AddPostgresDataSource(_connectionString, "tests").AddDedicatedDataSource("loop").BuildServiceProvider();
+        var shared = services.GetRequiredService<NpgsqlDataSource>();
+        var dedicated = services.GetRequiredKeyedService<NpgsqlDataSource>("loop");
+
+        Assert.Equal("force_generic_plan", await ScalarAsync(dedicated, "SHOW plan_cache_mode"));
+        Assert.Equal("auto", await ScalarAsync(shared, "SHOW plan_cache_mode"));
+
+        // A session setting survives the return to the pool (no reset is sent), so only transaction-scoped state belongs here;
+        // on the shared pool the reset clears it.
+        foreach (var pool in new[] { dedicated, shared })
+        {
+            await using (var connection = await pool.OpenConnectionAsync())
+            await using (var set = new NpgsqlCommand("SET application_name TO 'left-behind'", connection))
+            {
+                await set.ExecuteNonQueryAsync();
+            }
+        }
+
+        Assert.Equal("left-behind", await ScalarAsync(dedicated, "SHOW application_name"));
+        Assert.NotEqual("left-behind", await ScalarAsync(shared, "SHOW application_name"));
+
+        static async Task<string> ScalarAsync(NpgsqlDataSource pool, string sql)
+        {
+            await using var command = pool.CreateCommand(sql);
+            return (string)(await command.ExecuteScalarAsync())!;
+        }
+    }
+
+    [Fact]
     public async Task Statements_are_prepared_automatically_unless_the_connection_string_says_otherwise()
     {
         await using var defaults = new ServiceCollection().AddPostgresDataSource(_connectionString, "tests").BuildServiceProvider();

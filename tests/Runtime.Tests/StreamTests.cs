@@ -30,6 +30,32 @@ public sealed class StreamTests
     }
 
     [Fact]
+    public async Task The_backlog_counts_committed_events_until_they_are_delivered()
+    {
+        var database = await CreateDatabaseAsync("streams-backlog");
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        var backlog = new StreamBacklog(dataSource, partitions: 4);
+
+        // Appended while no silo delivers: every partition lacks a checkpoint, so all of them wait.
+        await using (await TestSilo.StartAsync(database, streams: options => options.Deliver = false))
+        {
+            await AppendAsync(dataSource, StreamRecorderGrain.Event("backlog-a", 1), StreamRecorderGrain.Event("backlog-a", 2));
+            await AppendAsync(dataSource, StreamRecorderGrain.Event("backlog-b", 1));
+            Assert.Equal(3, await backlog.CountPendingAsync());
+        }
+
+        await using (await TestSilo.StartAsync(database, streams: options => options.Partitions = 4))
+        {
+            await WaitUntilAppliedAsync(dataSource, 3);
+            await Eventually.TrueAsync(async () => await backlog.CountPendingAsync() == 0, s_within, "the checkpoints pass the delivered events");
+        }
+
+        // Past the checkpoints only what came after counts.
+        await AppendAsync(dataSource, StreamRecorderGrain.Event("backlog-c", 1));
+        Assert.Equal(1, await backlog.CountPendingAsync());
+    }
+
+    [Fact]
     public async Task An_event_committed_after_a_later_position_is_not_skipped()
     {
         var database = await CreateDatabaseAsync("streams-out-of-order");
