@@ -8,7 +8,7 @@ namespace Orleans.Payments.Runtime.Streams;
 /// them; such a rate lasts only as long as the backlog may grow. Benchmarks drain the backlog before they count a
 /// rate as sustained. The count walks the log from the oldest checkpoint, so it costs what the backlog is long.
 /// </summary>
-public sealed class StreamBacklog(NpgsqlDataSource dataSource, int partitions)
+public sealed class StreamBacklog
 {
     // A partition's consumers move their checkpoints over every event of a delivered batch, so an event is pending
     // while it is past the lowest checkpoint of its partition, or its partition has none yet. The log is read from
@@ -26,12 +26,22 @@ public sealed class StreamBacklog(NpgsqlDataSource dataSource, int partitions)
           AND (l.partition IS NULL OR (e.transaction_id, e.position) > (l.transaction_id, l.position))
         """;
 
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly int _partitions;
+
+    /// <param name="partitions">The cluster's partition count (<see cref="StreamOptions.Partitions"/>).</param>
+    public StreamBacklog(NpgsqlDataSource dataSource, int partitions)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
+        _dataSource = dataSource;
+        _partitions = partitions;
+    }
+
     /// <summary>Events committed so far that some consumer has not had delivered.</summary>
     public async Task<long> CountPendingAsync(CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
-        await using var command = dataSource.CreateCommand(CountSql);
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = partitions });
+        await using var command = _dataSource.CreateCommand(CountSql);
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _partitions });
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 }

@@ -41,7 +41,7 @@ public sealed class PostgresDataSourceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_dedicated_pool_runs_generic_plans_and_keeps_its_prepared_statements_without_a_reset()
+    public async Task A_dedicated_pool_runs_generic_plans_and_is_not_reset_when_a_connection_returns()
     {
         await using var services = new ServiceCollection().AddPostgresDataSource(_connectionString, "tests").AddDedicatedDataSource("loop").BuildServiceProvider();
         var shared = services.GetRequiredService<NpgsqlDataSource>();

@@ -132,9 +132,9 @@ internal static class ClusterTransfersBenchmark
 
                 row["cpuUs_total"] = used.Values.Sum();
                 row["round"] = round;
-                await drain.RecordAsync(row, result.TransfersPerSecond, duration);
+                var sustained = await drain.RecordAsync(row, result.TransfersPerSecond, duration);
                 report.Add(row);
-                throughput[scenario] = new PhaseThroughput(result.TransfersPerSecond, row["sustainedPerSecond"]?.GetValue<double>());
+                throughput[scenario] = new PhaseThroughput(result.TransfersPerSecond, sustained);
             }
         }
         finally

@@ -20,14 +20,15 @@ internal sealed class StreamDrain(NpgsqlDataSource dataSource, bool delivering)
     private readonly StreamBacklog _backlog = new(dataSource, new StreamOptions().Partitions);
 
     /// <summary>
-    /// Waits for the backlog to empty (at most five minutes) and records the drain in <paramref name="row"/>; nothing
-    /// when the silos do not deliver (<c>Payments__Streams__Deliver=false</c>: the backlog only grows).
+    /// Waits for the backlog to empty (at most five minutes), records the drain in <paramref name="row"/> and returns the
+    /// sustained rate; null, and nothing recorded, when the silos do not deliver (<c>Payments__Streams__Deliver=false</c>:
+    /// the backlog only grows), and null when the backlog did not drain within the limit.
     /// </summary>
-    public async Task RecordAsync(JsonObject row, double transfersPerSecond, TimeSpan duration)
+    public async Task<double?> RecordAsync(JsonObject row, double transfersPerSecond, TimeSpan duration)
     {
         if (!delivering)
         {
-            return;
+            return null;
         }
 
         var pendingAtEnd = await _backlog.CountPendingAsync();
@@ -42,8 +43,10 @@ internal sealed class StreamDrain(NpgsqlDataSource dataSource, bool delivering)
         var drain = pendingAtEnd == 0 ? TimeSpan.Zero : started.Elapsed;
         row["backlogAtEnd"] = pendingAtEnd;
         row["drainS"] = Math.Round(drain.TotalSeconds, 1);
-        row["sustainedPerSecond"] = pending == 0
+        double? sustained = pending == 0
             ? Math.Round(transfersPerSecond * duration.TotalSeconds / (duration + drain).TotalSeconds)
             : null; // Not drained within the limit: no sustained rate to report.
+        row["sustainedPerSecond"] = sustained;
+        return sustained;
     }
 }
