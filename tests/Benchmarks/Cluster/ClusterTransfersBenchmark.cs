@@ -21,7 +21,6 @@ namespace Orleans.Payments.Benchmarks.Cluster;
 internal static class ClusterTransfersBenchmark
 {
     private const string AdminToken = "benchmark-operator-token-0123456789";
-    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
 
     public static async Task RunAsync(BenchmarkReport report, TimeSpan duration, int rounds, IReadOnlyList<int> concurrencyFactors)
     {
@@ -106,9 +105,7 @@ internal static class ClusterTransfersBenchmark
 
             Task<bool> SendAsync(int worker, int from, int to) => TransfersBenchmark.SendOverHttpAsync(http, tokens[from], users[to]);
 
-            // The processes are fresh: the first seconds of load mostly recompile hot methods at higher tiers (a
-            // profile showed a fifth of the CPU in the JIT's threads), which is start-up, not throughput.
-            await ClosedLoop.RunAsync(TransferScenario.Uniform, WarmUp, SendAsync);
+            await ClosedLoop.RunAsync(TransferScenario.Uniform, ClosedLoop.WarmUp, SendAsync);
 
             // Where the CPU goes: the front end, the silos and PostgreSQL, per transfer.
             var cpu = new ProcessCpu(new Dictionary<string, IReadOnlyList<int>>
@@ -118,6 +115,7 @@ internal static class ClusterTransfersBenchmark
             });
             // The silos inherit this environment; with delivery off their backlog only grows.
             var drain = new StreamDrain(dataSource, !string.Equals(Environment.GetEnvironmentVariable("Payments__Streams__Deliver"), "false", StringComparison.OrdinalIgnoreCase));
+            await drain.CatchUpAsync();
             foreach (var scenario in scenarios)
             {
                 await TransfersBenchmark.CheckpointAsync(dataSource);

@@ -31,6 +31,27 @@ internal sealed class StreamDrain(NpgsqlDataSource dataSource, bool delivering)
             return null;
         }
 
+        var (pendingAtEnd, drain, drained) = await WaitAsync();
+        row["backlogAtEnd"] = pendingAtEnd;
+        row["drainS"] = Math.Round(drain.TotalSeconds, 1);
+        double? sustained = drained
+            ? Math.Round(transfersPerSecond * duration.TotalSeconds / (duration + drain).TotalSeconds)
+            : null; // Not drained within the limit: no sustained rate to report.
+        row["sustainedPerSecond"] = sustained;
+        return sustained;
+    }
+
+    /// <summary>Waits (at most five minutes) for delivery to catch up, so that what came before does not spill into a measurement.</summary>
+    public async Task CatchUpAsync()
+    {
+        if (delivering)
+        {
+            await WaitAsync();
+        }
+    }
+
+    private async Task<(long PendingAtEnd, TimeSpan Drain, bool Drained)> WaitAsync()
+    {
         var pendingAtEnd = await _backlog.CountPendingAsync();
         var started = Stopwatch.StartNew();
         var pending = pendingAtEnd;
@@ -40,13 +61,6 @@ internal sealed class StreamDrain(NpgsqlDataSource dataSource, bool delivering)
             pending = await _backlog.CountPendingAsync();
         }
 
-        var drain = pendingAtEnd == 0 ? TimeSpan.Zero : started.Elapsed;
-        row["backlogAtEnd"] = pendingAtEnd;
-        row["drainS"] = Math.Round(drain.TotalSeconds, 1);
-        double? sustained = pending == 0
-            ? Math.Round(transfersPerSecond * duration.TotalSeconds / (duration + drain).TotalSeconds)
-            : null; // Not drained within the limit: no sustained rate to report.
-        row["sustainedPerSecond"] = sustained;
-        return sustained;
+        return (pendingAtEnd, pendingAtEnd == 0 ? TimeSpan.Zero : started.Elapsed, pending == 0);
     }
 }

@@ -55,13 +55,30 @@ internal static class TransfersBenchmark
 
         using var probe = new LedgerBatchProbe();
         var drain = new StreamDrain(baselineData, app.Services.GetRequiredService<IOptions<StreamOptions>>().Value.Deliver);
+        var writer = app.Services.GetRequiredService<LedgerWriter>();
+        var paths = new Dictionary<string, Func<int, int, int, Task<bool>>>
+        {
+            ["grains"] = (worker, from, to) => SendThroughGrainsAsync(grains, users[from], users[to]),
+            ["writer"] = (worker, from, to) => SendThroughWriterAsync(writer, users[from], users[to]),
+            ["rowlock"] = (worker, from, to) => baseline.TransferAsync(from, to, 1),
+            ["http"] = (worker, from, to) => SendOverHttpAsync(http, tokens[from], users[to]),
+        };
+
+        // Every path is measured warm (JIT tiers, pools, the uniform scenario's wallet and session activations).
+        foreach (var implementation in paths.Keys.Where(implementations.Contains))
+        {
+            await ClosedLoop.RunAsync(TransferScenario.Uniform, ClosedLoop.WarmUp, paths[implementation]);
+        }
+
+        await drain.CatchUpAsync();
+        Console.WriteLine($"Warmed up for {ClosedLoop.WarmUp.TotalSeconds:0} s on each path");
         foreach (var scenario in runs)
         {
             if (implementations.Contains("grains"))
             {
                 probe.TakeAverages();
                 await CheckpointAsync(baselineData);
-                var result = await ClosedLoop.RunAsync(scenario, duration, (worker, from, to) => SendThroughGrainsAsync(grains, users[from], users[to]));
+                var result = await ClosedLoop.RunAsync(scenario, duration, paths["grains"]);
                 var (batchSize, batchMilliseconds) = probe.TakeAverages();
                 var row = Row(scenario, "grains", result);
                 row["avgBatch"] = batchSize;
@@ -73,10 +90,9 @@ internal static class TransfersBenchmark
             if (implementations.Contains("writer"))
             {
                 // Diagnostic: the ledger writer alone, fed the entries a wallet grain would build, without grains or admission.
-                var writer = app.Services.GetRequiredService<LedgerWriter>();
                 probe.TakeAverages();
                 await CheckpointAsync(baselineData);
-                var result = await ClosedLoop.RunAsync(scenario, duration, (worker, from, to) => SendThroughWriterAsync(writer, users[from], users[to]));
+                var result = await ClosedLoop.RunAsync(scenario, duration, paths["writer"]);
                 var (batchSize, batchMilliseconds) = probe.TakeAverages();
                 var row = Row(scenario, "writer", result);
                 row["avgBatch"] = batchSize;
@@ -88,14 +104,14 @@ internal static class TransfersBenchmark
             if (implementations.Contains("rowlock"))
             {
                 await CheckpointAsync(baselineData);
-                var result = await ClosedLoop.RunAsync(scenario, duration, (worker, from, to) => baseline.TransferAsync(from, to, 1));
+                var result = await ClosedLoop.RunAsync(scenario, duration, paths["rowlock"]);
                 report.Add(Row(scenario, "rowlock", result));
             }
 
             if (implementations.Contains("http"))
             {
                 await CheckpointAsync(baselineData);
-                var result = await ClosedLoop.RunAsync(scenario, duration, (worker, from, to) => SendOverHttpAsync(http, tokens[from], users[to]));
+                var result = await ClosedLoop.RunAsync(scenario, duration, paths["http"]);
                 var row = Row(scenario, "http", result);
                 await drain.RecordAsync(row, result.TransfersPerSecond, duration);
                 report.Add(row);
