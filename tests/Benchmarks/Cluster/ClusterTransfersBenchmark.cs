@@ -121,14 +121,8 @@ internal static class ClusterTransfersBenchmark
                 await TransfersBenchmark.CheckpointAsync(dataSource);
                 var before = cpu.Sample();
                 var result = await ClosedLoop.RunAsync(scenario, duration, SendAsync);
-                var used = ProcessCpu.PerTransfer(before, cpu.Sample(), result.TransfersPerSecond * duration.TotalSeconds);
                 var row = TransfersBenchmark.Row(scenario, $"http-{silos}-silo{(silos == 1 ? "" : "s")}", result);
-                foreach (var (group, microseconds) in used)
-                {
-                    row[$"cpuUs_{group}"] = microseconds;
-                }
-
-                row["cpuUs_total"] = used.Values.Sum();
+                ProcessCpu.Record(row, before, cpu.Sample(), result.TransfersPerSecond * duration.TotalSeconds);
                 row["round"] = round;
                 var sustained = await drain.RecordAsync(row, result.TransfersPerSecond, duration);
                 report.Add(row);

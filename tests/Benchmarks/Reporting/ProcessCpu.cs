@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 
 namespace Orleans.Payments.Benchmarks.Reporting;
 
@@ -19,9 +20,20 @@ internal sealed class ProcessCpu(IReadOnlyDictionary<string, IReadOnlyList<int>>
         return sample;
     }
 
-    /// <summary>Microseconds of CPU per transfer of each group between two samples.</summary>
-    public static Dictionary<string, double> PerTransfer(Dictionary<string, TimeSpan> before, Dictionary<string, TimeSpan> after, double transfers) =>
+    private static Dictionary<string, double> PerTransfer(Dictionary<string, TimeSpan> before, Dictionary<string, TimeSpan> after, double transfers) =>
         after.ToDictionary(group => group.Key, group => Math.Round((group.Value - before.GetValueOrDefault(group.Key)).TotalMicroseconds / Math.Max(transfers, 1)));
+
+    /// <summary>Adds <c>cpuUs_&lt;group&gt;</c> and <c>cpuUs_total</c>, microseconds of CPU a transfer between two samples, to a result row.</summary>
+    public static void Record(JsonObject row, Dictionary<string, TimeSpan> before, Dictionary<string, TimeSpan> after, double transfers)
+    {
+        var used = PerTransfer(before, after, transfers);
+        foreach (var (group, microseconds) in used)
+        {
+            row[$"cpuUs_{group}"] = microseconds;
+        }
+
+        row["cpuUs_total"] = used.Values.Sum();
+    }
 
     // PostgreSQL retitles its processes ("postgres: user db host idle"), which hides them from GetProcessesByName;
     // the kernel's command name (in /proc/<pid>/stat) stays "postgres".

@@ -72,48 +72,30 @@ internal static class TransfersBenchmark
 
         await drain.CatchUpAsync();
         Console.WriteLine($"Warmed up for {ClosedLoop.WarmUp.TotalSeconds:0} s on each path");
+
+        // CPU a transfer: this process (silo, REST API and load generator together) and PostgreSQL.
+        var cpu = new ProcessCpu(new Dictionary<string, IReadOnlyList<int>> { ["process"] = [Environment.ProcessId] });
         foreach (var scenario in runs)
         {
-            if (implementations.Contains("grains"))
+            foreach (var implementation in paths.Keys.Where(implementations.Contains))
             {
+                // Every path but the baseline commits through the ledger writer ("writer" is a diagnostic: the writer
+                // alone, fed the entries a wallet grain would build).
+                var ledger = implementation != "rowlock";
                 probe.TakeAverages();
                 await CheckpointAsync(baselineData);
-                var result = await ClosedLoop.RunAsync(scenario, duration, paths["grains"]);
-                var (batchSize, batchMilliseconds) = probe.TakeAverages();
-                var row = Row(scenario, "grains", result);
-                row["avgBatch"] = batchSize;
-                row["avgBatchMs"] = batchMilliseconds;
-                await drain.RecordAsync(row, result.TransfersPerSecond, duration);
-                report.Add(row);
-            }
+                var before = cpu.Sample();
+                var result = await ClosedLoop.RunAsync(scenario, duration, paths[implementation]);
+                var row = Row(scenario, implementation, result);
+                ProcessCpu.Record(row, before, cpu.Sample(), result.TransfersPerSecond * duration.TotalSeconds);
+                if (ledger)
+                {
+                    var (batchSize, batchMilliseconds) = probe.TakeAverages();
+                    row["avgBatch"] = batchSize;
+                    row["avgBatchMs"] = batchMilliseconds;
+                    await drain.RecordAsync(row, result.TransfersPerSecond, duration);
+                }
 
-            if (implementations.Contains("writer"))
-            {
-                // Diagnostic: the ledger writer alone, fed the entries a wallet grain would build, without grains or admission.
-                probe.TakeAverages();
-                await CheckpointAsync(baselineData);
-                var result = await ClosedLoop.RunAsync(scenario, duration, paths["writer"]);
-                var (batchSize, batchMilliseconds) = probe.TakeAverages();
-                var row = Row(scenario, "writer", result);
-                row["avgBatch"] = batchSize;
-                row["avgBatchMs"] = batchMilliseconds;
-                await drain.RecordAsync(row, result.TransfersPerSecond, duration);
-                report.Add(row);
-            }
-
-            if (implementations.Contains("rowlock"))
-            {
-                await CheckpointAsync(baselineData);
-                var result = await ClosedLoop.RunAsync(scenario, duration, paths["rowlock"]);
-                report.Add(Row(scenario, "rowlock", result));
-            }
-
-            if (implementations.Contains("http"))
-            {
-                await CheckpointAsync(baselineData);
-                var result = await ClosedLoop.RunAsync(scenario, duration, paths["http"]);
-                var row = Row(scenario, "http", result);
-                await drain.RecordAsync(row, result.TransfersPerSecond, duration);
                 report.Add(row);
             }
         }
