@@ -10,6 +10,7 @@ using Orleans.Payments.ApiFrontend.Requests;
 using Orleans.Payments.Grains.Interfaces.Errors;
 using Orleans.Payments.Grains.Interfaces.Notifications;
 using Orleans.Payments.Runtime;
+using Orleans.Payments.Grains.Interfaces.Text;
 
 namespace Orleans.Payments.ApiFrontend.Apis;
 
@@ -49,7 +50,7 @@ public static class NotificationsApi
             return ApiResults.Error(invalidLimit);
         }
 
-        if (after is not null && (after.Length is 0 or > NotificationIds.MaxLength))
+        if (after is not null && (after.Length is 0 or > NotificationIds.MaxLength || !FreeText.IsStorable(after)))
         {
             return ApiResults.Error(ApiError.Validation("after", $"after must be a notification id (1 to {NotificationIds.MaxLength} characters)."));
         }

@@ -8,6 +8,7 @@ using Orleans.Payments.ApiFrontend.Errors;
 using Orleans.Payments.ApiFrontend.Requests;
 using Orleans.Payments.Grains.Interfaces.Users;
 using Orleans.Payments.Runtime;
+using Orleans.Payments.Grains.Interfaces.Text;
 
 namespace Orleans.Payments.ApiFrontend.Apis;
 
@@ -67,9 +68,9 @@ public static class UsersApi
     public static async Task<IResult> SearchUsers([FromQuery] string? q, [FromServices] IGrainFactory grains)
     {
         var query = q?.Trim();
-        if (string.IsNullOrEmpty(query) || query.Length > UserLimits.MaxSearchQueryLength)
+        if (string.IsNullOrEmpty(query) || query.Length > UserLimits.MaxSearchQueryLength || !FreeText.IsStorable(query))
         {
-            return ApiResults.Error(ApiError.Validation("q", $"q is required: 1–{UserLimits.MaxSearchQueryLength} characters."));
+            return ApiResults.Error(ApiError.Validation("q", $"q is required: 1–{UserLimits.MaxSearchQueryLength} characters, without U+0000."));
         }
 
         var users = await grains.GetGrain<IUserDirectoryGrain>(GrainKeys.UserDirectory).Search(query, UserLimits.MaxSearchResults);

@@ -1,13 +1,16 @@
 using Orleans.Payments.ApiFrontend.Errors;
 using Orleans.Payments.Grains.Interfaces.Feed;
+using Orleans.Payments.Grains.Interfaces.Text;
 
 namespace Orleans.Payments.ApiFrontend.Requests;
 
 /// <summary>POST /v1/feed/{transferId}/comments {text}: 1 to 280 characters.</summary>
 public sealed record CreateCommentRequest(string? Text)
 {
-    public Parsed<string> Validate() =>
-        Text is { Length: >= 1 and <= FeedLimits.MaxCommentLength }
-            ? Text
-            : ApiError.Validation("text", $"text must be 1 to {FeedLimits.MaxCommentLength} characters.");
+    public Parsed<string> Validate() => Text switch
+    {
+        not { Length: >= 1 and <= FeedLimits.MaxCommentLength } => ApiError.Validation("text", $"text must be 1 to {FeedLimits.MaxCommentLength} characters."),
+        _ when !FreeText.IsStorable(Text) => ApiError.Validation("text", FreeText.NotStorableMessage("text")),
+        _ => Text,
+    };
 }

@@ -1,5 +1,6 @@
 using Orleans.Payments.ApiFrontend.Errors;
 using Orleans.Payments.Grains.Interfaces.Transfers;
+using Orleans.Payments.Grains.Interfaces.Text;
 
 namespace Orleans.Payments.ApiFrontend.Requests;
 
@@ -21,9 +22,14 @@ public sealed record CreatePaymentRequestRequest(string? From, long? Amount, str
         }
 
         var note = Note ?? string.Empty;
-        return note.Length > TransferLimits.MaxNoteLength
-            ? ApiError.Validation("note", $"note must be at most {TransferLimits.MaxNoteLength} characters.")
-            : new PaymentRequestInput(from.Value!, amount, note);
+        if (note.Length > TransferLimits.MaxNoteLength)
+        {
+            return ApiError.Validation("note", $"note must be at most {TransferLimits.MaxNoteLength} characters.");
+        }
+
+        return FreeText.IsStorable(note)
+            ? new PaymentRequestInput(from.Value!, amount, note)
+            : ApiError.Validation("note", FreeText.NotStorableMessage("note"));
     }
 }
 

@@ -3,6 +3,7 @@ using Orleans.Payments.Grains.Interfaces.Errors;
 using Orleans.Payments.Grains.Interfaces.Identity;
 using Orleans.Payments.Grains.Interfaces.Money;
 using Orleans.Payments.Grains.Interfaces.Transfers;
+using Orleans.Payments.Grains.Interfaces.Text;
 
 namespace Orleans.Payments.ApiFrontend.Requests;
 
@@ -44,6 +45,11 @@ public sealed record CreateTransferRequest(string? To, long? Amount, string? Cur
         if (note.Length > TransferLimits.MaxNoteLength)
         {
             return ApiError.Validation("note", $"note must be at most {TransferLimits.MaxNoteLength} characters.");
+        }
+
+        if (!FreeText.IsStorable(note))
+        {
+            return ApiError.Validation("note", FreeText.NotStorableMessage("note"));
         }
 
         var visibility = Visibility ?? Grains.Interfaces.Transfers.Visibility.Public;

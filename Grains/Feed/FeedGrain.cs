@@ -2,6 +2,7 @@ using Orleans.Payments.Grains.Interfaces.Errors;
 using Orleans.Payments.Grains.Interfaces.Feed;
 using Orleans.Payments.Grains.Interfaces.Identity;
 using Orleans.Payments.Runtime;
+using Orleans.Payments.Grains.Interfaces.Text;
 
 namespace Orleans.Payments.Grains.Feed;
 
@@ -38,6 +39,11 @@ public sealed class FeedGrain(FeedStore store, TimeProvider time) : Grain, IFeed
         if (text.Length is < 1 or > FeedLimits.MaxCommentLength)
         {
             return PaymentError.Validation("text", $"text is 1 to {FeedLimits.MaxCommentLength} characters.");
+        }
+
+        if (!FreeText.IsStorable(text))
+        {
+            return PaymentError.Validation("text", FreeText.NotStorableMessage("text"));
         }
 
         if (await VisibleAsync(transferId) is not { } id)

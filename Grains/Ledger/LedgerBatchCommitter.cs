@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Payments.Grains.Interfaces.Errors;
 using Orleans.Payments.Grains.Interfaces.Idempotency;
+using Orleans.Payments.Grains.Wallets;
 using Orleans.Payments.Runtime.Postgres;
 using Orleans.Payments.Runtime.Streams;
 
@@ -18,7 +19,12 @@ namespace Orleans.Payments.Grains.Ledger;
 /// If the database refuses the batch (a duplicate idempotency key, a constraint), each entry is retried alone so the
 /// failing one is isolated and the others commit.
 /// </summary>
-public sealed partial class LedgerBatchCommitter([FromKeyedServices(LedgerBatchCommitter.DataSourceKey)] NpgsqlDataSource dataSource, IOptions<LedgerWriterOptions> options, TimeProvider time, ILogger<LedgerBatchCommitter> logger)
+public sealed partial class LedgerBatchCommitter(
+    [FromKeyedServices(LedgerBatchCommitter.DataSourceKey)] NpgsqlDataSource dataSource,
+    IOptions<LedgerWriterOptions> options,
+    IOptions<WalletOptions> walletOptions,
+    TimeProvider time,
+    ILogger<LedgerBatchCommitter> logger)
 {
     /// <summary>The committers' pool (see <see cref="PostgresServiceCollectionExtensions.AddDedicatedDataSource"/>).</summary>
     public const string DataSourceKey = "ledger";
@@ -94,6 +100,14 @@ public sealed partial class LedgerBatchCommitter([FromKeyedServices(LedgerBatchC
             return LedgerBatchOutcome.Answer(entry, new LedgerResult.Rejected(new PaymentError(ErrorCodes.InsufficientFunds, "Insufficient funds.")));
         }
 
+        if (IsDataException(refused))
+        {
+            // A value PostgreSQL cannot store (input validation should have caught it): this entry is refused, as the
+            // same request would be every time; the rest of its batch was committed without it.
+            LogRefused(logger, refused, entry.Id.ToString(), refused.SqlState);
+            return LedgerBatchOutcome.Answer(entry, new LedgerResult.Rejected(new PaymentError(ErrorCodes.ValidationError, "The payment holds a value that cannot be stored.")));
+        }
+
         LogRefused(logger, refused, entry.Id.ToString(), refused.SqlState);
         entry.Completion.TrySetException(refused);
         return LedgerBatchOutcome.Empty;
@@ -103,7 +117,7 @@ public sealed partial class LedgerBatchCommitter([FromKeyedServices(LedgerBatchC
     {
         await using var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
-        var accounts = await LockAccountsAsync(connection, batch).ConfigureAwait(false);
+        var accounts = await LockAccountsAsync(connection, batch, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)).ConfigureAwait(false);
 
         var answers = new List<(LedgerEntry Entry, LedgerResult Result)>(batch.Count);
         var accepted = new List<(LedgerEntry Entry, Dictionary<string, long> BalanceAfter)>(batch.Count);
@@ -151,8 +165,8 @@ public sealed partial class LedgerBatchCommitter([FromKeyedServices(LedgerBatchC
         return new LedgerBatchOutcome(answers, touchedWallets);
     }
 
-    /// <summary>Says why an entry cannot be applied to the locked balances, or null if it can (nothing changes here).</summary>
-    private static PaymentError? Check(LedgerEntry entry, Dictionary<string, LockedAccount> accounts)
+    /// <summary>Says why an entry cannot be applied to the locked rows, or null if it can (nothing changes here).</summary>
+    private PaymentError? Check(LedgerEntry entry, Dictionary<string, LockedAccount> accounts)
     {
         foreach (var movement in entry.Movements)
         {
@@ -172,11 +186,29 @@ public sealed partial class LedgerBatchCommitter([FromKeyedServices(LedgerBatchC
             }
         }
 
-        // An entry may debit one account in several legs: check each wallet's net change, not leg by leg.
+        // An entry may debit one account in several legs: check each wallet's net change, not leg by leg. The wallet
+        // rules are checked here too, against the row: a grain's cached status or daily total may be stale, or a
+        // second activation of the wallet may have admitted its own debits.
+        var dailyLimit = walletOptions.Value.DailySendLimit;
         foreach (var movement in entry.Movements)
         {
             var debit = accounts[movement.DebitAccountId];
-            if (debit.IsWallet && checked(debit.Balance - debit.Held + NetChange(entry, debit.Id)) < 0)
+            if (!debit.IsWallet)
+            {
+                continue;
+            }
+
+            if (debit.Frozen)
+            {
+                return WalletRefusals.Frozen();
+            }
+
+            if (entry.Type == LedgerEntryTypes.Transfer && checked(debit.SentToday + debit.SentInBatch + movement.Amount) > dailyLimit)
+            {
+                return WalletRefusals.DailyLimitExceeded(dailyLimit, debit.SentToday + debit.SentInBatch);
+            }
+
+            if (checked(debit.Balance - debit.Held + NetChange(entry, debit.Id)) < 0)
             {
                 return new PaymentError(ErrorCodes.InsufficientFunds, "Insufficient funds.");
             }
@@ -234,7 +266,7 @@ public sealed partial class LedgerBatchCommitter([FromKeyedServices(LedgerBatchC
         return balanceAfter;
     }
 
-    private static async Task<Dictionary<string, LockedAccount>> LockAccountsAsync(NpgsqlConnection connection, IReadOnlyList<LedgerEntry> batch)
+    private static async Task<Dictionary<string, LockedAccount>> LockAccountsAsync(NpgsqlConnection connection, IReadOnlyList<LedgerEntry> batch, DateOnly today)
     {
         var ids = batch.SelectMany(entry => entry.Movements).SelectMany(movement => new[] { movement.DebitAccountId, movement.CreditAccountId })
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
@@ -243,17 +275,23 @@ public sealed partial class LedgerBatchCommitter([FromKeyedServices(LedgerBatchC
             // the same order and none deadlock. A plain "id = ANY($1) ... FOR UPDATE" lets the planner scan the whole
             // table while the table is small, and its lock order is then the scan's.
             """
-            SELECT a.id, a.kind, a.currency, a.balance, a.held, a.version
+            SELECT a.id, a.kind, a.currency, a.balance, a.held, a.version, a.status = 'frozen',
+                   CASE WHEN a.sent_on = $2 THEN a.sent_that_day ELSE 0 END
             FROM unnest($1::text[]) WITH ORDINALITY AS u(id, position)
             CROSS JOIN LATERAL (SELECT * FROM accounts WHERE accounts.id = u.id FOR UPDATE) AS a
             ORDER BY u.position
             """, connection);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids });
+        command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = today });
         var accounts = new Dictionary<string, LockedAccount>(ids.Length, StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
-            var account = new LockedAccount(reader.GetString(0), reader.GetString(1) == "wallet", reader.GetString(2).TrimEnd(), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
+            var account = new LockedAccount(reader.GetString(0), reader.GetString(1) == "wallet", reader.GetString(2).TrimEnd(), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5))
+            {
+                Frozen = reader.GetBoolean(6),
+                SentToday = reader.GetInt64(7),
+            };
             accounts[account.Id] = account;
         }
 
@@ -342,7 +380,12 @@ public sealed partial class LedgerBatchCommitter([FromKeyedServices(LedgerBatchC
         new("The ledger database failed during a commit; the outcome is unknown until it is read back.", error);
 
     private static bool IsDataRefusal(PostgresException error) =>
-        error.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.CheckViolation or PostgresErrorCodes.ForeignKeyViolation;
+        error.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.CheckViolation or PostgresErrorCodes.ForeignKeyViolation
+        || IsDataException(error);
+
+    // SQLSTATE class 22, "data exception": a value of the statement (text with U+0000, a number out of range) is
+    // invalid, whatever the database's state, so retrying cannot help; one entry's value is the cause.
+    private static bool IsDataException(PostgresException error) => error.SqlState.StartsWith("22", StringComparison.Ordinal);
 
     private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
     {
@@ -363,6 +406,12 @@ public sealed partial class LedgerBatchCommitter([FromKeyedServices(LedgerBatchC
         public long Held { get; } = held;
         public long Version { get; } = version;
         public bool Touched { get; set; }
+
+        /// <summary>A frozen wallet is not debited (sends and withdrawals); money may still come in.</summary>
+        public bool Frozen { get; init; }
+
+        /// <summary>Transfers this account had sent today (UTC) when it was locked.</summary>
+        public long SentToday { get; init; }
 
         /// <summary>Transfers this account sent in the batch, for its daily total.</summary>
         public long SentInBatch { get; set; }

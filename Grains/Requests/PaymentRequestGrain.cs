@@ -14,6 +14,7 @@ using Orleans.Payments.Grains.Ledger;
 using Orleans.Payments.Grains.SocialNotifications;
 using Orleans.Payments.Runtime;
 using Orleans.Payments.Runtime.Streams;
+using Orleans.Payments.Grains.Interfaces.Text;
 
 namespace Orleans.Payments.Grains.Requests;
 
@@ -225,9 +226,12 @@ public sealed partial class PaymentRequestGrain(
             return new PaymentError(ErrorCodes.InvalidAmount, $"amount must be between {TransferLimits.MinAmount} and {TransferLimits.MaxAmount} minor units.", "amount");
         }
 
-        return command.Note.Length > TransferLimits.MaxNoteLength
-            ? PaymentError.Validation("note", $"note is at most {TransferLimits.MaxNoteLength} characters.")
-            : null;
+        if (command.Note.Length > TransferLimits.MaxNoteLength)
+        {
+            return PaymentError.Validation("note", $"note is at most {TransferLimits.MaxNoteLength} characters.");
+        }
+
+        return FreeText.IsStorable(command.Note) ? null : PaymentError.Validation("note", FreeText.NotStorableMessage("note"));
     }
 
     private static PaymentError NotFound() => new(ErrorCodes.NotFound, "No such payment request.");

@@ -4,6 +4,7 @@ using Npgsql;
 using Orleans.Payments.Grains.Interfaces.Errors;
 using Orleans.Payments.Grains.Interfaces.Identity;
 using Orleans.Payments.Grains.Interfaces.Money;
+using Orleans.Payments.Grains.Interfaces.Text;
 using Orleans.Payments.Grains.Interfaces.Users;
 using Orleans.Payments.Grains.Ledger;
 using Orleans.Payments.Runtime;
@@ -140,6 +141,11 @@ public sealed partial class UserDirectoryGrain(NpgsqlDataSource dataSource, IOpt
     public async Task<IReadOnlyList<UserProfile>> Search(string query, int limit)
     {
         limit = Math.Clamp(limit, 1, UserLimits.MaxSearchResults);
+        if (!FreeText.IsStorable(query))
+        {
+            return []; // No name holds U+0000 (display names refuse control characters), and PostgreSQL cannot compare it.
+        }
+
         var prefix = EscapeLike(query.Trim().ToLowerInvariant()) + "%";
         return await QueryAsync(
             """

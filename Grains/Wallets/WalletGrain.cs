@@ -14,6 +14,7 @@ using Orleans.Payments.Grains.Notifications;
 using Orleans.Payments.Grains.Payouts;
 using Orleans.Payments.Runtime;
 using Orleans.Payments.Runtime.Streams;
+using Orleans.Payments.Grains.Interfaces.Text;
 
 namespace Orleans.Payments.Grains.Wallets;
 
@@ -41,6 +42,9 @@ public sealed partial class WalletGrain(
     private long _held;
     private long _version = -1;
     private string _status = WalletStatus.Active;
+
+    // Counts status changes, so a reread that started before one does not put the old status back (calls interleave).
+    private int _statusChanges;
     private long _pendingDebits;
     private DateOnly _limitDay;
     private long _sentCommittedToday;
@@ -156,6 +160,7 @@ public sealed partial class WalletGrain(
         }
 
         _status = frozen ? WalletStatus.Frozen : WalletStatus.Active;
+        _statusChanges++;
         await store.SetStatusAsync(_account, _status);
         LogStatusChanged(logger, _user.Key, _status);
         return View();
@@ -190,14 +195,13 @@ public sealed partial class WalletGrain(
 
         if (_status == WalletStatus.Frozen)
         {
-            return new PaymentError(ErrorCodes.AccountFrozen, "This wallet is frozen; sending and withdrawing are disabled.");
+            return WalletRefusals.Frozen();
         }
 
         RollLimitDay();
         if (isSend && _sentCommittedToday + _sendsPending + amount > options.Value.DailySendLimit)
         {
-            return new PaymentError(ErrorCodes.DailyLimitExceeded,
-                $"This transfer would exceed the daily send limit of {options.Value.DailySendLimit} (sent today: {_sentCommittedToday + _sendsPending}).", "amount");
+            return WalletRefusals.DailyLimitExceeded(options.Value.DailySendLimit, _sentCommittedToday + _sendsPending);
         }
 
         if (Available < amount)
@@ -274,6 +278,7 @@ public sealed partial class WalletGrain(
     private async Task ResyncAsync()
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var statusChanges = _statusChanges;
         var snapshot = await store.LoadAsync(_account, today);
         if (snapshot is null)
         {
@@ -282,7 +287,11 @@ public sealed partial class WalletGrain(
         }
 
         _exists = true;
-        _status = snapshot.Status;
+        if (statusChanges == _statusChanges)
+        {
+            _status = snapshot.Status;
+        }
+
         _held = snapshot.Held;
         if (snapshot.Version >= _version)
         {
@@ -328,6 +337,11 @@ public sealed partial class WalletGrain(
         if (command.Note.Length > TransferLimits.MaxNoteLength)
         {
             return PaymentError.Validation("note", $"note is at most {TransferLimits.MaxNoteLength} characters.");
+        }
+
+        if (!FreeText.IsStorable(command.Note))
+        {
+            return PaymentError.Validation("note", FreeText.NotStorableMessage("note"));
         }
 
         if (!Visibility.IsValid(command.Visibility))

@@ -50,6 +50,8 @@ public sealed class HostileInputTests() : ApiTest("hostile")
             { "deposit null amount", "/v1/wallet/deposits", "{\"amount\":null}", "k22", 400, "INVALID_AMOUNT", "amount" },
             { "withdraw too much", "/v1/wallet/withdrawals", "{\"amount\":50001}", "k23", 422, "INSUFFICIENT_FUNDS", null },
             { "withdraw without key", "/v1/wallet/withdrawals", "{\"amount\":1}", null, 400, "IDEMPOTENCY_KEY_REQUIRED", null },
+            // PostgreSQL text cannot hold U+0000: refused at the edge, not by a failing statement.
+            { "note with NUL", "/v1/transfers", $"{{\"to\":\"{bob}\",\"amount\":100,\"currency\":\"USD\",\"note\":\"a\\u0000b\"}}", "k24", 400, "VALIDATION_ERROR", "note" },
         };
     }
 
@@ -96,6 +98,10 @@ public sealed class HostileInputTests() : ApiTest("hostile")
         Assert.Equal(HttpStatusCode.BadRequest, badCursor.Status);
         var emptySearch = await Api.SendAsync(HttpMethod.Get, "/v1/users/search?q=", _alice.Token);
         Assert.Equal(HttpStatusCode.BadRequest, emptySearch.Status);
+        var nulSearch = await Api.SendAsync(HttpMethod.Get, "/v1/users/search?q=%00", _alice.Token);
+        Assert.Equal((HttpStatusCode.BadRequest, "q"), (nulSearch.Status, nulSearch.Json["field"]?.GetValue<string>()));
+        var nulCursor = await Api.SendAsync(HttpMethod.Get, "/v1/notifications?after=%00", _alice.Token);
+        Assert.Equal((HttpStatusCode.BadRequest, "after"), (nulCursor.Status, nulCursor.Json["field"]?.GetValue<string>()));
     }
 
     [Fact]

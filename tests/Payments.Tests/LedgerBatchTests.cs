@@ -45,6 +45,63 @@ public sealed class LedgerBatchTests() : SiloTest("ledger-batch")
         Assert.True((await Client.AuditAsync()).Balanced);
     }
 
+    [Fact]
+    public async Task An_entry_with_a_value_the_database_cannot_store_is_refused_alone_and_the_rest_of_its_batch_commits()
+    {
+        var (alice, bob, carol) = await ThreeWalletsAsync("a3", aliceFunds: 100, carolFunds: 100);
+
+        // PostgreSQL text cannot hold U+0000: the insert fails for the whole batch, which is then split.
+        LedgerEntry[] batch = [Transfer(alice, bob, 10), Transfer(carol, bob, 20, note: "bad\0note"), Transfer(alice, carol, 30)];
+        var results = await CommitAsync(batch);
+
+        Assert.IsType<LedgerResult.Committed>(results[0]);
+        Assert.Equal(ErrorCodes.ValidationError, Assert.IsType<LedgerResult.Rejected>(results[1]).Error.Code);
+        Assert.IsType<LedgerResult.Committed>(results[2]);
+        Assert.Equal((60, 10, 130), (await BalanceAsync(alice), await BalanceAsync(bob), await BalanceAsync(carol)));
+        Assert.True((await Client.AuditAsync()).Balanced);
+    }
+
+    [Fact]
+    public async Task A_frozen_row_refuses_debits_whatever_the_grain_believes_and_still_takes_credits()
+    {
+        var (alice, bob, carol) = await ThreeWalletsAsync("a4", aliceFunds: 100, carolFunds: 100);
+
+        // The row is frozen behind the wallet grains' backs (as a stale cache or a second activation would leave it).
+        await ExecuteAsync("UPDATE accounts SET status = 'frozen' WHERE id = $1", alice);
+        LedgerEntry[] batch = [Transfer(alice, bob, 10), Transfer(carol, alice, 20), Withdrawal(alice, 5)];
+        var results = await CommitAsync(batch);
+
+        Assert.Equal(ErrorCodes.AccountFrozen, Assert.IsType<LedgerResult.Rejected>(results[0]).Error.Code);
+        Assert.IsType<LedgerResult.Committed>(results[1]);
+        Assert.Equal(ErrorCodes.AccountFrozen, Assert.IsType<LedgerResult.Rejected>(results[2]).Error.Code);
+        Assert.Equal((120, 0, 80), (await BalanceAsync(alice), await BalanceAsync(bob), await BalanceAsync(carol)));
+        Assert.True((await Client.AuditAsync()).Balanced);
+    }
+
+    [Fact]
+    public async Task The_daily_send_limit_is_enforced_on_the_row_counting_earlier_sends_today_and_the_batch()
+    {
+        var (alice, bob, _) = await ThreeWalletsAsync("a5", aliceFunds: 1_000, carolFunds: 0);
+
+        // Another activation (or a restart) already sent all but 30 today; the default limit is 1,000,000.
+        await ExecuteAsync("UPDATE accounts SET sent_on = (now() AT TIME ZONE 'UTC')::date, sent_that_day = 999970 WHERE id = $1", alice);
+        LedgerEntry[] batch = [Transfer(alice, bob, 20), Transfer(alice, bob, 20), Transfer(alice, bob, 10)];
+        var results = await CommitAsync(batch);
+
+        Assert.IsType<LedgerResult.Committed>(results[0]);
+        Assert.Equal(ErrorCodes.DailyLimitExceeded, Assert.IsType<LedgerResult.Rejected>(results[1]).Error.Code);
+        Assert.IsType<LedgerResult.Committed>(results[2]);
+        Assert.Equal((970, 30), (await BalanceAsync(alice), await BalanceAsync(bob)));
+        Assert.True((await Client.AuditAsync()).Balanced);
+    }
+
+    private async Task ExecuteAsync(string sql, string account)
+    {
+        await using var command = Silo.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = account });
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
     private async Task<(string Alice, string Bob, string Carol)> ThreeWalletsAsync(string suffix, long aliceFunds, long carolFunds)
     {
         var alice = await Client.RegisterAsync($"alice_{suffix}", aliceFunds);
@@ -70,6 +127,9 @@ public sealed class LedgerBatchTests() : SiloTest("ledger-batch")
 
     private static string Account(string userId) => LedgerAccounts.Wallet(new UserId(Guid.Parse(userId)), "USD");
 
-    private static LedgerEntry Transfer(string from, string to, long amount) =>
-        new(TransactionId.New(), LedgerEntryTypes.Transfer, DateTimeOffset.UtcNow, [new LedgerMovement(from, to, amount, "USD")], null, null, null, []);
+    private static LedgerEntry Transfer(string from, string to, long amount, string note = "") =>
+        new(TransactionId.New(), LedgerEntryTypes.Transfer, DateTimeOffset.UtcNow, [new LedgerMovement(from, to, amount, "USD")], new TransferRemark(note, "public"), null, null, []);
+
+    private static LedgerEntry Withdrawal(string from, long amount) =>
+        new(TransactionId.New(), LedgerEntryTypes.Withdrawal, DateTimeOffset.UtcNow, [new LedgerMovement(from, LedgerAccounts.Bank("USD"), amount, "USD")], null, null, null, []);
 }
