@@ -136,12 +136,12 @@ public sealed partial class LedgerBatchCommitter(
 
         // Versions: each touched account moves up by one per batch.
         var touchedAccounts = accounts.Values.Where(account => account.Touched).ToArray();
-        var versionAfter = touchedAccounts.ToDictionary(account => account.Id, account => account.Version + 1, StringComparer.Ordinal);
+        var rowAfterBatch = touchedAccounts.ToDictionary(account => account.Id, account => (account.Balance, account.Version + 1), StringComparer.Ordinal);
         var responses = new StoredResponse?[accepted.Count];
         for (var i = 0; i < accepted.Count; i++)
         {
             var (entry, balanceAfter) = accepted[i];
-            var balances = new LedgerBalances(balanceAfter, versionAfter);
+            var balances = new LedgerBalances(balanceAfter, rowAfterBatch);
             responses[i] = entry.RenderResponse?.Invoke(balances);
             answers.Add((entry, new LedgerResult.Committed(balances, responses[i])));
         }

@@ -77,12 +77,15 @@ public sealed class LedgerEntry
     internal TaskCompletionSource<LedgerResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
-/// <summary>The balance of each account of an entry right after it, and the account versions after the batch.</summary>
-public sealed class LedgerBalances(IReadOnlyDictionary<string, long> balanceAfter, IReadOnlyDictionary<string, long> versionAfter)
+/// <summary>
+/// The balance of each account of an entry right after it (what its answer shows), and each account's row after the
+/// whole batch: the balance and version a cache must take, since later entries of the batch may have moved it again.
+/// </summary>
+public sealed class LedgerBalances(IReadOnlyDictionary<string, long> balanceAfter, IReadOnlyDictionary<string, (long Balance, long Version)> rowAfterBatch)
 {
     public long BalanceAfter(string accountId) => balanceAfter[accountId];
 
-    public long VersionAfter(string accountId) => versionAfter[accountId];
+    public (long Balance, long Version) RowAfterBatch(string accountId) => rowAfterBatch[accountId];
 }
 
 /// <summary>A broken ledger invariant: the operation stops rather than guess.</summary>

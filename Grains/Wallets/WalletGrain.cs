@@ -260,7 +260,9 @@ public sealed partial class WalletGrain(
         switch (result)
         {
             case LedgerResult.Committed committed:
-                ObserveRow(committed.Balances.BalanceAfter(_account), committed.Balances.VersionAfter(_account));
+                // The row after the batch, not this entry's balance: a later debit in the same batch has the same version.
+                var (balance, version) = committed.Balances.RowAfterBatch(_account);
+                ObserveRow(balance, version);
                 return new IdempotentOutcome(committed.Response!, stamp.RequestHash);
             case LedgerResult.Duplicate duplicate:
                 await ResyncAsync();

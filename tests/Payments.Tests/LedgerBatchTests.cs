@@ -41,6 +41,12 @@ public sealed class LedgerBatchTests() : SiloTest("ledger-batch")
             [typeof(LedgerResult.Rejected), typeof(LedgerResult.Committed), typeof(LedgerResult.Committed), typeof(LedgerResult.Rejected)],
             results.Select(result => result.GetType()));
         Assert.Equal(50, ((LedgerResult.Committed)results[2]).Balances.BalanceAfter(alice));
+
+        // Each answer shows its own balance after; the row after the batch (what a cache must take) is the same for all.
+        var carolsCredit = ((LedgerResult.Committed)results[1]).Balances;
+        Assert.Equal(200, carolsCredit.BalanceAfter(alice));
+        Assert.Equal(50, carolsCredit.RowAfterBatch(alice).Balance);
+        Assert.Equal(carolsCredit.RowAfterBatch(alice), ((LedgerResult.Committed)results[2]).Balances.RowAfterBatch(alice));
         Assert.Equal((50, 150, 0), (await BalanceAsync(alice), await BalanceAsync(bob), await BalanceAsync(carol)));
         Assert.True((await Client.AuditAsync()).Balanced);
     }
