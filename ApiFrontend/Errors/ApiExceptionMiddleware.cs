@@ -49,7 +49,7 @@ public sealed class ApiExceptionMiddleware(RequestDelegate next, ILogger<ApiExce
         {
             switch (current)
             {
-                case SiloUnavailableException or GrainCallTimeoutException or GrainOverloadedException:
+                case SiloUnavailableException or GrainCallTimeoutException or GrainCallOutcomeUnknownException or GrainOverloadedException:
                 case NpgsqlException { IsTransient: true }:
                 case OperationCanceledException:
                     return true;

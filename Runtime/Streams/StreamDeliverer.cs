@@ -114,7 +114,7 @@ internal sealed partial class StreamDeliverer(StreamLog log, IGrainCallRouter ro
         }
     }
 
-    private static bool IsTransient(Exception error) => error is SiloUnavailableException or GrainOverloadedException;
+    private static bool IsTransient(Exception error) => error is SiloUnavailableException or GrainOverloadedException or GrainCallOutcomeUnknownException;
 
     private void RecordDelivered(IReadOnlyList<StreamEvent> events)
     {

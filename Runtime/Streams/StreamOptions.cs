@@ -34,7 +34,8 @@ public sealed class StreamOptions
 
     /// <summary>
     /// Failed deliveries of an event to one subscriber before it goes to the dead-letter table. Default 5. Failures of
-    /// the cluster rather than the grain (<c>SiloUnavailableException</c>, <c>GrainOverloadedException</c>) do not count:
+    /// the cluster rather than the grain (<c>SiloUnavailableException</c>, <c>GrainOverloadedException</c>, a connection
+    /// that broke mid-call: <c>GrainCallOutcomeUnknownException</c>) do not count:
     /// they are retried every <see cref="MaxRetryBackoff"/> until the grain is reachable.
     /// </summary>
     public int MaxDeliveryAttempts { get; set; } = 5;

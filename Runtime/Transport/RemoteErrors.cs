@@ -12,6 +12,7 @@ internal static class RemoteErrors
     {
         _ when error.Type == typeof(GrainCallTimeoutException).FullName => new GrainCallTimeoutException(error.Message),
         _ when error.Type == typeof(SiloUnavailableException).FullName => new SiloUnavailableException(error.Message),
+        _ when error.Type == typeof(GrainCallOutcomeUnknownException).FullName => new GrainCallOutcomeUnknownException(error.Message),
         _ when error.Type == typeof(GrainOverloadedException).FullName => new GrainOverloadedException(error.Message),
         _ when error.Type == typeof(InconsistentStateException).FullName => new InconsistentStateException(error.Message, null, null),
         _ when error.Type == typeof(ArgumentException).FullName => new ArgumentException(error.Message),

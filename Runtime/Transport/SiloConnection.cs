@@ -7,8 +7,10 @@ namespace Orleans.Payments.Runtime.Transport;
 
 /// <summary>
 /// A connection to one silo that carries many grain calls at once, matched to their answers by correlation id.
-/// Every call has a timeout; when the connection breaks, every call in flight fails at once with
-/// <see cref="SiloUnavailableException"/> (the caller retries once membership says where the grain lives now).
+/// Every call has a timeout. A call that could not be sent fails with <see cref="SiloUnavailableException"/> (it did
+/// not run: the caller may send it to wherever membership says the grain lives now); when the connection breaks,
+/// every call already sent fails at once with <see cref="GrainCallOutcomeUnknownException"/>, since the silo may
+/// have run it and may still answer nobody.
 /// </summary>
 internal sealed class SiloConnection : IAsyncDisposable
 {
@@ -38,17 +40,30 @@ internal sealed class SiloConnection : IAsyncDisposable
     /// <summary>False once the connection has broken; a broken connection is replaced, never reused.</summary>
     public bool IsOpen => !_closed.IsCancellationRequested;
 
+    /// <summary>
+    /// A silo accepts in milliseconds; one whose host has gone or is cut off would otherwise hold every caller for the
+    /// kernel's SYN retries (about two minutes), well past the call timeout.
+    /// </summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+
     public static async Task<SiloConnection> ConnectAsync(string host, int port, JsonSerializerOptions json, CancellationToken cancellationToken)
     {
         var client = new TcpClient { NoDelay = true };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ConnectTimeout);
         try
         {
-            await client.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
+            await client.ConnectAsync(host, port, timeout.Token).ConfigureAwait(false);
         }
         catch (SocketException refused)
         {
             client.Dispose();
             throw new SiloUnavailableException($"Silo {host}:{port} does not accept connections ({refused.SocketErrorCode}).");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            client.Dispose();
+            throw new SiloUnavailableException($"Silo {host}:{port} did not accept a connection within {ConnectTimeout.TotalSeconds:0} s.");
         }
 
         return new SiloConnection(client, json) { Address = $"{host}:{port}" };
@@ -130,7 +145,8 @@ internal sealed class SiloConnection : IAsyncDisposable
         _closed.Cancel();
         _writer.Complete();
         _client.Close();
-        var broken = new SiloUnavailableException($"The connection to silo {Address} closed.");
+        // Every call still pending was handed to the writer (one refused by it fails with SiloUnavailableException).
+        var broken = new GrainCallOutcomeUnknownException($"The connection to silo {Address} closed while a call was in flight; it may or may not have run.");
         foreach (var pending in _pending.Values)
         {
             pending.TrySetException(broken);

@@ -69,22 +69,36 @@ internal sealed partial class SiloTransportServer(
         _listener?.Dispose();
     }
 
+    // Backoff after a failed accept, so a lasting failure (no file descriptors left) does not spin.
+    private static readonly TimeSpan AcceptBackoffMin = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan AcceptBackoffMax = TimeSpan.FromSeconds(1);
+
     private async Task AcceptAsync(TcpListener listener, CancellationToken stopping)
     {
         var connections = new List<Task>();
-        try
+        var backoff = AcceptBackoffMin;
+        while (!stopping.IsCancellationRequested)
         {
-            while (!stopping.IsCancellationRequested)
+            try
             {
                 var client = await listener.AcceptTcpClientAsync(stopping).ConfigureAwait(false);
                 client.NoDelay = true;
                 connections.Add(ServeAsync(client, stopping));
                 connections.RemoveAll(connection => connection.IsCompleted);
+                backoff = AcceptBackoffMin;
             }
-        }
-        catch (Exception error) when (error is OperationCanceledException or ObjectDisposedException or SocketException && stopping.IsCancellationRequested)
-        {
-            // Stopping.
+            catch (Exception error) when (error is OperationCanceledException or ObjectDisposedException or SocketException && stopping.IsCancellationRequested)
+            {
+                break; // Stopping.
+            }
+            catch (SocketException error)
+            {
+                // Out of file descriptors, a connection reset before it was accepted...: the silo keeps listening (were
+                // this loop to end, it would look alive to membership while no call could reach it).
+                LogAcceptFailed(logger, error, error.SocketErrorCode.ToString(), backoff.TotalMilliseconds);
+                await Task.Delay(backoff, CancellationToken.None).ConfigureAwait(false);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, AcceptBackoffMax.Ticks));
+            }
         }
 
         await Task.WhenAll(connections).ConfigureAwait(false);
@@ -161,4 +175,7 @@ internal sealed partial class SiloTransportServer(
 
     [LoggerMessage(2, LogLevel.Debug, "Silo connection closed: {Reason}")]
     private static partial void LogConnectionClosed(ILogger logger, string reason);
+
+    [LoggerMessage(4, LogLevel.Warning, "Silo transport could not accept a connection ({SocketError}); trying again in {BackoffMs} ms")]
+    private static partial void LogAcceptFailed(ILogger logger, Exception error, string socketError, double backoffMs);
 }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using Orleans.Payments.Runtime.Messaging;
 using Orleans.Payments.Runtime.Tests.Grains;
@@ -69,7 +71,8 @@ public sealed class TransportTests : IAsyncLifetime
         var stopwatch = Stopwatch.StartNew();
         await connection.DisposeAsync();
 
-        await Assert.ThrowsAsync<SiloUnavailableException>(() => pending);
+        // It was sent, so it may have run: not "unavailable" (which callers may send elsewhere) but "outcome unknown".
+        await Assert.ThrowsAsync<GrainCallOutcomeUnknownException>(() => pending);
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2), $"The call failed after {stopwatch.Elapsed}.");
         Assert.False(connection.IsOpen);
         await Assert.ThrowsAsync<SiloUnavailableException>(() => connection.CallAsync(Method(nameof(ITurnOperations.Echo)), Target("cut"), ["x"], TimeSpan.FromSeconds(1)));
@@ -85,6 +88,35 @@ public sealed class TransportTests : IAsyncLifetime
         var port = _silo.Transport.Endpoint!.Port;
         await _silo.StopAsync();
         await Assert.ThrowsAsync<SiloUnavailableException>(() => SiloConnection.ConnectAsync("127.0.0.1", port, s_json, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Connecting_to_a_silo_that_never_accepts_fails_within_the_connect_timeout()
+    {
+        // A listener that never accepts: once its queue is full the kernel drops further SYNs, as for a host cut off.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        var queued = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                queued.Add(socket);
+                _ = socket.ConnectAsync(IPAddress.Loopback, port);
+            }
+
+            await Task.Delay(200);
+            var stopwatch = Stopwatch.StartNew();
+            await Assert.ThrowsAsync<SiloUnavailableException>(() => SiloConnection.ConnectAsync("127.0.0.1", port, s_json, CancellationToken.None));
+            Assert.InRange(stopwatch.Elapsed, SiloConnection.ConnectTimeout - TimeSpan.FromSeconds(1), SiloConnection.ConnectTimeout + TimeSpan.FromSeconds(5));
+        }
+        finally
+        {
+            queued.ForEach(socket => socket.Dispose());
+        }
     }
 
     private Task<SiloConnection> ConnectAsync() =>
