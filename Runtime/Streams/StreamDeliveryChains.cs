@@ -19,12 +19,15 @@ internal sealed class StreamDeliveryChains
         return next;
     }
 
-    /// <summary>Forgets targets whose last delivery is done, so the map only holds what is in flight.</summary>
+    /// <summary>
+    /// Forgets targets whose last delivery succeeded, so the map only holds what is in flight. A failed one is kept:
+    /// the target's later events must not overtake it (they fail behind it, and the pump starts over from its checkpoints).
+    /// </summary>
     public void Prune()
     {
         foreach (var (target, last) in _tails)
         {
-            if (last.IsCompleted)
+            if (last.IsCompletedSuccessfully)
             {
                 _tails.Remove(target);
             }

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Orleans.Payments.Runtime.Cluster;
 using Orleans.Payments.Runtime.Diagnostics;
 
 namespace Orleans.Payments.Runtime.Streams;
@@ -11,8 +10,9 @@ namespace Orleans.Payments.Runtime.Streams;
 /// <summary>
 /// A silo's side of stream delivery: holds partition leases on a dedicated connection (so exactly one silo pumps a
 /// partition at a time), runs a pump per leased partition, and wakes the pumps on the outbox's notifications.
-/// In a cluster a silo takes at most its fair share of partitions (and gives back extras when silos join), so
-/// delivery spreads out; a partition whose silo died is taken over at the next lease check.
+/// In a cluster a silo takes at most its fair share of partitions (over the silos holding lease connections, so
+/// silos that do not deliver are not counted; it gives back extras when silos join), so delivery spreads out; a
+/// partition whose silo died is taken over at the next lease check.
 /// </summary>
 internal sealed partial class StreamDeliveryService(
     NpgsqlDataSource dataSource,
@@ -20,7 +20,6 @@ internal sealed partial class StreamDeliveryService(
     StreamDeliverer deliverer,
     StreamConsumers consumers,
     IOptions<StreamOptions> options,
-    IServiceProvider services,
     ILogger<StreamDeliveryService> logger) : BackgroundService
 {
     private static readonly TimeSpan s_reconnectDelay = TimeSpan.FromSeconds(1);
@@ -82,7 +81,7 @@ internal sealed partial class StreamDeliveryService(
     /// <summary>Takes free partitions up to this silo's fair share and gives back what is above it.</summary>
     private async Task BalanceAsync(StreamPartitionLeases leases, StreamOptions settings, CancellationToken stoppingToken)
     {
-        var share = FairShare(settings.Partitions);
+        var share = FairShare(settings.Partitions, await leases.CountHoldersAsync(stoppingToken).ConfigureAwait(false));
         for (var partition = 0; partition < settings.Partitions && _pumps.Count < share; partition++)
         {
             if (!_pumps.ContainsKey(partition) && await leases.TryAcquireAsync(partition, stoppingToken).ConfigureAwait(false))
@@ -104,11 +103,11 @@ internal sealed partial class StreamDeliveryService(
         _awake = [.. _pumps.Values];
     }
 
-    /// <summary>All partitions on a single silo; in a cluster, the partitions divided by the active silos, rounded up.</summary>
-    private int FairShare(int partitions)
+    /// <summary>The partitions divided by the silos delivering (this one included), rounded up.</summary>
+    private static int FairShare(int partitions, int deliveringSilos)
     {
-        var silos = (services.GetService(typeof(MembershipService)) as MembershipService)?.View.Placement.Silos.Count ?? 1;
-        return (partitions + Math.Max(silos, 1) - 1) / Math.Max(silos, 1);
+        var silos = Math.Max(deliveringSilos, 1);
+        return (partitions + silos - 1) / silos;
     }
 
     private void WakeAll()

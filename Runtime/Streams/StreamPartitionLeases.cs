@@ -14,6 +14,7 @@ internal sealed class StreamPartitionLeases : IAsyncDisposable
     // First half of the two-key advisory lock ("STRM"); the two-key space does not overlap the one-key space
     // the schema migrator uses.
     private const int LockClass = 0x5354_524D;
+    private const string ApplicationName = "orleans-payments-stream-leases";
 
     private readonly NpgsqlConnection _connection;
 
@@ -25,7 +26,8 @@ internal sealed class StreamPartitionLeases : IAsyncDisposable
         try
         {
             connection.Notification += (_, _) => onNotification();
-            await using var listen = new NpgsqlCommand($"LISTEN {Channel}", connection);
+            // Named, so silos can count the delivering silos by their lease connections (see CountHoldersAsync).
+            await using var listen = new NpgsqlCommand($"SET application_name TO '{ApplicationName}'; LISTEN {Channel}", connection);
             await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return new StreamPartitionLeases(connection);
         }
@@ -34,6 +36,18 @@ internal sealed class StreamPartitionLeases : IAsyncDisposable
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Silos delivering on this database now: one lease connection each. Membership would also count silos that do
+    /// not deliver (<c>Deliver=false</c>) or have stopped, and a share computed over them would leave partitions unleased.
+    /// </summary>
+    public async Task<int> CountHoldersAsync(CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1", _connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ApplicationName });
+        return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
     /// <summary>Takes the lease of <paramref name="partition"/> if no other silo holds it.</summary>

@@ -127,7 +127,8 @@ public sealed class StreamTests
 
         // Cut the first silo off the way a crash does (its connection drops, PostgreSQL releases its locks), mid-burst.
         await Eventually.TrueAsync(async () => await CountAppliedAsync(dataSource) > 50, s_within, "the first silo delivers");
-        var holder = Assert.Single(await LeaseHoldersAsync(dataSource));
+        // The two silos share the partitions (each counts both lease connections); cut one of them.
+        var holder = (await LeaseHoldersAsync(dataSource))[0];
         await using (var kill = dataSource.CreateCommand("SELECT pg_terminate_backend($1)"))
         {
             kill.Parameters.Add(new NpgsqlParameter<int> { TypedValue = holder });
@@ -141,6 +142,37 @@ public sealed class StreamTests
         var holders = await LeaseHoldersAsync(dataSource);
         Assert.NotEmpty(holders);
         Assert.DoesNotContain(holder, holders);
+    }
+
+    [Fact]
+    public async Task A_silo_that_does_not_deliver_leaves_every_partition_to_the_silos_that_do()
+    {
+        var database = await CreateDatabaseAsync("streams-share");
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        await using var delivering = await TestSilo.StartAsync(database, cluster: TestSilo.Cluster("streams-share", LoopbackPort.Free()));
+        await using var silent = await TestSilo.StartAsync(database, cluster: TestSilo.Cluster("streams-share", LoopbackPort.Free()), streams: options => options.Deliver = false);
+        await Eventually.TrueAsync(() => Task.FromResult(delivering.Membership.View.Placement.Silos.Count == 2), s_within, "both silos are members");
+
+        // Counted by membership, the share would be half the partitions and the other half would wait forever.
+        var partitions = new StreamOptions().Partitions;
+        await Eventually.TrueAsync(async () => await LeasedPartitionsAsync(dataSource) == partitions, s_within, "every partition is leased");
+        var expected = await ProduceAsync(dataSource, "share-0", transactions: 20, pause: TimeSpan.Zero);
+        await WaitUntilAppliedAsync(dataSource, expected);
+    }
+
+    [Fact]
+    public async Task A_failed_delivery_is_not_overtaken_by_the_targets_later_events()
+    {
+        var chains = new StreamDeliveryChains();
+        var target = (Consumer: "c", Grain: new GrainId("g", "1"), Stream: new StreamId("s", "1"));
+        var failed = chains.Append(target.Consumer, target.Grain, target.Stream, () => Task.FromException(new InvalidOperationException("first")));
+        chains.Prune();
+        var ran = false;
+        var later = chains.Append(target.Consumer, target.Grain, target.Stream, () => { ran = true; return Task.CompletedTask; });
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failed);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => later);
+        Assert.False(ran);
     }
 
     [Fact]
@@ -307,6 +339,13 @@ public sealed class StreamTests
         await using var command = new NpgsqlCommand("SELECT pg_current_xact_id()", connection, transaction);
         await command.ExecuteScalarAsync();
         return transaction;
+    }
+
+    private static async Task<long> LeasedPartitionsAsync(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = x'5354524D'::int::oid AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task<int[]> LeaseHoldersAsync(NpgsqlDataSource dataSource)
