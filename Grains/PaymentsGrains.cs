@@ -28,7 +28,6 @@ public static class PaymentsGrains
             .ValidateOnStart();
         services.AddOptions<LedgerWriterOptions>().BindConfiguration(LedgerWriterOptions.SectionName)
             .Validate(options => options.MaxBatchSize is >= 1 and <= 10_000, $"{LedgerWriterOptions.SectionName}:{nameof(LedgerWriterOptions.MaxBatchSize)} must be between 1 and 10,000.")
-            .Validate(options => options.Committers is >= 1 and <= 32, $"{LedgerWriterOptions.SectionName}:{nameof(LedgerWriterOptions.Committers)} must be between 1 and 32.")
             .Validate(options => options.MaxBatchesAwaitingFlush is >= 1 and <= 1_024, $"{LedgerWriterOptions.SectionName}:{nameof(LedgerWriterOptions.MaxBatchesAwaitingFlush)} must be between 1 and 1,024.")
             .Validate(options => options.QueueCapacity >= options.MaxBatchSize, $"{LedgerWriterOptions.SectionName}:{nameof(LedgerWriterOptions.QueueCapacity)} must be at least the batch size.")
             .Validate(options => options.IdempotencyRetention >= TimeSpan.FromHours(1), $"{LedgerWriterOptions.SectionName}:{nameof(LedgerWriterOptions.IdempotencyRetention)} must be at least one hour.")

@@ -10,9 +10,13 @@ using Orleans.Payments.Runtime.Postgres;
 namespace Orleans.Payments.Grains.Ledger;
 
 /// <summary>
-/// The silo's group commit: wallet grains submit admitted entries; committers drain whatever has queued (up to the
-/// batch size) and commit it in one database transaction. Under load batches grow by themselves, so N concurrent
+/// The silo's group commit: wallet grains submit admitted entries; one committer drains whatever has queued (up to
+/// the batch size) and commits it in one database transaction. Under load batches grow by themselves, so N concurrent
 /// payments to one wallet cost one row update per batch instead of N serialized lock waits.
+/// One committer, not several: concurrent batches almost always share an account (a hot wallet, or any two of a few
+/// hundred random ones) and wait for each other's locks; kept apart, their batches shrink and cost more each (both
+/// measured, see the README); and a transaction's id is taken at its first lock, so concurrent batches could commit
+/// in an order other than their ids', which the streams read as commit order.
 /// A batch's answers wait for <see cref="WalFlushBarrier"/> while the committer goes on with the next batch, so the
 /// disk's flush latency overlaps with work instead of holding row locks. After the flush, each wallet touched is
 /// told its new committed balance once per batch.
@@ -26,7 +30,7 @@ public sealed partial class LedgerWriter : IHostedService, IDisposable
     private readonly IGrainFactory _grains;
     private readonly LedgerWriterOptions _options;
     private readonly ILogger<LedgerWriter> _logger;
-    private Task[] _loops = [];
+    private Task _loop = Task.CompletedTask;
 
     public LedgerWriter(LedgerBatchCommitter committer, WalFlushBarrier flushBarrier, IGrainFactory grains, IOptions<LedgerWriterOptions> options, ILogger<LedgerWriter> logger)
     {
@@ -39,7 +43,7 @@ public sealed partial class LedgerWriter : IHostedService, IDisposable
         _queue = Channel.CreateBounded<LedgerEntry>(new BoundedChannelOptions(_options.QueueCapacity)
         {
             SingleWriter = false,
-            SingleReader = _options.Committers == 1,
+            SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
     }
@@ -62,7 +66,7 @@ public sealed partial class LedgerWriter : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _loops = Enumerable.Range(0, _options.Committers).Select(_ => Task.Run(CommitLoopAsync, CancellationToken.None)).ToArray();
+        _loop = Task.Run(CommitLoopAsync, CancellationToken.None);
         return Task.CompletedTask;
     }
 
@@ -70,7 +74,7 @@ public sealed partial class LedgerWriter : IHostedService, IDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
-        await Task.WhenAll(_loops).ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
         for (var i = 0; i < _options.MaxBatchesAwaitingFlush; i++)
         {
             await _batchesAwaitingFlush.WaitAsync(CancellationToken.None).ConfigureAwait(false);

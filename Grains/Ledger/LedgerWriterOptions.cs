@@ -10,13 +10,6 @@ public sealed class LedgerWriterOptions
     /// <summary>Most entries in one database transaction. Default 1,024.</summary>
     public int MaxBatchSize { get; set; } = 1024;
 
-    /// <summary>
-    /// Batches committed concurrently (each on its own connection; accounts are locked in key order). Default 1:
-    /// concurrent batches almost always share an account (a hot wallet, or any two of a few hundred random ones), so
-    /// a second committer mostly waits for the first one's locks, and one committer makes larger batches instead.
-    /// </summary>
-    public int Committers { get; set; } = 1;
-
     /// <summary>Entries waiting for a committer; submitters wait when it is full. Default 65,536.</summary>
     public int QueueCapacity { get; set; } = 65_536;
 

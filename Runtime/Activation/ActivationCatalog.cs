@@ -60,6 +60,9 @@ internal sealed class ActivationCatalog : IGrainCallRouter
 
     public int Count => _activations.Count;
 
+    /// <summary>True once the silo has stopped taking calls (shutting down).</summary>
+    public bool IsClosed => _closed;
+
     /// <summary>Whether this silo serves calls to the grain made here whoever its placement owner is (<see cref="StatelessWorkerAttribute"/>).</summary>
     public bool ServesLocally(GrainId grain) => _classes.IsStatelessWorker(grain.Type);
 

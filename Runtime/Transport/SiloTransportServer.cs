@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Payments.Runtime.Activation;
 using Orleans.Payments.Runtime.Cluster;
+using Orleans.Payments.Runtime.Messaging;
 
 namespace Orleans.Payments.Runtime.Transport;
 
@@ -151,8 +152,13 @@ internal sealed partial class SiloTransportServer(
 
             var method = metadata.FindMethod(request.Interface, request.Method, request.Arguments.Length)
                 ?? throw new InvalidOperationException($"{request.Interface} has no method {request.Method} with {request.Arguments.Length} parameters.");
-            var result = await method.CallRemoteAsync(catalog, new GrainId(request.GrainType, request.Key), method.ReadArguments(request.Arguments, Json), Json).ConfigureAwait(false);
-            response = new RemoteCallResponse(result, null);
+            if (catalog.IsClosed)
+            {
+                // Refused before running: the caller may send it to the grain's next owner.
+                throw new SiloUnavailableException("The silo is shutting down; retry the call on the grain's new owner.");
+            }
+
+            response = await AnswerWithAsync(method, request).ConfigureAwait(false);
         }
         catch (Exception error)
         {
@@ -165,6 +171,21 @@ internal sealed partial class SiloTransportServer(
 
         // False when the connection broke: the caller's own disconnect handling answers it.
         writer.TryWrite(new Frame(FrameKind.Response, frame.CorrelationId, JsonSerializer.SerializeToUtf8Bytes(response, Json)));
+    }
+
+    private async Task<RemoteCallResponse> AnswerWithAsync(GrainMethod method, RemoteCallRequest request)
+    {
+        try
+        {
+            var result = await method.CallRemoteAsync(catalog, new GrainId(request.GrainType, request.Key), method.ReadArguments(request.Arguments, Json), Json).ConfigureAwait(false);
+            return new RemoteCallResponse(result, null);
+        }
+        catch (SiloUnavailableException unavailable)
+        {
+            // The grain may have run and failed on a call of its own (or the silo closed in between): either way the
+            // caller must not take it for a call that never ran and send it elsewhere.
+            return new RemoteCallResponse(null, RemoteErrors.From(new GrainCallOutcomeUnknownException(unavailable.Message)));
+        }
     }
 
     [LoggerMessage(1, LogLevel.Information, "Silo transport listening on {Endpoint}")]

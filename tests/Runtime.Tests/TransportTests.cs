@@ -63,6 +63,15 @@ public sealed class TransportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_grain_failing_on_an_unavailable_silo_of_its_own_is_not_reported_as_a_call_that_never_ran()
+    {
+        await using var connection = await ConnectAsync();
+        var error = await Assert.ThrowsAsync<GrainCallOutcomeUnknownException>(
+            () => connection.CallAsync(Method(nameof(ITurnOperations.FailUnavailable)), Target("inner"), ["no silo for the inner call"], TimeSpan.FromSeconds(5)));
+        Assert.Equal("no silo for the inner call", error.Message);
+    }
+
+    [Fact]
     public async Task A_connection_cut_mid_call_fails_the_call_at_once()
     {
         var connection = await ConnectAsync();

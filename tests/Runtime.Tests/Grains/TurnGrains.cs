@@ -20,6 +20,9 @@ public interface ITurnOperations
 
     Task FailSynchronously(string message);
 
+    /// <summary>Fails as a grain does whose own call to another grain found no silo for it.</summary>
+    Task FailUnavailable(string message);
+
     Task<int> HangFor(int milliseconds);
 
     Task<string> Echo(string text);
@@ -101,6 +104,8 @@ public abstract class TurnGrainBase : Grain, ITurnOperations
     }
 
     public Task FailSynchronously(string message) => throw new ArgumentException(message);
+
+    public Task FailUnavailable(string message) => throw new SiloUnavailableException(message);
 
     public Task<string> Echo(string text) => Task.FromResult(text);
 
