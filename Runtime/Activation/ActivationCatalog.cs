@@ -24,6 +24,7 @@ internal sealed class ActivationCatalog : IGrainCallRouter
     private readonly ConcurrentDictionary<GrainId, GrainActivation> _activations = new();
     private readonly GrainClassRegistry _classes;
     private readonly Lazy<IGrainFactory> _grainFactory;
+    private readonly Lazy<IGrainCallRouter> _router;
     private volatile bool _closed;
 
     public ActivationCatalog(
@@ -41,6 +42,7 @@ internal sealed class ActivationCatalog : IGrainCallRouter
         Time = time;
         Logger = loggers.CreateLogger<ActivationCatalog>();
         _grainFactory = new Lazy<IGrainFactory>(() => services.GetRequiredService<IGrainFactory>());
+        _router = new Lazy<IGrainCallRouter>(() => services.GetRequiredService<IGrainCallRouter>());
     }
 
     public IServiceProvider Services { get; }
@@ -55,6 +57,9 @@ internal sealed class ActivationCatalog : IGrainCallRouter
 
     /// <summary>The silo's grain factory, whose calls go through the silo's router (this catalog, or the cluster's).</summary>
     public IGrainFactory GrainFactory => _grainFactory.Value;
+
+    /// <summary>The silo's router (this catalog, or the cluster's): where calls go that must find the grain's owner.</summary>
+    public IGrainCallRouter Router => _router.Value;
 
     public JsonSerializerOptions StateJson { get; } = new(JsonSerializerDefaults.Web);
 

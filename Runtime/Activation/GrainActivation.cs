@@ -354,7 +354,9 @@ internal sealed class GrainActivation : SynchronizationContext, IThreadPoolWorkI
         {
             if (!request.IsAnswered)
             {
-                Catalog.Send(Id, request);
+                // Through the router: after a placement change the grain's owner is another silo, and sending these
+                // locally would activate it here again beside the new owner's activation.
+                Catalog.Router.Send(Id, request);
             }
         }
     }

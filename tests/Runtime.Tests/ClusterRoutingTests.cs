@@ -36,6 +36,33 @@ public sealed class ClusterRoutingTests
     }
 
     [Fact]
+    public async Task Calls_queued_at_a_grain_that_moves_follow_it_to_its_new_owner()
+    {
+        var database = await TestPostgres.CreateDatabaseAsync("routing-queued");
+        await using var first = await TestSilo.StartAsync(database, cluster: Cluster(LoopbackPort.Free()));
+
+        // Alone, the first silo owns every grain: keep each busy and queue a call behind the busy one.
+        var keys = Enumerable.Range(0, 20).Select(i => $"queued-{i}").ToList();
+        var busy = keys.Select(key => first.GrainFactory.GetGrain<IWhereGrain>(key).WhereAfter(8_000)).ToList();
+        await Task.Delay(200);
+        var queued = keys.Select(key => first.GrainFactory.GetGrain<IWhereGrain>(key).Where()).ToList();
+
+        // A second silo joins: grains it now owns deactivate on the first once their running call is done.
+        await using var second = await TestSilo.StartAsync(database, cluster: Cluster(LoopbackPort.Free()));
+        await Eventually.TrueAsync(
+            () => Task.FromResult(first.Membership.View.Placement.Silos.Count == 2 && second.Membership.View.Placement.Silos.Count == 2),
+            TimeSpan.FromSeconds(10), "both silos see each other");
+        await Task.WhenAll(busy);
+
+        var answeredBy = await Task.WhenAll(queued);
+        var moved = keys.Select((key, i) => (Owner: first.Membership.View.Placement.Owner(new GrainId(typeof(IWhereGrain).FullName!, key)), AnsweredBy: answeredBy[i]))
+            .Where(grain => grain.Owner == second.Membership.Self)
+            .ToList();
+        Assert.NotEmpty(moved);
+        Assert.All(moved, grain => Assert.Equal(second.Membership.Self.ToString(), grain.AnsweredBy));
+    }
+
+    [Fact]
     public async Task A_stateless_worker_is_served_by_the_calling_silo_and_stays_there_when_a_silo_joins()
     {
         var database = await TestPostgres.CreateDatabaseAsync("workers");
