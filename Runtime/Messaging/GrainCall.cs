@@ -14,6 +14,9 @@ internal sealed class GrainCall<TResult>(GrainMethod<TResult> method, object?[]?
 
     public object?[]? Arguments { get; } = arguments;
 
+    /// <summary>A call that arrived from another silo and is being sent on to the grain's owner (at most once).</summary>
+    public bool Forwarded { get; init; }
+
     public long EnqueuedTimestamp { get; set; }
 
     public bool IsAnswered => Task.IsCompleted;
@@ -46,7 +49,7 @@ internal sealed class GrainCall<TResult>(GrainMethod<TResult> method, object?[]?
         EnqueuedTimestamp = Stopwatch.GetTimestamp();
         try
         {
-            TrySetResult((TResult)(await connection.CallAsync(Method, target, Arguments, timeout).ConfigureAwait(false))!);
+            TrySetResult((TResult)(await connection.CallAsync(Method, target, Arguments, timeout, Forwarded).ConfigureAwait(false))!);
         }
         catch (SiloUnavailableException)
         {

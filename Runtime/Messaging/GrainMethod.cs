@@ -24,8 +24,11 @@ internal abstract class GrainMethod
     /// <summary>Queues a call and returns what the interface method returns to the caller (a Task or a ValueTask).</summary>
     public abstract object Call(IGrainCallRouter router, GrainId target, object?[]? arguments);
 
-    /// <summary>Queues a call that arrived over the wire and returns its result as JSON (null for methods without one).</summary>
-    public abstract Task<JsonElement?> CallRemoteAsync(IGrainCallRouter router, GrainId target, object?[] arguments, JsonSerializerOptions json);
+    /// <summary>
+    /// Queues a call that arrived over the wire and returns its result as JSON (null for methods without one).
+    /// <paramref name="forwarded"/> marks it for the router as one that must not be sent on again.
+    /// </summary>
+    public abstract Task<JsonElement?> CallRemoteAsync(IGrainCallRouter router, GrainId target, object?[] arguments, JsonSerializerOptions json, bool forwarded);
 
     /// <summary>Turns wire arguments back into the method's parameter types.</summary>
     public object?[] ReadArguments(IReadOnlyList<JsonElement> arguments, JsonSerializerOptions json)
@@ -113,9 +116,9 @@ internal sealed class GrainMethod<TResult> : GrainMethod
 
     public override Type ResultType => typeof(TResult);
 
-    public override async Task<JsonElement?> CallRemoteAsync(IGrainCallRouter router, GrainId target, object?[] arguments, JsonSerializerOptions json)
+    public override async Task<JsonElement?> CallRemoteAsync(IGrainCallRouter router, GrainId target, object?[] arguments, JsonSerializerOptions json, bool forwarded)
     {
-        var call = new GrainCall<TResult>(this, arguments);
+        var call = new GrainCall<TResult>(this, arguments) { Forwarded = forwarded };
         router.Send(target, call);
         var result = await call.Task.ConfigureAwait(false);
         return typeof(TResult) == typeof(object) && result is null ? null : JsonSerializer.SerializeToElement(result, json);

@@ -70,11 +70,12 @@ internal sealed class SiloConnection : IAsyncDisposable
     }
 
     /// <summary>Calls a grain method on the silo and returns its result (null for methods without one).</summary>
-    public async Task<object?> CallAsync(GrainMethod method, GrainId target, object?[]? arguments, TimeSpan timeout)
+    /// <param name="forwarded">The call came from another silo that does not own the grain: the receiver must run it.</param>
+    public async Task<object?> CallAsync(GrainMethod method, GrainId target, object?[]? arguments, TimeSpan timeout, bool forwarded = false)
     {
         var request = new RemoteCallRequest(
             target.Type, target.Key, method.Method.DeclaringType!.FullName!, method.Method.Name,
-            method.WriteArguments(arguments, _json), (int)timeout.TotalMilliseconds);
+            method.WriteArguments(arguments, _json), (int)timeout.TotalMilliseconds, forwarded);
         var response = await SendAsync(JsonSerializer.SerializeToUtf8Bytes(request, _json), timeout).ConfigureAwait(false);
         if (response.Error is { } error)
         {

@@ -177,7 +177,12 @@ internal sealed partial class SiloTransportServer(
     {
         try
         {
-            var result = await method.CallRemoteAsync(catalog, new GrainId(request.GrainType, request.Key), method.ReadArguments(request.Arguments, Json), Json).ConfigureAwait(false);
+            // A caller whose view of membership is behind may send a call here for a grain another silo owns now:
+            // it goes on to that owner once (through the router), so the grain is not activated here beside it. A call
+            // already sent on by another silo runs here, whatever this silo's view, so calls never loop.
+            var router = request.Forwarded ? catalog : catalog.Router;
+            var arguments = method.ReadArguments(request.Arguments, Json);
+            var result = await method.CallRemoteAsync(router, new GrainId(request.GrainType, request.Key), arguments, Json, forwarded: true).ConfigureAwait(false);
             return new RemoteCallResponse(result, null);
         }
         catch (SiloUnavailableException unavailable)

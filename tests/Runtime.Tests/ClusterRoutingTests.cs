@@ -1,6 +1,9 @@
+using System.Text.Json;
 using Orleans.Payments.Runtime.Cluster;
+using Orleans.Payments.Runtime.Messaging;
 using Orleans.Payments.Runtime.Tests.Grains;
 using Orleans.Payments.Runtime.Tests.Infrastructure;
+using Orleans.Payments.Runtime.Transport;
 using Orleans.Payments.TestSupport;
 using Xunit;
 
@@ -33,6 +36,29 @@ public sealed class ClusterRoutingTests
         await second.DisposeAsync();
         var after = await Task.WhenAll(grains.Select(key => first.GrainFactory.GetGrain<IWhereGrain>(key).Where()));
         Assert.All(after, silo => Assert.Equal(first.Membership.Self.ToString(), silo));
+    }
+
+    [Fact]
+    public async Task A_call_sent_to_a_silo_that_does_not_own_the_grain_is_answered_by_the_owner()
+    {
+        var database = await TestPostgres.CreateDatabaseAsync("routing-stale");
+        await using var first = await TestSilo.StartAsync(database, cluster: Cluster(LoopbackPort.Free()));
+        await using var second = await TestSilo.StartAsync(database, cluster: Cluster(LoopbackPort.Free()));
+        await Eventually.TrueAsync(
+            () => Task.FromResult(first.Membership.View.Placement.Silos.Count == 2 && second.Membership.View.Placement.Silos.Count == 2),
+            TimeSpan.FromSeconds(10), "both silos see each other");
+
+        // As a caller with a stale view would: send calls for the first silo's grains straight to the second.
+        var metadata = GrainInterfaceMetadata.For(typeof(IWhereGrain));
+        var where = metadata.Methods.Values.Single(method => method.Method.Name == nameof(IWhereGrain.Where));
+        var keys = Enumerable.Range(0, 20).Select(i => new GrainId(metadata.GrainType, $"stale-{i}"))
+            .Where(grain => second.Membership.View.Placement.Owner(grain) == first.Membership.Self).ToList();
+        Assert.NotEmpty(keys);
+        await using var connection = await SiloConnection.ConnectAsync("127.0.0.1", second.Transport.Endpoint!.Port, new JsonSerializerOptions(JsonSerializerDefaults.Web), CancellationToken.None);
+        foreach (var grain in keys)
+        {
+            Assert.Equal(first.Membership.Self.ToString(), await connection.CallAsync(where, grain, [], TimeSpan.FromSeconds(10)));
+        }
     }
 
     [Fact]
