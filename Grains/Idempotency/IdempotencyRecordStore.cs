@@ -46,4 +46,21 @@ public sealed class IdempotencyRecordStore(NpgsqlDataSource dataSource, WalFlush
 
         return standing;
     }
+
+    /// <summary>The record standing under the stamp's key, if any (returned once durable, like a record found above).</summary>
+    public async Task<(string RequestHash, StoredResponse Response)?> FindAsync(IdempotencyStamp stamp)
+    {
+        await using var command = dataSource.CreateCommand("SELECT request_hash, status, body FROM idempotency_records WHERE scope = $1 AND key = $2");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stamp.Scope });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stamp.Key });
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync())
+        {
+            return null;
+        }
+
+        var found = (reader.GetString(0), new StoredResponse(reader.GetInt32(1), reader.GetString(2)));
+        await flushBarrier.WaitForFlushAsync();
+        return found;
+    }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Payments.Grains.Idempotency;
 using Orleans.Payments.Grains.Interfaces;
 using Orleans.Payments.Grains.Interfaces.Errors;
 using Orleans.Payments.Grains.Interfaces.Idempotency;
@@ -26,6 +27,7 @@ namespace Orleans.Payments.Grains.Requests;
 /// </summary>
 public sealed partial class PaymentRequestGrain(
     PaymentRequestStore store,
+    IdempotencyRecordStore records,
     IOptions<PaymentRequestOptions> options,
     IOptions<LedgerWriterOptions> ledgerOptions,
     TimeProvider time,
@@ -133,6 +135,13 @@ public sealed partial class PaymentRequestGrain(
         var stamp = new IdempotencyStamp(PaymentRequestIdempotency.Scope, request.Id, request.Id);
         var transfer = new TransferCommand(request.Requestee, request.Requester, request.Amount, request.Currency, request.Note, PaymentVisibility);
         var sent = await GrainFactory.GetGrain<IWalletGrain>(request.Requestee).Send(transfer, stamp);
+        if (sent.Response.Status is not (201 or 429 or >= 500) && await records.FindAsync(stamp) is { Response.Status: 201 } committed)
+        {
+            // A resend whose first send committed (its answer lost to a crash or a timeout) can be refused at admission,
+            // the payer's balance having dropped by that very payment: the stamp's record is the truth.
+            sent = new IdempotentOutcome(committed.Response, committed.RequestHash);
+        }
+
         if (sent.Response.Status == 201)
         {
             var receipt = JsonSerializer.Deserialize<TransferReceipt>(sent.Response.Body, PaymentsJson.Options)!;
@@ -149,7 +158,7 @@ public sealed partial class PaymentRequestGrain(
             return sent; // Outcome unknown: stay paying; a retry or the settle reminder sends again with the same stamp.
         }
 
-        // Refused (insufficient funds, frozen, limit): nothing moved, the request can be paid later.
+        // Refused (insufficient funds, frozen, limit) and no transfer under the stamp: nothing moved, it can be paid later.
         await store.TransitionAsync(Id, s_paying, PaymentRequestStatus.Pending, Now());
         await UnregisterReminderAsync(SettleReminder);
         return sent;

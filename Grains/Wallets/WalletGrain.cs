@@ -106,7 +106,9 @@ public sealed partial class WalletGrain(
 
         try
         {
-            await bank.PullAsync(_user.Key, command.Amount, s_currency, stamp.Key, CancellationToken.None);
+            // The bank's key names this request, not only the client's key: keys are per user, and a key reused with
+            // another body after a retryable failure (nothing recorded) must not replay the first pull's amount.
+            await bank.PullAsync(_user.Key, command.Amount, s_currency, $"{stamp.Scope}/{stamp.Key}/{stamp.RequestHash}", CancellationToken.None);
         }
         catch (BankUnavailableException)
         {
