@@ -9,8 +9,8 @@ using Orleans.Payments.ApiFrontend.Notifications;
 using Orleans.Payments.ApiFrontend.Requests;
 using Orleans.Payments.Grains.Interfaces.Errors;
 using Orleans.Payments.Grains.Interfaces.Notifications;
-using Orleans.Payments.Runtime;
 using Orleans.Payments.Grains.Interfaces.Text;
+using Orleans.Payments.Runtime;
 
 namespace Orleans.Payments.ApiFrontend.Apis;
 

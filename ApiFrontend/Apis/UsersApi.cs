@@ -6,9 +6,9 @@ using Microsoft.AspNetCore.Routing;
 using Orleans.Payments.ApiFrontend.Authentication;
 using Orleans.Payments.ApiFrontend.Errors;
 using Orleans.Payments.ApiFrontend.Requests;
+using Orleans.Payments.Grains.Interfaces.Text;
 using Orleans.Payments.Grains.Interfaces.Users;
 using Orleans.Payments.Runtime;
-using Orleans.Payments.Grains.Interfaces.Text;
 
 namespace Orleans.Payments.ApiFrontend.Apis;
 

@@ -1,6 +1,6 @@
 using Orleans.Payments.ApiFrontend.Errors;
-using Orleans.Payments.Grains.Interfaces.Transfers;
 using Orleans.Payments.Grains.Interfaces.Text;
+using Orleans.Payments.Grains.Interfaces.Transfers;
 
 namespace Orleans.Payments.ApiFrontend.Requests;
 

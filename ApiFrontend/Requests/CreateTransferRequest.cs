@@ -2,8 +2,8 @@ using Orleans.Payments.ApiFrontend.Errors;
 using Orleans.Payments.Grains.Interfaces.Errors;
 using Orleans.Payments.Grains.Interfaces.Identity;
 using Orleans.Payments.Grains.Interfaces.Money;
-using Orleans.Payments.Grains.Interfaces.Transfers;
 using Orleans.Payments.Grains.Interfaces.Text;
+using Orleans.Payments.Grains.Interfaces.Transfers;
 
 namespace Orleans.Payments.ApiFrontend.Requests;
 

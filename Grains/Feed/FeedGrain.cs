@@ -1,8 +1,8 @@
 using Orleans.Payments.Grains.Interfaces.Errors;
 using Orleans.Payments.Grains.Interfaces.Feed;
 using Orleans.Payments.Grains.Interfaces.Identity;
-using Orleans.Payments.Runtime;
 using Orleans.Payments.Grains.Interfaces.Text;
+using Orleans.Payments.Runtime;
 
 namespace Orleans.Payments.Grains.Feed;
 

@@ -50,17 +50,27 @@ public sealed class IdempotencyRecordStore(NpgsqlDataSource dataSource, WalFlush
     /// <summary>The record standing under the stamp's key, if any (returned once durable, like a record found above).</summary>
     public async Task<(string RequestHash, StoredResponse Response)?> FindAsync(IdempotencyStamp stamp)
     {
-        await using var command = dataSource.CreateCommand("SELECT request_hash, status, body FROM idempotency_records WHERE scope = $1 AND key = $2");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stamp.Scope });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stamp.Key });
-        await using var reader = await command.ExecuteReaderAsync();
-        if (!await reader.ReadAsync())
+        var found = await ReadAsync(dataSource, stamp);
+        if (found is not null)
         {
-            return null;
+            await flushBarrier.WaitForFlushAsync();
         }
 
-        var found = (reader.GetString(0), new StoredResponse(reader.GetInt32(1), reader.GetString(2)));
-        await flushBarrier.WaitForFlushAsync();
         return found;
+    }
+
+    /// <summary>
+    /// The record under the stamp's key as read on <paramref name="source"/>, not waiting for the WAL flush: the caller
+    /// must not act on it outside the database before the flush (the ledger writer answers only after it).
+    /// </summary>
+    internal static async Task<(string RequestHash, StoredResponse Response)?> ReadAsync(NpgsqlDataSource source, IdempotencyStamp stamp)
+    {
+        await using var command = source.CreateCommand("SELECT request_hash, status, body FROM idempotency_records WHERE scope = $1 AND key = $2");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stamp.Scope });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stamp.Key });
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        return await reader.ReadAsync().ConfigureAwait(false)
+            ? (reader.GetString(0), new StoredResponse(reader.GetInt32(1), reader.GetString(2)))
+            : null;
     }
 }

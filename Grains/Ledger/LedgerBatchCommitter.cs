@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Payments.Grains.Idempotency;
 using Orleans.Payments.Grains.Interfaces.Errors;
 using Orleans.Payments.Grains.Interfaces.Idempotency;
 using Orleans.Payments.Grains.Wallets;
@@ -88,7 +89,7 @@ public sealed partial class LedgerBatchCommitter(
     private async Task<LedgerBatchOutcome> AnswerRefusalAsync(LedgerEntry entry, PostgresException refused)
     {
         if (refused.SqlState == PostgresErrorCodes.UniqueViolation && entry.Idempotency is { } stamp
-            && await ReadIdempotencyRecordAsync(stamp).ConfigureAwait(false) is { } stored)
+            && await IdempotencyRecordStore.ReadAsync(dataSource, stamp).ConfigureAwait(false) is { } stored)
         {
             // The record may belong to a batch not yet flushed: the answer waits for the barrier like any other.
             return LedgerBatchOutcome.Answer(entry, new LedgerResult.Duplicate(stored.RequestHash, stored.Response));
@@ -100,15 +101,14 @@ public sealed partial class LedgerBatchCommitter(
             return LedgerBatchOutcome.Answer(entry, new LedgerResult.Rejected(new PaymentError(ErrorCodes.InsufficientFunds, "Insufficient funds.")));
         }
 
+        LogRefused(logger, refused, entry.Id.ToString(), refused.SqlState);
         if (IsDataException(refused))
         {
             // A value PostgreSQL cannot store (input validation should have caught it): this entry is refused, as the
             // same request would be every time; the rest of its batch was committed without it.
-            LogRefused(logger, refused, entry.Id.ToString(), refused.SqlState);
             return LedgerBatchOutcome.Answer(entry, new LedgerResult.Rejected(new PaymentError(ErrorCodes.ValidationError, "The payment holds a value that cannot be stored.")));
         }
 
-        LogRefused(logger, refused, entry.Id.ToString(), refused.SqlState);
         entry.Completion.TrySetException(refused);
         return LedgerBatchOutcome.Empty;
     }
@@ -363,17 +363,6 @@ public sealed partial class LedgerBatchCommitter(
         }
 
         await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
-    }
-
-    private async Task<(string RequestHash, StoredResponse Response)?> ReadIdempotencyRecordAsync(IdempotencyStamp stamp)
-    {
-        await using var command = dataSource.CreateCommand("SELECT request_hash, status, body FROM idempotency_records WHERE scope = $1 AND key = $2");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stamp.Scope });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stamp.Key });
-        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
-        return await reader.ReadAsync().ConfigureAwait(false)
-            ? (reader.GetString(0), new StoredResponse(reader.GetInt32(1), reader.GetString(2)))
-            : null;
     }
 
     private static LedgerUnavailableException Unavailable(Exception error) =>

@@ -8,6 +8,7 @@ using Orleans.Payments.Grains.Interfaces.Idempotency;
 using Orleans.Payments.Grains.Interfaces.Identity;
 using Orleans.Payments.Grains.Interfaces.Money;
 using Orleans.Payments.Grains.Interfaces.Requests;
+using Orleans.Payments.Grains.Interfaces.Text;
 using Orleans.Payments.Grains.Interfaces.Transfers;
 using Orleans.Payments.Grains.Interfaces.Wallets;
 using Orleans.Payments.Grains.Interfaces.Notifications;
@@ -15,7 +16,6 @@ using Orleans.Payments.Grains.Ledger;
 using Orleans.Payments.Grains.SocialNotifications;
 using Orleans.Payments.Runtime;
 using Orleans.Payments.Runtime.Streams;
-using Orleans.Payments.Grains.Interfaces.Text;
 
 namespace Orleans.Payments.Grains.Requests;
 

@@ -7,6 +7,7 @@ using Orleans.Payments.Grains.Interfaces.Errors;
 using Orleans.Payments.Grains.Interfaces.Idempotency;
 using Orleans.Payments.Grains.Interfaces.Identity;
 using Orleans.Payments.Grains.Interfaces.Money;
+using Orleans.Payments.Grains.Interfaces.Text;
 using Orleans.Payments.Grains.Interfaces.Transfers;
 using Orleans.Payments.Grains.Interfaces.Wallets;
 using Orleans.Payments.Grains.Ledger;
@@ -14,7 +15,6 @@ using Orleans.Payments.Grains.Notifications;
 using Orleans.Payments.Grains.Payouts;
 using Orleans.Payments.Runtime;
 using Orleans.Payments.Runtime.Streams;
-using Orleans.Payments.Grains.Interfaces.Text;
 
 namespace Orleans.Payments.Grains.Wallets;
 
