@@ -14,15 +14,17 @@ public sealed class ClusterRoutingTests
 {
     private static Action<ClusterOptions> Cluster(int siloPort) => TestSilo.Cluster("routing", siloPort);
 
+    private static Task BothSeeEachOtherAsync(TestSilo first, TestSilo second) => Eventually.TrueAsync(
+        () => Task.FromResult(first.Membership.View.Placement.Silos.Count == 2 && second.Membership.View.Placement.Silos.Count == 2),
+        TimeSpan.FromSeconds(10), "both silos see each other");
+
     [Fact]
     public async Task Calls_reach_the_owner_from_any_silo_and_move_when_a_silo_leaves()
     {
         var database = await TestPostgres.CreateDatabaseAsync("routing");
         await using var first = await TestSilo.StartAsync(database, cluster: Cluster(LoopbackPort.Free()));
         var second = await TestSilo.StartAsync(database, cluster: Cluster(LoopbackPort.Free()));
-        await Eventually.TrueAsync(
-            () => Task.FromResult(first.Membership.View.Placement.Silos.Count == 2 && second.Membership.View.Placement.Silos.Count == 2),
-            TimeSpan.FromSeconds(10), "both silos see each other");
+        await BothSeeEachOtherAsync(first, second);
 
         var grains = Enumerable.Range(0, 40).Select(i => $"where-{i}").ToList();
         var viaFirst = await Task.WhenAll(grains.Select(key => first.GrainFactory.GetGrain<IWhereGrain>(key).Where()));
@@ -44,9 +46,7 @@ public sealed class ClusterRoutingTests
         var database = await TestPostgres.CreateDatabaseAsync("routing-stale");
         await using var first = await TestSilo.StartAsync(database, cluster: Cluster(LoopbackPort.Free()));
         await using var second = await TestSilo.StartAsync(database, cluster: Cluster(LoopbackPort.Free()));
-        await Eventually.TrueAsync(
-            () => Task.FromResult(first.Membership.View.Placement.Silos.Count == 2 && second.Membership.View.Placement.Silos.Count == 2),
-            TimeSpan.FromSeconds(10), "both silos see each other");
+        await BothSeeEachOtherAsync(first, second);
 
         // As a caller with a stale view would: send calls for the first silo's grains straight to the second.
         var metadata = GrainInterfaceMetadata.For(typeof(IWhereGrain));
@@ -75,9 +75,7 @@ public sealed class ClusterRoutingTests
 
         // A second silo joins: grains it now owns deactivate on the first once their running call is done.
         await using var second = await TestSilo.StartAsync(database, cluster: Cluster(LoopbackPort.Free()));
-        await Eventually.TrueAsync(
-            () => Task.FromResult(first.Membership.View.Placement.Silos.Count == 2 && second.Membership.View.Placement.Silos.Count == 2),
-            TimeSpan.FromSeconds(10), "both silos see each other");
+        await BothSeeEachOtherAsync(first, second);
         await Task.WhenAll(busy);
 
         var answeredBy = await Task.WhenAll(queued);
@@ -94,9 +92,7 @@ public sealed class ClusterRoutingTests
         var database = await TestPostgres.CreateDatabaseAsync("workers");
         await using var first = await TestSilo.StartAsync(database, cluster: Cluster(LoopbackPort.Free()));
         await using var second = await TestSilo.StartAsync(database, cluster: Cluster(LoopbackPort.Free()));
-        await Eventually.TrueAsync(
-            () => Task.FromResult(first.Membership.View.Placement.Silos.Count == 2 && second.Membership.View.Placement.Silos.Count == 2),
-            TimeSpan.FromSeconds(10), "both silos see each other");
+        await BothSeeEachOtherAsync(first, second);
 
         // Keys whose placement owner is either silo: each is still served where it is called, by that silo's own activation.
         var keys = Enumerable.Range(0, 20).Select(i => $"worker-{i}").ToList();
