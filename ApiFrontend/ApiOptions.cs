@@ -1,4 +1,4 @@
-namespace Orleans.Payments.ApiFrontend;
+namespace Payments.ApiFrontend;
 
 /// <summary>
 /// Settings of the REST API: section <c>Payments:Api</c> (env <c>Payments__Api__…</c>); the operator token is

@@ -9,16 +9,16 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Orleans.Payments.ApiFrontend.Apis;
-using Orleans.Payments.ApiFrontend.Authentication;
-using Orleans.Payments.ApiFrontend.Errors;
-using Orleans.Payments.ApiFrontend.Idempotency;
-using Orleans.Payments.ApiFrontend.Notifications;
-using Orleans.Payments.ApiFrontend.RateLimiting;
-using Orleans.Payments.ApiFrontend.Requests;
-using Orleans.Payments.Runtime.Streams;
+using Payments.ApiFrontend.Apis;
+using Payments.ApiFrontend.Authentication;
+using Payments.ApiFrontend.Errors;
+using Payments.ApiFrontend.Idempotency;
+using Payments.ApiFrontend.Notifications;
+using Payments.ApiFrontend.RateLimiting;
+using Payments.ApiFrontend.Requests;
+using Payments.Infrastructure.Streams;
 
-namespace Orleans.Payments.ApiFrontend;
+namespace Payments.ApiFrontend;
 
 /// <summary>
 /// Composes the REST API into a host that has an <c>IGrainFactory</c> (the silo co-hosts it): services with

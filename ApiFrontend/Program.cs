@@ -1,7 +1,7 @@
-using Orleans.Payments.ApiFrontend;
-using Orleans.Payments.Runtime.Cluster;
-using Orleans.Payments.Runtime.Hosting;
-using Orleans.Payments.Runtime.Postgres;
+using Payments.ApiFrontend;
+using Payments.Infrastructure.Cluster;
+using Payments.Infrastructure.Hosting;
+using Payments.Infrastructure.Postgres;
 
 // The REST front end as its own process: it hosts no grains and calls the silos through the grain client, which
 // finds each grain's owner from the cluster's membership table in PostgreSQL.

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Grains.Interfaces.Idempotency;
+using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Idempotency;
 
-namespace Orleans.Payments.Grains.Interfaces;
+namespace Payments.Grains.Interfaces;
 
 /// <summary>The one JSON shape of the API (web defaults: camelCase; nulls omitted), shared by grains that store responses and the front end.</summary>
 public static class PaymentsJson

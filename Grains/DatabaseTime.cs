@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Grains;
+namespace Payments.Grains;
 
 /// <summary>Timestamps as PostgreSQL keeps them (microseconds), so a response carries the same instant its row does.</summary>
 public static class DatabaseTime

@@ -1,8 +1,8 @@
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Grains.Interfaces.Identity;
-using Orleans.Payments.Grains.Interfaces.Paging;
+using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Identity;
+using Payments.Grains.Interfaces.Paging;
 
-namespace Orleans.Payments.Grains;
+namespace Payments.Grains;
 
 /// <summary>The limit and cursor of a social list (requests, friends, feeds, comments): limit 1..100, cursor a UUID id.</summary>
 internal static class PageQuery

@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Grains;
+namespace Payments.Grains;
 
 /// <summary>Pages are read with one row more than asked for; that extra row only says whether another page follows.</summary>
 internal static class PageRows

@@ -1,18 +1,18 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Orleans.Payments.Grains.Banking;
-using Orleans.Payments.Grains.Feed;
-using Orleans.Payments.Grains.Friends;
-using Orleans.Payments.Grains.Idempotency;
-using Orleans.Payments.Grains.Ledger;
-using Orleans.Payments.Grains.Notifications;
-using Orleans.Payments.Grains.Payouts;
-using Orleans.Payments.Grains.Requests;
-using Orleans.Payments.Grains.Users;
-using Orleans.Payments.Grains.Wallets;
-using Orleans.Payments.Runtime.Postgres;
+using Payments.Grains.Banking;
+using Payments.Grains.Feed;
+using Payments.Grains.Friends;
+using Payments.Grains.Idempotency;
+using Payments.Grains.Ledger;
+using Payments.Grains.Notifications;
+using Payments.Grains.Payouts;
+using Payments.Grains.Requests;
+using Payments.Grains.Users;
+using Payments.Grains.Wallets;
+using Payments.Infrastructure.Postgres;
 
-namespace Orleans.Payments.Grains;
+namespace Payments.Grains;
 
 /// <summary>Registers the payment domain's services next to its grains (the silo hosts this assembly's grain classes).</summary>
 public static class PaymentsGrains

@@ -1,6 +1,6 @@
-using Orleans.Payments.Silo.Database;
-using Orleans.Payments.Silo.Hosting;
-using Orleans.Payments.Runtime.Hosting;
+using Payments.Silo.Database;
+using Payments.Silo.Hosting;
+using Payments.Infrastructure.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 using var logger = SerilogSetup.CreateLogger(builder.Configuration);
@@ -11,7 +11,7 @@ using var startupLoggers = LoggerFactory.Create(logging => logging.UseSerilog(lo
 try
 {
     // The embedded PostgreSQL (when no connection string is set) outlives the host: it stops after the runtime has flushed.
-    await using var database = await PaymentsDatabase.OpenAsync(builder.Configuration, startupLoggers.CreateLogger("Orleans.Payments.Silo"));
+    await using var database = await PaymentsDatabase.OpenAsync(builder.Configuration, startupLoggers.CreateLogger("Payments.Silo"));
     var app = SiloApplication.Build(builder, database.ConnectionString);
     await app.RunAsync();
     logger.Information("The silo stopped");

@@ -3,19 +3,19 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Orleans.Payments.ApiFrontend.Authentication;
-using Orleans.Payments.ApiFrontend.Errors;
-using Orleans.Payments.ApiFrontend.Requests;
-using Orleans.Payments.Grains.Interfaces.Identity;
-using Orleans.Payments.Grains.Interfaces.Ledger;
-using Orleans.Payments.Grains.Interfaces.Payouts;
-using Orleans.Payments.Grains.Interfaces.Wallets;
+using Payments.ApiFrontend.Authentication;
+using Payments.ApiFrontend.Errors;
+using Payments.ApiFrontend.Requests;
+using Payments.Grains.Interfaces.Identity;
+using Payments.Grains.Interfaces.Ledger;
+using Payments.Grains.Interfaces.Payouts;
+using Payments.Grains.Interfaces.Wallets;
 using Microsoft.Extensions.Options;
-using Orleans.Payments.Runtime;
-using Orleans.Payments.Runtime.Cluster;
-using Orleans.Payments.Runtime.Streams;
+using Orleans;
+using Payments.Infrastructure.Cluster;
+using Payments.Infrastructure.Streams;
 
-namespace Orleans.Payments.ApiFrontend.Apis;
+namespace Payments.ApiFrontend.Apis;
 
 /// <summary>/v1/admin: operator endpoints, behind the operator token (policy Admin).</summary>
 public static class AdminApi

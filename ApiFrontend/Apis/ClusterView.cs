@@ -1,4 +1,4 @@
-namespace Orleans.Payments.ApiFrontend.Apis;
+namespace Payments.ApiFrontend.Apis;
 
 /// <summary>The cluster as the membership table sees it.</summary>
 public sealed record ClusterView(IReadOnlyList<SiloView> Silos);

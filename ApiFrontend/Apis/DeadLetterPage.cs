@@ -1,6 +1,6 @@
-using Orleans.Payments.Runtime.Streams;
+using Payments.Infrastructure.Streams;
 
-namespace Orleans.Payments.ApiFrontend.Apis;
+namespace Payments.ApiFrontend.Apis;
 
 /// <summary>A page of the stream dead-letter table, oldest first.</summary>
 public sealed record DeadLetterPage(IReadOnlyList<StreamDeadLetter> Data, bool HasMore);

@@ -3,14 +3,14 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Orleans.Payments.ApiFrontend.Authentication;
-using Orleans.Payments.ApiFrontend.Errors;
-using Orleans.Payments.ApiFrontend.Requests;
-using Orleans.Payments.Grains.Interfaces.Friends;
-using Orleans.Payments.Grains.Interfaces.Users;
-using Orleans.Payments.Runtime;
+using Payments.ApiFrontend.Authentication;
+using Payments.ApiFrontend.Errors;
+using Payments.ApiFrontend.Requests;
+using Payments.Grains.Interfaces.Friends;
+using Payments.Grains.Interfaces.Users;
+using Orleans;
 
-namespace Orleans.Payments.ApiFrontend.Apis;
+namespace Payments.ApiFrontend.Apis;
 
 /// <summary>/v1/friends: friend requests, accepting them, my friends, unfriending.</summary>
 public static class FriendsApi

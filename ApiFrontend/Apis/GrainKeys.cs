@@ -1,4 +1,4 @@
-namespace Orleans.Payments.ApiFrontend.Apis;
+namespace Payments.ApiFrontend.Apis;
 
 /// <summary>Keys of the singleton grains the API calls.</summary>
 internal static class GrainKeys

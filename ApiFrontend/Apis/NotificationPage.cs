@@ -1,6 +1,6 @@
-using Orleans.Payments.Grains.Interfaces.Notifications;
+using Payments.Grains.Interfaces.Notifications;
 
-namespace Orleans.Payments.ApiFrontend.Apis;
+namespace Payments.ApiFrontend.Apis;
 
 /// <summary>Notifications oldest first.</summary>
 public sealed record NotificationPage(IReadOnlyList<NotificationMessage> Data);

@@ -3,16 +3,16 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Orleans.Payments.ApiFrontend.Authentication;
-using Orleans.Payments.ApiFrontend.Errors;
-using Orleans.Payments.ApiFrontend.Notifications;
-using Orleans.Payments.ApiFrontend.Requests;
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Grains.Interfaces.Notifications;
-using Orleans.Payments.Grains.Interfaces.Text;
-using Orleans.Payments.Runtime;
+using Payments.ApiFrontend.Authentication;
+using Payments.ApiFrontend.Errors;
+using Payments.ApiFrontend.Notifications;
+using Payments.ApiFrontend.Requests;
+using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Notifications;
+using Payments.Grains.Interfaces.Text;
+using Orleans;
 
-namespace Orleans.Payments.ApiFrontend.Apis;
+namespace Payments.ApiFrontend.Apis;
 
 /// <summary>/v1/notifications: the caller's inbox, and a WebSocket that pushes new notifications as they are stored.</summary>
 public static class NotificationsApi

@@ -3,19 +3,19 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Orleans.Payments.ApiFrontend.Authentication;
-using Orleans.Payments.ApiFrontend.Errors;
-using Orleans.Payments.ApiFrontend.Idempotency;
-using Orleans.Payments.ApiFrontend.Requests;
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Grains.Interfaces.Identity;
-using Orleans.Payments.Grains.Interfaces.Idempotency;
-using Orleans.Payments.Grains.Interfaces.Transfers;
-using Orleans.Payments.Grains.Interfaces.Users;
-using Orleans.Payments.Grains.Interfaces.Wallets;
-using Orleans.Payments.Runtime;
+using Payments.ApiFrontend.Authentication;
+using Payments.ApiFrontend.Errors;
+using Payments.ApiFrontend.Idempotency;
+using Payments.ApiFrontend.Requests;
+using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Identity;
+using Payments.Grains.Interfaces.Idempotency;
+using Payments.Grains.Interfaces.Transfers;
+using Payments.Grains.Interfaces.Users;
+using Payments.Grains.Interfaces.Wallets;
+using Orleans;
 
-namespace Orleans.Payments.ApiFrontend.Apis;
+namespace Payments.ApiFrontend.Apis;
 
 /// <summary>/v1/transfers: P2P send (idempotent) and reading one transfer.</summary>
 public static class TransfersApi

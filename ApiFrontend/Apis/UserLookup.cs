@@ -1,9 +1,9 @@
-using Orleans.Payments.ApiFrontend.Errors;
-using Orleans.Payments.ApiFrontend.Requests;
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Grains.Interfaces.Users;
+using Payments.ApiFrontend.Errors;
+using Payments.ApiFrontend.Requests;
+using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Users;
 
-namespace Orleans.Payments.ApiFrontend.Apis;
+namespace Payments.ApiFrontend.Apis;
 
 /// <summary>Resolves a user named in a request body by id or by username.</summary>
 internal static class UserLookup

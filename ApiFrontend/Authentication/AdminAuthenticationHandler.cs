@@ -3,9 +3,9 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Payments.ApiFrontend.Errors;
+using Payments.ApiFrontend.Errors;
 
-namespace Orleans.Payments.ApiFrontend.Authentication;
+namespace Payments.ApiFrontend.Authentication;
 
 /// <summary>
 /// Scheme "Admin": <c>Authorization: Bearer &lt;Payments:AdminToken&gt;</c>, compared in constant time. With no token

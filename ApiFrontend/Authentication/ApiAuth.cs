@@ -1,4 +1,4 @@
-namespace Orleans.Payments.ApiFrontend.Authentication;
+namespace Payments.ApiFrontend.Authentication;
 
 /// <summary>Names of the API's authentication schemes, policies and claims.</summary>
 public static class ApiAuth

@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
-namespace Orleans.Payments.ApiFrontend.Authentication;
+namespace Payments.ApiFrontend.Authentication;
 
 /// <summary>The bearer token of a request. Tokens are secrets: never logged, only their hash leaves this class.</summary>
 public static class BearerToken

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 
-namespace Orleans.Payments.ApiFrontend.Authentication;
+namespace Payments.ApiFrontend.Authentication;
 
 public static class ClaimsPrincipalExtensions
 {

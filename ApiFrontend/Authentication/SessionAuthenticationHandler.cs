@@ -5,11 +5,11 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Payments.ApiFrontend.Errors;
-using Orleans.Payments.Grains.Interfaces.Users;
-using Orleans.Payments.Runtime;
+using Payments.ApiFrontend.Errors;
+using Payments.Grains.Interfaces.Users;
+using Orleans;
 
-namespace Orleans.Payments.ApiFrontend.Authentication;
+namespace Payments.ApiFrontend.Authentication;
 
 /// <summary>
 /// Scheme "Session": <c>Authorization: Bearer &lt;token&gt;</c> is looked up in the session grain keyed by the token's

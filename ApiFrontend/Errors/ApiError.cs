@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
-using Orleans.Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Errors;
 
-namespace Orleans.Payments.ApiFrontend.Errors;
+namespace Payments.ApiFrontend.Errors;
 
 /// <summary>
 /// The one error body of the API: <c>{code, message, field?, retryable?}</c> (nulls omitted). <see cref="Status"/> is

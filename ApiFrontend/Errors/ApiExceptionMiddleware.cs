@@ -1,11 +1,11 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Orleans.Payments.ApiFrontend.Requests;
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Runtime;
+using Payments.ApiFrontend.Requests;
+using Payments.Grains.Interfaces.Errors;
+using Orleans;
 
-namespace Orleans.Payments.ApiFrontend.Errors;
+namespace Payments.ApiFrontend.Errors;
 
 /// <summary>
 /// The last line of defence: any exception becomes a JSON error. Unavailability of the cluster or the database is

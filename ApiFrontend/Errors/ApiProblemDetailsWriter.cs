@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace Orleans.Payments.ApiFrontend.Errors;
+namespace Payments.ApiFrontend.Errors;
 
 /// <summary>
 /// Replaces ProblemDetails: whatever the framework would answer as <c>application/problem+json</c> is written in the

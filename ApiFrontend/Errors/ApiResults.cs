@@ -1,11 +1,11 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Orleans.Payments.Grains.Interfaces;
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Grains.Interfaces.Idempotency;
+using Payments.Grains.Interfaces;
+using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Idempotency;
 
-namespace Orleans.Payments.ApiFrontend.Errors;
+namespace Payments.ApiFrontend.Errors;
 
 /// <summary>Turns errors, outcomes and stored responses into HTTP responses in the API's one JSON shape.</summary>
 public static class ApiResults

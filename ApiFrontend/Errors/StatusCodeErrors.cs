@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
-using Orleans.Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Errors;
 
-namespace Orleans.Payments.ApiFrontend.Errors;
+namespace Payments.ApiFrontend.Errors;
 
 /// <summary>
 /// The JSON error for a bare status code: what the framework answers by itself (no route: 404, a route without this

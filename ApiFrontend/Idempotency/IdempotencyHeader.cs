@@ -1,12 +1,12 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using Orleans.Payments.ApiFrontend.Errors;
-using Orleans.Payments.ApiFrontend.Requests;
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Grains.Interfaces.Idempotency;
+using Payments.ApiFrontend.Errors;
+using Payments.ApiFrontend.Requests;
+using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Idempotency;
 
-namespace Orleans.Payments.ApiFrontend.Idempotency;
+namespace Payments.ApiFrontend.Idempotency;
 
 /// <summary>The <c>Idempotency-Key</c> header every money-moving POST must carry.</summary>
 public static class IdempotencyHeader

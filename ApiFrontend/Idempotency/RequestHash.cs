@@ -3,9 +3,9 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Orleans.Payments.Grains.Interfaces.Idempotency;
+using Payments.Grains.Interfaces.Idempotency;
 
-namespace Orleans.Payments.ApiFrontend.Idempotency;
+namespace Payments.ApiFrontend.Idempotency;
 
 /// <summary>
 /// Identifies what an idempotency key was used for: lowercase hex SHA-256 of

@@ -2,9 +2,9 @@ using System.Text;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Orleans.Payments.Grains.Interfaces.Notifications;
+using Payments.Grains.Interfaces.Notifications;
 
-namespace Orleans.Payments.ApiFrontend.Notifications;
+namespace Payments.ApiFrontend.Notifications;
 
 /// <summary>
 /// LISTENs on the inbox's channel on a dedicated connection and pushes each notification to the recipient's sockets

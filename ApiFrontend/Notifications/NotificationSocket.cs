@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
 
-namespace Orleans.Payments.ApiFrontend.Notifications;
+namespace Payments.ApiFrontend.Notifications;
 
 /// <summary>
 /// One client's WebSocket: a bounded queue of messages and a loop that sends them. Pushing never waits: when the

@@ -1,4 +1,4 @@
-namespace Orleans.Payments.ApiFrontend.Notifications;
+namespace Payments.ApiFrontend.Notifications;
 
 /// <summary>Limits of notification WebSockets (section <c>Payments:Api:Notifications</c>).</summary>
 public sealed class NotificationSocketOptions

@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
 
-namespace Orleans.Payments.ApiFrontend.Notifications;
+namespace Payments.ApiFrontend.Notifications;
 
 /// <summary>The open notification sockets of this front end, by user.</summary>
 public sealed class NotificationSockets(IOptions<NotificationSocketOptions> options)

@@ -4,11 +4,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Orleans.Payments.ApiFrontend.Authentication;
-using Orleans.Payments.ApiFrontend.Errors;
-using Orleans.Payments.Grains.Interfaces.Errors;
+using Payments.ApiFrontend.Authentication;
+using Payments.ApiFrontend.Errors;
+using Payments.Grains.Interfaces.Errors;
 
-namespace Orleans.Payments.ApiFrontend.RateLimiting;
+namespace Payments.ApiFrontend.RateLimiting;
 
 /// <summary>
 /// The framework rate limiter, one token bucket per caller: the signed-in user, or the remote IP address for

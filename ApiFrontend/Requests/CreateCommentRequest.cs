@@ -1,8 +1,8 @@
-using Orleans.Payments.ApiFrontend.Errors;
-using Orleans.Payments.Grains.Interfaces.Feed;
-using Orleans.Payments.Grains.Interfaces.Text;
+using Payments.ApiFrontend.Errors;
+using Payments.Grains.Interfaces.Feed;
+using Payments.Grains.Interfaces.Text;
 
-namespace Orleans.Payments.ApiFrontend.Requests;
+namespace Payments.ApiFrontend.Requests;
 
 /// <summary>POST /v1/feed/{transferId}/comments {text}: 1 to 280 characters.</summary>
 public sealed record CreateCommentRequest(string? Text)

@@ -1,7 +1,7 @@
-using Orleans.Payments.ApiFrontend.Errors;
-using Orleans.Payments.Grains.Interfaces.Identity;
+using Payments.ApiFrontend.Errors;
+using Payments.Grains.Interfaces.Identity;
 
-namespace Orleans.Payments.ApiFrontend.Requests;
+namespace Payments.ApiFrontend.Requests;
 
 /// <summary>POST /v1/friends/requests {username}.</summary>
 public sealed record CreateFriendRequestRequest(string? Username)

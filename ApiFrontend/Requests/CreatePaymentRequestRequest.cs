@@ -1,8 +1,8 @@
-using Orleans.Payments.ApiFrontend.Errors;
-using Orleans.Payments.Grains.Interfaces.Text;
-using Orleans.Payments.Grains.Interfaces.Transfers;
+using Payments.ApiFrontend.Errors;
+using Payments.Grains.Interfaces.Text;
+using Payments.Grains.Interfaces.Transfers;
 
-namespace Orleans.Payments.ApiFrontend.Requests;
+namespace Payments.ApiFrontend.Requests;
 
 /// <summary>POST /v1/requests. <c>from</c> (who is asked to pay) is a user id or a username; the currency is the wallet's (USD).</summary>
 public sealed record CreatePaymentRequestRequest(string? From, long? Amount, string? Note)

@@ -1,9 +1,9 @@
-using Orleans.Payments.ApiFrontend.Errors;
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Grains.Interfaces.Identity;
-using Orleans.Payments.Grains.Interfaces.Users;
+using Payments.ApiFrontend.Errors;
+using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Identity;
+using Payments.Grains.Interfaces.Users;
 
-namespace Orleans.Payments.ApiFrontend.Requests;
+namespace Payments.ApiFrontend.Requests;
 
 /// <summary>POST /v1/sessions.</summary>
 public sealed record CreateSessionRequest(string? Username, string? Password)

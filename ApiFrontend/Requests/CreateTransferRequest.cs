@@ -1,11 +1,11 @@
-using Orleans.Payments.ApiFrontend.Errors;
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Grains.Interfaces.Identity;
-using Orleans.Payments.Grains.Interfaces.Money;
-using Orleans.Payments.Grains.Interfaces.Text;
-using Orleans.Payments.Grains.Interfaces.Transfers;
+using Payments.ApiFrontend.Errors;
+using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Identity;
+using Payments.Grains.Interfaces.Money;
+using Payments.Grains.Interfaces.Text;
+using Payments.Grains.Interfaces.Transfers;
 
-namespace Orleans.Payments.ApiFrontend.Requests;
+namespace Payments.ApiFrontend.Requests;
 
 /// <summary>POST /v1/transfers. <c>to</c> is a user id or a username.</summary>
 public sealed record CreateTransferRequest(string? To, long? Amount, string? Currency, string? Note, string? Visibility)

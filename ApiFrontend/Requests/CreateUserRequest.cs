@@ -1,8 +1,8 @@
-using Orleans.Payments.ApiFrontend.Errors;
-using Orleans.Payments.Grains.Interfaces.Identity;
-using Orleans.Payments.Grains.Interfaces.Users;
+using Payments.ApiFrontend.Errors;
+using Payments.Grains.Interfaces.Identity;
+using Payments.Grains.Interfaces.Users;
 
-namespace Orleans.Payments.ApiFrontend.Requests;
+namespace Payments.ApiFrontend.Requests;
 
 /// <summary>POST /v1/users.</summary>
 public sealed record CreateUserRequest(string? Username, string? DisplayName, string? Password)

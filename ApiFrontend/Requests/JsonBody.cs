@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
-using Orleans.Payments.ApiFrontend.Errors;
-using Orleans.Payments.Grains.Interfaces.Errors;
+using Payments.ApiFrontend.Errors;
+using Payments.Grains.Interfaces.Errors;
 
-namespace Orleans.Payments.ApiFrontend.Requests;
+namespace Payments.ApiFrontend.Requests;
 
 /// <summary>
 /// Reads a JSON request body strictly: application/json only (else 415), at most <see cref="MaxBytes"/> (else 413),

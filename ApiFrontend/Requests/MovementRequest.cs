@@ -1,7 +1,7 @@
-using Orleans.Payments.ApiFrontend.Errors;
-using Orleans.Payments.Grains.Interfaces.Wallets;
+using Payments.ApiFrontend.Errors;
+using Payments.Grains.Interfaces.Wallets;
 
-namespace Orleans.Payments.ApiFrontend.Requests;
+namespace Payments.ApiFrontend.Requests;
 
 /// <summary>POST /v1/wallet/deposits and /v1/wallet/withdrawals: an amount in minor units.</summary>
 public sealed record MovementRequest(long? Amount)

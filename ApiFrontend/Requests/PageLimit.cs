@@ -1,7 +1,7 @@
 using System.Globalization;
-using Orleans.Payments.ApiFrontend.Errors;
+using Payments.ApiFrontend.Errors;
 
-namespace Orleans.Payments.ApiFrontend.Requests;
+namespace Payments.ApiFrontend.Requests;
 
 /// <summary>The <c>limit</c> query parameter of paged endpoints: an integer from 1 to 100, 20 when absent.</summary>
 public static class PageLimit

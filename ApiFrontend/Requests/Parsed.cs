@@ -1,6 +1,6 @@
-using Orleans.Payments.ApiFrontend.Errors;
+using Payments.ApiFrontend.Errors;
 
-namespace Orleans.Payments.ApiFrontend.Requests;
+namespace Payments.ApiFrontend.Requests;
 
 /// <summary>A value read or validated from a request, or the error to answer instead.</summary>
 public readonly record struct Parsed<T>(T? Value, ApiError? Error)

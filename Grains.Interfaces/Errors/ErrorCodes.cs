@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Grains.Interfaces.Errors;
+namespace Payments.Grains.Interfaces.Errors;
 
 /// <summary>Stable error codes of the API and the HTTP status each one maps to.</summary>
 public static class ErrorCodes

@@ -1,6 +1,7 @@
-namespace Orleans.Payments.Grains.Interfaces.Errors;
+namespace Payments.Grains.Interfaces.Errors;
 
 /// <summary>The result of a grain operation that can fail for business reasons: a value or a <see cref="PaymentError"/>.</summary>
+[GenerateSerializer, Immutable]
 public sealed record Outcome<T>(T? Value, PaymentError? Error)
 {
     public bool Succeeded => Error is null;

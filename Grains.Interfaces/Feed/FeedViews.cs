@@ -1,11 +1,12 @@
-using Orleans.Payments.Grains.Interfaces.Users;
+using Payments.Grains.Interfaces.Users;
 
-namespace Orleans.Payments.Grains.Interfaces.Feed;
+namespace Payments.Grains.Interfaces.Feed;
 
 /// <summary>
 /// A transfer as a feed shows it. <c>Amount</c> and <c>Currency</c> are set only when the reader is one of the two
 /// parties; everyone else sees who paid whom, the note and the time.
 /// </summary>
+[GenerateSerializer, Immutable]
 public sealed record FeedItemView(
     string TransferId,
     UserProfile From,
@@ -20,14 +21,18 @@ public sealed record FeedItemView(
     bool LikedByMe);
 
 /// <summary>Newest first; <c>NextCursor</c> (null on the last page) is passed as <c>cursor</c> for the next page.</summary>
+[GenerateSerializer, Immutable]
 public sealed record FeedPage(IReadOnlyList<FeedItemView> Items, string? NextCursor);
 
 /// <summary>The likes of one item after a like or unlike.</summary>
+[GenerateSerializer, Immutable]
 public sealed record LikeSummary(string TransferId, long LikeCount, bool LikedByMe);
 
+[GenerateSerializer, Immutable]
 public sealed record FeedComment(string Id, string TransferId, UserProfile Author, string Text, DateTimeOffset CreatedAt);
 
 /// <summary>Oldest first; <c>HasMore</c> says whether a page follows the last comment's id.</summary>
+[GenerateSerializer, Immutable]
 public sealed record CommentPage(IReadOnlyList<FeedComment> Data, bool HasMore);
 
 public static class FeedLimits

@@ -1,13 +1,13 @@
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Runtime;
+using Payments.Grains.Interfaces.Errors;
+using Orleans;
 
-namespace Orleans.Payments.Grains.Interfaces.Feed;
+namespace Payments.Grains.Interfaces.Feed;
 
 /// <summary>
 /// The feed as one reader sees it (key: the reader's user id): their own feed, the public feed, and likes and
 /// comments on items they can see (an item in their feed, or a public one). Reentrant: reads and single statements.
 /// </summary>
-[GrainType("feed")]
+[Alias("feed")]
 public interface IFeedGrain : IGrainWithStringKey
 {
     Task<Outcome<FeedPage>> Feed(int limit, string? cursor);

@@ -1,17 +1,21 @@
-using Orleans.Payments.Grains.Interfaces.Users;
+using Payments.Grains.Interfaces.Users;
 
-namespace Orleans.Payments.Grains.Interfaces.Friends;
+namespace Payments.Grains.Interfaces.Friends;
 
 /// <summary>One of my friends and since when.</summary>
+[GenerateSerializer, Immutable]
 public sealed record FriendView(string Id, string Username, string DisplayName, DateTimeOffset Since);
 
 /// <summary>Ordered by the friend's user id; <c>HasMore</c> says whether a page follows the last entry's id.</summary>
+[GenerateSerializer, Immutable]
 public sealed record FriendPage(IReadOnlyList<FriendView> Data, bool HasMore);
 
 /// <summary>A friend request from <c>From</c> to <c>To</c>.</summary>
+[GenerateSerializer, Immutable]
 public sealed record FriendRequestView(string Id, UserProfile From, UserProfile To, string Status, DateTimeOffset CreatedAt);
 
 /// <summary>Pending friend requests, newest first.</summary>
+[GenerateSerializer, Immutable]
 public sealed record FriendRequestPage(IReadOnlyList<FriendRequestView> Data, bool HasMore);
 
 public static class FriendRequestStatus

@@ -1,13 +1,13 @@
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Runtime;
+using Payments.Grains.Interfaces.Errors;
+using Orleans;
 
-namespace Orleans.Payments.Grains.Interfaces.Friends;
+namespace Payments.Grains.Interfaces.Friends;
 
 /// <summary>
 /// A user's friends and friend requests (key: user id). Reentrant: every call is one read or one transaction of the
 /// friendship tables, whose constraints (one pending request per pair, primary keys) decide races.
 /// </summary>
-[GrainType("friends")]
+[Alias("friends")]
 public interface IFriendsGrain : IGrainWithStringKey
 {
     /// <summary>Asks <paramref name="addresseeId"/> to be friends; ALREADY_FRIENDS or FRIEND_REQUEST_PENDING (409) otherwise.</summary>

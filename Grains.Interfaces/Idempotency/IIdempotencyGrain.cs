@@ -1,13 +1,13 @@
 using System.Text.Json.Serialization;
-using Orleans.Payments.Runtime;
+using Orleans;
 
-namespace Orleans.Payments.Grains.Interfaces.Idempotency;
+namespace Payments.Grains.Interfaces.Idempotency;
 
 /// <summary>
 /// One idempotency key of one caller (key: "{userId}/{idempotencyKey}"). Non-reentrant, so requests with the
 /// same key run one at a time: a repeat waits for the first request's outcome and gets the same response.
 /// </summary>
-[GrainType("idempotency")]
+[Alias("idempotency")]
 public interface IIdempotencyGrain : IGrainWithStringKey
 {
     /// <summary>
@@ -24,19 +24,26 @@ public interface IIdempotencyGrain : IGrainWithStringKey
 [JsonDerivedType(typeof(WithdrawalCommand), "withdrawal")]
 [JsonDerivedType(typeof(CreatePaymentRequestCommand), "create-payment-request")]
 [JsonDerivedType(typeof(PayRequestCommand), "pay-request")]
+[GenerateSerializer, Immutable]
 public abstract record IdempotentCommand(string UserId);
 
+[GenerateSerializer, Immutable]
 public sealed record TransferCommand(string UserId, string RecipientId, long Amount, string Currency, string Note, string Visibility) : IdempotentCommand(UserId);
 
+[GenerateSerializer, Immutable]
 public sealed record DepositCommand(string UserId, long Amount) : IdempotentCommand(UserId);
 
+[GenerateSerializer, Immutable]
 public sealed record WithdrawalCommand(string UserId, long Amount) : IdempotentCommand(UserId);
 
 /// <summary>The caller (<c>UserId</c>) asks <c>RequesteeId</c> for money; the request's id is chosen when it runs, not hashed.</summary>
+[GenerateSerializer, Immutable]
 public sealed record CreatePaymentRequestCommand(string UserId, string RequesteeId, long Amount, string Note) : IdempotentCommand(UserId);
 
 /// <summary>The caller pays the payment request <c>RequestId</c> they received.</summary>
+[GenerateSerializer, Immutable]
 public sealed record PayRequestCommand(string UserId, string RequestId) : IdempotentCommand(UserId);
 
 /// <summary>Identifies the idempotency record written with an effect.</summary>
+[GenerateSerializer, Immutable]
 public sealed record IdempotencyStamp(string Scope, string Key, string RequestHash);

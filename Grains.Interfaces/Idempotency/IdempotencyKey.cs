@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Grains.Interfaces.Idempotency;
+namespace Payments.Grains.Interfaces.Idempotency;
 
 /// <summary>The client's Idempotency-Key header: 1–255 printable ASCII characters.</summary>
 public readonly record struct IdempotencyKey

@@ -1,7 +1,8 @@
-namespace Orleans.Payments.Grains.Interfaces.Idempotency;
+namespace Payments.Grains.Interfaces.Idempotency;
 
 /// <summary>
 /// The answer to an idempotent command. <see cref="RecordedHash"/> is set when an idempotency record now exists for
 /// the key: written with this effect (this request's hash) or found from an earlier attempt (that attempt's hash).
 /// </summary>
+[GenerateSerializer, Immutable]
 public sealed record IdempotentOutcome(StoredResponse Response, string? RecordedHash);

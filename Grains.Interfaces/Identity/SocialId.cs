@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Grains.Interfaces.Identity;
+namespace Payments.Grains.Interfaces.Identity;
 
 /// <summary>
 /// Ids of payment requests, friend requests and comments: UUIDv7 in the standard form, so that ordering by id is

@@ -1,6 +1,7 @@
-namespace Orleans.Payments.Grains.Interfaces.Identity;
+namespace Payments.Grains.Interfaces.Identity;
 
 /// <summary>A ledger transaction's identity (a transfer's id is its ledger transaction's id).</summary>
+[GenerateSerializer, Immutable]
 public readonly record struct TransactionId(Guid Value)
 {
     public static TransactionId New() => new(Guid.CreateVersion7());

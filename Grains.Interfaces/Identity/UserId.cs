@@ -1,6 +1,7 @@
-namespace Orleans.Payments.Grains.Interfaces.Identity;
+namespace Payments.Grains.Interfaces.Identity;
 
 /// <summary>A user's identity: a UUID (version 7, time-ordered) rendered in its standard form.</summary>
+[GenerateSerializer, Immutable]
 public readonly record struct UserId(Guid Value)
 {
     public static UserId New() => new(Guid.CreateVersion7());

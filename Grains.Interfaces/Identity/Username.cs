@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Orleans.Payments.Grains.Interfaces.Identity;
+namespace Payments.Grains.Interfaces.Identity;
 
 /// <summary>A username: 3–32 characters of [a-z0-9_]. Unique across users.</summary>
 public readonly partial record struct Username

@@ -1,9 +1,9 @@
-using Orleans.Payments.Runtime;
+using Orleans;
 
-namespace Orleans.Payments.Grains.Interfaces.Ledger;
+namespace Payments.Grains.Interfaces.Ledger;
 
 /// <summary>Operator audit of the whole ledger (key: "default").</summary>
-[GrainType("ledger-audit")]
+[Alias("ledger-audit")]
 public interface ILedgerAuditGrain : IGrainWithStringKey
 {
     Task<LedgerAuditReport> Audit();
@@ -13,6 +13,7 @@ public interface ILedgerAuditGrain : IGrainWithStringKey
 /// Balanced when: every currency's accounts sum to zero, every transaction has all its legs, every account
 /// row equals the sum of its postings, no wallet is negative, and nothing points at a missing account or transaction.
 /// </summary>
+[GenerateSerializer, Immutable]
 public sealed record LedgerAuditReport(
     bool Balanced,
     IReadOnlyList<CurrencyTotal> Currencies,
@@ -25,4 +26,5 @@ public sealed record LedgerAuditReport(
     IReadOnlyList<string> Orphans,
     DateTimeOffset CheckedAt);
 
+[GenerateSerializer, Immutable]
 public sealed record CurrencyTotal(string Currency, long Sum, long WalletTotal, long SystemTotal);

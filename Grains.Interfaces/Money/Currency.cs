@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Orleans.Payments.Grains.Interfaces.Money;
+namespace Payments.Grains.Interfaces.Money;
 
 /// <summary>An ISO 4217 currency with its minor-unit exponent. Only currencies listed here are accepted anywhere.</summary>
 public sealed record Currency

@@ -1,13 +1,13 @@
-using Orleans.Payments.Runtime;
+using Orleans;
 
-namespace Orleans.Payments.Grains.Interfaces.Notifications;
+namespace Payments.Grains.Interfaces.Notifications;
 
 /// <summary>
 /// A user's notifications (key: user id, <see cref="Identity.UserId.Key"/>): a durable inbox, and a push to every
 /// WebSocket the user has open on any front end. Producers call <see cref="Notify"/>, typically from a stream
 /// subscriber, so it may be called again with the same message: a repeated id is ignored.
 /// </summary>
-[GrainType("notifications")]
+[Alias("notifications")]
 public interface INotificationGrain : IGrainWithStringKey
 {
     /// <summary>Stores the message in the inbox (once per id) and pushes it to the user's open sockets after the commit.</summary>

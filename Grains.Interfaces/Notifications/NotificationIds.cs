@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Orleans.Payments.Grains.Interfaces.Notifications;
+namespace Payments.Grains.Interfaces.Notifications;
 
 /// <summary>Stable notification ids: the same source event and type always give the same id.</summary>
 public static class NotificationIds

@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Grains.Interfaces.Notifications;
+namespace Payments.Grains.Interfaces.Notifications;
 
 /// <summary>
 /// How stored notifications reach the front ends: a PostgreSQL NOTIFY on <see cref="Channel"/>, sent in the

@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Grains.Interfaces.Notifications;
+namespace Payments.Grains.Interfaces.Notifications;
 
 /// <summary>The notification types clients receive.</summary>
 public static class NotificationTypes

@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Grains.Interfaces.Paging;
+namespace Payments.Grains.Interfaces.Paging;
 
 /// <summary>Page sizes of the social lists (requests, friends, feeds, comments): the same bounds as wallet history.</summary>
 public static class PageLimits

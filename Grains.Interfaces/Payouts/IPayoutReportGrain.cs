@@ -1,9 +1,9 @@
-using Orleans.Payments.Runtime;
+using Orleans;
 
-namespace Orleans.Payments.Grains.Interfaces.Payouts;
+namespace Payments.Grains.Interfaces.Payouts;
 
 /// <summary>Operators' view of payouts the bank has not confirmed yet (key: "default").</summary>
-[GrainType("payout-report")]
+[Alias("payout-report")]
 public interface IPayoutReportGrain : IGrainWithStringKey
 {
     /// <summary>How many payouts are owed and how much, and the <paramref name="limit"/> oldest of them.</summary>
@@ -11,9 +11,12 @@ public interface IPayoutReportGrain : IGrainWithStringKey
 }
 
 /// <summary>Payouts still owed: totals per currency, and the oldest ones first.</summary>
+[GenerateSerializer, Immutable]
 public sealed record PendingPayouts(long Count, IReadOnlyList<PendingPayoutTotal> Totals, IReadOnlyList<PendingPayout> Oldest);
 
+[GenerateSerializer, Immutable]
 public sealed record PendingPayoutTotal(string Currency, long Count, long Amount);
 
 /// <summary>One payout owed to a user's bank, with how often the bank was asked and what it last said.</summary>
+[GenerateSerializer, Immutable]
 public sealed record PendingPayout(string TransactionId, string UserId, long Amount, string Currency, int Attempts, string? LastError, DateTimeOffset RequestedAt);

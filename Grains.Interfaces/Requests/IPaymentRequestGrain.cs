@@ -1,15 +1,15 @@
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Grains.Interfaces.Idempotency;
-using Orleans.Payments.Runtime;
+using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Idempotency;
+using Orleans;
 
-namespace Orleans.Payments.Grains.Interfaces.Requests;
+namespace Payments.Grains.Interfaces.Requests;
 
 /// <summary>
 /// One payment request (key: request id, a UUIDv7). Non-reentrant: pay, decline, cancel and expiry of one request
 /// run one at a time, and every state change is a conditional UPDATE of its row, so two activations cannot both win.
 /// </summary>
-[GrainType("payment-request")]
-public interface IPaymentRequestGrain : IRemindable
+[Alias("payment-request")]
+public interface IPaymentRequestGrain : IGrainWithStringKey
 {
     /// <summary>Creates the request under this grain's key; 201 with a <see cref="PaymentRequestView"/> or a 4xx error.</summary>
     Task<IdempotentOutcome> Create(CreatePaymentRequestCommand command);

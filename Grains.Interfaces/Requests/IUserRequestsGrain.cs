@@ -1,10 +1,10 @@
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Runtime;
+using Payments.Grains.Interfaces.Errors;
+using Orleans;
 
-namespace Orleans.Payments.Grains.Interfaces.Requests;
+namespace Payments.Grains.Interfaces.Requests;
 
 /// <summary>The payment requests a user sent or received (key: user id); reads only, reentrant.</summary>
-[GrainType("user-requests")]
+[Alias("user-requests")]
 public interface IUserRequestsGrain : IGrainWithStringKey
 {
     /// <summary>Newest first, optionally of one status; <paramref name="startingAfter"/> is the last id of the previous page.</summary>

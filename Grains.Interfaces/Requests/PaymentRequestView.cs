@@ -1,9 +1,10 @@
-namespace Orleans.Payments.Grains.Interfaces.Requests;
+namespace Payments.Grains.Interfaces.Requests;
 
 /// <summary>
 /// A payment request as the API shows it to its two parties. <c>Requester</c> and <c>Requestee</c> are user ids;
 /// <c>TransferId</c> is set once the request is paid.
 /// </summary>
+[GenerateSerializer, Immutable]
 public sealed record PaymentRequestView(
     string Id,
     string Requester,
@@ -17,6 +18,7 @@ public sealed record PaymentRequestView(
     string? TransferId);
 
 /// <summary>Newest first; <c>HasMore</c> says whether a page follows the last entry's id.</summary>
+[GenerateSerializer, Immutable]
 public sealed record PaymentRequestPage(IReadOnlyList<PaymentRequestView> Data, bool HasMore);
 
 public static class PaymentRequestStatus

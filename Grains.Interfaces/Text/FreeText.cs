@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Grains.Interfaces.Text;
+namespace Payments.Grains.Interfaces.Text;
 
 /// <summary>Text people type (notes, comments, search terms, ids given back to us) that PostgreSQL stores or compares.</summary>
 public static class FreeText

@@ -1,6 +1,7 @@
-namespace Orleans.Payments.Grains.Interfaces.Transfers;
+namespace Payments.Grains.Interfaces.Transfers;
 
 /// <summary>A transfer as the API shows it to its parties. <c>From</c> and <c>To</c> are user ids.</summary>
+[GenerateSerializer, Immutable]
 public sealed record TransferView(
     string Id,
     string From,
@@ -13,6 +14,7 @@ public sealed record TransferView(
     DateTimeOffset CreatedAt);
 
 /// <summary>The response to a transfer: the transfer and the sender's balance right after it.</summary>
+[GenerateSerializer, Immutable]
 public sealed record TransferReceipt(TransferView Transfer, long Balance);
 
 /// <summary>Limits of a single transfer.</summary>

@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Grains.Interfaces.Transfers;
+namespace Payments.Grains.Interfaces.Transfers;
 
 /// <summary>Who may see a transfer in feeds: everyone, the parties' friends, or the two parties only.</summary>
 public static class Visibility

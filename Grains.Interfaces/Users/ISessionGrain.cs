@@ -1,9 +1,9 @@
-using Orleans.Payments.Runtime;
+using Orleans;
 
-namespace Orleans.Payments.Grains.Interfaces.Users;
+namespace Payments.Grains.Interfaces.Users;
 
 /// <summary>One login session (key: SHA-256 of the bearer token, hex). Revocation takes effect at once.</summary>
-[GrainType("session")]
+[Alias("session")]
 public interface ISessionGrain : IGrainWithStringKey
 {
     /// <summary>The session's user id, or null when the session does not exist, expired or was revoked.</summary>

@@ -1,10 +1,10 @@
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Runtime;
+using Payments.Grains.Interfaces.Errors;
+using Orleans;
 
-namespace Orleans.Payments.Grains.Interfaces.Users;
+namespace Payments.Grains.Interfaces.Users;
 
 /// <summary>Users: registration, login, lookup and search (key: "default"; reentrant, backed by the users table).</summary>
-[GrainType("user-directory")]
+[Alias("user-directory")]
 public interface IUserDirectoryGrain : IGrainWithStringKey
 {
     /// <summary>Creates the user and their wallet; USERNAME_TAKEN if the name exists.</summary>

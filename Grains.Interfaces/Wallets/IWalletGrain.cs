@@ -1,15 +1,15 @@
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Grains.Interfaces.Idempotency;
-using Orleans.Payments.Grains.Interfaces.Transfers;
-using Orleans.Payments.Runtime;
+using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Idempotency;
+using Payments.Grains.Interfaces.Transfers;
+using Orleans;
 
-namespace Orleans.Payments.Grains.Interfaces.Wallets;
+namespace Payments.Grains.Interfaces.Wallets;
 
 /// <summary>
 /// A user's USD wallet (key: user id). Admits debits against its cached balance in one synchronous segment and
 /// hands them to the silo's ledger writer; the database row stays the truth.
 /// </summary>
-[GrainType("wallet")]
+[Alias("wallet")]
 public interface IWalletGrain : IGrainWithStringKey
 {
     Task<Outcome<WalletView>> Get();

@@ -1,17 +1,21 @@
-namespace Orleans.Payments.Grains.Interfaces.Wallets;
+namespace Payments.Grains.Interfaces.Wallets;
 
 /// <summary>
 /// A wallet's balances in minor units: <c>Balance</c> is committed in the ledger; <c>Available</c> is what can be
 /// spent now (balance minus pending debits and holds); <c>Held</c> is reserved by holds.
 /// </summary>
+[GenerateSerializer, Immutable]
 public sealed record WalletView(long Balance, long Available, long Held, string Currency, string Status);
 
 /// <summary>The response to a deposit or withdrawal.</summary>
+[GenerateSerializer, Immutable]
 public sealed record MovementReceipt(string TransactionId, long Balance);
 
 /// <summary>One line of a wallet's history: amount signed (credit positive), balance right after it.</summary>
+[GenerateSerializer, Immutable]
 public sealed record HistoryEntry(string Id, string Type, long Amount, long BalanceAfter, string? Counterparty, DateTimeOffset CreatedAt);
 
+[GenerateSerializer, Immutable]
 public sealed record HistoryPage(IReadOnlyList<HistoryEntry> Data, bool HasMore);
 
 public static class WalletStatus

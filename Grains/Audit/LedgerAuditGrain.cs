@@ -1,15 +1,16 @@
 using System.Data;
 using Npgsql;
-using Orleans.Payments.Grains.Interfaces.Ledger;
-using Orleans.Payments.Runtime;
+using Payments.Grains.Interfaces.Ledger;
+using Orleans;
 
-namespace Orleans.Payments.Grains.Audit;
+namespace Payments.Grains.Audit;
 
 /// <summary>
 /// Checks the ledger's invariants in one repeatable-read snapshot: accounts sum to zero per currency, every account
 /// row equals the sum of its postings (each ledger row seen from both sides), no wallet is negative, no row names a
 /// missing account, and every transaction's legs are complete (0..n-1). Rows balance by construction.
 /// </summary>
+[GrainType("ledger-audit")]
 public sealed class LedgerAuditGrain(NpgsqlDataSource dataSource, TimeProvider time) : Grain, ILedgerAuditGrain
 {
     private const int SampleSize = 20;

@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Grains.Banking;
+namespace Payments.Grains.Banking;
 
 /// <summary>
 /// The user's linked bank account. Calls carry the idempotency key, so a retried deposit or payout is not repeated

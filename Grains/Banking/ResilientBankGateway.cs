@@ -5,7 +5,7 @@ using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
 
-namespace Orleans.Payments.Grains.Banking;
+namespace Payments.Grains.Banking;
 
 /// <summary>Retry, timeout and circuit breaker settings for calls to the bank (section <c>Payments:Bank:Resilience</c>).</summary>
 public sealed class BankResilienceOptions

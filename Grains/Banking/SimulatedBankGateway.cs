@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
-namespace Orleans.Payments.Grains.Banking;
+namespace Payments.Grains.Banking;
 
 /// <summary>Latency and failure injection for the simulated bank (section <c>Payments:Bank</c>).</summary>
 public sealed class SimulatedBankOptions

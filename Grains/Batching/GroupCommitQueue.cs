@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace Orleans.Payments.Grains.Batching;
+namespace Payments.Grains.Batching;
 
 /// <summary>
 /// Group commit for writes that many grains make at once: callers queue items and wait; writer loops take whatever

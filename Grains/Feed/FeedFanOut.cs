@@ -1,10 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
-using Orleans.Payments.Grains.Batching;
-using Orleans.Payments.Grains.Interfaces.Transfers;
+using Payments.Grains.Batching;
+using Payments.Grains.Interfaces.Transfers;
 
-namespace Orleans.Payments.Grains.Feed;
+namespace Payments.Grains.Feed;
 
 /// <summary>
 /// The silo's fan-out writer. Stream delivery calls one <see cref="TransferFeedGrain"/> per sender, so a burst from

@@ -1,13 +1,14 @@
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Grains.Interfaces.Feed;
-using Orleans.Payments.Grains.Interfaces.Identity;
-using Orleans.Payments.Grains.Interfaces.Text;
-using Orleans.Payments.Runtime;
+using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Feed;
+using Payments.Grains.Interfaces.Identity;
+using Payments.Grains.Interfaces.Text;
+using Orleans;
 
-namespace Orleans.Payments.Grains.Feed;
+namespace Payments.Grains.Feed;
 
 /// <summary>The feed as one reader sees it, over <see cref="FeedStore"/>. Items the reader cannot see answer NOT_FOUND, as if they did not exist.</summary>
 [Reentrant]
+[GrainType("feed")]
 public sealed class FeedGrain(FeedStore store, TimeProvider time) : Grain, IFeedGrain
 {
     public async Task<Outcome<FeedPage>> Feed(int limit, string? cursor)
@@ -69,7 +70,7 @@ public sealed class FeedGrain(FeedStore store, TimeProvider time) : Grain, IFeed
         return await store.CommentsAsync(id, limit, PageQuery.Cursor(startingAfter));
     }
 
-    private Guid Reader => Guid.Parse(GetPrimaryKeyString());
+    private Guid Reader => Guid.Parse(this.GetPrimaryKeyString());
 
     private async Task<Outcome<LikeSummary>> SetLikeAsync(string transferId, bool liked)
     {
@@ -83,10 +84,10 @@ public sealed class FeedGrain(FeedStore store, TimeProvider time) : Grain, IFeed
 
     /// <summary>The item's id if this reader may see it; null for a malformed id, an unknown item or someone else's.</summary>
     private async Task<Guid?> VisibleAsync(string transferId) =>
-        UserId.TryParse(GetPrimaryKeyString(), out _) && SocialId.TryParse(transferId, out var id) && await store.CanSeeAsync(Reader, id) ? id : null;
+        UserId.TryParse(this.GetPrimaryKeyString(), out _) && SocialId.TryParse(transferId, out var id) && await store.CanSeeAsync(Reader, id) ? id : null;
 
     private PaymentError? Page(int limit, string? cursor, string cursorField) =>
-        UserId.TryParse(GetPrimaryKeyString(), out _) ? PageQuery.Check(limit, cursor, cursorField, "a value from a previous page") : NotFound();
+        UserId.TryParse(this.GetPrimaryKeyString(), out _) ? PageQuery.Check(limit, cursor, cursorField, "a value from a previous page") : NotFound();
 
     private static PaymentError NotFound() => new(ErrorCodes.NotFound, "No such feed item.");
 }

@@ -1,13 +1,13 @@
 using Npgsql;
 using NpgsqlTypes;
-using Orleans.Payments.Grains.Interfaces.Feed;
-using Orleans.Payments.Grains.Interfaces.Notifications;
-using Orleans.Payments.Grains.Interfaces.SocialNotifications;
-using Orleans.Payments.Grains.Interfaces.Users;
-using Orleans.Payments.Grains.SocialNotifications;
-using Orleans.Payments.Runtime.Streams;
+using Payments.Grains.Interfaces.Feed;
+using Payments.Grains.Interfaces.Notifications;
+using Payments.Grains.Interfaces.SocialNotifications;
+using Payments.Grains.Interfaces.Users;
+using Payments.Grains.SocialNotifications;
+using Payments.Infrastructure.Streams;
 
-namespace Orleans.Payments.Grains.Feed;
+namespace Payments.Grains.Feed;
 
 /// <summary>The feed tables as readers use them: feed pages, likes and comments (<see cref="FeedFanOut"/> writes the items).</summary>
 public sealed class FeedStore(NpgsqlDataSource dataSource)

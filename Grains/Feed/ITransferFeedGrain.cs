@@ -1,13 +1,11 @@
-using Orleans.Payments.Grains.Notifications;
-using Orleans.Payments.Runtime;
-using Orleans.Payments.Runtime.Streams;
+using Payments.Grains.Notifications;
+using Orleans;
 
-namespace Orleans.Payments.Grains.Feed;
+namespace Payments.Grains.Feed;
 
 /// <summary>
 /// Fans one sender's completed transfers out to feeds (stream "transfers", key = the sender's user id). Only the
-/// stream pump calls it.
+/// stream's pulling agent calls it.
 /// </summary>
-[GrainType("transfer-feed")]
-[ImplicitStreamSubscription(TransferStream.Namespace)]
-public interface ITransferFeedGrain : IStreamSubscriber;
+[Alias("transfer-feed")]
+public interface ITransferFeedGrain : IGrainWithStringKey;

@@ -1,12 +1,12 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Orleans.Payments.Grains.Interfaces;
-using Orleans.Payments.Grains.Interfaces.Transfers;
-using Orleans.Payments.Grains.Notifications;
-using Orleans.Payments.Runtime;
-using Orleans.Payments.Runtime.Streams;
+using Payments.Grains.Interfaces;
+using Payments.Grains.Interfaces.Transfers;
+using Payments.Grains.Notifications;
+using Orleans;
+using Payments.Infrastructure.Streams;
 
-namespace Orleans.Payments.Grains.Feed;
+namespace Payments.Grains.Feed;
 
 /// <summary>
 /// Writes each completed transfer of one sender into the feeds that should show it, through the silo's
@@ -15,10 +15,12 @@ namespace Orleans.Payments.Grains.Feed;
 /// redeliveries). A stateless worker: it runs on the silo whose stream pump delivers the transfers and writes through
 /// that silo's fan-out, so delivery makes no remote call.
 /// </summary>
-[StatelessWorker]
-public sealed partial class TransferFeedGrain(FeedFanOut fanOut, ILogger<TransferFeedGrain> logger) : Grain, ITransferFeedGrain
+[PreferLocalPlacement]
+[ImplicitStreamSubscription(TransferStream.Namespace)]
+[GrainType("transfer-feed")]
+public sealed partial class TransferFeedGrain(FeedFanOut fanOut, ILogger<TransferFeedGrain> logger) : StreamConsumerGrain, ITransferFeedGrain
 {
-    public async Task ReceiveStreamEvents(StreamId stream, IReadOnlyList<StreamEvent> events)
+    protected override async Task ReceiveStreamEvents(StreamId stream, IReadOnlyList<StreamEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
         var transfers = events
@@ -26,7 +28,7 @@ public sealed partial class TransferFeedGrain(FeedFanOut fanOut, ILogger<Transfe
             .Select(item => item.Payload.Deserialize<TransferView>(PaymentsJson.Options)!)
             .ToList();
         await fanOut.FanOutAsync(transfers);
-        LogFannedOut(logger, transfers.Count, stream.Key);
+        LogFannedOut(logger, transfers.Count, stream.GetKeyAsString()!);
     }
 
     [LoggerMessage(1, LogLevel.Debug, "Fanned out {Transfers} transfers of {Sender}")]

@@ -1,13 +1,13 @@
 using Npgsql;
 using NpgsqlTypes;
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Grains.Interfaces.Friends;
-using Orleans.Payments.Grains.Interfaces.Notifications;
-using Orleans.Payments.Grains.Interfaces.Users;
-using Orleans.Payments.Grains.SocialNotifications;
-using Orleans.Payments.Runtime.Streams;
+using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Friends;
+using Payments.Grains.Interfaces.Notifications;
+using Payments.Grains.Interfaces.Users;
+using Payments.Grains.SocialNotifications;
+using Payments.Infrastructure.Streams;
 
-namespace Orleans.Payments.Grains.Friends;
+namespace Payments.Grains.Friends;
 
 /// <summary>The friend_requests and friendships tables. Friendship rows come in pairs (both directions) so "friends of X" is one index range.</summary>
 public sealed class FriendStore(NpgsqlDataSource dataSource)

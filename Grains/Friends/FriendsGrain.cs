@@ -1,18 +1,19 @@
 using Microsoft.Extensions.Logging;
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Grains.Interfaces.Friends;
-using Orleans.Payments.Grains.Interfaces.Identity;
-using Orleans.Payments.Runtime;
+using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Friends;
+using Payments.Grains.Interfaces.Identity;
+using Orleans;
 
-namespace Orleans.Payments.Grains.Friends;
+namespace Payments.Grains.Friends;
 
 /// <summary>One user's friendships over <see cref="FriendStore"/>; the table constraints settle concurrent requests.</summary>
 [Reentrant]
+[GrainType("friends")]
 public sealed partial class FriendsGrain(FriendStore store, TimeProvider time, ILogger<FriendsGrain> logger) : Grain, IFriendsGrain
 {
     public async Task<Outcome<FriendRequestView>> RequestFriendship(string addresseeId)
     {
-        if (!UserId.TryParse(GetPrimaryKeyString(), out var user) || !UserId.TryParse(addresseeId, out var addressee))
+        if (!UserId.TryParse(this.GetPrimaryKeyString(), out var user) || !UserId.TryParse(addresseeId, out var addressee))
         {
             return new PaymentError(ErrorCodes.NotFound, "No such user.", "username");
         }
@@ -33,7 +34,7 @@ public sealed partial class FriendsGrain(FriendStore store, TimeProvider time, I
 
     public async Task<Outcome<FriendRequestView>> Accept(string requestId)
     {
-        if (!UserId.TryParse(GetPrimaryKeyString(), out var user) || !SocialId.TryParse(requestId, out var id)
+        if (!UserId.TryParse(this.GetPrimaryKeyString(), out var user) || !SocialId.TryParse(requestId, out var id)
             || await store.AcceptAsync(id, user.Value, DatabaseTime.Now(time)) is not { } accepted)
         {
             return new PaymentError(ErrorCodes.NotFound, "No such friend request.");
@@ -49,7 +50,7 @@ public sealed partial class FriendsGrain(FriendStore store, TimeProvider time, I
             return invalid;
         }
 
-        return await store.FriendsAsync(Guid.Parse(GetPrimaryKeyString()), limit, PageQuery.Cursor(startingAfter));
+        return await store.FriendsAsync(Guid.Parse(this.GetPrimaryKeyString()), limit, PageQuery.Cursor(startingAfter));
     }
 
     public async Task<Outcome<FriendRequestPage>> PendingRequests(string role, int limit, string? startingAfter)
@@ -64,15 +65,15 @@ public sealed partial class FriendsGrain(FriendStore store, TimeProvider time, I
             return invalid;
         }
 
-        return await store.PendingAsync(Guid.Parse(GetPrimaryKeyString()), role, limit, PageQuery.Cursor(startingAfter));
+        return await store.PendingAsync(Guid.Parse(this.GetPrimaryKeyString()), role, limit, PageQuery.Cursor(startingAfter));
     }
 
     public async Task<bool> Remove(string friendId) =>
-        UserId.TryParse(GetPrimaryKeyString(), out var user) && UserId.TryParse(friendId, out var friend)
+        UserId.TryParse(this.GetPrimaryKeyString(), out var user) && UserId.TryParse(friendId, out var friend)
         && await store.RemoveAsync(user.Value, friend.Value);
 
     private PaymentError? Page(int limit, string? startingAfter, string cursorMeaning) =>
-        UserId.TryParse(GetPrimaryKeyString(), out _)
+        UserId.TryParse(this.GetPrimaryKeyString(), out _)
             ? PageQuery.Check(limit, startingAfter, "startingAfter", cursorMeaning)
             : new PaymentError(ErrorCodes.NotFound, "No such user.");
 

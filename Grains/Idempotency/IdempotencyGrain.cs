@@ -1,12 +1,12 @@
-using Orleans.Payments.Grains.Interfaces;
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Grains.Interfaces.Idempotency;
-using Orleans.Payments.Grains.Interfaces.Identity;
-using Orleans.Payments.Grains.Interfaces.Requests;
-using Orleans.Payments.Grains.Interfaces.Wallets;
-using Orleans.Payments.Runtime;
+using Payments.Grains.Interfaces;
+using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Idempotency;
+using Payments.Grains.Interfaces.Identity;
+using Payments.Grains.Interfaces.Requests;
+using Payments.Grains.Interfaces.Wallets;
+using Orleans;
 
-namespace Orleans.Payments.Grains.Idempotency;
+namespace Payments.Grains.Idempotency;
 
 /// <summary>
 /// One caller's idempotency key. Non-reentrant: a concurrent repeat waits in the queue and then finds the first
@@ -20,7 +20,8 @@ namespace Orleans.Payments.Grains.Idempotency;
 /// hold millions of them. A later retry is answered from the stored record: whatever path it takes (admission
 /// refusal, ledger duplicate), the record that stands in the database is what it gets.
 /// </remarks>
-[CollectionAge(seconds: 10)]
+[CollectionAgeLimit("00:00:10")]
+[GrainType("idempotency")]
 public sealed class IdempotencyGrain(IdempotencyRecordStore records) : Grain, IIdempotencyGrain
 {
     private (string RequestHash, StoredResponse Response)? _record;
@@ -55,7 +56,7 @@ public sealed class IdempotencyGrain(IdempotencyRecordStore records) : Grain, II
 
     private IdempotencyStamp Stamp(IdempotentCommand command, string requestHash)
     {
-        var key = GetPrimaryKeyString();
+        var key = this.GetPrimaryKeyString();
         var scope = $"{command.UserId}/";
         if (!key.StartsWith(scope, StringComparison.Ordinal))
         {

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Orleans.Payments.Runtime.Postgres;
+using Payments.Infrastructure.Postgres;
 
-namespace Orleans.Payments.Grains.Idempotency;
+namespace Payments.Grains.Idempotency;
 
 /// <summary>Deletes expired idempotency records every hour, in bounded chunks so no statement holds locks for long.</summary>
 public sealed class IdempotencyRecordJanitor(NpgsqlDataSource dataSource, TimeProvider time, ILogger<IdempotencyRecordJanitor> logger)

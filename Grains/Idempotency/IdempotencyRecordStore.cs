@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Orleans.Payments.Grains.Interfaces.Idempotency;
-using Orleans.Payments.Grains.Ledger;
-using Orleans.Payments.Runtime.Postgres;
+using Payments.Grains.Interfaces.Idempotency;
+using Payments.Grains.Ledger;
+using Payments.Infrastructure.Postgres;
 
-namespace Orleans.Payments.Grains.Idempotency;
+namespace Payments.Grains.Idempotency;
 
 /// <summary>Idempotency records that carry no ledger effect (business refusals); effects write theirs in the ledger batch.</summary>
 public sealed class IdempotencyRecordStore(NpgsqlDataSource dataSource, WalFlushBarrier flushBarrier, IOptions<LedgerWriterOptions> options, TimeProvider time)

@@ -1,6 +1,6 @@
-using Orleans.Payments.Grains.Interfaces.Identity;
+using Payments.Grains.Interfaces.Identity;
 
-namespace Orleans.Payments.Grains.Ledger;
+namespace Payments.Grains.Ledger;
 
 /// <summary>Ledger account ids: one wallet account per user and currency (<c>wallet:{user}:{currency}</c>), and named system accounts.</summary>
 public static class LedgerAccounts

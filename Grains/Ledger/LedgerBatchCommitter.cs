@@ -3,14 +3,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Orleans.Payments.Grains.Idempotency;
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Grains.Interfaces.Idempotency;
-using Orleans.Payments.Grains.Wallets;
-using Orleans.Payments.Runtime.Postgres;
-using Orleans.Payments.Runtime.Streams;
+using Payments.Grains.Idempotency;
+using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Idempotency;
+using Payments.Grains.Wallets;
+using Payments.Infrastructure.Postgres;
+using Payments.Infrastructure.Streams;
 
-namespace Orleans.Payments.Grains.Ledger;
+namespace Payments.Grains.Ledger;
 
 /// <summary>
 /// Commits a batch of ledger entries in one database transaction:

@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Grains.Ledger;
+namespace Payments.Grains.Ledger;
 
 /// <summary>
 /// What a committed batch owes: an answer per entry, and the wallets whose balance changed (for their caches).

@@ -1,8 +1,8 @@
-using Orleans.Payments.Grains.Interfaces.Idempotency;
-using Orleans.Payments.Grains.Interfaces.Identity;
-using Orleans.Payments.Runtime.Streams;
+using Payments.Grains.Interfaces.Idempotency;
+using Payments.Grains.Interfaces.Identity;
+using Payments.Infrastructure.Streams;
 
-namespace Orleans.Payments.Grains.Ledger;
+namespace Payments.Grains.Ledger;
 
 /// <summary>
 /// A ledger transaction on its way to the database with everything that must commit with it: its movements (rows of

@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Grains.Ledger;
+namespace Payments.Grains.Ledger;
 
 /// <summary>The kinds of ledger transaction (the <c>type</c> column of <c>ledger_entries</c>).</summary>
 public static class LedgerEntryTypes

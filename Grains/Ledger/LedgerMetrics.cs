@@ -1,11 +1,11 @@
 using System.Diagnostics.Metrics;
 
-namespace Orleans.Payments.Grains.Ledger;
+namespace Payments.Grains.Ledger;
 
 /// <summary>Group commit instruments on the meter <see cref="MeterName"/>: how big batches are and how long they take.</summary>
 public static class LedgerMetrics
 {
-    public const string MeterName = "Orleans.Payments.Ledger";
+    public const string MeterName = "Payments.Ledger";
 
     private static readonly Meter s_meter = new(MeterName);
 

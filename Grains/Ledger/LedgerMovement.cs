@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Grains.Ledger;
+namespace Payments.Grains.Ledger;
 
 /// <summary>
 /// One leg of a ledger transaction: <paramref name="Amount"/> (positive, minor units) leaves the debit account and

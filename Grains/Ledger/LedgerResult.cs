@@ -1,7 +1,7 @@
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Grains.Interfaces.Idempotency;
+using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Idempotency;
 
-namespace Orleans.Payments.Grains.Ledger;
+namespace Payments.Grains.Ledger;
 
 /// <summary>What became of a ledger entry.</summary>
 public abstract record LedgerResult

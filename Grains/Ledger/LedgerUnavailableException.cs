@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Grains.Ledger;
+namespace Payments.Grains.Ledger;
 
 /// <summary>
 /// The database failed while a batch was being committed; whether it committed is unknown. Callers resynchronize

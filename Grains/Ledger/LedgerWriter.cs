@@ -3,11 +3,11 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Payments.Grains.Interfaces.Wallets;
-using Orleans.Payments.Runtime;
-using Orleans.Payments.Runtime.Postgres;
+using Payments.Grains.Interfaces.Wallets;
+using Orleans;
+using Payments.Infrastructure.Postgres;
 
-namespace Orleans.Payments.Grains.Ledger;
+namespace Payments.Grains.Ledger;
 
 /// <summary>
 /// The silo's group commit: wallet grains submit admitted entries; one committer drains whatever has queued (up to

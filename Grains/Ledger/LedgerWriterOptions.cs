@@ -1,6 +1,6 @@
-using Orleans.Payments.Runtime.Postgres;
+using Payments.Infrastructure.Postgres;
 
-namespace Orleans.Payments.Grains.Ledger;
+namespace Payments.Grains.Ledger;
 
 /// <summary>Group commit settings (section <c>Payments:Ledger</c>).</summary>
 public sealed class LedgerWriterOptions

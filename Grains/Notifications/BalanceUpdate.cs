@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Grains.Notifications;
+namespace Payments.Grains.Notifications;
 
 /// <summary>
 /// The data of a balance_updated notification: the signed change (credit positive) and the transfer that made it.

@@ -1,12 +1,10 @@
-using Orleans.Payments.Runtime;
-using Orleans.Payments.Runtime.Streams;
+using Orleans;
 
-namespace Orleans.Payments.Grains.Notifications;
+namespace Payments.Grains.Notifications;
 
 /// <summary>
 /// Turns a sender's TransferCompleted events (stream "transfers", key = sender's user id) into notifications:
 /// payment_received for the receiver, balance_updated for both parties. Only the stream pump calls it.
 /// </summary>
-[GrainType("transfer-notifier")]
-[ImplicitStreamSubscription(TransferStream.Namespace)]
-public interface ITransferNotifierGrain : IStreamSubscriber;
+[Alias("transfer-notifier")]
+public interface ITransferNotifierGrain : IGrainWithStringKey;

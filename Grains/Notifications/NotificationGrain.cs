@@ -1,14 +1,15 @@
-using Orleans.Payments.Grains.Interfaces.Identity;
-using Orleans.Payments.Grains.Interfaces.Notifications;
-using Orleans.Payments.Runtime;
+using Payments.Grains.Interfaces.Identity;
+using Payments.Grains.Interfaces.Notifications;
+using Orleans;
 
-namespace Orleans.Payments.Grains.Notifications;
+namespace Payments.Grains.Notifications;
 
 /// <summary>
 /// A user's notifications. Stateless apart from the inbox rows: <see cref="Notify"/> goes through the silo's inbox
 /// writer (one transaction for many notifications, the NOTIFY to the front ends in it), so it is reentrant.
 /// </summary>
 [Reentrant]
+[GrainType("notifications")]
 public sealed class NotificationGrain(NotificationInbox inbox) : Grain, INotificationGrain
 {
     public Task Notify(NotificationMessage message) => inbox.AppendAsync([(UserKey(), message)]);
@@ -16,5 +17,5 @@ public sealed class NotificationGrain(NotificationInbox inbox) : Grain, INotific
     public Task<IReadOnlyList<NotificationMessage>> After(string? afterId, int limit) => inbox.AfterAsync(UserKey(), afterId, limit);
 
     private string UserKey() =>
-        UserId.TryParse(GetPrimaryKeyString(), out var user) ? user.Key : throw new ArgumentException("A notification grain's key is a user id.");
+        UserId.TryParse(this.GetPrimaryKeyString(), out var user) ? user.Key : throw new ArgumentException("A notification grain's key is a user id.");
 }

@@ -5,11 +5,11 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
-using Orleans.Payments.Grains.Batching;
-using Orleans.Payments.Grains.Interfaces.Notifications;
-using Orleans.Payments.Runtime.Postgres;
+using Payments.Grains.Batching;
+using Payments.Grains.Interfaces.Notifications;
+using Payments.Infrastructure.Postgres;
 
-namespace Orleans.Payments.Grains.Notifications;
+namespace Payments.Grains.Notifications;
 
 /// <summary>
 /// The durable inbox (<c>notifications</c>) and the silo's group commit for it: producers queue notifications and a

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Orleans.Payments.Runtime.Postgres;
+using Payments.Infrastructure.Postgres;
 
-namespace Orleans.Payments.Grains.Notifications;
+namespace Payments.Grains.Notifications;
 
 /// <summary>
 /// Deletes notifications older than <see cref="NotificationOptions.Retention"/> every hour, in bounded chunks so no

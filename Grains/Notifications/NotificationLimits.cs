@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Grains.Notifications;
+namespace Payments.Grains.Notifications;
 
 /// <summary>Bounds of a notification, so that every one fits in a PostgreSQL NOTIFY payload (8,000 bytes) with room to spare.</summary>
 public static class NotificationLimits

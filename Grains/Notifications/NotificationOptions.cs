@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Grains.Notifications;
+namespace Payments.Grains.Notifications;
 
 /// <summary>Notification inbox settings (section <c>Payments:Notifications</c>).</summary>
 public sealed class NotificationOptions

@@ -1,11 +1,11 @@
 using System.Text.Json;
-using Orleans.Payments.Grains.Interfaces;
-using Orleans.Payments.Grains.Interfaces.Notifications;
-using Orleans.Payments.Grains.Interfaces.Transfers;
-using Orleans.Payments.Runtime;
-using Orleans.Payments.Runtime.Streams;
+using Payments.Grains.Interfaces;
+using Payments.Grains.Interfaces.Notifications;
+using Payments.Grains.Interfaces.Transfers;
+using Orleans;
+using Payments.Infrastructure.Streams;
 
-namespace Orleans.Payments.Grains.Notifications;
+namespace Payments.Grains.Notifications;
 
 /// <summary>
 /// A sender's transfer notifications. Each delivered batch becomes one inbox append: payment_received (the transfer)
@@ -14,12 +14,14 @@ namespace Orleans.Payments.Grains.Notifications;
 /// pump delivers the batch and writes to that silo's inbox, so delivery makes no remote call (its duplicate filter is
 /// per activation, a shortcut; the ids are what make a redelivery harmless).
 /// </summary>
-[StatelessWorker]
-public sealed class TransferNotifierGrain(NotificationInbox inbox) : Grain, ITransferNotifierGrain
+[PreferLocalPlacement]
+[ImplicitStreamSubscription(TransferStream.Namespace)]
+[GrainType("transfer-notifier")]
+public sealed class TransferNotifierGrain(NotificationInbox inbox) : StreamConsumerGrain, ITransferNotifierGrain
 {
     private readonly RecentEventIds _recent = new();
 
-    public async Task ReceiveStreamEvents(StreamId stream, IReadOnlyList<StreamEvent> events)
+    protected override async Task ReceiveStreamEvents(StreamId stream, IReadOnlyList<StreamEvent> events)
     {
         var fresh = _recent.Unseen(events);
         var notifications = new List<(string, NotificationMessage)>();

@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Grains.Notifications;
+namespace Payments.Grains.Notifications;
 
 /// <summary>The stream the wallet grain's transfers publish to (see <c>WalletGrain.Send</c>): one per sender.</summary>
 public static class TransferStream

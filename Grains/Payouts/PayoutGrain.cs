@@ -2,12 +2,12 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Payments.Grains.Banking;
-using Orleans.Payments.Grains.Interfaces;
-using Orleans.Payments.Runtime;
-using Orleans.Payments.Runtime.Streams;
+using Payments.Grains.Banking;
+using Payments.Grains.Interfaces;
+using Orleans;
+using Payments.Infrastructure.Streams;
 
-namespace Orleans.Payments.Grains.Payouts;
+namespace Payments.Grains.Payouts;
 
 /// <summary>
 /// Pays out a user's withdrawals. The ledger moved the money to the bank's system account when the withdrawal
@@ -17,8 +17,11 @@ namespace Orleans.Payments.Grains.Payouts;
 /// sends the user's unpaid payouts again every <see cref="PayoutOptions.RetryInterval"/> and removes itself once
 /// none is left; the rows show operators what is owed, how often it was tried and the last error.
 /// </summary>
+[PreferLocalPlacement]
+[ImplicitStreamSubscription(PayoutStream.Namespace)]
+[GrainType("payout")]
 public sealed partial class PayoutGrain(PayoutStore store, IBankGateway bank, IOptions<PayoutOptions> options, ILogger<PayoutGrain> logger)
-    : Grain, IPayoutGrain
+    : StreamConsumerGrain, IPayoutGrain, IRemindable
 {
     private const string RetryReminder = "retry-payouts";
 
@@ -26,7 +29,7 @@ public sealed partial class PayoutGrain(PayoutStore store, IBankGateway bank, IO
     // the grain's turn (and the stream delivery waiting on it) past the grain call timeout.
     private static readonly TimeSpan s_roundBudget = TimeSpan.FromSeconds(10);
 
-    public async Task ReceiveStreamEvents(StreamId stream, IReadOnlyList<StreamEvent> events)
+    protected override async Task ReceiveStreamEvents(StreamId stream, IReadOnlyList<StreamEvent> events)
     {
         var requests = events.Where(item => item.Type == PayoutStream.PayoutRequested)
             .Select(item => item.Payload.Deserialize<PayoutRequest>(PaymentsJson.Options)!)
@@ -39,15 +42,15 @@ public sealed partial class PayoutGrain(PayoutStore store, IBankGateway bank, IO
         // Recorded, then the reminder, before any bank call: whatever happens to this call from here (a database error,
         // a crash, the stream giving up on it), the reminder comes back for what is still pending.
         await store.RecordAsync(requests);
-        await RegisterReminderAsync(RetryReminder, options.Value.RetryInterval, options.Value.RetryInterval);
+        await this.RegisterOrUpdateReminder(RetryReminder, options.Value.RetryInterval, options.Value.RetryInterval);
         await PayPendingAsync();
     }
 
-    public Task ReceiveReminder(string name) => name == RetryReminder ? PayPendingAsync() : Task.CompletedTask;
+    public Task ReceiveReminder(string reminderName, TickStatus status) => reminderName == RetryReminder ? PayPendingAsync() : Task.CompletedTask;
 
     private async Task PayPendingAsync()
     {
-        var pending = await store.PendingAsync(GetPrimaryKeyString());
+        var pending = await store.PendingAsync(this.GetPrimaryKeyString());
         var started = Stopwatch.GetTimestamp();
         var unpaid = 0;
         foreach (var payout in pending)
@@ -75,7 +78,7 @@ public sealed partial class PayoutGrain(PayoutStore store, IBankGateway bank, IO
         // The reminder was registered when the payouts were recorded; it stays while anything may still be owed.
         if (unpaid == 0 && pending.Count < PayoutStore.MaxPerRound)
         {
-            await UnregisterReminderAsync(RetryReminder);
+            await this.UnregisterReminderIfAnyAsync(RetryReminder);
         }
     }
 

@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Grains.Payouts;
+namespace Payments.Grains.Payouts;
 
 /// <summary>Payout settings (section <c>Payments:Payouts</c>).</summary>
 public sealed class PayoutOptions

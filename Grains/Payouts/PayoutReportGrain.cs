@@ -1,10 +1,11 @@
-using Orleans.Payments.Grains.Interfaces.Paging;
-using Orleans.Payments.Grains.Interfaces.Payouts;
-using Orleans.Payments.Runtime;
+using Payments.Grains.Interfaces.Paging;
+using Payments.Grains.Interfaces.Payouts;
+using Orleans;
 
-namespace Orleans.Payments.Grains.Payouts;
+namespace Payments.Grains.Payouts;
 
 /// <summary>Reads what is owed from <c>payouts</c> (the partial indexes on pending rows keep this cheap).</summary>
+[GrainType("payout-report")]
 public sealed class PayoutReportGrain(PayoutStore store) : Grain, IPayoutReportGrain
 {
     public Task<PendingPayouts> Pending(int limit)

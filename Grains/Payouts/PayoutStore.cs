@@ -1,7 +1,7 @@
 using Npgsql;
-using Orleans.Payments.Grains.Interfaces.Payouts;
+using Payments.Grains.Interfaces.Payouts;
 
-namespace Orleans.Payments.Grains.Payouts;
+namespace Payments.Grains.Payouts;
 
 /// <summary>The <c>payouts</c> table: what is owed to users' banks and what the bank has confirmed.</summary>
 public sealed class PayoutStore(NpgsqlDataSource dataSource)

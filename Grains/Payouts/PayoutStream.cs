@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Grains.Payouts;
+namespace Payments.Grains.Payouts;
 
 /// <summary>The stream a withdrawal publishes its payout to (see <c>WalletGrain.Withdraw</c>): one per user.</summary>
 public static class PayoutStream

@@ -1,23 +1,23 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Payments.Grains.Idempotency;
-using Orleans.Payments.Grains.Interfaces;
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Grains.Interfaces.Idempotency;
-using Orleans.Payments.Grains.Interfaces.Identity;
-using Orleans.Payments.Grains.Interfaces.Money;
-using Orleans.Payments.Grains.Interfaces.Requests;
-using Orleans.Payments.Grains.Interfaces.Text;
-using Orleans.Payments.Grains.Interfaces.Transfers;
-using Orleans.Payments.Grains.Interfaces.Wallets;
-using Orleans.Payments.Grains.Interfaces.Notifications;
-using Orleans.Payments.Grains.Ledger;
-using Orleans.Payments.Grains.SocialNotifications;
-using Orleans.Payments.Runtime;
-using Orleans.Payments.Runtime.Streams;
+using Payments.Grains.Idempotency;
+using Payments.Grains.Interfaces;
+using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Idempotency;
+using Payments.Grains.Interfaces.Identity;
+using Payments.Grains.Interfaces.Money;
+using Payments.Grains.Interfaces.Requests;
+using Payments.Grains.Interfaces.Text;
+using Payments.Grains.Interfaces.Transfers;
+using Payments.Grains.Interfaces.Wallets;
+using Payments.Grains.Interfaces.Notifications;
+using Payments.Grains.Ledger;
+using Payments.Grains.SocialNotifications;
+using Orleans;
+using Payments.Infrastructure.Streams;
 
-namespace Orleans.Payments.Grains.Requests;
+namespace Payments.Grains.Requests;
 
 /// <summary>
 /// One payment request. Paying marks the row paying, sends through the requestee's wallet with an idempotency stamp
@@ -25,13 +25,14 @@ namespace Orleans.Payments.Grains.Requests;
 /// paid with the transfer's id. The stamp's record is unique in the database, so however many times and from however
 /// many activations the request is paid, the ledger commits one transfer and every later send gets that transfer back.
 /// </summary>
+[GrainType("payment-request")]
 public sealed partial class PaymentRequestGrain(
     PaymentRequestStore store,
     IdempotencyRecordStore records,
     IOptions<PaymentRequestOptions> options,
     IOptions<LedgerWriterOptions> ledgerOptions,
     TimeProvider time,
-    ILogger<PaymentRequestGrain> logger) : Grain, IPaymentRequestGrain
+    ILogger<PaymentRequestGrain> logger) : Grain, IPaymentRequestGrain, IRemindable
 {
     private const string ExpiryReminder = "expire";
     private const string SettleReminder = "settle-payment";
@@ -42,7 +43,7 @@ public sealed partial class PaymentRequestGrain(
     private static readonly string[] s_pending = [PaymentRequestStatus.Pending];
     private static readonly string[] s_paying = [PaymentRequestStatus.Paying];
 
-    private Guid Id => Guid.Parse(GetPrimaryKeyString());
+    private Guid Id => Guid.Parse(this.GetPrimaryKeyString());
 
     public async Task<IdempotentOutcome> Create(CreatePaymentRequestCommand command)
     {
@@ -55,11 +56,11 @@ public sealed partial class PaymentRequestGrain(
         var now = Now();
         var expiry = options.Value.Expiry;
         var request = new PaymentRequestView(
-            GetPrimaryKeyString(), command.UserId, command.RequesteeId, command.Amount, Currency.Usd.Code, command.Note,
+            this.GetPrimaryKeyString(), command.UserId, command.RequesteeId, command.Amount, Currency.Usd.Code, command.Note,
             PaymentRequestStatus.Pending, now, now + expiry, null);
 
         // The reminder first: a reminder without a row finds nothing to expire, a row without a reminder would stay pending.
-        await RegisterReminderAsync(ExpiryReminder, expiry, TimeSpan.Zero);
+        await this.RegisterOrUpdateReminder(ExpiryReminder, expiry, options.Value.SettleRetryInterval);
         var created = await store.InsertAsync(request, view => SocialNotification.For(view.Requestee, NotificationTypes.PaymentRequest, view));
         LogCreated(logger, request.Id, command.UserId, command.RequesteeId);
         return new IdempotentOutcome(PaymentsJson.Created(created.View), null);
@@ -81,7 +82,7 @@ public sealed partial class PaymentRequestGrain(
 
         // The reminder first: should this silo die anywhere between here and "paid", the reminder finishes the payment
         // with the same stamp (or, finding nothing paying, removes itself).
-        await RegisterReminderAsync(SettleReminder, options.Value.SettleRetryInterval, options.Value.SettleRetryInterval);
+        await this.RegisterOrUpdateReminder(SettleReminder, options.Value.SettleRetryInterval, options.Value.SettleRetryInterval);
 
         // A request already paying was interrupted: keep its start time, which bounds how late it may be sent again.
         var paying = request.View.Status == PaymentRequestStatus.Paying
@@ -101,14 +102,18 @@ public sealed partial class PaymentRequestGrain(
     public Task<Outcome<PaymentRequestView>> Cancel(string userId) =>
         CloseAsync(userId, view => view.Requester, PaymentRequestStatus.Cancelled, notification: null);
 
-    public async Task ReceiveReminder(string name)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         var request = await store.GetAsync(Id);
-        if (name == ExpiryReminder && request is not null)
+        if (reminderName == ExpiryReminder)
         {
-            await ExpireIfDueAsync(request);
+            // Periodic until the request is no longer pending, so an expiry that failed is tried again.
+            if (request is null || (await ExpireIfDueAsync(request)).View.Status != PaymentRequestStatus.Pending)
+            {
+                await this.UnregisterReminderIfAnyAsync(ExpiryReminder);
+            }
         }
-        else if (name == SettleReminder)
+        else if (reminderName == SettleReminder)
         {
             if (request?.View.Status == PaymentRequestStatus.Paying)
             {
@@ -116,7 +121,7 @@ public sealed partial class PaymentRequestGrain(
             }
             else
             {
-                await UnregisterReminderAsync(SettleReminder);
+                await this.UnregisterReminderIfAnyAsync(SettleReminder);
             }
         }
     }
@@ -147,8 +152,8 @@ public sealed partial class PaymentRequestGrain(
             var receipt = JsonSerializer.Deserialize<TransferReceipt>(sent.Response.Body, PaymentsJson.Options)!;
             var paid = await store.MarkPaidAsync(Id, Guid.Parse(receipt.Transfer.Id), Now(), view => SocialNotification.For(view.Requester, NotificationTypes.RequestPaid, view))
                 ?? throw new InvalidOperationException($"Payment request {request.Id} was paid by transfer {receipt.Transfer.Id} but its row disagrees.");
-            await UnregisterReminderAsync(SettleReminder);
-            await UnregisterReminderAsync(ExpiryReminder);
+            await this.UnregisterReminderIfAnyAsync(SettleReminder);
+            await this.UnregisterReminderIfAnyAsync(ExpiryReminder);
             LogPaid(logger, request.Id, receipt.Transfer.Id);
             return new IdempotentOutcome(PaymentsJson.Created(new PayReceipt(paid.View, receipt.Transfer, receipt.Balance)), null);
         }
@@ -160,7 +165,7 @@ public sealed partial class PaymentRequestGrain(
 
         // Refused (insufficient funds, frozen, limit) and no transfer under the stamp: nothing moved, it can be paid later.
         await store.TransitionAsync(Id, s_paying, PaymentRequestStatus.Pending, Now());
-        await UnregisterReminderAsync(SettleReminder);
+        await this.UnregisterReminderIfAnyAsync(SettleReminder);
         return sent;
     }
 
@@ -179,14 +184,14 @@ public sealed partial class PaymentRequestGrain(
             return NotPending((await store.GetAsync(Id))!.View);
         }
 
-        await UnregisterReminderAsync(ExpiryReminder);
+        await this.UnregisterReminderIfAnyAsync(ExpiryReminder);
         return closed.View;
     }
 
     /// <summary>The request if <paramref name="userId"/> is the party <paramref name="party"/> picks, expired first if its time is up.</summary>
     private async Task<PaymentRequestRow?> LoadForAsync(string userId, Func<PaymentRequestView, string> party)
     {
-        if (!SocialId.TryParse(GetPrimaryKeyString(), out _))
+        if (!SocialId.TryParse(this.GetPrimaryKeyString(), out _))
         {
             return null;
         }

@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Grains.Requests;
+namespace Payments.Grains.Requests;
 
 /// <summary>Payment request rules (section <c>Payments:Requests</c>).</summary>
 public sealed class PaymentRequestOptions

@@ -1,9 +1,9 @@
 using Npgsql;
 using NpgsqlTypes;
-using Orleans.Payments.Grains.Interfaces.Requests;
-using Orleans.Payments.Runtime.Streams;
+using Payments.Grains.Interfaces.Requests;
+using Payments.Infrastructure.Streams;
 
-namespace Orleans.Payments.Grains.Requests;
+namespace Payments.Grains.Requests;
 
 /// <summary>The payment_requests table. State changes are conditional UPDATEs: the row decides who wins a race.</summary>
 public sealed class PaymentRequestStore(NpgsqlDataSource dataSource)

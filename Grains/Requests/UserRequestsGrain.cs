@@ -1,17 +1,18 @@
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Grains.Interfaces.Identity;
-using Orleans.Payments.Grains.Interfaces.Requests;
-using Orleans.Payments.Runtime;
+using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Identity;
+using Payments.Grains.Interfaces.Requests;
+using Orleans;
 
-namespace Orleans.Payments.Grains.Requests;
+namespace Payments.Grains.Requests;
 
 /// <summary>Lists one user's payment requests straight from the table (reads only, so reentrant).</summary>
 [Reentrant]
+[GrainType("user-requests")]
 public sealed class UserRequestsGrain(PaymentRequestStore store) : Grain, IUserRequestsGrain
 {
     public async Task<Outcome<PaymentRequestPage>> List(string role, string? status, int limit, string? startingAfter)
     {
-        if (!UserId.TryParse(GetPrimaryKeyString(), out var user))
+        if (!UserId.TryParse(this.GetPrimaryKeyString(), out var user))
         {
             return new PaymentError(ErrorCodes.NotFound, "No such user.");
         }

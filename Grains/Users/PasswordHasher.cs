@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Orleans.Payments.Grains.Users;
+namespace Payments.Grains.Users;
 
 /// <summary>
 /// Salted PBKDF2-SHA256 password hashes in the form <c>pbkdf2-sha256$iterations$salt$hash</c> (base64).

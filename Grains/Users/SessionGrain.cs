@@ -1,13 +1,14 @@
 using Npgsql;
-using Orleans.Payments.Grains.Interfaces.Users;
-using Orleans.Payments.Runtime;
+using Payments.Grains.Interfaces.Users;
+using Orleans;
 
-namespace Orleans.Payments.Grains.Users;
+namespace Payments.Grains.Users;
 
 /// <summary>
 /// One session, keyed by its token's hash. It reads its row once and then answers from memory; revocation updates
 /// the row and the activation together, and since there is one activation per session it takes effect at once.
 /// </summary>
+[GrainType("session")]
 public sealed class SessionGrain(NpgsqlDataSource dataSource, TimeProvider time) : Grain, ISessionGrain
 {
     private Guid? _userId;
@@ -17,7 +18,7 @@ public sealed class SessionGrain(NpgsqlDataSource dataSource, TimeProvider time)
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("SELECT user_id, expires_at, revoked_at IS NOT NULL FROM sessions WHERE token_hash = $1");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = GetPrimaryKeyString() });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = this.GetPrimaryKeyString() });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (await reader.ReadAsync(cancellationToken))
         {
@@ -39,7 +40,7 @@ public sealed class SessionGrain(NpgsqlDataSource dataSource, TimeProvider time)
 
         _revoked = true;
         await using var command = dataSource.CreateCommand("UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = GetPrimaryKeyString() });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = this.GetPrimaryKeyString() });
         await command.ExecuteNonQueryAsync();
     }
 }

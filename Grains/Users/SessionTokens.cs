@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Orleans.Payments.Grains.Users;
+namespace Payments.Grains.Users;
 
 /// <summary>Bearer tokens: 32 random bytes, base64url. Only their SHA-256 (hex) is stored and used as the session grain key.</summary>
 public static class SessionTokens

@@ -1,21 +1,22 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Grains.Interfaces.Identity;
-using Orleans.Payments.Grains.Interfaces.Money;
-using Orleans.Payments.Grains.Interfaces.Text;
-using Orleans.Payments.Grains.Interfaces.Users;
-using Orleans.Payments.Grains.Ledger;
-using Orleans.Payments.Runtime;
+using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Identity;
+using Payments.Grains.Interfaces.Money;
+using Payments.Grains.Interfaces.Text;
+using Payments.Grains.Interfaces.Users;
+using Payments.Grains.Ledger;
+using Orleans;
 
-namespace Orleans.Payments.Grains.Users;
+namespace Payments.Grains.Users;
 
 /// <summary>
 /// Registration, login and lookups over the users table. Reentrant: every call is database I/O or password hashing
 /// (run on the thread pool), so calls interleave instead of queueing behind each other.
 /// </summary>
 [Reentrant]
+[GrainType("user-directory")]
 public sealed partial class UserDirectoryGrain(NpgsqlDataSource dataSource, IOptions<UserOptions> options, TimeProvider time, ILogger<UserDirectoryGrain> logger)
     : Grain, IUserDirectoryGrain
 {

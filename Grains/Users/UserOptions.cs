@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Grains.Users;
+namespace Payments.Grains.Users;
 
 /// <summary>Accounts and sessions (section <c>Payments:Users</c>).</summary>
 public sealed class UserOptions

@@ -1,9 +1,9 @@
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Grains.Interfaces.Identity;
-using Orleans.Payments.Grains.Interfaces.Transfers;
-using Orleans.Payments.Grains.Interfaces.Wallets;
+using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Identity;
+using Payments.Grains.Interfaces.Transfers;
+using Payments.Grains.Interfaces.Wallets;
 
-namespace Orleans.Payments.Grains.Wallets;
+namespace Payments.Grains.Wallets;
 
 /// <summary>Reads of a wallet's history and transfers; they go to the database, not the cache.</summary>
 public sealed partial class WalletGrain

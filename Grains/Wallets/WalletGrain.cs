@@ -1,22 +1,22 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Payments.Grains.Banking;
-using Orleans.Payments.Grains.Interfaces;
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Grains.Interfaces.Idempotency;
-using Orleans.Payments.Grains.Interfaces.Identity;
-using Orleans.Payments.Grains.Interfaces.Money;
-using Orleans.Payments.Grains.Interfaces.Text;
-using Orleans.Payments.Grains.Interfaces.Transfers;
-using Orleans.Payments.Grains.Interfaces.Wallets;
-using Orleans.Payments.Grains.Ledger;
-using Orleans.Payments.Grains.Notifications;
-using Orleans.Payments.Grains.Payouts;
-using Orleans.Payments.Runtime;
-using Orleans.Payments.Runtime.Streams;
+using Payments.Grains.Banking;
+using Payments.Grains.Interfaces;
+using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Idempotency;
+using Payments.Grains.Interfaces.Identity;
+using Payments.Grains.Interfaces.Money;
+using Payments.Grains.Interfaces.Text;
+using Payments.Grains.Interfaces.Transfers;
+using Payments.Grains.Interfaces.Wallets;
+using Payments.Grains.Ledger;
+using Payments.Grains.Notifications;
+using Payments.Grains.Payouts;
+using Orleans;
+using Payments.Infrastructure.Streams;
 
-namespace Orleans.Payments.Grains.Wallets;
+namespace Payments.Grains.Wallets;
 
 /// <summary>
 /// A user's USD wallet. Reentrant: a debit is admitted in one synchronous segment (status, daily limit, available
@@ -25,6 +25,7 @@ namespace Orleans.Payments.Grains.Wallets;
 /// the row once) but never admits one that does not; the row's CHECK is the last line of defence.
 /// </summary>
 [Reentrant]
+[GrainType("wallet")]
 public sealed partial class WalletGrain(
     WalletStore store,
     LedgerWriter ledger,
@@ -54,7 +55,7 @@ public sealed partial class WalletGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (!UserId.TryParse(GetPrimaryKeyString(), out _user))
+        if (!UserId.TryParse(this.GetPrimaryKeyString(), out _user))
         {
             return; // Not a user id: the wallet does not exist and every call says so.
         }
@@ -93,7 +94,7 @@ public sealed partial class WalletGrain(
             new TransferRemark(command.Note, command.Visibility),
             stamp,
             balances => PaymentsJson.Created(new TransferReceipt(view, balances.BalanceAfter(account))),
-            [OutboxMessage.Create(new StreamId(TransferStream.Namespace, _user.Key), TransferStream.TransferCompleted, JsonSerializer.Serialize(view, PaymentsJson.Options))]);
+            [OutboxMessage.Create(TransferStream.Namespace, _user.Key, TransferStream.TransferCompleted, JsonSerializer.Serialize(view, PaymentsJson.Options))]);
         return await CommitDebitAsync(entry, command.Amount, isSend: true, stamp);
     }
 
@@ -150,7 +151,7 @@ public sealed partial class WalletGrain(
             [new LedgerMovement(account, LedgerAccounts.Bank(s_currency), command.Amount, s_currency)],
             null, stamp,
             balances => PaymentsJson.Created(new MovementReceipt(id.ToString(), balances.BalanceAfter(account))),
-            [OutboxMessage.Create(new StreamId(PayoutStream.Namespace, _user.Key), PayoutStream.PayoutRequested, JsonSerializer.Serialize(payout, PaymentsJson.Options))]);
+            [OutboxMessage.Create(PayoutStream.Namespace, _user.Key, PayoutStream.PayoutRequested, JsonSerializer.Serialize(payout, PaymentsJson.Options))]);
         return await CommitDebitAsync(entry, command.Amount, isSend: false, stamp);
     }
 

@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Grains.Wallets;
+namespace Payments.Grains.Wallets;
 
 /// <summary>Wallet rules (section <c>Payments:Wallets</c>).</summary>
 public sealed class WalletOptions

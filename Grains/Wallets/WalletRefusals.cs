@@ -1,6 +1,6 @@
-using Orleans.Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Errors;
 
-namespace Orleans.Payments.Grains.Wallets;
+namespace Payments.Grains.Wallets;
 
 /// <summary>
 /// The wallet rules' refusals, given by the wallet grain at admission and by the ledger committer against the

@@ -1,10 +1,10 @@
 using Npgsql;
-using Orleans.Payments.Grains.Interfaces.Identity;
-using Orleans.Payments.Grains.Interfaces.Transfers;
-using Orleans.Payments.Grains.Interfaces.Wallets;
-using Orleans.Payments.Grains.Ledger;
+using Payments.Grains.Interfaces.Identity;
+using Payments.Grains.Interfaces.Transfers;
+using Payments.Grains.Interfaces.Wallets;
+using Payments.Grains.Ledger;
 
-namespace Orleans.Payments.Grains.Wallets;
+namespace Payments.Grains.Wallets;
 
 /// <summary>A wallet's row: balance, holds, version, status and the transfers it sent today (UTC).</summary>
 public sealed record WalletSnapshot(long Balance, long Held, long Version, string Status, long SentToday);

@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Silo.Database;
+namespace Payments.Silo.Database;
 
 /// <summary>
 /// Where the silo's PostgreSQL is. With <c>ConnectionStrings:Payments</c> set the silo uses that server; without it,

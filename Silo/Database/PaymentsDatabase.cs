@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Orleans.Payments.Runtime.Postgres;
+using Payments.Infrastructure.Postgres;
 
-namespace Orleans.Payments.Silo.Database;
+namespace Payments.Silo.Database;
 
 /// <summary>
 /// The silo's database: the configured server, or a private embedded one that this object starts and stops.

@@ -1,6 +1,6 @@
-using Orleans.Payments.Runtime.Postgres;
+using Payments.Infrastructure.Postgres;
 
-namespace Orleans.Payments.Silo.Database;
+namespace Payments.Silo.Database;
 
 /// <summary>The schema scripts of deploy/sql, embedded in this assembly at build time.</summary>
 public static class PaymentsSchema

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Orleans.Payments.Runtime.Postgres;
+using Payments.Infrastructure.Postgres;
 
-namespace Orleans.Payments.Silo.Database;
+namespace Payments.Silo.Database;
 
 /// <summary>Brings the schema up to date before anything else starts (registered first among hosted services).</summary>
 internal sealed class SchemaMigrationHostedService(NpgsqlDataSource dataSource, ILogger<SchemaMigrationHostedService> logger) : IHostedService

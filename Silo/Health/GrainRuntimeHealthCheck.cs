@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Orleans.Payments.Runtime.Hosting;
+using Payments.Infrastructure.Hosting;
 
-namespace Orleans.Payments.Silo.Health;
+namespace Payments.Silo.Health;
 
 internal sealed class GrainRuntimeHealthCheck(GrainRuntimeStatus status) : IHealthCheck
 {

@@ -1,9 +1,9 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
-using Orleans.Payments.ApiFrontend;
-using Orleans.Payments.Runtime.Hosting;
+using Payments.ApiFrontend;
+using Payments.Infrastructure.Hosting;
 
-namespace Orleans.Payments.Silo.Hosting;
+namespace Payments.Silo.Hosting;
 
 /// <summary>
 /// Builds the silo's web application: runtime, grains, health endpoints and the co-hosted REST API

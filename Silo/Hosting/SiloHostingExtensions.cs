@@ -1,17 +1,17 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Payments.Grains;
-using Orleans.Payments.Runtime.Cluster;
-using Orleans.Payments.Runtime.Hosting;
-using Orleans.Payments.Runtime.Persistence;
-using Orleans.Payments.Runtime.Postgres;
-using Orleans.Payments.Runtime.Reminders;
-using Orleans.Payments.Runtime.Streams;
-using Orleans.Payments.Silo.Database;
-using Orleans.Payments.Silo.Health;
+using Payments.Grains;
+using Payments.Infrastructure.Cluster;
+using Payments.Infrastructure.Hosting;
+using Payments.Infrastructure.Persistence;
+using Payments.Infrastructure.Postgres;
+using Payments.Infrastructure.Reminders;
+using Payments.Infrastructure.Streams;
+using Payments.Silo.Database;
+using Payments.Silo.Health;
 
-namespace Orleans.Payments.Silo.Hosting;
+namespace Payments.Silo.Hosting;
 
 /// <summary>Composes a silo: PostgreSQL, schema, cluster membership, grain runtime with the payment grains, health checks.</summary>
 public static class SiloHostingExtensions

@@ -1,10 +1,10 @@
 using System.Globalization;
-using Orleans.Payments.Benchmarks.Cluster;
-using Orleans.Payments.Benchmarks.Feed;
-using Orleans.Payments.Benchmarks.Notifications;
-using Orleans.Payments.Benchmarks.Reporting;
-using Orleans.Payments.Benchmarks.Runtime;
-using Orleans.Payments.Benchmarks.Transfers;
+using Payments.Benchmarks.Cluster;
+using Payments.Benchmarks.Feed;
+using Payments.Benchmarks.Notifications;
+using Payments.Benchmarks.Reporting;
+using Payments.Benchmarks.Runtime;
+using Payments.Benchmarks.Transfers;
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {

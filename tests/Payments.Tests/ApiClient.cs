@@ -6,7 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>A REST client for the tests: real HTTP, JSON as the API writes it.</summary>
 public sealed class ApiClient(HttpClient http)

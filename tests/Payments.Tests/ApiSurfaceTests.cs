@@ -1,8 +1,8 @@
 using System.Net;
-using Orleans.Payments.TestSupport;
+using Payments.TestSupport;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>The API's own surface: the OpenAPI document and per-caller rate limiting.</summary>
 public sealed class ApiSurfaceTests

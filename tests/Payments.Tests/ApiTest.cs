@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>A <see cref="SiloTest"/> with an HTTP client of the silo's REST API.</summary>
 public abstract class ApiTest(string purpose) : SiloTest(purpose)

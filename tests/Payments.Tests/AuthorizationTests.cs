@@ -1,8 +1,8 @@
 using System.Net;
-using Orleans.Payments.TestSupport;
+using Payments.TestSupport;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>No user reads or moves another user's money; revoked tokens stop at once; operator endpoints need the operator token.</summary>
 public sealed class AuthorizationTests() : ApiTest("authz")

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Orleans.Payments.TestSupport;
+using Payments.TestSupport;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>
 /// Jepsen's "bank" over real HTTP: many concurrent random transfers, some retried with the same key (some of the

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Payments.Grains.Banking;
-using Orleans.Payments.TestSupport;
+using Payments.Grains.Banking;
+using Payments.TestSupport;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>The bank behind retries, timeouts and a circuit breaker, with injected failures.</summary>
 public sealed class BankResilienceTests

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using Orleans.Payments.TestSupport;
+using Payments.TestSupport;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>Real processes on loopback: silos and a separate REST front end over one PostgreSQL, under transfer load.</summary>
 public sealed class ClusterTests : IAsyncLifetime
@@ -140,7 +140,7 @@ public sealed class ClusterTests : IAsyncLifetime
 
     private async Task<ApiClient> StartFrontEndAsync()
     {
-        var frontEnd = SiloProcess.Start(_directory, _environment, "Orleans.Payments.ApiFrontend.dll");
+        var frontEnd = SiloProcess.Start(_directory, _environment, "Payments.ApiFrontend.dll");
         _processes.Add(frontEnd);
         await frontEnd.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
         return new ApiClient(new HttpClient { BaseAddress = frontEnd.BaseAddress, Timeout = TimeSpan.FromSeconds(60) });

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Orleans.Payments.TestSupport;
+using Payments.TestSupport;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>SIGKILL the silo process in the middle of a transfer load, restart it on the same data.</summary>
 public sealed class CrashTests

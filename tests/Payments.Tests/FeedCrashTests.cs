@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
-using Orleans.Payments.TestSupport;
+using Payments.TestSupport;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>SIGKILL the silo process during a burst of transfers; after a restart every feed holds exactly the right items.</summary>
 public sealed class FeedCrashTests

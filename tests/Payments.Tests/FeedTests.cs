@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>The feed over real HTTP, fed by the real TransferCompleted stream: who sees what, likes, comments, unfriending.</summary>
 public sealed class FeedTests() : ApiTest("feed")

@@ -1,7 +1,7 @@
 using System.Net;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>Friend requests and friendships over real HTTP.</summary>
 public sealed class FriendsTests() : ApiTest("friends")

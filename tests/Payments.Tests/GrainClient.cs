@@ -1,15 +1,15 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Orleans.Payments.Grains.Interfaces;
-using Orleans.Payments.Grains.Interfaces.Idempotency;
-using Orleans.Payments.Grains.Interfaces.Ledger;
-using Orleans.Payments.Grains.Interfaces.Users;
-using Orleans.Payments.Grains.Interfaces.Wallets;
-using Orleans.Payments.Runtime;
+using Payments.Grains.Interfaces;
+using Payments.Grains.Interfaces.Idempotency;
+using Payments.Grains.Interfaces.Ledger;
+using Payments.Grains.Interfaces.Users;
+using Payments.Grains.Interfaces.Wallets;
+using Orleans;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>Drives the domain through its grains, as the REST layer does, without HTTP.</summary>
 public sealed class GrainClient(IGrainFactory grains)

@@ -1,7 +1,7 @@
-using Orleans.Payments.Grains.Batching;
+using Payments.Grains.Batching;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>The group commit behind the notification inbox and the feed fan-out.</summary>
 public sealed class GroupCommitQueueTests

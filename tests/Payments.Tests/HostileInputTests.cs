@@ -1,8 +1,8 @@
 using System.Net;
-using Orleans.Payments.TestSupport;
+using Payments.TestSupport;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>Bad requests get a 4xx JSON error with the right code, and change nothing.</summary>
 public sealed class HostileInputTests() : ApiTest("hostile")

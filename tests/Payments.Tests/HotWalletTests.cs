@@ -1,8 +1,8 @@
 using System.Net;
-using Orleans.Payments.TestSupport;
+using Payments.TestSupport;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>A hot wallet over real HTTP: many senders paying one receiver at the same time.</summary>
 public sealed class HotWalletTests : IAsyncLifetime

@@ -1,11 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Orleans.Payments.Grains.Interfaces.Errors;
-using Orleans.Payments.Grains.Interfaces.Identity;
-using Orleans.Payments.Grains.Ledger;
+using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Identity;
+using Payments.Grains.Ledger;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>
 /// One batch with entries that cannot all commit, given straight to the committer (as a split brain or a race could

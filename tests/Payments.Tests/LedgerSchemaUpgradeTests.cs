@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Orleans.Payments.Runtime.Postgres;
-using Orleans.Payments.Silo.Database;
-using Orleans.Payments.TestSupport;
+using Payments.Infrastructure.Postgres;
+using Payments.Silo.Database;
+using Payments.TestSupport;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>
 /// Migration 0005 replaces postings + transactions + transfers with one ledger row per movement; a database that ran

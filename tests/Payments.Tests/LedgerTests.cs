@@ -1,14 +1,14 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Orleans.Payments.Grains.Idempotency;
-using Orleans.Payments.Grains.Interfaces.Idempotency;
-using Orleans.Payments.Grains.Interfaces.Transfers;
-using Orleans.Payments.Grains.Interfaces.Wallets;
-using Orleans.Payments.TestSupport;
+using Payments.Grains.Idempotency;
+using Payments.Grains.Interfaces.Idempotency;
+using Payments.Grains.Interfaces.Transfers;
+using Payments.Grains.Interfaces.Wallets;
+using Payments.TestSupport;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>The transfer path through the grains and the group-committed ledger.</summary>
 public sealed class LedgerTests() : SiloTest("ledger")

@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
 using Npgsql;
-using Orleans.Payments.TestSupport;
+using Payments.TestSupport;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>Notifications stay once per id when the stream redelivers, and none is lost when the silo is killed mid-burst.</summary>
 public sealed class NotificationDeliveryTests

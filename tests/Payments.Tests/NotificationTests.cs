@@ -4,12 +4,12 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Orleans.Payments.Grains.Notifications;
-using Orleans.Payments.Grains.Interfaces.Notifications;
-using Orleans.Payments.TestSupport;
+using Payments.Grains.Notifications;
+using Payments.Grains.Interfaces.Notifications;
+using Payments.TestSupport;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>Real-time notifications over real WebSockets, and the inbox a reconnecting client catches up from.</summary>
 public sealed class NotificationTests() : ApiTest("notifications")

@@ -1,8 +1,8 @@
 using System.Net;
-using Orleans.Payments.TestSupport;
+using Payments.TestSupport;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>Expiry through the durable reminder, with the expiry shortened to two seconds for this silo.</summary>
 public sealed class PaymentRequestExpiryTests() : ApiTest("request-expiry")

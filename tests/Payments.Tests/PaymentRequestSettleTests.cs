@@ -1,13 +1,13 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Orleans.Payments.Grains.Interfaces.Idempotency;
-using Orleans.Payments.Grains.Interfaces.Requests;
-using Orleans.Payments.Grains.Interfaces.Wallets;
-using Orleans.Payments.TestSupport;
+using Payments.Grains.Interfaces.Idempotency;
+using Payments.Grains.Interfaces.Requests;
+using Payments.Grains.Interfaces.Wallets;
+using Payments.TestSupport;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>
 /// The state a crash in the middle of paying leaves (the row 'paying', its settle reminder due, the transfer committed

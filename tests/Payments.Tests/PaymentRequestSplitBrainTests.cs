@@ -1,8 +1,8 @@
 using System.Net;
-using Orleans.Payments.TestSupport;
+using Payments.TestSupport;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>Two activations of one payment request (a split brain: two clusters on one database) still pay it once.</summary>
 public sealed class PaymentRequestSplitBrainTests

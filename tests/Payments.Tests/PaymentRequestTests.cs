@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>Payment requests over real HTTP: creation, listing, the lifecycle, and paying exactly once.</summary>
 public sealed class PaymentRequestTests() : ApiTest("requests")

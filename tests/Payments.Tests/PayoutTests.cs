@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Orleans.Payments.Grains.Banking;
-using Orleans.Payments.TestSupport;
+using Payments.Grains.Banking;
+using Payments.TestSupport;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>
 /// Cash-out reaches the bank after the withdrawal commits: once, also when the bank fails for a while or the silo

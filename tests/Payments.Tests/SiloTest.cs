@@ -1,7 +1,7 @@
-using Orleans.Payments.TestSupport;
+using Payments.TestSupport;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>A test class with its own database, an in-process silo and a client of its grains.</summary>
 public abstract class SiloTest(string purpose) : IAsyncLifetime

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Orleans.Payments.TestSupport;
+using Payments.TestSupport;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>Friends and feed calls the social tests share, over the REST API.</summary>
 public static class SocialClient

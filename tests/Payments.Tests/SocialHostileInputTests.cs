@@ -1,7 +1,7 @@
 using System.Net;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>Bad requests to the social endpoints get a 4xx JSON error with the right code, and change nothing.</summary>
 public sealed class SocialHostileInputTests() : ApiTest("social-hostile")

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Orleans.Payments.TestSupport;
+using Payments.TestSupport;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>The social notifications reach the right inbox, once each: requests, friend requests, likes and comments.</summary>
 public sealed class SocialNotificationTests() : ApiTest("social-notifications")

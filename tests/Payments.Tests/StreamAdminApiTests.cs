@@ -1,9 +1,9 @@
 using System.Net;
 using Npgsql;
-using Orleans.Payments.TestSupport;
+using Payments.TestSupport;
 using Xunit;
 
-namespace Orleans.Payments.Tests;
+namespace Payments.Tests;
 
 /// <summary>GET /v1/admin/streams/dead-letters: operators only, paged, bad paging refused.</summary>
 public sealed class StreamAdminApiTests() : ApiTest("stream-admin")

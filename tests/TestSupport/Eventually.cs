@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Orleans.Payments.TestSupport;
+namespace Payments.TestSupport;
 
 /// <summary>Polls a condition with a deadline, for effects the runtime produces in the background (collection, timers).</summary>
 public static class Eventually

@@ -5,10 +5,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans.Payments.Runtime;
-using Orleans.Payments.Silo.Hosting;
+using Orleans;
+using Payments.Silo.Hosting;
 
-namespace Orleans.Payments.TestSupport;
+namespace Payments.TestSupport;
 
 /// <summary>The whole silo (runtime, grains, REST API) in this process, serving real HTTP on a loopback port.</summary>
 public sealed class InProcessSilo : IAsyncDisposable

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Orleans.Payments.TestSupport;
+namespace Payments.TestSupport;
 
 /// <summary>Free TCP ports on loopback, for the HTTP and silo ports of test processes.</summary>
 /// <remarks>

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 
-namespace Orleans.Payments.TestSupport;
+namespace Payments.TestSupport;
 
 /// <summary>
 /// A real WebSocket client of <c>/v1/notifications/ws</c>: receives in the background and queues each message with the

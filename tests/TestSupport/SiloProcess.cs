@@ -3,7 +3,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Orleans.Payments.TestSupport;
+namespace Payments.TestSupport;
 
 /// <summary>The real Silo executable in its own process, on a loopback port, with its output captured.</summary>
 public sealed partial class SiloProcess : IAsyncDisposable
@@ -39,10 +39,10 @@ public sealed partial class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts the silo (or, with <paramref name="program"/> "Orleans.Payments.ApiFrontend.dll", the front end).
+    /// Starts the silo (or, with <paramref name="program"/> "Payments.ApiFrontend.dll", the front end).
     /// Environment entries with a null value are removed from the inherited environment.
     /// </summary>
-    public static SiloProcess Start(string workingDirectory, IReadOnlyDictionary<string, string?> environment, string program = "Orleans.Payments.Silo.dll")
+    public static SiloProcess Start(string workingDirectory, IReadOnlyDictionary<string, string?> environment, string program = "Payments.Silo.dll")
     {
         var siloDll = Path.Combine(AppContext.BaseDirectory, program);
         var port = LoopbackPort.Free();

@@ -1,4 +1,4 @@
-namespace Orleans.Payments.TestSupport;
+namespace Payments.TestSupport;
 
 /// <summary>
 /// A temporary folder for silo processes on their embedded default: the working directory, the data directory under

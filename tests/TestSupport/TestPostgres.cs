@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Orleans.Payments.Runtime.Postgres;
-using Orleans.Payments.Silo.Database;
+using Payments.Infrastructure.Postgres;
+using Payments.Silo.Database;
 
-namespace Orleans.Payments.TestSupport;
+namespace Payments.TestSupport;
 
 /// <summary>
 /// One PostgreSQL server per test run: the one named by PAYMENTS_TEST_CONNECTION, or a private embedded server

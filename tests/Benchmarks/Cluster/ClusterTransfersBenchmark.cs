@@ -4,11 +4,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
-using Orleans.Payments.Benchmarks.Reporting;
-using Orleans.Payments.Benchmarks.Transfers;
-using Orleans.Payments.TestSupport;
+using Payments.Benchmarks.Reporting;
+using Payments.Benchmarks.Transfers;
+using Payments.TestSupport;
 
-namespace Orleans.Payments.Benchmarks.Cluster;
+namespace Payments.Benchmarks.Cluster;
 
 /// <summary>
 /// hot-wallet and uniform transfers through a separate REST front end process, with 1 and then 3 silo processes,
@@ -86,14 +86,14 @@ internal static class ClusterTransfersBenchmark
             for (var i = 0; i < silos; i++)
             {
                 // Silos serve grains only; the front end serves the API.
-                processes.Add(await StartAsync("Orleans.Payments.Silo.dll", new Dictionary<string, string?>(environment)
+                processes.Add(await StartAsync("Payments.Silo.dll", new Dictionary<string, string?>(environment)
                 {
                     ["Payments__Api__Enabled"] = "false",
                     ["Payments__Cluster__SiloPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
                 }));
             }
 
-            var frontEnd = await StartAsync("Orleans.Payments.ApiFrontend.dll", environment);
+            var frontEnd = await StartAsync("Payments.ApiFrontend.dll", environment);
             processes.Add(frontEnd);
             using var http = TransfersBenchmark.CreateHttpClient(frontEnd.BaseAddress, scenarios);
             await WaitForSilosAsync(http, silos);

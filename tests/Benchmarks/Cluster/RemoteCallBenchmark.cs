@@ -5,17 +5,17 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Orleans.Payments.Benchmarks.Reporting;
-using Orleans.Payments.Benchmarks.Runtime;
-using Orleans.Payments.Benchmarks.Transfers;
-using Orleans.Payments.Runtime;
-using Orleans.Payments.Runtime.Cluster;
-using Orleans.Payments.Runtime.Hosting;
-using Orleans.Payments.Runtime.Persistence;
-using Orleans.Payments.Runtime.Postgres;
-using Orleans.Payments.Silo.Database;
+using Payments.Benchmarks.Reporting;
+using Payments.Benchmarks.Runtime;
+using Payments.Benchmarks.Transfers;
+using Orleans;
+using Payments.Infrastructure.Cluster;
+using Payments.Infrastructure.Hosting;
+using Payments.Infrastructure.Persistence;
+using Payments.Infrastructure.Postgres;
+using Payments.Silo.Database;
 
-namespace Orleans.Payments.Benchmarks.Cluster;
+namespace Payments.Benchmarks.Cluster;
 
 /// <summary>
 /// The cost of a remote grain call against a local one: two silos in this process, joined through the membership

@@ -2,12 +2,12 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Orleans.Payments.Benchmarks.Reporting;
-using Orleans.Payments.Benchmarks.Transfers;
-using Orleans.Payments.Grains.Interfaces.Idempotency;
-using Orleans.Payments.Runtime;
+using Payments.Benchmarks.Reporting;
+using Payments.Benchmarks.Transfers;
+using Payments.Grains.Interfaces.Idempotency;
+using Orleans;
 
-namespace Orleans.Payments.Benchmarks.Feed;
+namespace Payments.Benchmarks.Feed;
 
 /// <summary>
 /// Fan-out on write: one user with 1,000 friends sends <c>transfers</c> friends-visible transfers to them (64 at a time,

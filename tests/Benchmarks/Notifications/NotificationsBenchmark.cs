@@ -6,14 +6,14 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Orleans.Payments.Benchmarks.Reporting;
-using Orleans.Payments.Benchmarks.Transfers;
-using Orleans.Payments.Grains.Interfaces.Idempotency;
-using Orleans.Payments.Runtime;
-using Orleans.Payments.Runtime.Diagnostics;
-using Orleans.Payments.TestSupport;
+using Payments.Benchmarks.Reporting;
+using Payments.Benchmarks.Transfers;
+using Payments.Grains.Interfaces.Idempotency;
+using Orleans;
+using Payments.Infrastructure.Diagnostics;
+using Payments.TestSupport;
 
-namespace Orleans.Payments.Benchmarks.Notifications;
+namespace Payments.Benchmarks.Notifications;
 
 /// <summary>
 /// Notification latency: transfers paced at a fixed rate through the grain path (in-process silo, durable PostgreSQL)

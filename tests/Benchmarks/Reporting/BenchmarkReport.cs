@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Orleans.Payments.Benchmarks.Reporting;
+namespace Payments.Benchmarks.Reporting;
 
 /// <summary>Collects result rows, prints them as a table and writes <c>{"results":[...]}</c> JSON.</summary>
 internal sealed class BenchmarkReport

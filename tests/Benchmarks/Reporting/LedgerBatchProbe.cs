@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
-using Orleans.Payments.Grains.Ledger;
+using Payments.Grains.Ledger;
 
-namespace Orleans.Payments.Benchmarks.Reporting;
+namespace Payments.Benchmarks.Reporting;
 
 /// <summary>Listens to the ledger's batch metrics so a run can report how big batches were and how long they took.</summary>
 internal sealed class LedgerBatchProbe : IDisposable

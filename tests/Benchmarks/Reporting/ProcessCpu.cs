@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 
-namespace Orleans.Payments.Benchmarks.Reporting;
+namespace Payments.Benchmarks.Reporting;
 
 /// <summary>
 /// CPU time of groups of processes (named groups of process ids, and every PostgreSQL process on the machine, found

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Npgsql;
-using Orleans.Payments.Runtime.Streams;
+using Payments.Infrastructure.Streams;
 
-namespace Orleans.Payments.Benchmarks.Reporting;
+namespace Payments.Benchmarks.Reporting;
 
 /// <summary>
 /// After a measured phase, waits until stream delivery (feed, notifications) has caught up with what the phase

@@ -1,6 +1,6 @@
-using Orleans.Payments.Runtime;
+using Orleans;
 
-namespace Orleans.Payments.Benchmarks.Runtime;
+namespace Payments.Benchmarks.Runtime;
 
 public interface IPingGrain : IGrainWithStringKey
 {

@@ -3,13 +3,13 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans.Payments.Benchmarks.Reporting;
-using Orleans.Payments.Runtime;
-using Orleans.Payments.Runtime.Activation;
-using Orleans.Payments.Runtime.Hosting;
-using Orleans.Payments.Runtime.Persistence;
+using Payments.Benchmarks.Reporting;
+using Orleans;
+using Payments.Infrastructure.Activation;
+using Payments.Infrastructure.Hosting;
+using Payments.Infrastructure.Persistence;
 
-namespace Orleans.Payments.Benchmarks.Runtime;
+namespace Payments.Benchmarks.Runtime;
 
 /// <summary>
 /// In-process grain calls per second (many grains, one hot grain) and memory per idle activation.

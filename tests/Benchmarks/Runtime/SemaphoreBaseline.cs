@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Orleans.Payments.Benchmarks.Runtime;
+namespace Payments.Benchmarks.Runtime;
 
 /// <summary>
 /// The baseline a grain call is compared with: the same per-object counter guarded by a SemaphoreSlim per object

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Orleans.Payments.Benchmarks.Transfers;
+namespace Payments.Benchmarks.Transfers;
 
 /// <summary>Runs workers that each send transfers back to back until the deadline; counts successes and latencies.</summary>
 internal static class ClosedLoop

@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Benchmarks.Transfers;
+namespace Payments.Benchmarks.Transfers;
 
 /// <summary>Per-worker latency samples, merged at the end into percentiles. Bounded: at most MaxSamples per worker.</summary>
 internal sealed class LatencyRecorder

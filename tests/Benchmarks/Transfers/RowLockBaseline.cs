@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Orleans.Payments.Benchmarks.Transfers;
+namespace Payments.Benchmarks.Transfers;
 
 /// <summary>
 /// The baseline: one database transaction per transfer, the way a service without actors or batching does it —

@@ -1,4 +1,4 @@
-namespace Orleans.Payments.Benchmarks.Transfers;
+namespace Payments.Benchmarks.Transfers;
 
 /// <summary>Who pays whom: each worker draws (sender index, receiver index) pairs over the funded wallets.</summary>
 internal sealed record TransferScenario(string Name, int Workers, Func<int, Random, (int From, int To)> NextPair)

@@ -10,21 +10,21 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Orleans.Payments.Benchmarks.Reporting;
-using Orleans.Payments.Grains.Interfaces.Identity;
-using Orleans.Payments.Grains.Interfaces.Idempotency;
-using Orleans.Payments.Grains.Interfaces.Ledger;
-using Orleans.Payments.Grains.Interfaces.Users;
-using Orleans.Payments.Grains.Ledger;
-using Orleans.Payments.Grains.Users;
-using Orleans.Payments.Grains.Notifications;
-using Orleans.Payments.Runtime.Streams;
-using Orleans.Payments.Runtime;
-using Orleans.Payments.Runtime.Postgres;
-using Orleans.Payments.Silo.Database;
-using Orleans.Payments.Silo.Hosting;
+using Payments.Benchmarks.Reporting;
+using Payments.Grains.Interfaces.Identity;
+using Payments.Grains.Interfaces.Idempotency;
+using Payments.Grains.Interfaces.Ledger;
+using Payments.Grains.Interfaces.Users;
+using Payments.Grains.Ledger;
+using Payments.Grains.Users;
+using Payments.Grains.Notifications;
+using Payments.Infrastructure.Streams;
+using Orleans;
+using Payments.Infrastructure.Postgres;
+using Payments.Silo.Database;
+using Payments.Silo.Hosting;
 
-namespace Orleans.Payments.Benchmarks.Transfers;
+namespace Payments.Benchmarks.Transfers;
 
 /// <summary>
 /// Durable transfers per second for hot-wallet, uniform and hot-sender, each through (a) the grain path in-process,
