@@ -1,23 +1,43 @@
+using System.Text.Json;
+using Orleans.Configuration;
+using Orleans.Serialization;
 using Payments.ApiFrontend;
+using Payments.ApiFrontend.Health;
 using Payments.Infrastructure.Cluster;
 using Payments.Infrastructure.Hosting;
 using Payments.Infrastructure.Postgres;
 
-// The REST front end as its own process: it hosts no grains and calls the silos through the grain client, which
-// finds each grain's owner from the cluster's membership table in PostgreSQL.
+// The REST front end as its own process: an Orleans client that hosts no grains and finds the silos' gateways through
+// the membership table in the cluster's PostgreSQL.
 var builder = WebApplication.CreateBuilder(args);
-using var logger = SerilogSetup.CreateLogger(builder.Configuration);
-builder.Logging.UseSerilog(logger);
+builder.AddPaymentsLogging();
 
 var connectionString = builder.Configuration.GetConnectionString("Payments");
 if (string.IsNullOrWhiteSpace(connectionString))
 {
-    logger.Fatal("Set ConnectionStrings__Payments to the cluster's PostgreSQL: the front end reads the silos' membership from it");
+    Console.Error.WriteLine("Set ConnectionStrings__Payments to the cluster's PostgreSQL: the front end finds the silos through its membership table");
     return 2;
 }
 
+var cluster = builder.Configuration.GetSection(PaymentsClusterOptions.SectionName).Get<PaymentsClusterOptions>() ?? new PaymentsClusterOptions();
+NpgsqlAdoNetProvider.Register();
+builder.UseOrleansClient(client =>
+{
+    client.Configure<ClusterOptions>(options =>
+    {
+        options.ClusterId = cluster.ClusterId;
+        options.ServiceId = PaymentsClusterOptions.ServiceId;
+    });
+    client.UseAdoNetClustering(options =>
+    {
+        options.Invariant = PaymentsClusterOptions.AdoNetInvariant;
+        options.ConnectionString = connectionString;
+    });
+    client.Services.AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: type => type == typeof(JsonElement)));
+    client.UseConnectionRetryFilter(ClusterConnectionRetry.RetryForeverAsync);
+});
+
 builder.Services.AddPostgresDataSource(connectionString, "payments-frontend");
-builder.Services.AddGrainClient();
 builder.Services.AddHealthChecks()
     .AddCheck<PostgresHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag])
     .AddCheck<ClusterHealthCheck>("cluster", tags: [HealthEndpoints.ReadyTag]);

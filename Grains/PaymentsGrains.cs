@@ -39,7 +39,7 @@ public static class PaymentsGrains
         services.AddDedicatedDataSource(LedgerBatchCommitter.DataSourceKey).AddSingleton<LedgerBatchCommitter>();
         services.AddWalFlushBarrier();
         services.AddSingleton<LedgerWriter>();
-        services.AddHostedService(provider => provider.GetRequiredService<LedgerWriter>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider => provider.GetRequiredService<LedgerWriter>());
         services.AddSingleton<IdempotencyRecordJanitor>();
         services.AddHostedService(provider => provider.GetRequiredService<IdempotencyRecordJanitor>());
         services.AddSingleton<WalletStore>();
@@ -63,7 +63,7 @@ public static class PaymentsGrains
             .ValidateOnStart();
         services.AddSingleton<PayoutStore>();
         services.AddDedicatedDataSource(FeedFanOut.DataSourceKey).AddSingleton<FeedFanOut>();
-        services.AddHostedService(provider => provider.GetRequiredService<FeedFanOut>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider => provider.GetRequiredService<FeedFanOut>());
         services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.SectionName)
             .Validate(options => options.MaxBatchSize is >= 1 and <= 10_000, $"{NotificationOptions.SectionName}:{nameof(NotificationOptions.MaxBatchSize)} must be between 1 and 10,000.")
             .Validate(options => options.QueueCapacity >= options.MaxBatchSize, $"{NotificationOptions.SectionName}:{nameof(NotificationOptions.QueueCapacity)} must be at least the batch size.")
@@ -71,7 +71,7 @@ public static class PaymentsGrains
             .Validate(options => options.Retention >= TimeSpan.FromHours(1), $"{NotificationOptions.SectionName}:{nameof(NotificationOptions.Retention)} must be at least one hour.")
             .ValidateOnStart();
         services.AddDedicatedDataSource(NotificationInbox.WritersDataSourceKey).AddSingleton<NotificationInbox>();
-        services.AddHostedService(provider => provider.GetRequiredService<NotificationInbox>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider => provider.GetRequiredService<NotificationInbox>());
         services.AddSingleton<NotificationInboxJanitor>();
         services.AddHostedService(provider => provider.GetRequiredService<NotificationInboxJanitor>());
         services.AddSingleton<SimulatedBankGateway>();

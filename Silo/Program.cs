@@ -1,24 +1,24 @@
+using Payments.Infrastructure.Hosting;
 using Payments.Silo.Database;
 using Payments.Silo.Hosting;
-using Payments.Infrastructure.Hosting;
+using Serilog.Extensions.Logging;
 
 var builder = WebApplication.CreateBuilder(args);
-using var logger = SerilogSetup.CreateLogger(builder.Configuration);
-builder.Logging.UseSerilog(logger);
-
-using var startupLoggers = LoggerFactory.Create(logging => logging.UseSerilog(logger));
+using var bootstrapLogger = SerilogSetup.CreateBootstrapLogger(builder.Configuration);
+using var bootstrapLoggers = new SerilogLoggerFactory(bootstrapLogger);
+var startup = bootstrapLoggers.CreateLogger("Payments.Silo");
 
 try
 {
-    // The embedded PostgreSQL (when no connection string is set) outlives the host: it stops after the runtime has flushed.
-    await using var database = await PaymentsDatabase.OpenAsync(builder.Configuration, startupLoggers.CreateLogger("Payments.Silo"));
+    // The embedded PostgreSQL (when no connection string is set) outlives the host: it stops after the silo has stopped.
+    await using var database = await PaymentsDatabase.OpenAsync(builder.Configuration, startup);
     var app = SiloApplication.Build(builder, database.ConnectionString);
     await app.RunAsync();
-    logger.Information("The silo stopped");
+    startup.LogInformation("The silo stopped");
     return 0;
 }
 catch (Exception error) when (error is not OperationCanceledException)
 {
-    logger.Fatal(error, "The silo stopped on an error");
+    startup.LogCritical(error, "The silo stopped on an error");
     return 1;
 }

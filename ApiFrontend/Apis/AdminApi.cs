@@ -10,9 +10,7 @@ using Payments.Grains.Interfaces.Identity;
 using Payments.Grains.Interfaces.Ledger;
 using Payments.Grains.Interfaces.Payouts;
 using Payments.Grains.Interfaces.Wallets;
-using Microsoft.Extensions.Options;
 using Orleans;
-using Payments.Infrastructure.Cluster;
 using Payments.Infrastructure.Streams;
 
 namespace Payments.ApiFrontend.Apis;
@@ -57,12 +55,26 @@ public static class AdminApi
     public static async Task<IResult> AuditLedger([FromServices] IGrainFactory grains) =>
         ApiResults.Json(await grains.GetGrain<ILedgerAuditGrain>(GrainKeys.LedgerAudit).Audit());
 
-    /// <summary>GET /v1/admin/cluster → {silos: [{address, generation, status, startedAt, lastHeartbeat, activations}]} from the membership table.</summary>
-    public static async Task<IResult> GetCluster([FromServices] MembershipTable membership, [FromServices] IOptions<ClusterOptions> options, CancellationToken cancellationToken)
+    /// <summary>
+    /// GET /v1/admin/cluster → {silos: [{address, generation, status, startedAt, lastHeartbeat, activations}]}: Orleans'
+    /// membership view (every silo incarnation it knows, dead ones included) with each live silo's activation count.
+    /// </summary>
+    public static async Task<IResult> GetCluster([FromServices] IGrainFactory grains)
     {
-        var snapshot = await membership.ReadAsync(options.Value.ClusterId, cancellationToken);
-        return ApiResults.Json(new ClusterView(snapshot.Members
-            .Select(member => new SiloView(member.Silo.Address, member.Silo.Generation, member.Status, member.StartedAt, member.LastHeartbeat, member.Activations))
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var members = await management.GetDetailedHosts(onlyActive: false);
+        var active = members.Where(member => member.Status == SiloStatus.Active).Select(member => member.SiloAddress).ToArray();
+        var statistics = active.Length == 0 ? [] : await management.GetRuntimeStatistics(active);
+        var activations = active.Zip(statistics).ToDictionary(pair => pair.First, pair => pair.Second.ActivationCount);
+        return ApiResults.Json(new ClusterView(members
+            .OrderBy(member => member.SiloAddress.Endpoint.ToString(), StringComparer.Ordinal).ThenBy(member => member.SiloAddress.Generation)
+            .Select(member => new SiloView(
+                member.SiloAddress.Endpoint.ToString(),
+                member.SiloAddress.Generation,
+                ClusterView.StatusName(member.Status),
+                member.StartTime,
+                member.IAmAliveTime,
+                activations.GetValueOrDefault(member.SiloAddress)))
             .ToList()));
     }
 

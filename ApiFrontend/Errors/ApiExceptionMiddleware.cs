@@ -42,14 +42,16 @@ public sealed class ApiExceptionMiddleware(RequestDelegate next, ILogger<ApiExce
         }
     }
 
-    /// <summary>Failures a client may retry: the silo moving or overloaded, a call timing out, the database briefly away.</summary>
+    /// <summary>Failures a client may retry (with the same idempotency key): a silo moving or overloaded, a call timing out, the database briefly away.</summary>
     public static bool IsRetryable(Exception error)
     {
         for (var current = error; current is not null; current = current.InnerException)
         {
             switch (current)
             {
-                case SiloUnavailableException or GrainCallTimeoutException or GrainCallOutcomeUnknownException or GrainOverloadedException:
+                // Orleans: a call that timed out (its outcome unknown), a silo gone or leaving, a message the runtime
+                // refused (overloaded activation, gateway too busy, silo stopping).
+                case TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or GatewayTooBusyException or LimitExceededException:
                 case NpgsqlException { IsTransient: true }:
                 case OperationCanceledException:
                     return true;

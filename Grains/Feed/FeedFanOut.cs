@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Payments.Grains.Batching;
 using Payments.Grains.Interfaces.Transfers;
+using Payments.Infrastructure.Hosting;
 
 namespace Payments.Grains.Feed;
 
@@ -12,7 +12,7 @@ namespace Payments.Grains.Feed;
 /// <see cref="MaxTransfersPerStatement"/> transfers per statement by two writers, on a pool of their own (see
 /// <see cref="Runtime.Postgres.PostgresServiceCollectionExtensions.AddDedicatedDataSource"/>).
 /// </summary>
-public sealed class FeedFanOut : IHostedService
+public sealed class FeedFanOut : ILifecycleParticipant<ISiloLifecycle>
 {
     /// <summary>The writers' pool.</summary>
     public const string DataSourceKey = "feed-fan-out";
@@ -37,6 +37,9 @@ public sealed class FeedFanOut : IHostedService
 
     /// <summary>Completes when the transfers' posts and feed items are written.</summary>
     public Task FanOutAsync(IReadOnlyList<TransferView> transfers) => _queue.WriteAsync(transfers);
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(FeedFanOut), WriterLifecycleStage.Value, StartAsync, StopAsync);
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

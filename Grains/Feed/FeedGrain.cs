@@ -1,3 +1,4 @@
+using Payments.Infrastructure.Placement;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Feed;
 using Payments.Grains.Interfaces.Identity;
@@ -8,6 +9,7 @@ namespace Payments.Grains.Feed;
 
 /// <summary>The feed as one reader sees it, over <see cref="FeedStore"/>. Items the reader cannot see answer NOT_FOUND, as if they did not exist.</summary>
 [Reentrant]
+[UserAffinityPlacement]
 [GrainType("feed")]
 public sealed class FeedGrain(FeedStore store, TimeProvider time) : Grain, IFeedGrain
 {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Payments.Infrastructure.Placement;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Friends;
 using Payments.Grains.Interfaces.Identity;
@@ -8,6 +9,7 @@ namespace Payments.Grains.Friends;
 
 /// <summary>One user's friendships over <see cref="FriendStore"/>; the table constraints settle concurrent requests.</summary>
 [Reentrant]
+[UserAffinityPlacement]
 [GrainType("friends")]
 public sealed partial class FriendsGrain(FriendStore store, TimeProvider time, ILogger<FriendsGrain> logger) : Grain, IFriendsGrain
 {

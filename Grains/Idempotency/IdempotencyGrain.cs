@@ -1,3 +1,4 @@
+using Payments.Infrastructure.Placement;
 using Payments.Grains.Interfaces;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Idempotency;
@@ -21,6 +22,7 @@ namespace Payments.Grains.Idempotency;
 /// refusal, ledger duplicate), the record that stands in the database is what it gets.
 /// </remarks>
 [CollectionAgeLimit("00:00:10")]
+[UserAffinityPlacement]
 [GrainType("idempotency")]
 public sealed class IdempotencyGrain(IdempotencyRecordStore records) : Grain, IIdempotencyGrain
 {

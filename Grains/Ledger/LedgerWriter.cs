@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Payments.Grains.Interfaces.Wallets;
 using Orleans;
 using Payments.Infrastructure.Postgres;
+using Payments.Infrastructure.Hosting;
 
 namespace Payments.Grains.Ledger;
 
@@ -21,7 +21,7 @@ namespace Payments.Grains.Ledger;
 /// disk's flush latency overlaps with work instead of holding row locks. After the flush, each wallet touched is
 /// told its new committed balance once per batch.
 /// </summary>
-public sealed partial class LedgerWriter : IHostedService, IDisposable
+public sealed partial class LedgerWriter : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     private readonly Channel<LedgerEntry> _queue;
     private readonly LedgerBatchCommitter _committer;
@@ -63,6 +63,9 @@ public sealed partial class LedgerWriter : IHostedService, IDisposable
 
         return await entry.Completion.Task;
     }
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(LedgerWriter), WriterLifecycleStage.Value, StartAsync, StopAsync);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Payments.Infrastructure.Placement;
 using Payments.Grains.Interfaces.Identity;
 using Payments.Grains.Interfaces.Notifications;
 using Orleans;
@@ -9,6 +10,7 @@ namespace Payments.Grains.Notifications;
 /// writer (one transaction for many notifications, the NOTIFY to the front ends in it), so it is reentrant.
 /// </summary>
 [Reentrant]
+[UserAffinityPlacement]
 [GrainType("notifications")]
 public sealed class NotificationGrain(NotificationInbox inbox) : Grain, INotificationGrain
 {

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -8,6 +7,7 @@ using NpgsqlTypes;
 using Payments.Grains.Batching;
 using Payments.Grains.Interfaces.Notifications;
 using Payments.Infrastructure.Postgres;
+using Payments.Infrastructure.Hosting;
 
 namespace Payments.Grains.Notifications;
 
@@ -17,7 +17,7 @@ namespace Payments.Grains.Notifications;
 /// the commit and thousands of notifications a second cost a few transactions. A repeated (user, id) is skipped
 /// and not pushed again.
 /// </summary>
-public sealed partial class NotificationInbox : IHostedService
+public sealed partial class NotificationInbox : ILifecycleParticipant<ISiloLifecycle>
 {
     /// <summary>The writers' pool (see <see cref="PostgresServiceCollectionExtensions.AddDedicatedDataSource"/>); reads use the shared one.</summary>
     public const string WritersDataSourceKey = "notification-inbox";
@@ -120,6 +120,9 @@ public sealed partial class NotificationInbox : IHostedService
             throw new ArgumentException($"A notification's data is at most {NotificationLimits.MaxDataBytes} bytes of JSON.", nameof(message));
         }
     }
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(NotificationInbox), WriterLifecycleStage.Value, StartAsync, StopAsync);
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -1,3 +1,4 @@
+using Payments.Infrastructure.Placement;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Identity;
 using Payments.Grains.Interfaces.Requests;
@@ -7,6 +8,7 @@ namespace Payments.Grains.Requests;
 
 /// <summary>Lists one user's payment requests straight from the table (reads only, so reentrant).</summary>
 [Reentrant]
+[UserAffinityPlacement]
 [GrainType("user-requests")]
 public sealed class UserRequestsGrain(PaymentRequestStore store) : Grain, IUserRequestsGrain
 {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Payments.Infrastructure.Placement;
 using Payments.Grains.Banking;
 using Payments.Grains.Interfaces;
 using Payments.Grains.Interfaces.Errors;
@@ -25,6 +26,7 @@ namespace Payments.Grains.Wallets;
 /// the row once) but never admits one that does not; the row's CHECK is the last line of defence.
 /// </summary>
 [Reentrant]
+[UserAffinityPlacement]
 [GrainType("wallet")]
 public sealed partial class WalletGrain(
     WalletStore store,

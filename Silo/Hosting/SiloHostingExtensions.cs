@@ -1,21 +1,28 @@
+using System.Net;
 using System.Reflection;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Serialization;
 using Payments.Grains;
 using Payments.Infrastructure.Cluster;
 using Payments.Infrastructure.Hosting;
-using Payments.Infrastructure.Persistence;
+using Payments.Infrastructure.Placement;
 using Payments.Infrastructure.Postgres;
-using Payments.Infrastructure.Reminders;
 using Payments.Infrastructure.Streams;
 using Payments.Silo.Database;
 using Payments.Silo.Health;
 
 namespace Payments.Silo.Hosting;
 
-/// <summary>Composes a silo: PostgreSQL, schema, cluster membership, grain runtime with the payment grains, health checks.</summary>
+/// <summary>Composes a silo: PostgreSQL and its schema, the payment domain, and Orleans over the same database.</summary>
 public static class SiloHostingExtensions
 {
+    /// <summary>The ADO.NET grain storage of grains that keep Orleans-managed state (and of Orleans transactions).</summary>
+    public const string GrainStorageName = "payments";
+
     /// <summary>Adds the silo's services. <paramref name="extraGrainAssemblies"/> lets tests and tools host their own grains beside the domain's.</summary>
     public static WebApplicationBuilder AddSilo(this WebApplicationBuilder builder, string connectionString, params Assembly[] extraGrainAssemblies)
     {
@@ -23,22 +30,56 @@ public static class SiloHostingExtensions
         var services = builder.Services;
         services.AddPostgresDataSource(connectionString, "payments");
 
-        // Registration order is start order, and stop order reversed: the schema is current before anything runs,
-        // the ledger writer stops after the runtime (calls in flight at shutdown still commit), stream delivery stops
-        // before it (no deliveries into deactivating grains), and the silo leaves the cluster last.
+        // Hosted services start in registration order: the schema (Orleans' own tables included) is current before the
+        // silo starts, and the silo (UseOrleans) stops before anything registered ahead of it.
         services.AddHostedService<SchemaMigrationHostedService>();
-        services.AddClusterMembership();
         services.AddPaymentsDomain();
-        services.AddReminders();
-        services.AddGrainRuntime(runtime => runtime
-            .AddGrains(typeof(PaymentsGrains).Assembly)
-            .AddGrains(extraGrainAssemblies)
-            .AddGrainStorage<PostgresGrainStorage>());
-        services.AddStreams();
+
+        var cluster = builder.Configuration.GetSection(PaymentsClusterOptions.SectionName).Get<PaymentsClusterOptions>() ?? new PaymentsClusterOptions();
+        var runtime = builder.Configuration.GetSection(SiloRuntimeOptions.SectionName).Get<SiloRuntimeOptions>() ?? new SiloRuntimeOptions();
+        NpgsqlAdoNetProvider.Register();
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = cluster.ClusterId;
+                options.ServiceId = PaymentsClusterOptions.ServiceId;
+            });
+            silo.ConfigureEndpoints(cluster.AdvertisedHost, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+            silo.UseAdoNetClustering(options =>
+            {
+                options.Invariant = PaymentsClusterOptions.AdoNetInvariant;
+                options.ConnectionString = connectionString;
+            });
+            silo.UseAdoNetReminderService(options =>
+            {
+                options.Invariant = PaymentsClusterOptions.AdoNetInvariant;
+                options.ConnectionString = connectionString;
+            });
+            silo.AddAdoNetGrainStorage(GrainStorageName, options =>
+            {
+                options.Invariant = PaymentsClusterOptions.AdoNetInvariant;
+                options.ConnectionString = connectionString;
+            });
+            silo.AddOutboxStreams();
+            silo.Services.AddPlacementDirector<UserAffinityPlacement, UserAffinityPlacementDirector>();
+            silo.Services.AddSerializer(serializer =>
+            {
+                // Notification and stream payloads are JSON documents; everything else has generated codecs.
+                serializer.AddJsonSerializer(isSupported: type => type == typeof(JsonElement));
+                foreach (var assembly in extraGrainAssemblies)
+                {
+                    serializer.AddAssembly(assembly);
+                }
+            });
+            silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = runtime.CallTimeout);
+            silo.Configure<GrainCollectionOptions>(options => options.CollectionAge = runtime.CollectionAge);
+            silo.Configure<ClusterMembershipOptions>(MembershipTuning.Apply);
+        });
 
         services.AddHealthChecks()
             .AddCheck<PostgresHealthCheck>("postgres", tags: [HealthEndpoints.ReadyTag])
-            .AddCheck<GrainRuntimeHealthCheck>("grain-runtime", tags: [HealthEndpoints.ReadyTag]);
+            .AddCheck<SiloHealthCheck>("silo", tags: [HealthEndpoints.ReadyTag]);
         return builder;
     }
 }

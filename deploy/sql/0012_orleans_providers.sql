@@ -139,12 +139,23 @@ $q$),
 DELETE FROM orleans_membership_versions WHERE deployment_id = @DeploymentId
 $q$),
 
--- Periodic sweep of old incarnations: anything not Active (3) whose last sign of life is older than @IAmAliveTime,
--- as the other Orleans membership providers do. No version bump: dead rows matter to nobody's compare-and-swap.
+-- Sweeping old incarnations (MembershipTableCleanupAgent). The 10.4.2 provider uses the optional per-silo key below
+-- when it exists: it reads all rows, picks Dead ones whose start, last heartbeat and suspicions are all older than
+-- the cutoff, and deletes each one only if it still is that Dead incarnation with those times (a row that changed
+-- since the read is left for the next sweep). @SuspectTimes is sent too but not compared: votes on a Dead row no
+-- longer change, and matching text that Orleans parsed and re-encoded could only make the delete miss.
+('CleanupDefunctSiloEntryKey', $q$
+DELETE FROM orleans_membership
+WHERE deployment_id = @DeploymentId AND address = @Address AND port = @Port AND generation = @Generation
+  AND status = 6 AND start_time = @StartTime AND i_am_alive_time = @IAmAliveTime
+$q$),
+
+-- Required by the provider at start, used only without the key above: the same rule in one statement (Dead, and
+-- no sign of life since @IAmAliveTime, the cutoff). No version bump: dead rows matter to nobody's compare-and-swap.
 ('CleanupDefunctSiloEntriesKey', $q$
 DELETE FROM orleans_membership
-WHERE deployment_id = @DeploymentId AND status <> 3
-  AND greatest(i_am_alive_time, start_time) < @IAmAliveTime
+WHERE deployment_id = @DeploymentId AND status = 6
+  AND start_time < @IAmAliveTime AND i_am_alive_time < @IAmAliveTime
 $q$);
 
 -- ---------------------------------------------------------------------------------------------------------------
@@ -157,7 +168,7 @@ CREATE TABLE orleans_reminders (
     reminder_name  text         NOT NULL,
     start_time     timestamptz  NOT NULL,
     period_ms      bigint       NOT NULL,
-    grain_hash     integer      NOT NULL,   -- GrainId.GetUniformHashCode() as signed int: ring ranges compare it so
+    grain_hash     integer      NOT NULL,   -- GrainId.GetUniformHashCode() cast to int; ring ranges compare it signed
     version        integer      NOT NULL,
     PRIMARY KEY (service_id, grain_id, reminder_name)
 );
