@@ -8,9 +8,9 @@ internal sealed class StreamOptionsValidator : IValidateOptions<StreamOptions>
     public ValidateOptionsResult Validate(string? name, StreamOptions options)
     {
         var failures = new List<string>();
-        if (options.Partitions is < 1 or > 1_024)
+        if (options.Partitions is < 1 or > OutboxPartition.MaxPartitions)
         {
-            failures.Add($"{StreamOptions.SectionName}:{nameof(StreamOptions.Partitions)} must be between 1 and 1,024 (got {options.Partitions}).");
+            failures.Add($"{StreamOptions.SectionName}:{nameof(StreamOptions.Partitions)} must be between 1 and {OutboxPartition.MaxPartitions:N0} (got {options.Partitions}).");
         }
 
         if (options.BatchSize is < 1 or > 10_000)
@@ -23,14 +23,19 @@ internal sealed class StreamOptionsValidator : IValidateOptions<StreamOptions>
             failures.Add($"{StreamOptions.SectionName}:{nameof(StreamOptions.MaxBatchesInFlight)} must be between 1 and 64 (got {options.MaxBatchesInFlight}).");
         }
 
-        if (options.PollInterval < TimeSpan.FromMilliseconds(10) || options.PollInterval > TimeSpan.FromMinutes(5))
+        if (options.PollInterval < TimeSpan.FromMilliseconds(10) || options.PollInterval > TimeSpan.FromMinutes(1))
         {
-            failures.Add($"{StreamOptions.SectionName}:{nameof(StreamOptions.PollInterval)} must be between 10 ms and 5 minutes (got {options.PollInterval}).");
+            failures.Add($"{StreamOptions.SectionName}:{nameof(StreamOptions.PollInterval)} must be between 10 ms and 1 minute (got {options.PollInterval}).");
         }
 
-        if (options.LeaseCheckInterval < TimeSpan.FromMilliseconds(10) || options.LeaseCheckInterval > TimeSpan.FromMinutes(5))
+        if (options.MaxDeliveryTime < TimeSpan.FromMilliseconds(100) || options.MaxDeliveryTime > TimeSpan.FromHours(1))
         {
-            failures.Add($"{StreamOptions.SectionName}:{nameof(StreamOptions.LeaseCheckInterval)} must be between 10 ms and 5 minutes (got {options.LeaseCheckInterval}).");
+            failures.Add($"{StreamOptions.SectionName}:{nameof(StreamOptions.MaxDeliveryTime)} must be between 100 ms and one hour (got {options.MaxDeliveryTime}).");
+        }
+
+        if (options.RetryBackoff < TimeSpan.Zero || options.MaxRetryBackoff < options.RetryBackoff || options.MaxRetryBackoff > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"{StreamOptions.SectionName}:{nameof(StreamOptions.RetryBackoff)} must be at least zero and at most {nameof(StreamOptions.MaxRetryBackoff)}, which is at most one minute.");
         }
 
         if (options.OutboxRetention < TimeSpan.Zero)
@@ -41,16 +46,6 @@ internal sealed class StreamOptionsValidator : IValidateOptions<StreamOptions>
         if (options.OutboxTrimInterval < TimeSpan.FromMilliseconds(10) || options.OutboxTrimInterval > TimeSpan.FromDays(1))
         {
             failures.Add($"{StreamOptions.SectionName}:{nameof(StreamOptions.OutboxTrimInterval)} must be between 10 ms and one day (got {options.OutboxTrimInterval}).");
-        }
-
-        if (options.MaxDeliveryAttempts is < 1 or > 100)
-        {
-            failures.Add($"{StreamOptions.SectionName}:{nameof(StreamOptions.MaxDeliveryAttempts)} must be between 1 and 100 (got {options.MaxDeliveryAttempts}).");
-        }
-
-        if (options.RetryBackoff < TimeSpan.Zero || options.MaxRetryBackoff < options.RetryBackoff || options.MaxRetryBackoff > TimeSpan.FromMinutes(1))
-        {
-            failures.Add($"{StreamOptions.SectionName}:{nameof(StreamOptions.RetryBackoff)} must be at least zero and at most {nameof(StreamOptions.MaxRetryBackoff)}, which is at most one minute.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
