@@ -14,6 +14,7 @@ using Payments.ApiFrontend.Authentication;
 using Payments.ApiFrontend.Errors;
 using Payments.ApiFrontend.Idempotency;
 using Payments.ApiFrontend.Notifications;
+using Payments.ApiFrontend.Operations;
 using Payments.ApiFrontend.RateLimiting;
 using Payments.ApiFrontend.Requests;
 using Payments.Infrastructure.Streams;
@@ -96,6 +97,7 @@ public static class PaymentsApiExtensions
         services.TryAddSingleton<StreamDeadLetterTable>();
         services.AddRateLimiter(PerCallerRateLimit.Configure);
         services.AddOpenApi(openApi => openApi.AddOperationTransformer(IdempotencyHeader.DocumentAsync));
+        services.AddOperatorMetrics();
         return builder;
     }
 
@@ -119,6 +121,7 @@ public static class PaymentsApiExtensions
         app.UseAuthorization();
 
         app.MapOpenApi();
+        app.MapOperatorEndpoints();
 
         var v1 = app.MapGroup("/v1").RequireRateLimiting(PerCallerRateLimit.PolicyName);
         v1.MapUsersApi();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Serialization;
 using Payments.ApiFrontend;
 using Payments.ApiFrontend.Health;
@@ -35,6 +36,9 @@ builder.UseOrleansClient(client =>
     });
     client.Services.AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: type => type == typeof(JsonElement)));
     client.UseConnectionRetryFilter(ClusterConnectionRetry.RetryForeverAsync);
+    // A silo declared dead leaves the gateway list within 2 s (Orleans' default: a minute).
+    client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
+    client.AddDashboard();
 });
 
 builder.Services.AddPostgresDataSource(connectionString, "payments-frontend");
@@ -44,6 +48,7 @@ builder.Services.AddHealthChecks()
 builder.AddPaymentsApi();
 
 var app = builder.Build();
+app.UsePaymentsRequestLogging();
 app.MapHealthEndpoints();
 app.MapPaymentsApi();
 await app.RunAsync();

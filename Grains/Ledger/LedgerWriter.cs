@@ -31,6 +31,7 @@ public sealed partial class LedgerWriter : ILifecycleParticipant<ISiloLifecycle>
     private readonly LedgerWriterOptions _options;
     private readonly ILogger<LedgerWriter> _logger;
     private Task _loop = Task.CompletedTask;
+    private volatile bool _fenced;
 
     public LedgerWriter(LedgerBatchCommitter committer, WalFlushBarrier flushBarrier, IGrainFactory grains, IOptions<LedgerWriterOptions> options, ILogger<LedgerWriter> logger)
     {
@@ -48,10 +49,24 @@ public sealed partial class LedgerWriter : ILifecycleParticipant<ISiloLifecycle>
         });
     }
 
+    /// <summary>
+    /// Set when the silo learns the cluster declared it dead: from then on nothing more commits from here (queued and
+    /// new entries answer 503 retryable; their clients retry on a live silo with the same idempotency key).
+    /// </summary>
+    public bool IsFenced => _fenced;
+
+    /// <summary>Stops committing for good (see <see cref="IsFenced"/>); called by the fatal error handler before the process exits.</summary>
+    public void Fence() => _fenced = true;
+
     /// <summary>Queues an entry and completes when it is committed, rejected or found to be a duplicate.</summary>
     public async Task<LedgerResult> SubmitAsync(LedgerEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        if (_fenced)
+        {
+            throw Fenced();
+        }
+
         try
         {
             await _queue.Writer.WriteAsync(entry);
@@ -102,6 +117,15 @@ public sealed partial class LedgerWriter : ILifecycleParticipant<ISiloLifecycle>
             }
 
             await _batchesAwaitingFlush.WaitAsync().ConfigureAwait(false);
+            if (_fenced)
+            {
+                var fenced = Fenced();
+                batch.ForEach(entry => entry.Completion.TrySetException(fenced));
+                batch.Clear();
+                _batchesAwaitingFlush.Release();
+                continue;
+            }
+
             var started = Stopwatch.GetTimestamp();
             try
             {
@@ -165,6 +189,9 @@ public sealed partial class LedgerWriter : ILifecycleParticipant<ISiloLifecycle>
                 .ContinueWith(static task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
+
+    private static LedgerUnavailableException Fenced() =>
+        new("This silo was declared dead by the cluster and commits nothing more; retry with the same Idempotency-Key.");
 
     [LoggerMessage(1, LogLevel.Error, "A ledger batch of {Count} entries failed unexpectedly")]
     private static partial void LogBatchFailed(ILogger logger, Exception error, int count);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Hosting;
 using Orleans.Serialization;
 using Payments.Grains;
@@ -73,8 +74,17 @@ public static class SiloHostingExtensions
                 }
             });
             silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = runtime.CallTimeout);
-            silo.Configure<GrainCollectionOptions>(options => options.CollectionAge = runtime.CollectionAge);
+            silo.Configure<GrainCollectionOptions>(options =>
+            {
+                options.CollectionAge = runtime.CollectionAge;
+                options.CollectionQuantum = runtime.CollectionQuantum;
+            });
+            // Orleans' floor is a minute; the domain's options set their own floors (payout and settle retries from 1 s).
+            silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             silo.Configure<ClusterMembershipOptions>(MembershipTuning.Apply);
+            silo.Configure<SiloMessagingOptions>(options => options.MaxEnqueuedRequestsHardLimit = runtime.MaxQueuedRequestsPerActivation);
+            silo.Services.AddSingleton<IFatalErrorHandler, FencingFatalErrorHandler>();
+            silo.AddDashboard(options => options.HideTrace = true);
         });
 
         services.AddHealthChecks()

@@ -132,6 +132,7 @@ public sealed class ClusterTests : IAsyncLifetime
         var silo = SiloProcess.Start(_directory, new Dictionary<string, string?>(_environment)
         {
             ["Payments__Cluster__SiloPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
+            ["Payments__Cluster__GatewayPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
         });
         _processes.Add(silo);
         await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));

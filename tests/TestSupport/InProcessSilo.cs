@@ -41,6 +41,7 @@ public sealed class InProcessSilo : IAsyncDisposable
             ["Payments:AdminToken"] = AdminToken,
             // Silos sharing a database need distinct addresses in the membership table.
             ["Payments:Cluster:SiloPort"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Payments:Cluster:GatewayPort"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         if (settings is not null)
         {

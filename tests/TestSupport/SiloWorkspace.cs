@@ -31,6 +31,7 @@ public sealed class SiloWorkspace : IDisposable
             ["Payments__Users__PasswordHashIterations"] = "1000",
             ["Payments__AdminToken"] = InProcessSilo.AdminToken,
             ["Payments__Cluster__SiloPort"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Payments__Cluster__GatewayPort"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -90,6 +90,7 @@ internal static class ClusterTransfersBenchmark
                 {
                     ["Payments__Api__Enabled"] = "false",
                     ["Payments__Cluster__SiloPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
+                    ["Payments__Cluster__GatewayPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
                 }));
             }
 

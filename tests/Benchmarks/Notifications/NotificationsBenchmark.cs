@@ -35,6 +35,7 @@ internal static class NotificationsBenchmark
         await using var app = await TransfersBenchmark.StartSiloAsync(connectionString, new Dictionary<string, string?>
         {
             ["Payments:Cluster:SiloPort"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Payments:Cluster:GatewayPort"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         var grains = app.Services.GetRequiredService<IGrainFactory>();
         var users = await TransfersBenchmark.SeedUsersAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), Users);
