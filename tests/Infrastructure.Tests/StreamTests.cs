@@ -1,4 +1,8 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Streams;
 using Payments.Infrastructure.Streams;
 using Payments.Infrastructure.Tests.Grains;
 using Payments.Infrastructure.Tests.Infrastructure;
@@ -8,8 +12,9 @@ using Xunit;
 namespace Payments.Infrastructure.Tests;
 
 /// <summary>
-/// Durable streams over the outbox, against a real PostgreSQL: order per stream, no loss and no double application
-/// across restarts and lost leases, events committed behind open transactions, dead letters, explicit subscriptions.
+/// The outbox as an Orleans stream provider, against a real PostgreSQL: order per stream, no loss and no double
+/// application across restarts, events committed behind open transactions, rolled-back events, dead letters,
+/// retention, the backlog, silos that do not deliver, and the cache's release and retry rules.
 /// </summary>
 public sealed class StreamTests
 {
@@ -30,29 +35,21 @@ public sealed class StreamTests
     }
 
     [Fact]
-    public async Task The_backlog_counts_committed_events_until_they_are_delivered()
+    public async Task Delivery_resumes_after_a_restart_without_loss_or_double_application()
     {
-        var database = await CreateDatabaseAsync("streams-backlog");
+        var database = await CreateDatabaseAsync("streams-restart");
         await using var dataSource = NpgsqlDataSource.Create(database);
-        var backlog = new StreamBacklog(dataSource, partitions: 4);
+        var first = await TestSilo.StartAsync(database);
+        var producing = Task.WhenAll(Enumerable.Range(0, 10).Select(stream => ProduceAsync(dataSource, $"restart-{stream}", transactions: 60, pause: TimeSpan.FromMilliseconds(5))));
 
-        // Appended while no silo delivers: every partition lacks a checkpoint, so all of them wait.
-        await using (await TestSilo.StartAsync(database, streams: options => options.Deliver = false))
-        {
-            await AppendAsync(dataSource, StreamRecorderGrain.Event("backlog-a", 1), StreamRecorderGrain.Event("backlog-a", 2));
-            await AppendAsync(dataSource, StreamRecorderGrain.Event("backlog-b", 1));
-            Assert.Equal(3, await backlog.CountPendingAsync());
-        }
+        // Stopped mid-burst: what it delivered but had not checkpointed yet is delivered again by the next silo.
+        await Eventually.TrueAsync(async () => await CountAppliedAsync(dataSource) > 50, s_within, "the first silo delivers");
+        await first.DisposeAsync();
+        await using var second = await TestSilo.StartAsync(database);
+        var expected = await producing;
 
-        await using (await TestSilo.StartAsync(database, streams: options => options.Partitions = 4))
-        {
-            await WaitUntilAppliedAsync(dataSource, 3);
-            await Eventually.TrueAsync(async () => await backlog.CountPendingAsync() == 0, s_within, "the checkpoints pass the delivered events");
-        }
-
-        // Past the checkpoints only what came after counts.
-        await AppendAsync(dataSource, StreamRecorderGrain.Event("backlog-c", 1));
-        Assert.Equal(1, await backlog.CountPendingAsync());
+        await WaitUntilAppliedAsync(dataSource, expected.Sum());
+        await AssertAppliedInOrderOnceAsync(dataSource, Enumerable.Range(0, 10).ToDictionary(stream => $"restart-{stream}", stream => expected[stream]));
     }
 
     [Fact]
@@ -60,9 +57,9 @@ public sealed class StreamTests
     {
         var database = await CreateDatabaseAsync("streams-out-of-order");
         await using var dataSource = NpgsqlDataSource.Create(database);
-        await using var silo = await TestSilo.StartAsync(database, streams: options => options.Partitions = 1);
+        await using var silo = await TestSilo.StartAsync(database, options => options.Partitions = 1);
 
-        // The slow transaction takes the earlier position and stays open while a later position commits and is delivered.
+        // The slow transaction takes the earlier position and stays open while a later position commits.
         await using var slow = await dataSource.OpenConnectionAsync();
         await using var slowTransaction = await slow.BeginTransactionAsync();
         await StreamOutbox.AppendAsync(slow, slowTransaction, [StreamRecorderGrain.Event("slow", 1)]);
@@ -84,7 +81,7 @@ public sealed class StreamTests
         // commits; C (older than B) is still open. A reader that took A and checkpointed its position would skip B.
         var database = await CreateDatabaseAsync("streams-xid-order");
         await using var dataSource = NpgsqlDataSource.Create(database);
-        await using var silo = await TestSilo.StartAsync(database, streams: options => options.Partitions = 1);
+        await using var silo = await TestSilo.StartAsync(database, options => options.Partitions = 1);
 
         await using var a = await BeginWithTransactionIdAsync(dataSource);
         await using var c = await BeginWithTransactionIdAsync(dataSource);
@@ -99,80 +96,23 @@ public sealed class StreamTests
     }
 
     [Fact]
-    public async Task Delivery_resumes_on_another_silo_after_a_restart_without_loss_or_double_application()
+    public async Task No_event_of_a_rolled_back_transaction_is_delivered()
     {
-        var database = await CreateDatabaseAsync("streams-restart");
+        var database = await CreateDatabaseAsync("streams-rollback");
         await using var dataSource = NpgsqlDataSource.Create(database);
-        var first = await TestSilo.StartAsync(database);
-        var producing = Task.WhenAll(Enumerable.Range(0, 10).Select(stream => ProduceAsync(dataSource, $"restart-{stream}", transactions: 60, pause: TimeSpan.FromMilliseconds(5))));
+        await using var silo = await TestSilo.StartAsync(database, options => options.Partitions = 1);
 
-        await Eventually.TrueAsync(async () => await CountAppliedAsync(dataSource) > 50, s_within, "the first silo delivers");
-        await first.DisposeAsync();
-        await using var second = await TestSilo.StartAsync(database);
-        var expected = await producing;
-
-        await WaitUntilAppliedAsync(dataSource, expected.Sum());
-        await AssertAppliedInOrderOnceAsync(dataSource, Enumerable.Range(0, 10).ToDictionary(stream => $"restart-{stream}", stream => expected[stream]));
-    }
-
-    [Fact]
-    public async Task When_a_silo_loses_its_lease_connection_another_takes_over_from_the_checkpoint()
-    {
-        var database = await CreateDatabaseAsync("streams-takeover");
-        await using var dataSource = NpgsqlDataSource.Create(database);
-        await using var first = await TestSilo.StartAsync(database);
-        await Eventually.TrueAsync(async () => await LeaseHoldersAsync(dataSource) is [_], s_within, "the first silo holds the partitions");
-        await using var second = await TestSilo.StartAsync(database);
-        var producing = Task.WhenAll(Enumerable.Range(0, 10).Select(stream => ProduceAsync(dataSource, $"takeover-{stream}", transactions: 60, pause: TimeSpan.FromMilliseconds(5))));
-
-        // Cut the first silo off the way a crash does (its connection drops, PostgreSQL releases its locks), mid-burst.
-        await Eventually.TrueAsync(async () => await CountAppliedAsync(dataSource) > 50, s_within, "the first silo delivers");
-        // The two silos share the partitions (each counts both lease connections); cut one of them.
-        var holder = (await LeaseHoldersAsync(dataSource))[0];
-        await using (var kill = dataSource.CreateCommand("SELECT pg_terminate_backend($1)"))
+        await using (var connection = await dataSource.OpenConnectionAsync())
         {
-            kill.Parameters.Add(new NpgsqlParameter<int> { TypedValue = holder });
-            await kill.ExecuteNonQueryAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await StreamOutbox.AppendAsync(connection, transaction, [StreamRecorderGrain.Event("undone", 1)]);
+            await transaction.RollbackAsync();
         }
 
-        var expected = await producing;
-        await WaitUntilAppliedAsync(dataSource, expected.Sum());
-        await AssertAppliedInOrderOnceAsync(dataSource, Enumerable.Range(0, 10).ToDictionary(stream => $"takeover-{stream}", stream => expected[stream]));
-        // The cut silo reconnects after a second and may take back a partition the other has not yet taken.
-        var holders = await LeaseHoldersAsync(dataSource);
-        Assert.NotEmpty(holders);
-        Assert.DoesNotContain(holder, holders);
-    }
-
-    [Fact]
-    public async Task A_silo_that_does_not_deliver_leaves_every_partition_to_the_silos_that_do()
-    {
-        var database = await CreateDatabaseAsync("streams-share");
-        await using var dataSource = NpgsqlDataSource.Create(database);
-        await using var delivering = await TestSilo.StartAsync(database, cluster: TestSilo.Cluster("streams-share", LoopbackPort.Free()));
-        await using var silent = await TestSilo.StartAsync(database, cluster: TestSilo.Cluster("streams-share", LoopbackPort.Free()), streams: options => options.Deliver = false);
-        await Eventually.TrueAsync(() => Task.FromResult(delivering.Membership.View.Placement.Silos.Count == 2), s_within, "both silos are members");
-
-        // Counted by membership, the share would be half the partitions and the other half would wait forever.
-        var partitions = new StreamOptions().Partitions;
-        await Eventually.TrueAsync(async () => await LeasedPartitionsAsync(dataSource) == partitions, s_within, "every partition is leased");
-        var expected = await ProduceAsync(dataSource, "share-0", transactions: 20, pause: TimeSpan.Zero);
-        await WaitUntilAppliedAsync(dataSource, expected);
-    }
-
-    [Fact]
-    public async Task A_failed_delivery_is_not_overtaken_by_the_targets_later_events()
-    {
-        var chains = new StreamDeliveryChains();
-        var target = (Consumer: "c", Grain: new GrainId("g", "1"), Stream: new StreamId("s", "1"));
-        var failed = chains.Append(target.Consumer, target.Grain, target.Stream, () => Task.FromException(new InvalidOperationException("first")));
-        chains.Prune();
-        var ran = false;
-        var later = chains.Append(target.Consumer, target.Grain, target.Stream, () => { ran = true; return Task.CompletedTask; });
-
-        await Assert.ThrowsAsync<InvalidOperationException>(() => failed);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => later);
-        Assert.False(ran);
+        // One partition delivers in commit order: once the later event is applied, the undone one would have been.
+        await AppendAsync(dataSource, StreamRecorderGrain.Event("done", 1));
+        await WaitUntilAppliedAsync(dataSource, 1);
+        await AssertAppliedInOrderOnceAsync(dataSource, new Dictionary<string, int> { ["done"] = 1 });
     }
 
     [Fact]
@@ -180,91 +120,212 @@ public sealed class StreamTests
     {
         var database = await CreateDatabaseAsync("streams-dead-letter");
         await using var dataSource = NpgsqlDataSource.Create(database);
-        await using var silo = await TestSilo.StartAsync(database, streams: options => options.MaxDeliveryAttempts = 3);
+        await using var silo = await TestSilo.StartAsync(database, options => options.MaxDeliveryTime = TimeSpan.FromSeconds(1));
 
+        // One transaction: the three events travel in one batch, which fails as a whole and is then retried one by one.
         var poison = StreamRecorderGrain.Event("poisoned", 2, poison: true);
         await AppendAsync(dataSource, StreamRecorderGrain.Event("poisoned", 1), poison, StreamRecorderGrain.Event("poisoned", 3));
         await AppendAsync(dataSource, StreamRecorderGrain.Event("poisoned", 4));
 
         await WaitUntilAppliedAsync(dataSource, 3);
-        var (letters, hasMore) = await new StreamDeadLetterTable(dataSource).ListAsync(0, 10);
+        Assert.Equal(new[] { 1, 3, 4 }, await AppliedSequenceAsync(dataSource, "poisoned"));
+        IReadOnlyList<StreamDeadLetter> letters = [];
+        await Eventually.TrueAsync(async () => (letters = (await new StreamDeadLetterTable(dataSource).ListAsync(0, 10)).Items).Count > 0, s_within, "the dead letter is written");
         var letter = Assert.Single(letters);
-        Assert.False(hasMore);
+        var grain = silo.GrainFactory.GetGrain<IStreamRecorderGrain>("poisoned").GetGrainId();
         Assert.Equal(poison.EventId, letter.EventId);
-        Assert.Equal(3, letter.Attempts);
+        Assert.Equal($"{grain.Type}/{grain.Key}", letter.Grain);
+        Assert.Equal(grain.Type.ToString(), letter.Consumer);
+        Assert.Equal(StreamRecorderGrain.Namespace, letter.StreamNamespace);
+        Assert.True(letter.Attempts >= 1, $"attempts: {letter.Attempts}");
         Assert.Contains("cannot be applied", letter.Error);
-        Assert.Equal($"{typeof(IStreamRecorderGrain).FullName}/poisoned", letter.Grain);
-        Assert.Equal($"implicit:{typeof(IStreamRecorderGrain).FullName}:{StreamRecorderGrain.Namespace}", letter.Consumer);
-        var applied = await AppliedSequenceAsync(dataSource, "poisoned");
-        Assert.Equal([1, 3, 4], applied);
+        Assert.True(letter.Payload.GetProperty("poison").GetBoolean());
+        Assert.Equal(0, await CountRowsAsync(dataSource, "stream_delivery_failures"));
     }
 
     [Fact]
-    public async Task An_explicit_subscription_delivers_until_unsubscribed()
+    public async Task The_backlog_counts_committed_events_until_they_are_delivered()
     {
-        var database = await CreateDatabaseAsync("streams-explicit");
+        var database = await CreateDatabaseAsync("streams-backlog");
         await using var dataSource = NpgsqlDataSource.Create(database);
-        await using var silo = await TestSilo.StartAsync(database, streams: options => options.Partitions = 1);
-        var watcher = silo.GrainFactory.GetGrain<IStreamWatcherGrain>("explicit-1");
-        await watcher.Watch("test-news", "sports");
-        await watcher.Watch("test-news", "weather");
+        var backlog = new StreamBacklog(dataSource, partitions: 4);
 
-        var first = News("sports");
-        await AppendAsync(dataSource, first, News("unwatched"));
-        await Eventually.TrueAsync(() => Task.FromResult(StreamWatcherGrain.HasReceived("explicit-1", first.EventId)), s_within, "a subscribed stream's event arrives");
+        // Appended while no silo delivers: no partition has a checkpoint, so all of them wait.
+        await using (await TestSilo.StartAsync(database, options => options.Deliver = false))
+        {
+            await AppendAsync(dataSource, StreamRecorderGrain.Event("backlog-a", 1), StreamRecorderGrain.Event("backlog-a", 2));
+            await AppendAsync(dataSource, StreamRecorderGrain.Event("backlog-b", 1));
+            Assert.Equal(3, await backlog.CountPendingAsync());
+        }
 
-        Assert.True(await watcher.StopWatching("test-news", "sports"));
-        Assert.False(await watcher.StopWatching("test-news", "sports"));
-        var afterUnsubscribe = News("sports");
-        await AppendAsync(dataSource, afterUnsubscribe);
-        var marker = News("weather");
-        await AppendAsync(dataSource, marker);
+        await using (await TestSilo.StartAsync(database))
+        {
+            await WaitUntilAppliedAsync(dataSource, 3);
+            await Eventually.TrueAsync(async () => await backlog.CountPendingAsync() == 0, s_within, "the checkpoints pass the delivered events");
+        }
 
-        // One partition delivers in commit order: once the later marker has arrived, the earlier event would have too.
-        await Eventually.TrueAsync(() => Task.FromResult(StreamWatcherGrain.HasReceived("explicit-1", marker.EventId)), s_within, "the still-subscribed stream's event arrives");
-        Assert.False(StreamWatcherGrain.HasReceived("explicit-1", afterUnsubscribe.EventId));
-        Assert.Equal(2, StreamWatcherGrain.Received.Count(item => item.Watcher == "explicit-1"));
+        // Past the checkpoints only what came after counts.
+        await AppendAsync(dataSource, StreamRecorderGrain.Event("backlog-c", 1));
+        Assert.Equal(1, await backlog.CountPendingAsync());
     }
 
     [Fact]
-    public async Task Events_every_consumer_has_delivered_are_trimmed_from_the_outbox_and_undelivered_ones_stay()
+    public async Task A_silo_that_does_not_deliver_reads_and_checkpoints_nothing()
+    {
+        var database = await CreateDatabaseAsync("streams-no-delivery");
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        await using (await TestSilo.StartAsync(database, options => options.Deliver = false))
+        {
+            var produced = await ProduceAsync(dataSource, "silent", transactions: 5);
+            await Task.Delay(500);
+            Assert.Equal(0, await CountAppliedAsync(dataSource));
+            Assert.Equal(0, await CountRowsAsync(dataSource, "stream_checkpoints"));
+            Assert.Equal(produced, await new StreamBacklog(dataSource, new StreamOptions().Partitions).CountPendingAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Retention_trims_only_events_the_provider_has_delivered()
     {
         var database = await CreateDatabaseAsync("streams-trim");
         await using var dataSource = NpgsqlDataSource.Create(database);
-        await using var silo = await TestSilo.StartAsync(database, streams: options =>
+        var options = new StreamOptions { Partitions = 1, OutboxRetention = TimeSpan.Zero };
+        await using (await TestSilo.StartAsync(database, silo => silo.Partitions = 1))
         {
-            options.Partitions = 1;
-            options.OutboxRetention = TimeSpan.Zero;
-            options.OutboxTrimInterval = TimeSpan.FromMilliseconds(100);
-        });
+            await WaitUntilAppliedAsync(dataSource, await ProduceAsync(dataSource, "trim", transactions: 10));
+            await Eventually.TrueAsync(async () => await new StreamBacklog(dataSource, 1).CountPendingAsync() == 0, s_within, "the checkpoint passes the delivered events");
+        }
 
-        var produced = await ProduceAsync(dataSource, "trim", transactions: 10);
-        await WaitUntilAppliedAsync(dataSource, produced);
-        // Everything below the checkpoint goes; the checkpointed event itself stays.
-        await Eventually.TrueAsync(async () => await CountOutboxAsync(dataSource) == 1, s_within, "delivered events are trimmed");
+        await AppendAsync(dataSource, StreamRecorderGrain.Event("trim", 100));
+        var janitor = new StreamOutboxJanitor(
+            dataSource, new StreamDeliveryFailures(dataSource, NullLogger<StreamDeliveryFailures>.Instance), Options.Create(options), TimeProvider.System, NullLogger<StreamOutboxJanitor>.Instance);
 
-        // An event behind an open transaction is not deliverable, so neither it nor anything after it is trimmed.
-        await using var open = await dataSource.OpenConnectionAsync();
-        await using var openTransaction = await open.BeginTransactionAsync();
-        await StreamOutbox.AppendAsync(open, openTransaction, [StreamRecorderGrain.Event("trim-held", 1)]);
-        await AppendAsync(dataSource, StreamRecorderGrain.Event("trim-behind", 1));
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        Assert.Equal(2, await CountOutboxAsync(dataSource));
-
-        await openTransaction.CommitAsync();
-        await WaitUntilAppliedAsync(dataSource, produced + 2);
-        await AssertAppliedInOrderOnceAsync(dataSource, new Dictionary<string, int> { ["trim"] = produced, ["trim-held"] = 1, ["trim-behind"] = 1 });
-        await Eventually.TrueAsync(async () => await CountOutboxAsync(dataSource) == 1, s_within, "the late events are trimmed once delivered");
+        Assert.True(await janitor.CleanAsync(CancellationToken.None) >= 10);
+        Assert.Equal(1, await CountRowsAsync(dataSource, "outbox_events"));
     }
 
     [Fact]
-    public void Recent_event_ids_skip_repeats_and_forget_the_oldest_beyond_capacity()
+    public async Task Events_produced_through_the_Orleans_stream_are_appended_to_the_outbox_and_delivered()
+    {
+        var database = await CreateDatabaseAsync("streams-orleans-producer");
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        await using var silo = await TestSilo.StartAsync(database);
+        var stream = silo.Client.GetStreamProvider(OutboxStreams.ProviderName).GetStream<StreamEvent>(StreamId.Create(StreamRecorderGrain.Namespace, "orleans"));
+
+        var events = Enumerable.Range(1, 3).Select(seq => ToStreamEvent(StreamRecorderGrain.Event("orleans", seq))).ToList();
+        await stream.OnNextBatchAsync(events);
+
+        await WaitUntilAppliedAsync(dataSource, 3);
+        await AssertAppliedInOrderOnceAsync(dataSource, new Dictionary<string, int> { ["orleans"] = 3 });
+    }
+
+    [Fact]
+    public async Task The_partition_of_a_stream_in_dotnet_is_the_one_PostgreSQL_computes()
+    {
+        var database = await TestPostgres.CreateDatabaseAsync("streams-partition");
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        var keys = Enumerable.Range(0, 500).Select(i => $"user-{i}").Concat(["", "é", "漢字/ключ", new string('x', 37), "a/b/c"]).ToArray();
+        await using var command = dataSource.CreateCommand($"SELECT {OutboxPartition.Sql(null, "7")} FROM unnest($1::text[]) AS k(stream_key), (SELECT 'transfers'::text AS stream_namespace) n");
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = keys });
+        var partitions = new List<int>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                partitions.Add(reader.GetInt32(0));
+            }
+        }
+
+        Assert.Equal(partitions, keys.Select(key => OutboxPartition.Of(StreamId.Create("transfers", key), 7)));
+        Assert.Equal(Enumerable.Range(0, 7), partitions.Distinct().Order());
+    }
+
+    [Fact]
+    public void The_cache_releases_a_container_only_once_every_consumer_has_passed_it_and_everything_before_it()
+    {
+        var cache = new OutboxQueueCache(capacity: 100, new SplitBatches());
+        var a1 = Container("a", 1);
+        var b2 = Container("b", 2);
+        var a3 = Container("a", 3);
+        cache.AddToCache([a1, b2, a3]);
+        var readerA = Cursor(cache, "a");
+        var readerB = Cursor(cache, "b");
+
+        // Both cursors pin their first containers: nothing is released.
+        Assert.False(cache.TryPurgeFromCache(out _));
+        Assert.Same(a1, Next(readerA));
+        Assert.Same(b2, Next(readerB));
+        Assert.Same(a3, Next(readerA));
+
+        // a1 is past; b2 is still being delivered, so nothing after it goes either (the checkpoint is a prefix).
+        Assert.True(cache.TryPurgeFromCache(out var purged));
+        Assert.Equal([a1], purged);
+        Assert.Equal(QueueCacheCursorMoveResultKind.NoData, readerB.MoveNextWithResult().Kind);
+        Assert.Equal(QueueCacheCursorMoveResultKind.NoData, readerA.MoveNextWithResult().Kind);
+        Assert.True(cache.TryPurgeFromCache(out purged));
+        Assert.Equal([b2, a3], purged);
+
+        // A cursor that caught up picks up what is added later.
+        var a4 = Container("a", 4);
+        cache.AddToCache([a4]);
+        readerA.Refresh(a4.SequenceToken);
+        Assert.False(cache.TryPurgeFromCache(out _));
+        Assert.Same(a4, Next(readerA));
+    }
+
+    [Fact]
+    public void A_container_that_failed_as_a_whole_is_delivered_again_one_event_at_a_time()
+    {
+        var splits = new SplitBatches();
+        var cache = new OutboxQueueCache(capacity: 100, splits);
+        var batch = Container("a", 1, 2, 3);
+        var after = Container("a", 4);
+        cache.AddToCache([batch, after]);
+        var cursor = Cursor(cache, "a");
+        Assert.Same(batch, Next(cursor));
+
+        cursor.RecordDeliveryFailure();
+
+        // The failure handler is told the failure is a retry, not a dead letter, once.
+        Assert.True(splits.TryTake(batch.SequenceToken));
+        Assert.False(splits.TryTake(batch.SequenceToken));
+        var singles = Enumerable.Range(0, 3).Select(_ => (OutboxBatchContainer)Next(cursor)).ToList();
+        Assert.Equal(batch.Events, singles.Select(single => Assert.Single(single.Events)));
+
+        // While the events go one by one the batch stays pinned: the checkpoint cannot pass them.
+        Assert.False(cache.TryPurgeFromCache(out _));
+        cursor.RecordDeliveryFailure(); // a single event that fails is not split again
+        Assert.False(splits.TryTake(singles[^1].SequenceToken));
+        Assert.Same(after, Next(cursor));
+        Assert.True(cache.TryPurgeFromCache(out var purged));
+        Assert.Equal([batch], purged);
+    }
+
+    [Fact]
+    public void Tokens_order_by_transaction_then_position_then_index()
+    {
+        var first = new OutboxSequenceToken(new OutboxPosition(5, 900), 0);
+        var laterPosition = new OutboxSequenceToken(new OutboxPosition(5, 901), 0);
+        var laterTransaction = new OutboxSequenceToken(new OutboxPosition(6, 10), 0);
+        var secondEvent = new OutboxSequenceToken(new OutboxPosition(5, 900), 1);
+
+        Assert.True(first.Older(laterPosition));
+        Assert.True(laterPosition.Older(laterTransaction));
+        Assert.True(first.Older(secondEvent));
+        Assert.Equal(first, new OutboxSequenceToken(new OutboxPosition(5, 900), 0));
+        Assert.Equal(900, first.SequenceNumber);
+    }
+
+    [Fact]
+    public void Recent_event_ids_skip_what_was_applied_and_forget_the_oldest()
     {
         var recent = new RecentEventIds(capacity: 2);
-        var events = Enumerable.Range(1, 3).Select(seq => ToStreamEvent(StreamRecorderGrain.Event("k", seq))).ToList();
+        var events = Enumerable.Range(1, 3).Select(seq => ToStreamEvent(StreamRecorderGrain.Event("recent", seq))).ToList();
 
-        Assert.Equal(events, recent.Unseen([.. events, events[0]]));
-        recent.MarkApplied(events);
+        recent.MarkApplied(events[..2]);
+        Assert.Equal([events[2]], recent.Unseen(events));
+
+        recent.MarkApplied([events[2]]);
         Assert.Equal([events[0]], recent.Unseen(events));
     }
 
@@ -276,20 +337,30 @@ public sealed class StreamTests
 
         var result = validator.Validate(null, new StreamOptions
         {
-            Partitions = 0, BatchSize = 0, MaxDeliveryAttempts = 0, PollInterval = TimeSpan.Zero, RetryBackoff = TimeSpan.FromSeconds(5),
-            MaxBatchesInFlight = 0, OutboxRetention = TimeSpan.FromSeconds(-1), OutboxTrimInterval = TimeSpan.Zero,
+            Partitions = 0, BatchSize = 0, MaxBatchesInFlight = 0, PollInterval = TimeSpan.Zero, MaxDeliveryTime = TimeSpan.Zero,
+            RetryBackoff = TimeSpan.FromSeconds(5), OutboxRetention = TimeSpan.FromSeconds(-1), OutboxTrimInterval = TimeSpan.Zero,
         });
         Assert.True(result.Failed);
-        foreach (var setting in new[] { "Partitions", "BatchSize", "MaxDeliveryAttempts", "PollInterval", "RetryBackoff", "MaxBatchesInFlight", "OutboxRetention", "OutboxTrimInterval" })
+        foreach (var setting in new[] { "Partitions", "BatchSize", "MaxBatchesInFlight", "PollInterval", "MaxDeliveryTime", "RetryBackoff", "OutboxRetention", "OutboxTrimInterval" })
         {
             Assert.Contains($"Payments:Streams:{setting}", result.FailureMessage);
         }
     }
 
-    private static StreamEvent ToStreamEvent(OutboxMessage message) =>
-        new(message.EventId, message.Stream, message.Type, System.Text.Json.JsonDocument.Parse(message.PayloadJson).RootElement, StreamSequenceToken.Start, DateTimeOffset.UtcNow);
+    private static OutboxBatchContainer Container(string key, params long[] positions) =>
+        new(positions.Select(position => ToStreamEvent(StreamRecorderGrain.Event(key, (int)position)) with { Position = new OutboxPosition(1, position) }).ToList());
 
-    private static OutboxMessage News(string key) => OutboxMessage.Create(new StreamId("test-news", key), "Headline", "{}");
+    private static IQueueCacheCursor Cursor(OutboxQueueCache cache, string key) =>
+        cache.TryGetCacheCursor(StreamId.Create(StreamRecorderGrain.Namespace, key), null).Cursor!;
+
+    private static IBatchContainer Next(IQueueCacheCursor cursor)
+    {
+        Assert.Equal(QueueCacheCursorMoveResultKind.Success, cursor.MoveNextWithResult().Kind);
+        return cursor.GetCurrent(out _)!;
+    }
+
+    private static StreamEvent ToStreamEvent(OutboxMessage message) =>
+        new(message.EventId, message.Stream, message.Type, JsonDocument.Parse(message.PayloadJson).RootElement, OutboxPosition.Start, DateTimeOffset.UtcNow);
 
     private static async Task<string> CreateDatabaseAsync(string purpose)
     {
@@ -317,12 +388,6 @@ public sealed class StreamTests
         return seq;
     }
 
-    private static async Task<long> CountOutboxAsync(NpgsqlDataSource dataSource)
-    {
-        await using var command = dataSource.CreateCommand("SELECT count(*) FROM outbox_events");
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
     private static async Task AppendAsync(NpgsqlDataSource dataSource, params OutboxMessage[] events)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
@@ -341,32 +406,13 @@ public sealed class StreamTests
         return transaction;
     }
 
-    private static async Task<long> LeasedPartitionsAsync(NpgsqlDataSource dataSource)
+    private static async Task<long> CountRowsAsync(NpgsqlDataSource dataSource, string table)
     {
-        await using var command = dataSource.CreateCommand(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = x'5354524D'::int::oid AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+        await using var command = dataSource.CreateCommand($"SELECT count(*) FROM {table}");
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static async Task<int[]> LeaseHoldersAsync(NpgsqlDataSource dataSource)
-    {
-        await using var command = dataSource.CreateCommand(
-            "SELECT DISTINCT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = x'5354524D'::int::oid AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
-        var holders = new List<int>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            holders.Add(reader.GetInt32(0));
-        }
-
-        return [.. holders];
-    }
-
-    private static async Task<long> CountAppliedAsync(NpgsqlDataSource dataSource)
-    {
-        await using var command = dataSource.CreateCommand("SELECT count(*) FROM applied_events");
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private static Task<long> CountAppliedAsync(NpgsqlDataSource dataSource) => CountRowsAsync(dataSource, "applied_events");
 
     private static Task WaitUntilAppliedAsync(NpgsqlDataSource dataSource, int count) =>
         Eventually.TrueAsync(async () => await CountAppliedAsync(dataSource) >= count, s_within, $"{count} events are applied");

@@ -5,16 +5,17 @@ using Payments.Infrastructure.Streams;
 
 namespace Payments.Infrastructure.Tests.Grains;
 
-/// <summary>Receives every stream of namespace "test-orders" implicitly (the grain with the stream's key).</summary>
-[ImplicitStreamSubscription(StreamRecorderGrain.Namespace)]
-public interface IStreamRecorderGrain : IStreamSubscriber;
+/// <summary>The consumer of the "test-orders" streams: one grain per stream, keyed by the stream's key.</summary>
+public interface IStreamRecorderGrain : IGrainWithStringKey;
 
 /// <summary>
 /// Applies each event by inserting its id into <c>applied_events</c> (unique): a redelivered event changes nothing,
 /// so the table shows loss (a missing id), double application (impossible by the constraint, and checked by count) and
-/// order (the identity column records the order of application). Events whose payload says "poison" throw.
+/// order (the identity column records the order of application). A batch holding an event whose payload says "poison"
+/// throws before applying anything.
 /// </summary>
-public sealed class StreamRecorderGrain(NpgsqlDataSource dataSource) : Grain, IStreamRecorderGrain
+[ImplicitStreamSubscription(Namespace)]
+public sealed class StreamRecorderGrain(NpgsqlDataSource dataSource) : StreamConsumerGrain, IStreamRecorderGrain
 {
     public const string Namespace = "test-orders";
 
@@ -26,7 +27,7 @@ public sealed class StreamRecorderGrain(NpgsqlDataSource dataSource) : Grain, IS
     /// <summary>Every delivery (including repeats), for tests that look at redelivery.</summary>
     public static ConcurrentQueue<Guid> Received { get; } = new();
 
-    public async Task ReceiveStreamEvents(StreamId stream, IReadOnlyList<StreamEvent> events)
+    protected override async Task ReceiveStreamEvents(StreamId stream, IReadOnlyList<StreamEvent> events)
     {
         foreach (var item in events)
         {
@@ -34,7 +35,7 @@ public sealed class StreamRecorderGrain(NpgsqlDataSource dataSource) : Grain, IS
         }
 
         var fresh = _recent.Unseen(events);
-        if (fresh.Any(item => item.Payload.TryGetProperty("poison", out var poison) && poison.GetBoolean()))
+        if (fresh.Any(item => item.Payload.GetProperty("poison").GetBoolean()))
         {
             throw new InvalidOperationException("This event cannot be applied.");
         }
@@ -42,7 +43,7 @@ public sealed class StreamRecorderGrain(NpgsqlDataSource dataSource) : Grain, IS
         await using var command = dataSource.CreateCommand(
             "INSERT INTO applied_events (event_id, stream_key, seq) SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[]) ON CONFLICT (event_id) DO NOTHING");
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = fresh.Select(item => item.EventId).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = fresh.Select(item => item.Stream.Key).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = fresh.Select(item => item.Stream.GetKeyAsString()).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = fresh.Select(item => item.Payload.GetProperty("seq").GetInt32()).ToArray() });
         await command.ExecuteNonQueryAsync();
         _recent.MarkApplied(fresh);
@@ -50,34 +51,5 @@ public sealed class StreamRecorderGrain(NpgsqlDataSource dataSource) : Grain, IS
 
     /// <summary>An event of stream (test-orders, <paramref name="key"/>) numbered <paramref name="seq"/>.</summary>
     public static OutboxMessage Event(string key, int seq, bool poison = false) =>
-        OutboxMessage.Create(new StreamId(Namespace, key), "OrderPlaced", JsonSerializer.Serialize(new { seq, poison }));
-}
-
-/// <summary>Subscribes explicitly to the streams it is told to, and remembers what it received.</summary>
-public interface IStreamWatcherGrain : IStreamSubscriber
-{
-    Task Watch(string streamNamespace, string key);
-
-    Task<bool> StopWatching(string streamNamespace, string key);
-}
-
-public sealed class StreamWatcherGrain : Grain, IStreamWatcherGrain
-{
-    public static ConcurrentQueue<(string Watcher, Guid EventId)> Received { get; } = new();
-
-    public Task Watch(string streamNamespace, string key) => SubscribeAsync(new StreamId(streamNamespace, key));
-
-    public Task<bool> StopWatching(string streamNamespace, string key) => UnsubscribeAsync(new StreamId(streamNamespace, key));
-
-    public Task ReceiveStreamEvents(StreamId stream, IReadOnlyList<StreamEvent> events)
-    {
-        foreach (var item in events)
-        {
-            Received.Enqueue((GetPrimaryKeyString(), item.EventId));
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public static bool HasReceived(string watcher, Guid eventId) => Received.Contains((watcher, eventId));
+        OutboxMessage.Create(Namespace, key, "OrderPlaced", JsonSerializer.Serialize(new { seq, poison }));
 }
