@@ -31,7 +31,7 @@ start() {
   echo "$createdb_sql" | psql -h 127.0.0.1 -p "$pg_port" -U postgres -q >/dev/null
   export ConnectionStrings__Payments="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=payments"
   export Payments__AdminToken="${Payments__AdminToken:-local-operator-token-0123456789}"
-  dotnet build -c Release "$root/Payments.sln" >/dev/null
+  dotnet build -c Release "$root/Orleans.Payments.sln" >/dev/null
   for i in $(seq 1 "$silos"); do
     Payments__Cluster__SiloPort=$((11110 + i)) Payments__Api__Enabled=false \
       nohup dotnet "$root/Silo/bin/Release/net10.0/Payments.Silo.dll" --urls "http://127.0.0.1:$((5180 + i))" \

@@ -57,6 +57,8 @@ public static class SiloHostingExtensions
                 options.Invariant = PaymentsClusterOptions.AdoNetInvariant;
                 options.ConnectionString = connectionString;
             });
+            // Stored state is JSON without CLR type names (Orleans' default embeds them), so renaming a type keeps its state readable.
+            silo.UseSystemTextJsonGrainStorageSerializer();
             silo.AddAdoNetGrainStorage(GrainStorageName, options =>
             {
                 options.Invariant = PaymentsClusterOptions.AdoNetInvariant;

@@ -1,6 +1,6 @@
 namespace Payments.TestSupport;
 
-/// <summary>The checkout's root folder (the one holding Payments.sln), found from the test binaries.</summary>
+/// <summary>The checkout's root folder (the one holding Orleans.Payments.sln), found from the test binaries.</summary>
 public static class RepositoryRoot
 {
     public static string Path { get; } = Find();
@@ -9,12 +9,12 @@ public static class RepositoryRoot
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
-            if (File.Exists(System.IO.Path.Combine(directory.FullName, "Payments.sln")))
+            if (File.Exists(System.IO.Path.Combine(directory.FullName, "Orleans.Payments.sln")))
             {
                 return directory.FullName;
             }
         }
 
-        throw new InvalidOperationException($"No Payments.sln above {AppContext.BaseDirectory}.");
+        throw new InvalidOperationException($"No Orleans.Payments.sln above {AppContext.BaseDirectory}.");
     }
 }
