@@ -33,7 +33,7 @@ start() {
   export Payments__AdminToken="${Payments__AdminToken:-local-operator-token-0123456789}"
   dotnet build -c Release "$root/Orleans.Payments.sln" >/dev/null
   for i in $(seq 1 "$silos"); do
-    Payments__Cluster__SiloPort=$((11110 + i)) Payments__Api__Enabled=false \
+    Payments__Cluster__SiloPort=$((11110 + i)) Payments__Cluster__GatewayPort=$((30000 + i)) Payments__Api__Enabled=false \
       nohup dotnet "$root/Silo/bin/Release/net10.0/Payments.Silo.dll" --urls "http://127.0.0.1:$((5180 + i))" \
       > "$state/silo-$i.log" 2>&1 &
     echo $! > "$state/silo-$i.pid"
