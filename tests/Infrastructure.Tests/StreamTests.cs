@@ -53,6 +53,26 @@ public sealed class StreamTests
     }
 
     [Fact]
+    public async Task Partitions_move_between_silos_as_they_join_and_leave_without_loss_or_double_application()
+    {
+        var database = await CreateDatabaseAsync("streams-two-silos");
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        await using var primary = await TestSilo.StartAsync(database);
+        var producing = Task.WhenAll(Enumerable.Range(0, 10).Select(stream => ProduceAsync(dataSource, $"moving-{stream}", transactions: 200, pause: TimeSpan.FromMilliseconds(10))));
+
+        // Orleans hands some partitions to the second silo when it joins, and back when it leaves, mid-burst.
+        await Eventually.TrueAsync(async () => await CountAppliedAsync(dataSource) > 50, s_within, "the first silo delivers");
+        var second = await TestSilo.StartAsync(database, primary: primary);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await second.DisposeAsync();
+        Assert.False(producing.IsCompleted, "the partitions moved while events were being written");
+        var expected = await producing;
+
+        await WaitUntilAppliedAsync(dataSource, expected.Sum());
+        await AssertAppliedInOrderOnceAsync(dataSource, Enumerable.Range(0, 10).ToDictionary(stream => $"moving-{stream}", stream => expected[stream]));
+    }
+
+    [Fact]
     public async Task An_event_committed_after_a_later_position_is_not_skipped()
     {
         var database = await CreateDatabaseAsync("streams-out-of-order");

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -19,25 +20,41 @@ public sealed class TestSilo : IAsyncDisposable
     private readonly IHost _host;
     private bool _stopped;
 
-    private TestSilo(IHost host) => _host = host;
+    private TestSilo(IHost host, string clusterId, int siloPort)
+    {
+        _host = host;
+        ClusterId = clusterId;
+        SiloPort = siloPort;
+    }
+
+    public string ClusterId { get; }
+
+    public int SiloPort { get; }
 
     public IGrainFactory GrainFactory => _host.Services.GetRequiredService<IGrainFactory>();
 
     public IClusterClient Client => _host.Services.GetRequiredService<IClusterClient>();
 
     /// <summary>
-    /// Starts a silo on <paramref name="connectionString"/>'s database. Streams are read and retried fast so tests do
-    /// not wait; <paramref name="streams"/> changes the rest.
+    /// Starts a silo on <paramref name="connectionString"/>'s database, alone or joining <paramref name="primary"/>'s
+    /// cluster (localhost clustering keeps membership on the primary: stop the others first). Streams are read and
+    /// retried fast so tests do not wait; <paramref name="streams"/> changes the rest.
     /// </summary>
-    public static async Task<TestSilo> StartAsync(string connectionString, Action<StreamOptions>? streams = null)
+    public static async Task<TestSilo> StartAsync(string connectionString, Action<StreamOptions>? streams = null, TestSilo? primary = null)
     {
+        var clusterId = primary?.ClusterId ?? $"streams-{Guid.NewGuid():N}";
+        var siloPort = LoopbackPort.Free();
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddPostgresDataSource(connectionString, "infrastructure-tests");
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(siloPort: LoopbackPort.Free(), gatewayPort: LoopbackPort.Free(), clusterId: $"streams-{Guid.NewGuid():N}");
+            silo.UseLocalhostClustering(
+                siloPort: siloPort,
+                gatewayPort: LoopbackPort.Free(),
+                primarySiloEndpoint: primary is null ? null : new IPEndPoint(IPAddress.Loopback, primary.SiloPort),
+                clusterId: clusterId);
             silo.AddOutboxStreams();
             // Orleans also finds the domain grains this assembly references (through the test support project), and some
             // declare collection ages below Orleans' one-minute default quantum, which it refuses.
@@ -55,7 +72,7 @@ public sealed class TestSilo : IAsyncDisposable
 
         var host = builder.Build();
         await host.StartAsync();
-        return new TestSilo(host);
+        return new TestSilo(host, clusterId, siloPort);
     }
 
     /// <summary>Graceful shutdown: the pulling agents stop, then every activation deactivates.</summary>
