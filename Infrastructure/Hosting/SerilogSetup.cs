@@ -16,7 +16,7 @@ public static class SerilogSetup
     /// <summary>The header a caller may send (and every response carries) to correlate its request with the logs.</summary>
     public const string CorrelationHeader = "X-Correlation-Id";
 
-    private const string OutputTemplate = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{Properties:j}{NewLine}{Exception}";
+    private const string OutputTemplate = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
 
     /// <summary>A logger for what happens before the host is built (the embedded PostgreSQL's start), from the same settings.</summary>
     public static Serilog.Core.Logger CreateBootstrapLogger(IConfiguration configuration) => Configure(new LoggerConfiguration(), configuration).CreateLogger();
@@ -63,6 +63,8 @@ public static class SerilogSetup
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Extensions.Diagnostics.HealthChecks", LogEventLevel.Warning)
             .MinimumLevel.Override("Orleans", LogEventLevel.Warning)
+            // Orleans runs placement through a Polly pipeline that logs every attempt at Information.
+            .MinimumLevel.Override("Polly", LogEventLevel.Warning)
             .ReadFrom.Configuration(configuration)
             .Enrich.FromLogContext()
             .WriteTo.Console(outputTemplate: OutputTemplate);

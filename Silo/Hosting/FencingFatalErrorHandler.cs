@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Payments.Grains.Ledger;
 
 namespace Payments.Silo.Hosting;
@@ -8,13 +9,14 @@ namespace Payments.Silo.Hosting;
 /// nothing more, then exits at once. The ledger's own check of this silo's membership row in every commit covers the
 /// moments before the silo reads the table.
 /// </summary>
-internal sealed partial class FencingFatalErrorHandler(LedgerWriter ledger, ILogger<FencingFatalErrorHandler> logger) : IFatalErrorHandler
+internal sealed partial class FencingFatalErrorHandler(IServiceProvider services, ILogger<FencingFatalErrorHandler> logger) : IFatalErrorHandler
 {
     public bool IsUnexpected(Exception exception) => true;
 
     public void OnFatalException(object? sender = null, string? context = null, Exception? exception = null)
     {
-        ledger.Fence();
+        // Resolved here, not injected: Orleans builds its error handler before the grain factory the writer needs.
+        services.GetRequiredService<LedgerWriter>().Fence();
         LogFatal(logger, exception, context ?? "(no context)");
         Serilog.Log.CloseAndFlush();
         Environment.FailFast($"Orleans fatal error: {context}", exception);
