@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Payments.Grains.Banking;
 using Payments.Grains.Feed;
 using Payments.Grains.Friends;
@@ -37,6 +38,9 @@ public static class PaymentsGrains
             .ValidateOnStart();
 
         services.AddDedicatedDataSource(LedgerBatchCommitter.DataSourceKey).AddSingleton<LedgerBatchCommitter>();
+        services.AddSingleton(provider => new LedgerSiloFence(
+            provider.GetRequiredService<IOptions<ClusterOptions>>().Value.ClusterId,
+            provider.GetRequiredService<ILocalSiloDetails>().SiloAddress));
         services.AddWalFlushBarrier();
         services.AddSingleton<LedgerWriter>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider => provider.GetRequiredService<LedgerWriter>());

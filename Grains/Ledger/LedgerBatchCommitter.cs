@@ -6,6 +6,7 @@ using Npgsql;
 using Payments.Grains.Idempotency;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Idempotency;
+using Payments.Grains.Payouts;
 using Payments.Grains.Wallets;
 using Payments.Infrastructure.Postgres;
 using Payments.Infrastructure.Streams;
@@ -24,6 +25,7 @@ public sealed partial class LedgerBatchCommitter(
     [FromKeyedServices(LedgerBatchCommitter.DataSourceKey)] NpgsqlDataSource dataSource,
     IOptions<LedgerWriterOptions> options,
     IOptions<WalletOptions> walletOptions,
+    LedgerSiloFence fence,
     TimeProvider time,
     ILogger<LedgerBatchCommitter> logger)
 {
@@ -57,9 +59,9 @@ public sealed partial class LedgerBatchCommitter(
         {
             return await AnswerRefusalAsync(batch[0], refused).ConfigureAwait(false);
         }
-        catch (Exception error) when (error is NpgsqlException or TimeoutException or OperationCanceledException)
+        catch (Exception error) when (error is NpgsqlException or TimeoutException or OperationCanceledException or LedgerUnavailableException)
         {
-            var unavailable = Unavailable(error);
+            var unavailable = error as LedgerUnavailableException ?? Unavailable(error);
             foreach (var entry in batch)
             {
                 entry.Completion.TrySetException(unavailable);
@@ -79,9 +81,9 @@ public sealed partial class LedgerBatchCommitter(
         {
             return await AnswerRefusalAsync(entry, refused).ConfigureAwait(false);
         }
-        catch (Exception error) when (error is NpgsqlException or TimeoutException or OperationCanceledException)
+        catch (Exception error) when (error is NpgsqlException or TimeoutException or OperationCanceledException or LedgerUnavailableException)
         {
-            entry.Completion.TrySetException(Unavailable(error));
+            entry.Completion.TrySetException(error as LedgerUnavailableException ?? Unavailable(error));
             return LedgerBatchOutcome.Empty;
         }
     }
@@ -266,11 +268,14 @@ public sealed partial class LedgerBatchCommitter(
         return balanceAfter;
     }
 
-    private static async Task<Dictionary<string, LockedAccount>> LockAccountsAsync(NpgsqlConnection connection, IReadOnlyList<LedgerEntry> batch, DateOnly today)
+    /// <summary>Checks the silo is still a live member (<see cref="LedgerSiloFence"/>) and locks the batch's accounts, in one round trip.</summary>
+    private async Task<Dictionary<string, LockedAccount>> LockAccountsAsync(NpgsqlConnection connection, IReadOnlyList<LedgerEntry> batch, DateOnly today)
     {
         var ids = batch.SelectMany(entry => entry.Movements).SelectMany(movement => new[] { movement.DebitAccountId, movement.CreditAccountId })
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        await using var command = new NpgsqlCommand(
+        await using var statements = new NpgsqlBatch(connection);
+        statements.BatchCommands.Add(fence.StatusCommand());
+        statements.BatchCommands.Add(Command(
             // One index probe and lock per id, in the array's (sorted) order, so every batch on every silo locks rows in
             // the same order and none deadlock. A plain "id = ANY($1) ... FOR UPDATE" lets the planner scan the whole
             // table while the table is small, and its lock order is then the scan's.
@@ -280,11 +285,13 @@ public sealed partial class LedgerBatchCommitter(
             FROM unnest($1::text[]) WITH ORDINALITY AS u(id, position)
             CROSS JOIN LATERAL (SELECT * FROM accounts WHERE accounts.id = u.id FOR UPDATE) AS a
             ORDER BY u.position
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids });
-        command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = today });
+            """,
+            new NpgsqlParameter<string[]> { TypedValue = ids },
+            new NpgsqlParameter<DateOnly> { TypedValue = today }));
         var accounts = new Dictionary<string, LockedAccount>(ids.Length, StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        await using var reader = await statements.ExecuteReaderAsync().ConfigureAwait(false);
+        fence.EnsureLive(await reader.ReadAsync().ConfigureAwait(false) ? reader.GetInt32(0) : null);
+        await reader.NextResultAsync().ConfigureAwait(false);
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
             var account = new LockedAccount(reader.GetString(0), reader.GetString(1) == "wallet", reader.GetString(2).TrimEnd(), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5))
@@ -360,6 +367,12 @@ public sealed partial class LedgerBatchCommitter(
         if (events.Length > 0)
         {
             batch.BatchCommands.Add(StreamOutbox.AppendCommand(events));
+        }
+
+        var payouts = accepted.Where(entry => entry.Payout is not null).Select(entry => entry.Payout!).ToArray();
+        if (payouts.Length > 0)
+        {
+            batch.BatchCommands.Add(PayoutStore.RecordCommand(payouts));
         }
 
         await batch.ExecuteNonQueryAsync().ConfigureAwait(false);

@@ -1,13 +1,14 @@
 using Payments.Grains.Interfaces.Idempotency;
 using Payments.Grains.Interfaces.Identity;
+using Payments.Grains.Payouts;
 using Payments.Infrastructure.Streams;
 
 namespace Payments.Grains.Ledger;
 
 /// <summary>
 /// A ledger transaction on its way to the database with everything that must commit with it: its movements (rows of
-/// <c>ledger_entries</c>), the idempotency record (its response rendered from the balances after the entry) and the
-/// outbox events. Construction asserts the ledger's invariants on the entry itself: 1 to 16 legs, positive amounts,
+/// <c>ledger_entries</c>), the idempotency record (its response rendered from the balances after the entry), the
+/// outbox events and, for a withdrawal, the payout it owes the user's bank. Construction asserts the ledger's invariants on the entry itself: 1 to 16 legs, positive amounts,
 /// never an account paying itself.
 /// </summary>
 public sealed class LedgerEntry
@@ -22,7 +23,8 @@ public sealed class LedgerEntry
         TransferRemark? remark,
         IdempotencyStamp? idempotency,
         Func<LedgerBalances, StoredResponse>? renderResponse,
-        IReadOnlyList<OutboxMessage> events)
+        IReadOnlyList<OutboxMessage> events,
+        PayoutRequest? payout = null)
     {
         if (movements.Count is < 1 or > MaxMovements)
         {
@@ -55,6 +57,7 @@ public sealed class LedgerEntry
         Idempotency = idempotency;
         RenderResponse = renderResponse;
         Events = events;
+        Payout = payout;
     }
 
     public TransactionId Id { get; }
@@ -73,6 +76,12 @@ public sealed class LedgerEntry
     public Func<LedgerBalances, StoredResponse>? RenderResponse { get; }
 
     public IReadOnlyList<OutboxMessage> Events { get; }
+
+    /// <summary>
+    /// A withdrawal's debt to the user's bank: its <c>payouts</c> row commits with the entry, so money that left the
+    /// wallet is listed as owed even if the event that starts the payout were never delivered.
+    /// </summary>
+    public PayoutRequest? Payout { get; }
 
     internal TaskCompletionSource<LedgerResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

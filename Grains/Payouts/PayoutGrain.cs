@@ -11,8 +11,8 @@ namespace Payments.Grains.Payouts;
 
 /// <summary>
 /// Pays out a user's withdrawals. The ledger moved the money to the bank's system account when the withdrawal
-/// committed, together with the PayoutRequested event, so the debt is durable before anyone is told it exists. Here
-/// each event becomes a row of <c>payouts</c> and a bank call keyed by the ledger transaction id: a redelivered event,
+/// committed, together with its <c>payouts</c> row and the PayoutRequested event, so the debt is durable and listed
+/// before anyone is told it exists. Here each event leads to a bank call keyed by the ledger transaction id: a redelivered event,
 /// a retry after a crash or a second activation repeat the call, never the payment. While the bank fails, a reminder
 /// sends the user's unpaid payouts again every <see cref="PayoutOptions.RetryInterval"/> and removes itself once
 /// none is left; the rows show operators what is owed, how often it was tried and the last error.
@@ -31,17 +31,14 @@ public sealed partial class PayoutGrain(PayoutStore store, IBankGateway bank, IO
 
     protected override async Task ReceiveStreamEvents(StreamId stream, IReadOnlyList<StreamEvent> events)
     {
-        var requests = events.Where(item => item.Type == PayoutStream.PayoutRequested)
-            .Select(item => item.Payload.Deserialize<PayoutRequest>(PaymentsJson.Options)!)
-            .ToArray();
-        if (requests.Length == 0)
+        if (!events.Any(item => item.Type == PayoutStream.PayoutRequested))
         {
             return;
         }
 
-        // Recorded, then the reminder, before any bank call: whatever happens to this call from here (a database error,
-        // a crash, the stream giving up on it), the reminder comes back for what is still pending.
-        await store.RecordAsync(requests);
+        // The payout rows committed with their withdrawals. The reminder first, before any bank call: whatever happens
+        // to this call from here (a database error, a crash, the stream giving up on it), the reminder comes back for
+        // what is still pending.
         await this.RegisterOrUpdateReminder(RetryReminder, options.Value.RetryInterval, options.Value.RetryInterval);
         await PayPendingAsync();
     }

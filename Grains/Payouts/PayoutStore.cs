@@ -9,10 +9,13 @@ public sealed class PayoutStore(NpgsqlDataSource dataSource)
     /// <summary>Most unpaid payouts of one user sent to the bank in one round; the rest wait for the next.</summary>
     public const int MaxPerRound = 100;
 
-    /// <summary>Records payouts as owed; a payout already recorded (a redelivered event) is left as it is.</summary>
-    public async Task RecordAsync(IReadOnlyList<PayoutRequest> requests)
+    /// <summary>
+    /// Records payouts as owed, as a statement of the withdrawal's own ledger transaction; a payout already recorded
+    /// is left as it is.
+    /// </summary>
+    public static NpgsqlBatchCommand RecordCommand(IReadOnlyList<PayoutRequest> requests)
     {
-        await using var command = dataSource.CreateCommand(
+        var command = new NpgsqlBatchCommand(
             """
             INSERT INTO payouts (transaction_id, user_id, amount, currency, status, requested_at)
             SELECT t, u, a, c, 'pending', r FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::timestamptz[]) AS p(t, u, a, c, r)
@@ -23,7 +26,7 @@ public sealed class PayoutStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. requests.Select(request => request.Amount)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. requests.Select(request => request.Currency)] });
         command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = [.. requests.Select(request => request.RequestedAt.UtcDateTime)] });
-        await command.ExecuteNonQueryAsync();
+        return command;
     }
 
     /// <summary>The user's unpaid payouts, oldest first (at most <see cref="MaxPerRound"/>).</summary>

@@ -146,14 +146,15 @@ public sealed partial class WalletGrain(
         var now = Now();
         var id = TransactionId.New();
         var account = _account;
-        // The payout commits with the withdrawal as an event; the user's payout grain pays it out at the bank.
+        // The payout row and its event commit with the withdrawal; the event wakes the user's payout grain, which pays it at the bank.
         var payout = new PayoutRequest(id.ToString(), _user.Key, command.Amount, s_currency, now);
         var entry = new LedgerEntry(
             id, LedgerEntryTypes.Withdrawal, now,
             [new LedgerMovement(account, LedgerAccounts.Bank(s_currency), command.Amount, s_currency)],
             null, stamp,
             balances => PaymentsJson.Created(new MovementReceipt(id.ToString(), balances.BalanceAfter(account))),
-            [OutboxMessage.Create(PayoutStream.Namespace, _user.Key, PayoutStream.PayoutRequested, JsonSerializer.Serialize(payout, PaymentsJson.Options))]);
+            [OutboxMessage.Create(PayoutStream.Namespace, _user.Key, PayoutStream.PayoutRequested, JsonSerializer.Serialize(payout, PaymentsJson.Options))],
+            payout);
         return await CommitDebitAsync(entry, command.Amount, isSend: false, stamp);
     }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using Payments.TestSupport;
@@ -23,9 +22,6 @@ public sealed class ClusterTests : IAsyncLifetime
             ["Payments__Users__PasswordHashIterations"] = "1000",
             ["Payments__AdminToken"] = InProcessSilo.AdminToken,
             ["Payments__Cluster__ClusterId"] = "cluster-test",
-            ["Payments__Cluster__HeartbeatInterval"] = "00:00:00.500",
-            // Above what a loaded CI machine can stall a live silo's heartbeats, below the test's 15 s for declaring it dead.
-            ["Payments__Cluster__DeathTimeout"] = "00:00:06",
         };
     }
 
@@ -149,44 +145,9 @@ public sealed class ClusterTests : IAsyncLifetime
 
     private static async Task<List<System.Text.Json.Nodes.JsonNode>> ActiveSilosAsync(ApiClient api)
     {
-        var cluster = await api.SendAsync(HttpMethod.Get, "/v1/admin/cluster", InProcessSilo.AdminToken);
+        // Orleans' management grain may have lived on a silo that was just killed: retry as a client would.
+        var cluster = await ApiClient.RetryWhileUnavailableAsync(() => api.SendAsync(HttpMethod.Get, "/v1/admin/cluster", InProcessSilo.AdminToken), maxAttempts: 121, TimeSpan.FromMilliseconds(250));
+        Assert.True(cluster.Status == HttpStatusCode.OK, cluster.Body);
         return cluster.Json["silos"]!.AsArray().Select(silo => silo!).Where(silo => silo["status"]!.GetValue<string>() == "active").ToList();
-    }
-
-    /// <summary>Workers sending transfers with unique keys, retrying retryable answers with the same key, as clients do.</summary>
-    private sealed class TransferLoad(ApiClient api, (string Id, string Token)[] users)
-    {
-        public ConcurrentDictionary<string, (int From, int To, long Amount)> Acknowledged { get; } = new();
-
-        /// <summary>Each worker sends its transfers in turn; <paramref name="round"/> keeps idempotency keys apart across runs.</summary>
-        public Task RunAsync(int workers, int transfersPerWorker, string round = "load") => Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
-        {
-            for (var i = 0; i < transfersPerWorker; i++)
-            {
-                var from = (worker + i) % users.Length;
-                var to = (from + 1 + i % (users.Length - 1)) % users.Length;
-                var amount = 1 + (i * 7 + worker) % 200;
-                var key = $"{round}-{worker}-{i}";
-                var response = await ApiClient.RetryWhileUnavailableAsync(() => api.TransferAsync(users[from].Token, users[to].Id, amount, key), maxAttempts: 121, TimeSpan.FromMilliseconds(250));
-                Assert.True(response.Status is HttpStatusCode.Created or HttpStatusCode.UnprocessableEntity, response.Body);
-                if (response.Status == HttpStatusCode.Created)
-                {
-                    Assert.True(Acknowledged.TryAdd(response.Json["transfer"]!["id"]!.GetValue<string>(), (from, to, amount)), "one transfer acknowledged twice");
-                }
-            }
-        })));
-
-        /// <summary>The audit balances, no money appeared or vanished, and each acknowledged transfer is in the ledger exactly once.</summary>
-        public async Task VerifyAsync(long initialDeposit)
-        {
-            var audit = await ApiClient.RetryWhileUnavailableAsync(() => api.SendAsync(HttpMethod.Get, "/v1/admin/ledger/audit", InProcessSilo.AdminToken), maxAttempts: 121, TimeSpan.FromMilliseconds(250));
-            Assert.True(audit.Json["balanced"]!.GetValue<bool>(), audit.Body);
-            var histories = await Task.WhenAll(users.Select(user => api.HistoryAsync(user.Token)));
-            var sent = histories.SelectMany(history => history).Where(entry => entry["type"]!.GetValue<string>() == "transfer_out").Select(entry => entry["id"]!.GetValue<string>()).ToList();
-            Assert.Equal(sent.Count, sent.Distinct().Count());
-            Assert.Equal(Acknowledged.Keys.Order(), sent.Order());
-            var wallets = await Task.WhenAll(users.Select(user => api.WalletAsync(user.Token)));
-            Assert.Equal(users.Length * initialDeposit, wallets.Sum(wallet => wallet["balance"]!.GetValue<long>()));
-        }
     }
 }

@@ -1,5 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Configuration;
+using Orleans.Runtime;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Identity;
 using Payments.Grains.Ledger;
@@ -99,6 +102,33 @@ public sealed class LedgerBatchTests() : SiloTest("ledger-batch")
         Assert.IsType<LedgerResult.Committed>(results[2]);
         Assert.Equal((970, 30), (await BalanceAsync(alice), await BalanceAsync(bob)));
         Assert.True((await Client.AuditAsync()).Balanced);
+    }
+
+    [Fact]
+    public async Task A_silo_the_cluster_declared_dead_commits_nothing()
+    {
+        var (alice, bob, _) = await ThreeWalletsAsync("a6", aliceFunds: 100, carolFunds: 0);
+        var local = Silo.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+        var clusterId = Silo.Services.GetRequiredService<IOptions<ClusterOptions>>().Value.ClusterId;
+
+        // The same silo one generation later: this incarnation's row, as a woken silo finds after being replaced, is
+        // not a live member. (Marking this silo's own row dead would make Orleans stop the test process.)
+        var replaced = SiloAddress.New(local.Endpoint, local.Generation + 1);
+        var fenced = ActivatorUtilities.CreateInstance<LedgerBatchCommitter>(Silo.Services, new LedgerSiloFence(clusterId, replaced));
+        LedgerEntry[] batch = [Transfer(alice, bob, 40), Transfer(alice, bob, 10)];
+        var outcome = await fenced.CommitAsync(batch);
+
+        Assert.Empty(outcome.Answers);
+        foreach (var entry in batch)
+        {
+            await Assert.ThrowsAsync<LedgerUnavailableException>(() => entry.Completion.Task);
+        }
+
+        Assert.Equal((100, 0), (await BalanceAsync(alice), await BalanceAsync(bob)));
+
+        // The live silo's own committer goes on.
+        Assert.IsType<LedgerResult.Committed>((await CommitAsync([Transfer(alice, bob, 40)]))[0]);
+        Assert.Equal((60, 40), (await BalanceAsync(alice), await BalanceAsync(bob)));
     }
 
     private async Task ExecuteAsync(string sql, string account)

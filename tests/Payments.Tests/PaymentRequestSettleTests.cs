@@ -5,6 +5,8 @@ using Payments.Grains.Interfaces.Idempotency;
 using Payments.Grains.Interfaces.Requests;
 using Payments.Grains.Interfaces.Wallets;
 using Payments.TestSupport;
+using Orleans.Runtime;
+using Payments.Tests.Grains;
 using Xunit;
 
 namespace Payments.Tests;
@@ -51,14 +53,11 @@ public sealed class PaymentRequestSettleTests() : ApiTest("request-settle")
             Assert.Equal(1, await paying.ExecuteNonQueryAsync());
         }
 
-        await using (var reminder = dataSource.CreateCommand(
-            "INSERT INTO reminders (grain_type, grain_key, name, next_due, period_ms) VALUES ('payment-request', $1, 'settle-payment', now(), 1000)"))
-        {
-            reminder.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
-            await reminder.ExecuteNonQueryAsync();
-        }
+        // The settle reminder the grain registers before it sends (what survives the crash), due at once.
+        await Silo.GrainFactory.GetGrain<IReminderSeederGrain>("seeder")
+            .Register(GrainId.Create("payment-request", id), "settle-payment", TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1));
 
-        // Generous bound: the reminder is polled every second.
+        // Generous bound: a loaded machine.
         await Eventually.TrueAsync(
             async () => (await Api.SendAsync(HttpMethod.Get, "/v1/requests?role=sent&status=paid", requester)).Json["data"]!.AsArray().Count == 1,
             TimeSpan.FromSeconds(60),

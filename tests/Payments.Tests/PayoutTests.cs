@@ -110,6 +110,29 @@ public sealed class PayoutTests
         Assert.Equal((userId, 125L), restarted.Services.GetRequiredService<SimulatedBankGateway>().PaidOut[transactionId]);
     }
 
+    [Fact]
+    public async Task A_withdrawal_is_listed_as_owed_from_its_own_commit_even_if_its_event_is_never_delivered()
+    {
+        // No stream delivery: the payout grain never hears of the withdrawal. The row must exist anyway.
+        await using var silo = await InProcessSilo.StartAsync(await TestPostgres.CreateDatabaseAsync("payoutrow"), new Dictionary<string, string?>
+        {
+            ["Payments:Streams:Deliver"] = "false",
+        });
+        using var http = silo.CreateClient();
+        var api = new ApiClient(http);
+        var (userId, token) = await api.SignUpAsync("payout_uma", deposit: 1_000);
+
+        var withdrawal = await api.SendAsync(HttpMethod.Post, "/v1/wallet/withdrawals", token, new { amount = 275 }, "cash-out-4");
+        Assert.Equal(HttpStatusCode.Created, withdrawal.Status);
+        var transactionId = withdrawal.Json["transactionId"]!.GetValue<string>();
+
+        var owed = await WaitForPayoutAsync(silo, transactionId, "pending");
+        Assert.Equal((userId, 275L, 0), (owed.UserId, owed.Amount, owed.Attempts));
+        var report = await api.SendAsync(HttpMethod.Get, "/v1/admin/payouts/pending", InProcessSilo.AdminToken);
+        Assert.Equal(transactionId, report.Json["oldest"]![0]!["transactionId"]!.GetValue<string>());
+        Assert.Empty(silo.Services.GetRequiredService<SimulatedBankGateway>().PaidOut);
+    }
+
     private sealed record PayoutRow(string UserId, long Amount, string Status, int Attempts, string? LastError);
 
     private static async Task<PayoutRow> WaitForPayoutAsync(InProcessSilo silo, string transactionId, string status, Func<PayoutRow, bool>? also = null)

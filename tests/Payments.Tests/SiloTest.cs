@@ -16,7 +16,7 @@ public abstract class SiloTest(string purpose) : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        Silo = await InProcessSilo.StartAsync(await TestPostgres.CreateDatabaseAsync(purpose), Settings);
+        Silo = await InProcessSilo.StartAsync(await TestPostgres.CreateDatabaseAsync(purpose), Settings, typeof(SiloTest).Assembly);
         Client = new GrainClient(Silo.GrainFactory);
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -27,8 +28,11 @@ public sealed class InProcessSilo : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts a silo on the database; <paramref name="settings"/> are configuration keys (e.g. "Payments:Wallets:DailySendLimit").</summary>
-    public static async Task<InProcessSilo> StartAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts a silo on the database; <paramref name="settings"/> are configuration keys (e.g. "Payments:Wallets:DailySendLimit");
+    /// <paramref name="grainAssemblies"/> hold test grains to host beside the domain's.
+    /// </summary>
+    public static async Task<InProcessSilo> StartAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings = null, params Assembly[] grainAssemblies)
     {
         var port = LoopbackPort.Free();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
@@ -38,6 +42,7 @@ public sealed class InProcessSilo : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Payments:Users:PasswordHashIterations"] = "1000",
+            ["Serilog:MinimumLevel:Default"] = "Warning",
             ["Payments:AdminToken"] = AdminToken,
             // Silos sharing a database need distinct addresses in the membership table.
             ["Payments:Cluster:SiloPort"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -48,7 +53,7 @@ public sealed class InProcessSilo : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(settings);
         }
 
-        var app = SiloApplication.Build(builder, connectionString);
+        var app = SiloApplication.Build(builder, connectionString, grainAssemblies);
         await app.StartAsync();
         return new InProcessSilo(app, new Uri($"http://127.0.0.1:{port}"));
     }
