@@ -12,8 +12,8 @@ namespace Payments.Grains.Feed;
 /// Writes each completed transfer of one sender into the feeds that should show it, through the silo's
 /// <see cref="FeedFanOut"/> group commit. Delivery is at least once; the feed's keys make a redelivered transfer
 /// change nothing, so no in-memory deduplication is needed (and none would survive the silo kill that causes most
-/// redeliveries). A stateless worker: it runs on the silo whose stream pump delivers the transfers and writes through
-/// that silo's fan-out, so delivery makes no remote call.
+/// redeliveries). Placed on the silo whose pulling agent first delivers to it, so delivery and the fan-out write stay
+/// in that process.
 /// </summary>
 [PreferLocalPlacement]
 [ImplicitStreamSubscription(TransferStream.Namespace)]

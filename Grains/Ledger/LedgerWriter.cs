@@ -132,6 +132,7 @@ public sealed partial class LedgerWriter : ILifecycleParticipant<ISiloLifecycle>
                 var outcome = await _committer.CommitAsync(batch).ConfigureAwait(false);
                 LedgerMetrics.BatchSize.Record(batch.Count);
                 LedgerMetrics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                LedgerMetrics.CountEntries(LedgerMetrics.Failed, batch.Count - outcome.Answers.Count);
                 _ = AnswerOnceDurableAsync(outcome);
             }
             catch (Exception error)
@@ -159,6 +160,8 @@ public sealed partial class LedgerWriter : ILifecycleParticipant<ISiloLifecycle>
             {
                 entry.Completion.TrySetResult(result);
             }
+
+            LedgerMetrics.CountAnswers(outcome.Answers);
         }
         catch (Exception error)
         {
@@ -170,6 +173,7 @@ public sealed partial class LedgerWriter : ILifecycleParticipant<ISiloLifecycle>
                 entry.Completion.TrySetException(unknown);
             }
 
+            LedgerMetrics.CountEntries(LedgerMetrics.Failed, outcome.Answers.Count);
             return;
         }
         finally

@@ -10,9 +10,9 @@ namespace Payments.Grains.Notifications;
 /// <summary>
 /// A sender's transfer notifications. Each delivered batch becomes one inbox append: payment_received (the transfer)
 /// for each receiver, and balance_updated (the signed change and the transfer that made it) for both parties. Ids
-/// derive from the event, so a redelivered batch adds nothing. A stateless worker: it runs on the silo whose stream
-/// pump delivers the batch and writes to that silo's inbox, so delivery makes no remote call (its duplicate filter is
-/// per activation, a shortcut; the ids are what make a redelivery harmless).
+/// derive from the event, so a redelivered batch adds nothing. Placed on the silo whose pulling agent first delivers
+/// to it, so delivery and the inbox write stay in that process (its duplicate filter is per activation, a shortcut;
+/// the ids are what make a redelivery harmless).
 /// </summary>
 [PreferLocalPlacement]
 [ImplicitStreamSubscription(TransferStream.Namespace)]

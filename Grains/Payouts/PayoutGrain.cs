@@ -31,14 +31,20 @@ public sealed partial class PayoutGrain(PayoutStore store, IBankGateway bank, IO
 
     protected override async Task ReceiveStreamEvents(StreamId stream, IReadOnlyList<StreamEvent> events)
     {
-        if (!events.Any(item => item.Type == PayoutStream.PayoutRequested))
+        var requests = events.Where(item => item.Type == PayoutStream.PayoutRequested)
+            .Select(item => item.Payload.Deserialize<PayoutRequest>(PaymentsJson.Options)!)
+            .ToArray();
+        if (requests.Length == 0)
         {
             return;
         }
 
-        // The payout rows committed with their withdrawals. The reminder first, before any bank call: whatever happens
-        // to this call from here (a database error, a crash, the stream giving up on it), the reminder comes back for
-        // what is still pending.
+        // The payout rows committed with their withdrawals; recording them again changes nothing, except for events
+        // committed by builds that wrote the row here (an upgrade with events still undelivered).
+        await store.RecordAsync(requests);
+
+        // The reminder before any bank call: whatever happens to this call from here (a database error, a crash, the
+        // stream giving up on it), the reminder comes back for what is still pending.
         await this.RegisterOrUpdateReminder(RetryReminder, options.Value.RetryInterval, options.Value.RetryInterval);
         await PayPendingAsync();
     }

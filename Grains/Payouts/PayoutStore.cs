@@ -29,6 +29,17 @@ public sealed class PayoutStore(NpgsqlDataSource dataSource)
         return command;
     }
 
+    /// <summary>
+    /// Records payouts as owed on their own (see <see cref="RecordCommand"/>): for events whose withdrawal committed
+    /// before payout rows moved into the withdrawal's transaction.
+    /// </summary>
+    public async Task RecordAsync(IReadOnlyList<PayoutRequest> requests)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { RecordCommand(requests) } };
+        await batch.ExecuteNonQueryAsync();
+    }
+
     /// <summary>The user's unpaid payouts, oldest first (at most <see cref="MaxPerRound"/>).</summary>
     public async Task<IReadOnlyList<PayoutRequest>> PendingAsync(string userId)
     {

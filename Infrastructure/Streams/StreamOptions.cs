@@ -54,8 +54,8 @@ public sealed class StreamOptions
     public TimeSpan MaxRetryBackoff { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// Delivered events stay in the outbox at least this long (for audits, and for a consumer added later, which
-    /// starts from what is still there). Default 7 days.
+    /// Delivered events stay in the outbox at least this long, for audits and for replaying them by hand (a consumer
+    /// added later receives only events read after it exists). Default 7 days.
     /// </summary>
     public TimeSpan OutboxRetention { get; set; } = TimeSpan.FromDays(7);
 
