@@ -1,4 +1,7 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -10,9 +13,11 @@ using Payments.ApiFrontend.Idempotency;
 using Payments.Grains.Idempotency;
 using Payments.Grains.Interfaces.Identity;
 using Payments.Grains.Interfaces.Idempotency;
+using Payments.Grains.Interfaces.Wallets;
 using Payments.Grains.Wallets;
 using Payments.Infrastructure.Placement;
 using Payments.Infrastructure.Tests.Grains;
+using Payments.TestSupport;
 using Xunit;
 
 namespace Payments.Infrastructure.Tests;
@@ -171,6 +176,52 @@ public sealed class UserAffinityPlacementTests
         {
             await cluster.StopAllSilosAsync();
         }
+    }
+
+    [Fact]
+    public async Task On_two_payment_silos_a_users_wallet_and_idempotency_grains_activate_on_the_silo_the_hash_chooses()
+    {
+        var database = await TestPostgres.CreateDatabaseAsync("affinity");
+        await using var first = await InProcessSilo.StartAsync(database);
+        await using var second = await InProcessSilo.StartAsync(database);
+        var management = first.GrainFactory.GetGrain<IManagementGrain>(0);
+        await Eventually.TrueAsync(async () => (await management.GetHosts(onlyActive: true)).Count == 2
+            && (await second.GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count == 2,
+            TimeSpan.FromSeconds(30), "both silos are active");
+        var silos = (await management.GetHosts(onlyActive: true)).Keys.ToArray();
+
+        using var http = first.CreateClient();
+        for (var i = 0; i < 6; i++)
+        {
+            // Sign-up and a deposit with an idempotency key: the user's wallet and an idempotency grain "user/key".
+            var user = await SignUpAsync(http, $"affinity_{i}_{Guid.NewGuid():N}"[..24]);
+            var key = $"deposit-{i}";
+            using (var deposit = new HttpRequestMessage(HttpMethod.Post, "/v1/wallet/deposits") { Content = JsonContent.Create(new { amount = 100 }) })
+            {
+                deposit.Headers.Authorization = new AuthenticationHeaderValue("Bearer", user.Token);
+                deposit.Headers.Add("Idempotency-Key", key);
+                using var deposited = await http.SendAsync(deposit);
+                Assert.Equal(HttpStatusCode.Created, deposited.StatusCode);
+            }
+
+            var expected = UserAffinityPlacementDirector.Choose(user.Id, silos);
+            var wallet = await management.GetActivationAddress(first.GrainFactory.GetGrain<IWalletGrain>(user.Id));
+            var idempotency = await management.GetActivationAddress(first.GrainFactory.GetGrain<IIdempotencyGrain>(IdempotencyHeader.GrainKey(user.Id, Key(key))));
+            Assert.Equal(expected, wallet);
+            Assert.Equal(expected, idempotency);
+        }
+
+        static IdempotencyKey Key(string text) => IdempotencyKey.TryParse(text, out var key) ? key : throw new ArgumentException(text);
+    }
+
+    private static async Task<(string Id, string Token)> SignUpAsync(HttpClient http, string username)
+    {
+        using var created = await http.PostAsJsonAsync("/v1/users", new { username, displayName = username, password = "correct horse battery" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        using var session = await http.PostAsJsonAsync("/v1/sessions", new { username, password = "correct horse battery" });
+        Assert.Equal(HttpStatusCode.Created, session.StatusCode);
+        return (id, (await session.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!);
     }
 
     // User ids as the product makes them: UUIDv7, time-ordered, so consecutive ids share most of their leading digits.
