@@ -103,8 +103,8 @@ public sealed class AdoNetProviderTests
         await using var second = await AdoNetSilo.StartAsync(database, clusterId);
         await Eventually.TrueAsync(async () => (await first.Management.GetDetailedHosts(onlyActive: true)).Length == 2, s_within, "both silos are active");
 
-        // Reminders on both silos' ring ranges, so one of them is served by the silo that leaves.
-        var keys = Enumerable.Range(0, 6).Select(i => $"handover-{i}-{Guid.NewGuid():N}").ToArray();
+        // Enough reminders that some fall in the ring range of the silo that leaves (none would: 1 in 65,536).
+        var keys = Enumerable.Range(0, 16).Select(i => $"handover-{i}-{Guid.NewGuid():N}").ToArray();
         await Task.WhenAll(keys.Select(key => first.GrainFactory.GetGrain<IReminderProbeGrain>(key).Start(TimeSpan.FromSeconds(1))));
         await Eventually.TrueAsync(
             () => Task.FromResult(keys.All(key => ReminderProbeGrain.TicksOf(key).Count >= 1)), s_within, "every reminder fires");
