@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Payments.TestSupport;
+using Xunit;
+
+namespace Payments.Tests;
+
+/// <summary>
+/// Workers sending transfers among <paramref name="users"/> through one API with unique idempotency keys, retrying
+/// retryable answers (503) with the same key, as clients do; then a check that the ledger holds exactly what was acknowledged.
+/// </summary>
+internal sealed class TransferLoad(ApiClient api, (string Id, string Token)[] users)
+{
+    /// <summary>Acknowledged (201) transfers by id.</summary>
+    public ConcurrentDictionary<string, (int From, int To, long Amount)> Acknowledged { get; } = new();
+
+    /// <summary>Each worker sends its transfers in turn; <paramref name="round"/> keeps idempotency keys apart across runs.</summary>
+    public Task RunAsync(int workers, int transfersPerWorker, string round = "load") => Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
+    {
+        for (var i = 0; i < transfersPerWorker; i++)
+        {
+            var from = (worker + i) % users.Length;
+            var to = (from + 1 + i % (users.Length - 1)) % users.Length;
+            var amount = 1 + (i * 7 + worker) % 200;
+            await SendAsync(from, to, amount, $"{round}-{worker}-{i}");
+        }
+    })));
+
+    /// <summary>
+    /// One transfer from user <paramref name="from"/> to user <paramref name="to"/> (indexes into the users), retried
+    /// every <paramref name="retryDelay"/> (default 250 ms, for up to about 30 s) while the answer is 503; true if acknowledged.
+    /// </summary>
+    public async Task<bool> SendAsync(int from, int to, long amount, string key, TimeSpan? retryDelay = null)
+    {
+        var delay = retryDelay ?? TimeSpan.FromMilliseconds(250);
+        var attempts = (int)(TimeSpan.FromSeconds(30) / delay) + 1;
+        var response = await ApiClient.RetryWhileUnavailableAsync(() => api.TransferAsync(users[from].Token, users[to].Id, amount, key), attempts, delay);
+        Assert.True(response.Status is HttpStatusCode.Created or HttpStatusCode.UnprocessableEntity, $"{key}: {(int)response.Status} {response.Body}");
+        if (response.Status != HttpStatusCode.Created)
+        {
+            return false;
+        }
+
+        Assert.True(Acknowledged.TryAdd(response.Json["transfer"]!["id"]!.GetValue<string>(), (from, to, amount)), "one transfer acknowledged twice");
+        return true;
+    }
+
+    /// <summary>The audit balances, no money appeared or vanished, and each acknowledged transfer is in the ledger exactly once.</summary>
+    public async Task VerifyAsync(long initialDeposit)
+    {
+        var audit = await ApiClient.RetryWhileUnavailableAsync(() => api.SendAsync(HttpMethod.Get, "/v1/admin/ledger/audit", InProcessSilo.AdminToken), maxAttempts: 121, TimeSpan.FromMilliseconds(250));
+        Assert.True(audit.Json["balanced"]!.GetValue<bool>(), audit.Body);
+        var histories = await Task.WhenAll(users.Select(user => api.HistoryAsync(user.Token)));
+        var sent = histories.SelectMany(history => history).Where(entry => entry["type"]!.GetValue<string>() == "transfer_out").Select(entry => entry["id"]!.GetValue<string>()).ToList();
+        Assert.Equal(sent.Count, sent.Distinct().Count());
+        Assert.Equal(Acknowledged.Keys.Order(), sent.Order());
+        var wallets = await Task.WhenAll(users.Select(user => api.WalletAsync(user.Token)));
+        Assert.Equal(users.Length * initialDeposit, wallets.Sum(wallet => wallet["balance"]!.GetValue<long>()));
+    }
+}
