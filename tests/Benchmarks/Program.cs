@@ -9,9 +9,9 @@ using Payments.Benchmarks.Transfers;
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine("""
-        usage: Benchmarks runtime   [--duration 10] [--activations 1000000] [--out results.json]
-               Benchmarks transfers [--duration 20] [--only grains,writer,rowlock,http] [--scenarios hot-wallet,uniform,hot-sender] [--concurrency 1] [--out results.json]
-               Benchmarks cluster   [--duration 10] [--only calls,transfers] [--rounds 1] [--concurrency 1] [--out results.json]   (remote vs local calls; transfers through a front end with 1 and 3 silos, alternating for each round; each --concurrency factor multiplies the workers (64 hot-wallet, 256 uniform) and the 3-silo/1-silo ratio compares peaks)
+        usage: Benchmarks runtime   [--duration 10] [--activations 100000] [--out results.json]   (Orleans grain calls a second in process, and bytes per idle activation)
+               Benchmarks transfers [--duration 20] [--only grains,writer,rowlock,http,orleans-tx] [--scenarios hot-wallet,uniform,hot-sender] [--concurrency 1] [--out results.json]
+               Benchmarks cluster   [--duration 10] [--only calls,transfers] [--rounds 1] [--concurrency 1] [--out results.json]   (remote vs local Orleans grain calls between two silos in process; transfers through a front end with 1 and 3 silos, alternating for each round; each --concurrency factor multiplies the workers (64 hot-wallet, 256 uniform) and the 3-silo/1-silo ratio compares peaks)
                Benchmarks feed      [--transfers 1000] [--out results.json]   (fan-out of a user with 1,000 friends: feed items written per second)
                Benchmarks notifications [--duration 20] [--rate 1000] [--out results.json]   (payment_received latency over WebSockets at a paced transfer rate)
         """);
@@ -26,11 +26,11 @@ var report = new BenchmarkReport();
 switch (scenario)
 {
     case "runtime":
-        await RuntimeBenchmark.RunAsync(report, duration, int.Parse(Option("--activations") ?? "1000000", CultureInfo.InvariantCulture));
+        await RuntimeBenchmark.RunAsync(report, duration, int.Parse(Option("--activations") ?? "100000", CultureInfo.InvariantCulture));
         break;
     case "transfers":
         await TransfersBenchmark.RunAsync(report, duration,
-            (Option("--only") ?? "grains,rowlock,http").Split(','),
+            (Option("--only") ?? "grains,rowlock,http,orleans-tx").Split(','),
             (Option("--scenarios") ?? "hot-wallet,uniform,hot-sender").Split(','),
             ConcurrencyFactors());
         break;

@@ -4,7 +4,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
+using Payments.Infrastructure.Postgres;
 using Payments.Benchmarks.Reporting;
+using Payments.Benchmarks.Setup;
 using Payments.Benchmarks.Transfers;
 using Payments.TestSupport;
 
@@ -31,11 +33,11 @@ internal static class ClusterTransfersBenchmark
             .. concurrencyFactors.Select(TransferScenario.HotWallet.Scaled),
             .. concurrencyFactors.Select(TransferScenario.Uniform.Scaled),
         ];
-        await using var postgres = await TransfersBenchmark.StartPostgresAsync();
+        await using var postgres = await BenchmarkPostgres.StartAsync();
         for (var round = 1; round <= rounds; round++)
         {
-            var oneSilo = await RunClusterAsync(report, postgres.ConnectionString, silos: 1, scenarios, duration, round);
-            var threeSilos = await RunClusterAsync(report, postgres.ConnectionString, silos: 3, scenarios, duration, round);
+            var oneSilo = await RunClusterAsync(report, postgres, silos: 1, scenarios, duration, round);
+            var threeSilos = await RunClusterAsync(report, postgres, silos: 3, scenarios, duration, round);
             foreach (var name in scenarios.Select(scenario => scenario.Name).Distinct())
             {
                 var (peakOne, workersOne) = Peak(oneSilo, name, phase => phase.Acknowledged);
@@ -66,10 +68,10 @@ internal static class ClusterTransfersBenchmark
         throughput.Where(pair => pair.Key.Name == scenario).Select(pair => (rate(pair.Value), pair.Key.Workers)).MaxBy(peak => peak.Item1);
 
     /// <summary>One cluster of <paramref name="silos"/> silos and a front end on a fresh database; transfers a second by scenario.</summary>
-    private static async Task<Dictionary<TransferScenario, PhaseThroughput>> RunClusterAsync(BenchmarkReport report, string serverConnectionString, int silos, TransferScenario[] scenarios, TimeSpan duration, int round)
+    private static async Task<Dictionary<TransferScenario, PhaseThroughput>> RunClusterAsync(BenchmarkReport report, EmbeddedPostgresServer postgres, int silos, TransferScenario[] scenarios, TimeSpan duration, int round)
     {
         var throughput = new Dictionary<TransferScenario, PhaseThroughput>();
-        var database = await TransfersBenchmark.CreateDatabaseAsync(serverConnectionString);
+        var database = await BenchmarkPostgres.CreateDatabaseAsync(postgres.ConnectionString);
         var environment = new Dictionary<string, string?>
         {
             ["ConnectionStrings__Payments"] = database,
@@ -96,15 +98,15 @@ internal static class ClusterTransfersBenchmark
 
             var frontEnd = await StartAsync("Payments.ApiFrontend.dll", environment);
             processes.Add(frontEnd);
-            using var http = TransfersBenchmark.CreateHttpClient(frontEnd.BaseAddress, scenarios);
+            using var http = HttpTransfers.CreateClient(frontEnd.BaseAddress, scenarios);
             await WaitForSilosAsync(http, silos);
 
             await using var dataSource = NpgsqlDataSource.Create(database);
-            var users = await TransfersBenchmark.SeedUsersAsync(dataSource, TransferScenario.UniformWallets);
+            var users = await BenchmarkUsers.SeedAsync(dataSource, TransferScenario.UniformWallets);
             var tokens = await LoginAndFundAsync(http, users.Length);
             Console.WriteLine($"{silos} silo(s): seeded, logged in and funded {users.Length} wallets");
 
-            Task<bool> SendAsync(int worker, int from, int to) => TransfersBenchmark.SendOverHttpAsync(http, tokens[from], users[to]);
+            Task<bool> SendAsync(int worker, int from, int to) => HttpTransfers.SendAsync(http, tokens[from], users[to]);
 
             await ClosedLoop.RunAsync(TransferScenario.Uniform, ClosedLoop.WarmUp, SendAsync);
 
@@ -113,13 +115,13 @@ internal static class ClusterTransfersBenchmark
             {
                 ["frontEnd"] = [frontEnd.ProcessId],
                 ["silos"] = [.. processes.Where(process => process != frontEnd).Select(process => process.ProcessId)],
-            });
+            }, postgres.ClusterDirectory);
             // The silos inherit this environment; with delivery off their backlog only grows.
             var drain = new StreamDrain(dataSource, !string.Equals(Environment.GetEnvironmentVariable("Payments__Streams__Deliver"), "false", StringComparison.OrdinalIgnoreCase));
             await drain.CatchUpAsync();
             foreach (var scenario in scenarios)
             {
-                await TransfersBenchmark.CheckpointAsync(dataSource);
+                await BenchmarkPostgres.CheckpointAsync(dataSource);
                 var before = cpu.Sample();
                 var result = await ClosedLoop.RunAsync(scenario, duration, SendAsync);
                 var row = TransfersBenchmark.Row(scenario, $"http-{silos}-silo{(silos == 1 ? "" : "s")}", result);
@@ -143,7 +145,12 @@ internal static class ClusterTransfersBenchmark
 
     private static async Task<SiloProcess> StartAsync(string program, Dictionary<string, string?> environment)
     {
-        var process = SiloProcess.Start(AppContext.BaseDirectory, new Dictionary<string, string?>(environment) { ["Serilog__MinimumLevel__Default"] = "Warning" }, program);
+        var process = SiloProcess.Start(AppContext.BaseDirectory, new Dictionary<string, string?>(environment)
+        {
+            // As the in-process benchmark silo (BenchmarkSilo) logs: warnings, and no warning for each slow request.
+            ["Serilog__MinimumLevel__Default"] = "Warning",
+            ["Serilog__MinimumLevel__Override__Serilog.AspNetCore.RequestLoggingMiddleware"] = "Error",
+        }, program);
         await process.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
         return process;
     }
@@ -184,9 +191,9 @@ internal static class ClusterTransfersBenchmark
             await throttle.WaitAsync();
             try
             {
-                var session = await http.PostAsJsonAsync("/v1/sessions", new { username = $"bench_{index}", password = TransfersBenchmark.Password });
+                var session = await http.PostAsJsonAsync("/v1/sessions", new { username = $"bench_{index}", password = BenchmarkUsers.Password });
                 tokens[index] = JsonNode.Parse(await session.Content.ReadAsStringAsync())!["token"]!.GetValue<string>();
-                using var deposit = new HttpRequestMessage(HttpMethod.Post, "/v1/wallet/deposits") { Content = JsonContent.Create(new { amount = index == 0 ? 10_000_000 : 1_000_000 }) };
+                using var deposit = new HttpRequestMessage(HttpMethod.Post, "/v1/wallet/deposits") { Content = JsonContent.Create(new { amount = BenchmarkUsers.Funding(index) }) };
                 deposit.Headers.Authorization = new("Bearer", tokens[index]);
                 deposit.Headers.Add("Idempotency-Key", "funding");
                 var funded = await http.SendAsync(deposit);

@@ -1,56 +1,35 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
+using Orleans;
+using Orleans.Runtime;
 using Payments.Benchmarks.Reporting;
 using Payments.Benchmarks.Runtime;
 using Payments.Benchmarks.Transfers;
-using Orleans;
-using Payments.Infrastructure.Cluster;
-using Payments.Infrastructure.Hosting;
-using Payments.Infrastructure.Persistence;
-using Payments.Infrastructure.Postgres;
-using Payments.Silo.Database;
 
 namespace Payments.Benchmarks.Cluster;
 
 /// <summary>
-/// The cost of a remote grain call against a local one: two silos in this process, joined through the membership
-/// table, each call made from the first silo to grains it owns (local) or the second owns (remote, over loopback TCP).
+/// The cost of a remote grain call against a local one: two Orleans silos in this process, joined over loopback TCP,
+/// each call made from the first silo to grains activated on it (local) or on the second (remote).
 /// </summary>
 internal static class RemoteCallBenchmark
 {
+    private const int GrainsPerSide = 500;
+
     public static async Task RunAsync(BenchmarkReport report, TimeSpan duration)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "orleans-payments-bench-cluster");
-        await using var postgres = await EmbeddedPostgresServer.StartAsync(new EmbeddedPostgresSettings { DataDirectory = directory, Durable = false }, NullLogger.Instance);
-        await using (var dataSource = NpgsqlDataSource.Create(postgres.ConnectionString))
-        {
-            await SchemaMigrator.ApplyAsync(dataSource, PaymentsSchema.Scripts, NullLogger.Instance);
-        }
+        var first = await RuntimeSilo.StartAsync();
+        var second = await RuntimeSilo.StartAsync(first.Endpoint);
+        var caller = first.Grains;
+        await WaitForSilosAsync(caller, 2);
 
-        using var first = await StartSiloAsync(postgres.ConnectionString, 21001);
-        using var second = await StartSiloAsync(postgres.ConnectionString, 21002);
-        var membership = first.Services.GetRequiredService<MembershipService>();
-        var deadline = Stopwatch.StartNew();
-        while (membership.View.Placement.Silos.Count < 2 && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        // PingGrain prefers the silo its first call comes from: each side's grains are activated from their silo.
+        foreach (var (name, silo) in new[] { ("local", first), ("remote", second) })
         {
-            await Task.Delay(100);
-        }
-
-        var factory = first.Services.GetRequiredService<IGrainFactory>();
-        var keys = Enumerable.Range(0, 2_000).Select(i => $"ping-{i}").ToList();
-        var pingType = new GrainId(typeof(IPingGrain).FullName!, "x").Type;
-        var local = keys.Where(key => membership.View.Placement.Owner(new GrainId(pingType, key)) == membership.Self).Take(500).ToArray();
-        var remote = keys.Where(key => membership.View.Placement.Owner(new GrainId(pingType, key)) != membership.Self).Take(500).ToArray();
-
-        foreach (var (name, grains) in new[] { ("local", local), ("remote", remote) })
-        {
-            var targets = grains.Select(key => factory.GetGrain<IPingGrain>(key)).ToArray();
-            await Task.WhenAll(targets.Select(grain => grain.Ping(0)));
+            var keys = Enumerable.Range(0, GrainsPerSide).Select(i => $"{name}-{i}").ToArray();
+            await Task.WhenAll(keys.Select(key => silo.Grains.GetGrain<IPingGrain>(key).Ping(0)));
+            var targets = keys.Select(key => caller.GetGrain<IPingGrain>(key)).ToArray();
+            await CheckPlacementAsync(caller, targets, silo.Address, name);
             foreach (var concurrency in new[] { 1, 64 })
             {
                 var scenario = new TransferScenario($"call-{name}", concurrency, (worker, random) => (random.Next(targets.Length), 0));
@@ -67,27 +46,36 @@ internal static class RemoteCallBenchmark
             }
         }
 
-        await first.StopAsync();
         await second.StopAsync();
+        await first.StopAsync();
     }
 
-    private static async Task<IHost> StartSiloAsync(string connectionString, int siloPort)
+    private static async Task WaitForSilosAsync(IGrainFactory grains, int silos)
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddPostgresDataSource(connectionString, "benchmark");
-        builder.Services.AddClusterMembership();
-        builder.Services.Configure<ClusterOptions>(options =>
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var started = Stopwatch.StartNew();
+        while ((await management.GetHosts(onlyActive: true)).Count < silos)
         {
-            options.ClusterId = "bench";
-            options.SiloPort = siloPort;
-            options.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
-            options.DeathTimeout = TimeSpan.FromSeconds(5);
-        });
-        builder.Services.AddGrainRuntime(runtime => runtime.AddGrains(typeof(PingGrain)).AddGrainStorage<MemoryGrainStorage>("memory"));
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
+            if (started.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new TimeoutException($"{silos} silos did not join within 30 s.");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Placement is a preference: the figures only mean something if every grain is where its side says.</summary>
+    private static async Task CheckPlacementAsync(IGrainFactory grains, IPingGrain[] targets, SiloAddress expected, string side)
+    {
+        var management = grains.GetGrain<IManagementGrain>(0);
+        foreach (var target in targets)
+        {
+            var actual = await management.GetActivationAddress(target);
+            if (!expected.Equals(actual))
+            {
+                throw new InvalidOperationException($"A {side} grain is active on {actual}, not {expected}.");
+            }
+        }
     }
 }

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Payments.Benchmarks.Reporting;
-using Payments.Benchmarks.Transfers;
+using Payments.Benchmarks.Setup;
 using Payments.Grains.Interfaces.Idempotency;
 using Orleans;
 
@@ -22,13 +22,13 @@ internal static class FeedBenchmark
 
     public static async Task RunAsync(BenchmarkReport report, int transfers)
     {
-        await using var postgres = await TransfersBenchmark.StartPostgresAsync("orleans-payments-bench-feed");
-        var connectionString = await TransfersBenchmark.CreateDatabaseAsync(postgres.ConnectionString);
-        await using var app = await TransfersBenchmark.StartSiloAsync(connectionString);
+        await using var postgres = await BenchmarkPostgres.StartAsync("orleans-payments-bench-feed");
+        var connectionString = await BenchmarkPostgres.CreateDatabaseAsync(postgres.ConnectionString);
+        await using var app = await BenchmarkSilo.StartAsync(connectionString);
         var grains = app.Services.GetRequiredService<IGrainFactory>();
         var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
-        var users = await TransfersBenchmark.SeedUsersAsync(dataSource, Friends + 1);
-        await TransfersBenchmark.FundAsync(grains, users);
+        var users = await BenchmarkUsers.SeedAsync(dataSource, Friends + 1);
+        await BenchmarkUsers.FundAsync(grains, users);
         await BefriendAsync(dataSource, users[0], users[1..]);
         await WaitForFanOutAsync(dataSource, await CountAsync(dataSource, "SELECT count(*) FROM outbox_events WHERE type = 'TransferCompleted'"));
         var itemsBefore = await CountAsync(dataSource, "SELECT count(*) FROM feed_items");

@@ -1,16 +1,15 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Payments.Benchmarks.Reporting;
+using Payments.Benchmarks.Setup;
 using Payments.Benchmarks.Transfers;
 using Payments.Grains.Interfaces.Idempotency;
 using Orleans;
-using Payments.Infrastructure.Diagnostics;
 using Payments.TestSupport;
 
 namespace Payments.Benchmarks.Notifications;
@@ -29,18 +28,14 @@ internal static class NotificationsBenchmark
 
     public static async Task RunAsync(BenchmarkReport report, TimeSpan duration, int rate)
     {
-        // Its own server folder and silo port, so it can run beside the other benchmarks.
-        await using var postgres = await TransfersBenchmark.StartPostgresAsync("orleans-payments-bench-notifications");
-        var connectionString = await TransfersBenchmark.CreateDatabaseAsync(postgres.ConnectionString);
-        await using var app = await TransfersBenchmark.StartSiloAsync(connectionString, new Dictionary<string, string?>
-        {
-            ["Payments:Cluster:SiloPort"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Payments:Cluster:GatewayPort"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        // Its own server folder (and, as every benchmark silo, its own free ports), so it can run beside the other benchmarks.
+        await using var postgres = await BenchmarkPostgres.StartAsync("orleans-payments-bench-notifications");
+        var connectionString = await BenchmarkPostgres.CreateDatabaseAsync(postgres.ConnectionString);
+        await using var app = await BenchmarkSilo.StartAsync(connectionString);
         var grains = app.Services.GetRequiredService<IGrainFactory>();
-        var users = await TransfersBenchmark.SeedUsersAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), Users);
-        await TransfersBenchmark.FundAsync(grains, users);
-        var tokens = await TransfersBenchmark.LoginAllAsync(grains, users);
+        var users = await BenchmarkUsers.SeedAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), Users);
+        await BenchmarkUsers.FundAsync(grains, users);
+        var tokens = await BenchmarkUsers.LoginAllAsync(grains, users);
         Console.WriteLine($"Seeded, funded and logged in {users.Length} users; {Receivers} of them listen on WebSockets");
 
         var baseAddress = new Uri(app.Urls.First());
@@ -52,8 +47,6 @@ internal static class NotificationsBenchmark
         // Warm up (JIT, pools, activations), then measure.
         await PaceAsync(grains, users, rate, TimeSpan.FromSeconds(3), new ConcurrentDictionary<string, (long, DateTimeOffset)>());
         var sent = new ConcurrentDictionary<string, (long AcknowledgedAt, DateTimeOffset CreatedAt)>();
-        var streamLag = new LatencyRecorder();
-        using var lagListener = ListenToStreamLag(streamLag);
         var achieved = await PaceAsync(grains, users, rate, duration, sent);
 
         // Let the last notifications arrive (bounded), then stop listening.
@@ -63,7 +56,6 @@ internal static class NotificationsBenchmark
             await Task.Delay(100);
         }
 
-        lagListener.Dispose();
         await listening.CancelAsync();
         await Task.WhenAll(receiving);
         foreach (var socket in sockets)
@@ -93,32 +85,7 @@ internal static class NotificationsBenchmark
 
         report.Add(Row("from 201", fromAcknowledgement, achieved, sent.Count, missing, beforeAcknowledgement));
         report.Add(Row("from createdAt", fromCreation, achieved, sent.Count, missing, beforeAcknowledgement));
-        // Diagnostic: the stream part alone (event created → delivered to its subscriber grain), from the runtime's meter.
-        report.Add(Row("stream lag (createdAt → subscriber)", streamLag, achieved, sent.Count, missing, beforeAcknowledgement));
         await app.StopAsync();
-    }
-
-    private static MeterListener ListenToStreamLag(LatencyRecorder recorder)
-    {
-        var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == RuntimeMetrics.MeterName && instrument.Name == "stream.delivery.lag")
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
-        {
-            lock (recorder)
-            {
-                recorder.Record(value);
-            }
-        });
-        listener.Start();
-        return listener;
     }
 
     private static JsonObject Row(string clock, LatencyRecorder latencies, double achieved, int transfers, int missing, int beforeAcknowledgement)

@@ -1,14 +1,17 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 
 namespace Payments.Benchmarks.Reporting;
 
 /// <summary>
-/// CPU time of groups of processes (named groups of process ids, and every PostgreSQL process on the machine, found
-/// through Linux's /proc), to tell where a measurement's CPU went. A process that exits during the measurement takes
-/// its CPU with it.
+/// CPU time of groups of processes (named groups of process ids, and the benchmark's PostgreSQL server, read from
+/// Linux's /proc), to tell where a measurement's CPU went. A process of a named group that exits during the
+/// measurement takes its CPU with it; the server's backends do not (see <see cref="PostgresCpu"/>).
 /// </summary>
-internal sealed class ProcessCpu(IReadOnlyDictionary<string, IReadOnlyList<int>> groups)
+/// <param name="postgresClusterDirectory">The server's data directory, whose postmaster.pid names its postmaster.</param>
+internal sealed class ProcessCpu(IReadOnlyDictionary<string, IReadOnlyList<int>> groups, string postgresClusterDirectory)
 {
     private const string PostgresGroup = "postgres";
 
@@ -16,7 +19,7 @@ internal sealed class ProcessCpu(IReadOnlyDictionary<string, IReadOnlyList<int>>
     public Dictionary<string, TimeSpan> Sample()
     {
         var sample = groups.ToDictionary(group => group.Key, group => Sum(group.Value.Select(TryGetProcess)));
-        sample[PostgresGroup] = Sum(PostgresProcessIds().Select(TryGetProcess));
+        sample[PostgresGroup] = PostgresCpu();
         return sample;
     }
 
@@ -35,15 +38,15 @@ internal sealed class ProcessCpu(IReadOnlyDictionary<string, IReadOnlyList<int>>
         row["cpuUs_total"] = used.Values.Sum();
     }
 
-    // PostgreSQL retitles its processes ("postgres: user db host idle"), which hides them from GetProcessesByName;
-    // the kernel's command name (in /proc/<pid>/stat) stays "postgres".
-    private static IEnumerable<int> PostgresProcessIds()
+    /// <summary>
+    /// The server's CPU so far: its postmaster's and live backends', plus that of backends that have exited, which the
+    /// kernel adds to the postmaster's children times (cutime, cstime) when it reaps them. Pools close idle connections
+    /// during a run, and other PostgreSQL servers on the machine (test runs) are not counted.
+    /// </summary>
+    private TimeSpan PostgresCpu()
     {
-        if (!Directory.Exists("/proc"))
-        {
-            yield break;
-        }
-
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(postgresClusterDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+        long ticks = 0;
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(directory), out var id))
@@ -61,12 +64,31 @@ internal sealed class ProcessCpu(IReadOnlyDictionary<string, IReadOnlyList<int>>
                 continue; // Exited.
             }
 
-            if (stat.Contains("(postgres)", StringComparison.Ordinal))
+            // "pid (comm) state ppid ... utime stime cutime cstime ...": the command may contain spaces, so fields are
+            // counted after its ')'; field n of proc(5) is at n - 3.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (id == postmaster)
             {
-                yield return id;
+                ticks += Field(fields, 14) + Field(fields, 15) + Field(fields, 16) + Field(fields, 17);
+            }
+            else if (Field(fields, 4) == postmaster)
+            {
+                ticks += Field(fields, 14) + Field(fields, 15);
             }
         }
+
+        return TimeSpan.FromSeconds(ticks / (double)ClockTicksPerSecond);
+
+        static long Field(string[] fields, int number) => long.Parse(fields[number - 3], CultureInfo.InvariantCulture);
     }
+
+    // The unit of /proc's times (USER_HZ), 100 on every Linux build in practice.
+    private static readonly long ClockTicksPerSecond = sysconf(ScClockTicks);
+
+    private const int ScClockTicks = 2;
+
+    [DllImport("libc")]
+    private static extern long sysconf(int name);
 
     private static Process? TryGetProcess(int id)
     {

@@ -1,0 +1,48 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Orleans.Hosting;
+using Payments.Silo.Hosting;
+using Payments.TestSupport;
+
+namespace Payments.Benchmarks.Setup;
+
+/// <summary>
+/// The project's silo (SiloApplication: Orleans over PostgreSQL, the payment grains, the REST API) in this process, with
+/// limits raised so the load generator measures the payment path, not the rate limiter or the daily send limit.
+/// </summary>
+/// <remarks>
+/// Not TestSupport's InProcessSilo: the benchmark also hosts its own grains (the orleans-tx wallets) and turns Orleans
+/// Transactions on, which the product silo does not use. UseOrleans called twice configures one silo builder, so this
+/// adds to the product's configuration without changing it.
+/// </remarks>
+internal static class BenchmarkSilo
+{
+    public static async Task<WebApplication> StartAsync(string connectionString)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            // The silo logs through Serilog; the load generator shares its cores with the console. A closed loop at
+            // saturation makes slow requests by design (the latency percentiles report them): no warning for each.
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware"] = "Error",
+            ["Payments:Wallets:DailySendLimit"] = "1000000000000",
+            ["Payments:Users:PasswordHashIterations"] = "1000",
+            // Sessions for every user are made 64 logins at a time (BenchmarkUsers.LoginAllAsync).
+            ["Payments:Users:MaxConcurrentPasswordHashes"] = "64",
+            ["Payments:Api:RateLimit:PermitsPerSecond"] = "1000000",
+            ["Payments:Api:RateLimit:Burst"] = "1000000",
+            // Orleans' default ports (11111, 30000) clash with anything else running on a shared machine.
+            ["Payments:Cluster:SiloPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
+            ["Payments:Cluster:GatewayPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
+        });
+        builder.UseOrleans(silo => silo.UseTransactions());
+        var app = SiloApplication.Build(builder, connectionString, typeof(BenchmarkSilo).Assembly);
+        await app.StartAsync();
+        return app;
+    }
+}
