@@ -96,6 +96,7 @@ public static class PaymentsApiExtensions
         // Operators read dead letters straight from the database, also on a front end that hosts no streams.
         services.TryAddSingleton<StreamDeadLetterTable>();
         services.AddRateLimiter(PerCallerRateLimit.Configure);
+        LoginRateLimit.AddSignInLimits(services);
         services.AddOpenApi(openApi => openApi.AddOperationTransformer(IdempotencyHeader.DocumentAsync));
         services.AddOperatorMetrics();
         return builder;

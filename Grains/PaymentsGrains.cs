@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Payments.Grains.Banking;
+using Payments.Grains.Errors;
 using Payments.Grains.Feed;
 using Payments.Grains.Friends;
 using Payments.Grains.Idempotency;
@@ -20,13 +21,20 @@ public static class PaymentsGrains
 {
     public static IServiceCollection AddPaymentsDomain(this IServiceCollection services)
     {
+        services.AddSingleton<IIncomingGrainCallFilter, ConstraintViolationFilter>();
         services.AddOptions<WalletOptions>().BindConfiguration(WalletOptions.SectionName)
             .Validate(options => options.DailySendLimit > 0, $"{WalletOptions.SectionName}:{nameof(WalletOptions.DailySendLimit)} must be positive.")
             .ValidateOnStart();
         services.AddOptions<UserOptions>().BindConfiguration(UserOptions.SectionName)
             .Validate(options => options.PasswordHashIterations is >= 1_000 and <= 10_000_000, $"{UserOptions.SectionName}:{nameof(UserOptions.PasswordHashIterations)} must be between 1,000 and 10,000,000.")
             .Validate(options => options.SessionLifetime > TimeSpan.Zero, $"{UserOptions.SectionName}:{nameof(UserOptions.SessionLifetime)} must be positive.")
+            .Validate(options => options.MaxConcurrentPasswordHashes is >= 0 and <= 1_024, $"{UserOptions.SectionName}:{nameof(UserOptions.MaxConcurrentPasswordHashes)} must be between 0 (the core count) and 1,024.")
+            .Validate(
+                options => options.LoginThrottle is { FreeFailures: >= 0, LockAfterFailures: >= 1 } throttle && throttle.LockAfterFailures > throttle.FreeFailures
+                    && throttle.FirstDelay > TimeSpan.Zero && throttle.LockDuration >= throttle.FirstDelay && throttle.ForgetAfter >= throttle.LockDuration,
+                $"{UserOptions.SectionName}:{nameof(UserOptions.LoginThrottle)}: LockAfterFailures must exceed FreeFailures, and 0 < FirstDelay <= LockDuration <= ForgetAfter.")
             .ValidateOnStart();
+        services.AddSingleton<PasswordHashing>();
         services.AddOptions<LedgerWriterOptions>().BindConfiguration(LedgerWriterOptions.SectionName)
             .Validate(options => options.MaxBatchSize is >= 1 and <= 10_000, $"{LedgerWriterOptions.SectionName}:{nameof(LedgerWriterOptions.MaxBatchSize)} must be between 1 and 10,000.")
             .Validate(options => options.MaxBatchesAwaitingFlush is >= 1 and <= 1_024, $"{LedgerWriterOptions.SectionName}:{nameof(LedgerWriterOptions.MaxBatchesAwaitingFlush)} must be between 1 and 1,024.")

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Payments.ApiFrontend.Authentication;
 using Payments.ApiFrontend.Errors;
+using Payments.ApiFrontend.RateLimiting;
 using Payments.ApiFrontend.Requests;
 using Payments.Grains.Interfaces.Users;
 using Orleans;
@@ -24,7 +25,10 @@ public static class SessionsApi
             .Accepts<CreateSessionRequest>("application/json")
             .Produces<SessionGrant>(StatusCodes.Status201Created)
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
-            .Produces<ApiError>(StatusCodes.Status401Unauthorized);
+            .Produces<ApiError>(StatusCodes.Status401Unauthorized)
+            .Produces<ApiError>(StatusCodes.Status423Locked)
+            .Produces<ApiError>(StatusCodes.Status429TooManyRequests)
+            .Produces<ApiError>(StatusCodes.Status503ServiceUnavailable);
         group.MapDelete("/current", DeleteCurrentSession)
             .WithName(nameof(DeleteCurrentSession))
             .Produces(StatusCodes.Status204NoContent)
@@ -32,9 +36,19 @@ public static class SessionsApi
         return group;
     }
 
-    /// <summary>POST /v1/sessions → 201 {token, userId}; 401 INVALID_CREDENTIALS.</summary>
-    public static async Task<IResult> CreateSession(HttpRequest request, [FromServices] IGrainFactory grains)
+    /// <summary>
+    /// POST /v1/sessions → 201 {token, userId}; 401 INVALID_CREDENTIALS (the same body for an unknown user and a wrong
+    /// password); 429 RATE_LIMITED past the per-address or per-username limit; after repeated failures for the
+    /// username 429 TOO_MANY_ATTEMPTS, then 423 ACCOUNT_LOCKED, both with retryAfter; 503 when the silo's password
+    /// hashing is full. All with Retry-After.
+    /// </summary>
+    public static async Task<IResult> CreateSession(HttpRequest request, [FromServices] IGrainFactory grains, [FromServices] LoginRateLimit limits)
     {
+        if (limits.LoginFromAddress(request.HttpContext) is { } tooMany)
+        {
+            return ApiResults.Error(tooMany);
+        }
+
         var body = await JsonBody.ReadAsync<CreateSessionRequest>(request);
         if (body.Error is { } invalid)
         {
@@ -48,6 +62,11 @@ public static class SessionsApi
         }
 
         var (username, password) = credentials.Value!;
+        if (limits.LoginAs(username) is { } tooManyForName)
+        {
+            return ApiResults.Error(tooManyForName);
+        }
+
         var outcome = await grains.GetGrain<IUserDirectoryGrain>(GrainKeys.UserDirectory).Login(username.Value, password);
         return ApiResults.Created(outcome);
     }

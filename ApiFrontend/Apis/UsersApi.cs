@@ -5,14 +5,16 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Payments.ApiFrontend.Authentication;
 using Payments.ApiFrontend.Errors;
+using Payments.ApiFrontend.RateLimiting;
 using Payments.ApiFrontend.Requests;
 using Payments.Grains.Interfaces.Text;
 using Payments.Grains.Interfaces.Users;
+using Payments.Grains.Interfaces.Wallets;
 using Orleans;
 
 namespace Payments.ApiFrontend.Apis;
 
-/// <summary>/v1/users: registration (anonymous), the caller's profile, search.</summary>
+/// <summary>/v1/users: registration (anonymous), the caller's profile and settings, search.</summary>
 public static class UsersApi
 {
     public static RouteGroupBuilder MapUsersApi(this IEndpointRouteBuilder routes)
@@ -25,10 +27,18 @@ public static class UsersApi
             .Accepts<CreateUserRequest>("application/json")
             .Produces<UserProfile>(StatusCodes.Status201Created)
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
-            .Produces<ApiError>(StatusCodes.Status409Conflict);
+            .Produces<ApiError>(StatusCodes.Status409Conflict)
+            .Produces<ApiError>(StatusCodes.Status429TooManyRequests)
+            .Produces<ApiError>(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/me", GetMe)
             .WithName(nameof(GetMe))
-            .Produces<UserProfile>()
+            .Produces<CurrentUserView>()
+            .Produces<ApiError>(StatusCodes.Status401Unauthorized);
+        group.MapPatch("/me", UpdateMe)
+            .WithName(nameof(UpdateMe))
+            .Accepts<UpdateUserRequest>("application/json")
+            .Produces<CurrentUserView>()
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status401Unauthorized);
         group.MapGet("/search", SearchUsers)
             .WithName(nameof(SearchUsers))
@@ -37,9 +47,18 @@ public static class UsersApi
         return group;
     }
 
-    /// <summary>POST /v1/users → 201 {id, username, displayName}; 409 USERNAME_TAKEN.</summary>
-    public static async Task<IResult> CreateUser(HttpRequest request, [FromServices] IGrainFactory grains)
+    /// <summary>
+    /// POST /v1/users → 201 {id, username, displayName}; 409 USERNAME_TAKEN; 400 for a weak password (zxcvbn score
+    /// below 3, with its reasons) or a display name that could impersonate; 429 past the per-address or per-username
+    /// limit; 503 when this front end's password checks or the silo's password hashes are all busy.
+    /// </summary>
+    public static async Task<IResult> CreateUser(HttpRequest request, [FromServices] IGrainFactory grains, [FromServices] LoginRateLimit limits, [FromServices] PasswordStrength strength)
     {
+        if (limits.SignupFromAddress(request.HttpContext) is { } tooMany)
+        {
+            return ApiResults.Error(tooMany);
+        }
+
         var body = await JsonBody.ReadAsync<CreateUserRequest>(request);
         if (body.Error is { } invalid)
         {
@@ -52,16 +71,67 @@ public static class UsersApi
             return ApiResults.Error(error);
         }
 
-        var (username, displayName, password) = user.Value!;
+        if (limits.SignupAs(user.Value!.Username) is { } tooManyForName)
+        {
+            return ApiResults.Error(tooManyForName);
+        }
+
+        if (strength.Judge(user.Value) is { } weak)
+        {
+            return ApiResults.Error(weak);
+        }
+
+        var (username, displayName, password) = user.Value;
         var outcome = await grains.GetGrain<IUserDirectoryGrain>(GrainKeys.UserDirectory).Register(username.Value, displayName, password);
         return ApiResults.Created(outcome);
     }
 
-    /// <summary>GET /v1/users/me.</summary>
+    /// <summary>GET /v1/users/me → {id, username, displayName, defaultVisibility}.</summary>
     public static async Task<IResult> GetMe(ClaimsPrincipal user, [FromServices] IGrainFactory grains)
     {
-        var profile = await grains.GetGrain<IUserDirectoryGrain>(GrainKeys.UserDirectory).Find(user.UserId());
-        return profile is null ? ApiResults.Error(ApiError.NotFound("This user no longer exists.")) : ApiResults.Json(profile);
+        var userId = user.UserId();
+        var profile = await grains.GetGrain<IUserDirectoryGrain>(GrainKeys.UserDirectory).Find(userId);
+        if (profile is null)
+        {
+            return ApiResults.Error(ApiError.NotFound("This user no longer exists."));
+        }
+
+        var visibility = await grains.GetGrain<IWalletGrain>(userId).GetDefaultVisibility();
+        return visibility.Error is { } error
+            ? ApiResults.Error(error)
+            : ApiResults.Json(new CurrentUserView(profile.Id, profile.Username, profile.DisplayName, visibility.Value!));
+    }
+
+    /// <summary>
+    /// PATCH /v1/users/me {defaultVisibility} → 200 as GET. The default visibility (public, friends or private; initially
+    /// friends) applies to the caller's transfers and request payments that name none. Setting it twice is harmless,
+    /// so no Idempotency-Key is needed.
+    /// </summary>
+    public static async Task<IResult> UpdateMe(HttpRequest request, ClaimsPrincipal user, [FromServices] IGrainFactory grains)
+    {
+        var body = await JsonBody.ReadAsync<UpdateUserRequest>(request);
+        if (body.Error is { } invalid)
+        {
+            return ApiResults.Error(invalid);
+        }
+
+        var visibility = body.Value!.Validate();
+        if (visibility.Error is { } error)
+        {
+            return ApiResults.Error(error);
+        }
+
+        var userId = user.UserId();
+        var set = await grains.GetGrain<IWalletGrain>(userId).SetDefaultVisibility(visibility.Value!);
+        if (set.Error is { } refused)
+        {
+            return ApiResults.Error(refused);
+        }
+
+        var profile = await grains.GetGrain<IUserDirectoryGrain>(GrainKeys.UserDirectory).Find(userId);
+        return profile is null
+            ? ApiResults.Error(ApiError.NotFound("This user no longer exists."))
+            : ApiResults.Json(new CurrentUserView(profile.Id, profile.Username, profile.DisplayName, set.Value!));
     }
 
     /// <summary>GET /v1/users/search?q= → users whose username or display name starts with q.</summary>

@@ -4,14 +4,16 @@ using Payments.Grains.Interfaces.Errors;
 namespace Payments.ApiFrontend.Errors;
 
 /// <summary>
-/// The one error body of the API: <c>{code, message, field?, retryable?}</c> (nulls omitted). <see cref="Status"/> is
-/// the HTTP status it is written with; it is not part of the body.
+/// The one error body of the API: <c>{code, message, field?, retryable?, retryAfter?}</c> (nulls omitted).
+/// <c>retryAfter</c> (seconds, also sent as the Retry-After header) is set on refusals that end at a known time.
+/// <see cref="Status"/> is the HTTP status it is written with; it is not part of the body.
 /// </summary>
 public sealed record ApiError(
     string Code,
     string Message,
     string? Field = null,
-    bool? Retryable = null)
+    bool? Retryable = null,
+    int? RetryAfter = null)
 {
     /// <summary>The HTTP status; by default the one <see cref="ErrorCodes.StatusOf"/> gives the code.</summary>
     [JsonIgnore]
@@ -20,7 +22,7 @@ public sealed record ApiError(
     public static ApiError From(PaymentError error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        return new ApiError(error.Code, error.Message, error.Field, error.Retryable ? true : null) { Status = error.Status };
+        return new ApiError(error.Code, error.Message, error.Field, error.Retryable ? true : null, error.RetryAfterSeconds) { Status = error.Status };
     }
 
     public static ApiError Validation(string field, string message) => new(ErrorCodes.ValidationError, message, field);

@@ -30,6 +30,12 @@ public sealed class ApiExceptionMiddleware(RequestDelegate next, ILogger<ApiExce
             logger.LogInformation("Bad HTTP request {Method} {Path}: {Status}", context.Request.Method, context.Request.Path, error.StatusCode);
             await ApiResults.WriteAsync(context, FromBadRequest(error.StatusCode));
         }
+        catch (Exception error) when (ConstraintViolation(error) is { } violation)
+        {
+            // Bad input that got past validation and was stopped by a CHECK: a 400 like any other, never a 500.
+            logger.LogInformation("Request {Method} {Path} refused by a database constraint: {Constraint}", context.Request.Method, context.Request.Path, violation.Constraint);
+            await ApiResults.WriteAsync(context, new ApiError(ErrorCodes.ValidationError, violation.Field is null ? "A value in the request is not allowed." : $"{violation.Field} has a value that is not allowed.", violation.Field));
+        }
         catch (Exception error) when (IsRetryable(error))
         {
             logger.LogWarning(error, "Request {Method} {Path} failed with a retryable error", context.Request.Method, context.Request.Path);
@@ -61,6 +67,28 @@ public sealed class ApiExceptionMiddleware(RequestDelegate next, ILogger<ApiExce
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// A CHECK violation (SQLSTATE 23514): from a grain, as the <see cref="ConstraintViolationException"/> the silo's
+    /// call filter throws; from this process's own database calls, as Npgsql's exception.
+    /// </summary>
+    public static ConstraintViolationException? ConstraintViolation(Exception error)
+    {
+        for (var current = error; current is not null; current = current.InnerException)
+        {
+            switch (current)
+            {
+                case ConstraintViolationException violation:
+                    return violation;
+                case PostgresException { SqlState: PostgresErrorCodes.CheckViolation } refused:
+                    return new ConstraintViolationException(refused.ConstraintName ?? "unknown", ConstraintViolationException.FieldOf(refused.TableName, refused.ConstraintName));
+                case AggregateException { InnerExceptions.Count: 1 } aggregate:
+                    return ConstraintViolation(aggregate.InnerExceptions[0]);
+            }
+        }
+
+        return null;
     }
 
     internal static ApiError FromBadRequest(int status) => status switch

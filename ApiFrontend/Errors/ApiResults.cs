@@ -57,7 +57,11 @@ public static class ApiResults
 
         context.Response.StatusCode = error.Status;
         context.Response.ContentType = JsonContentType;
-        if (error.Retryable == true && !context.Response.Headers.ContainsKey("Retry-After"))
+        if (error.RetryAfter is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, seconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else if (error.Retryable == true && !context.Response.Headers.ContainsKey("Retry-After"))
         {
             context.Response.Headers.RetryAfter = "1";
         }

@@ -52,8 +52,9 @@ public sealed record CreateTransferRequest(string? To, long? Amount, string? Cur
             return ApiError.Validation("note", FreeText.NotStorableMessage("note"));
         }
 
-        var visibility = Visibility ?? Grains.Interfaces.Transfers.Visibility.Public;
-        if (!Grains.Interfaces.Transfers.Visibility.IsValid(visibility))
+        // Omitted: the sender's default visibility applies (PATCH /v1/users/me; initially friends, never public unasked).
+        var visibility = Visibility;
+        if (visibility is not null && !Grains.Interfaces.Transfers.Visibility.IsValid(visibility))
         {
             return ApiError.Validation("visibility", "visibility must be one of public, friends, private.");
         }
@@ -80,4 +81,4 @@ public sealed record RecipientRef(UserId? Id, Username? Username)
 }
 
 /// <summary>A validated transfer request, recipient not yet resolved.</summary>
-public sealed record TransferInput(RecipientRef To, long Amount, string Currency, string Note, string Visibility);
+public sealed record TransferInput(RecipientRef To, long Amount, string Currency, string Note, string? Visibility);

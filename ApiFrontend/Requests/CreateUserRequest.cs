@@ -7,6 +7,11 @@ namespace Payments.ApiFrontend.Requests;
 /// <summary>POST /v1/users.</summary>
 public sealed record CreateUserRequest(string? Username, string? DisplayName, string? Password)
 {
+    /// <summary>
+    /// The username's form, the display name's rules (<see cref="Grains.Interfaces.Identity.DisplayName"/>: cleaned here,
+    /// refused if it could impersonate), and the password's length, not all whitespace and not the username. Its
+    /// strength (zxcvbn) is judged after this, by <see cref="PasswordStrength"/>, under its own bound.
+    /// </summary>
     public Parsed<NewUser> Validate()
     {
         if (!Grains.Interfaces.Identity.Username.TryParse(Username, out var username))
@@ -14,15 +19,24 @@ public sealed record CreateUserRequest(string? Username, string? DisplayName, st
             return ApiError.Validation("username", $"username must be {Grains.Interfaces.Identity.Username.MinLength}–{Grains.Interfaces.Identity.Username.MaxLength} characters of a–z, 0–9 and _.");
         }
 
-        var displayName = DisplayName?.Trim();
-        if (string.IsNullOrEmpty(displayName) || displayName.Length > UserLimits.MaxDisplayNameLength || displayName.Any(char.IsControl))
+        if (!Grains.Interfaces.Identity.DisplayName.TryClean(DisplayName, out var displayName, out var problem))
         {
-            return ApiError.Validation("displayName", $"displayName must be 1–{UserLimits.MaxDisplayNameLength} characters, not blank, without control characters.");
+            return ApiError.Validation("displayName", problem);
         }
 
         if (Password is not { Length: >= UserLimits.MinPasswordLength and <= UserLimits.MaxPasswordLength })
         {
             return ApiError.Validation("password", $"password must be {UserLimits.MinPasswordLength}–{UserLimits.MaxPasswordLength} characters.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Password))
+        {
+            return ApiError.Validation("password", "password must not be only whitespace.");
+        }
+
+        if (string.Equals(Password.Trim(), username.Value, StringComparison.OrdinalIgnoreCase))
+        {
+            return ApiError.Validation("password", "password must not be your username.");
         }
 
         return new NewUser(username, displayName, Password);
@@ -32,7 +46,7 @@ public sealed record CreateUserRequest(string? Username, string? DisplayName, st
     public override string ToString() => $"CreateUserRequest {{ Username = {Username}, DisplayName = {DisplayName} }}";
 }
 
-/// <summary>A validated registration.</summary>
+/// <summary>A validated registration; the display name as it will be stored (before PostgreSQL's NFC).</summary>
 public sealed record NewUser(Username Username, string DisplayName, string Password)
 {
     public override string ToString() => $"NewUser {{ Username = {Username} }}";

@@ -16,6 +16,12 @@ public static class ErrorCodes
     public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
     public const string UsernameTaken = "USERNAME_TAKEN";
     public const string InvalidCredentials = "INVALID_CREDENTIALS";
+
+    /// <summary>Failed sign-ins for this username: the next attempt waits until the time given (429, with Retry-After).</summary>
+    public const string TooManyAttempts = "TOO_MANY_ATTEMPTS";
+
+    /// <summary>So many failed sign-ins for this username that it is locked for a while (423, with Retry-After).</summary>
+    public const string AccountLocked = "ACCOUNT_LOCKED";
     public const string Unauthenticated = "UNAUTHENTICATED";
     public const string Forbidden = "FORBIDDEN";
     public const string NotFound = "NOT_FOUND";
@@ -44,11 +50,12 @@ public static class ErrorCodes
         UnsupportedMediaType => 415,
         IdempotencyKeyRequired => 400,
         InsufficientFunds or InvalidRecipient or DailyLimitExceeded or AccountFrozen or IdempotencyKeyReused or CurrencyMismatch => 422,
-        RateLimited => 429,
+        AccountLocked => 423,
+        RateLimited or TooManyAttempts => 429,
         ServiceUnavailable => 503,
         _ => 500,
     };
 
     /// <summary>Failures a client may retry with the same idempotency key.</summary>
-    public static bool IsRetryable(string code) => code is ServiceUnavailable or RateLimited;
+    public static bool IsRetryable(string code) => code is ServiceUnavailable or RateLimited or TooManyAttempts or AccountLocked;
 }

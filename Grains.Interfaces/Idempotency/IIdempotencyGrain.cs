@@ -27,8 +27,9 @@ public interface IIdempotencyGrain : IGrainWithStringKey
 [GenerateSerializer, Immutable]
 public abstract record IdempotentCommand(string UserId);
 
+/// <summary>A P2P send. A null <c>Visibility</c> takes the sender's default visibility (initially friends) when it runs.</summary>
 [GenerateSerializer, Immutable]
-public sealed record TransferCommand(string UserId, string RecipientId, long Amount, string Currency, string Note, string Visibility) : IdempotentCommand(UserId);
+public sealed record TransferCommand(string UserId, string RecipientId, long Amount, string Currency, string Note, string? Visibility) : IdempotentCommand(UserId);
 
 [GenerateSerializer, Immutable]
 public sealed record DepositCommand(string UserId, long Amount) : IdempotentCommand(UserId);

@@ -2,7 +2,10 @@ using System.Text.RegularExpressions;
 
 namespace Payments.Grains.Interfaces.Identity;
 
-/// <summary>A username: 3–32 characters of [a-z0-9_]. Unique across users.</summary>
+/// <summary>
+/// A username: 3–32 characters of [a-z0-9_]. Unique across users. The pattern is anchored with <c>\A</c> and <c>\z</c>:
+/// <c>$</c> would also match before a final newline, and "eve\n" would pass here and fail the database's CHECK.
+/// </summary>
 public readonly partial record struct Username
 {
     public const int MinLength = 3;
@@ -21,6 +24,6 @@ public readonly partial record struct Username
 
     public override string ToString() => Value;
 
-    [GeneratedRegex("^[a-z0-9_]+$")]
+    [GeneratedRegex(@"\A[a-z0-9_]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

@@ -29,6 +29,15 @@ public interface IWalletGrain : IGrainWithStringKey
     /// <summary>A transfer this wallet's user sent or received; NOT_FOUND otherwise.</summary>
     Task<Outcome<TransferView>> GetTransfer(string transferId);
 
+    /// <summary>
+    /// The user's default visibility (public, friends or private), applied to sends that name none. The wallet is the
+    /// one writer of this setting, so the value it caches for sends is never older than what it answers here.
+    /// </summary>
+    Task<Outcome<string>> GetDefaultVisibility();
+
+    /// <summary>Sets the default visibility; VALIDATION_ERROR (field defaultVisibility) for anything but public, friends or private.</summary>
+    Task<Outcome<string>> SetDefaultVisibility(string visibility);
+
     /// <summary>Operator action: frozen wallets refuse sends and withdrawals.</summary>
     Task<Outcome<WalletView>> SetFrozen(bool frozen);
 

@@ -37,8 +37,8 @@ public sealed partial class PaymentRequestGrain(
     private const string ExpiryReminder = "expire";
     private const string SettleReminder = "settle-payment";
 
-    // Paid requests show up in the two parties' friends' feeds, like most P2P payments.
-    private const string PaymentVisibility = Visibility.Friends;
+    // A request's payment names no visibility: the payer's wallet applies the payer's default (initially friends).
+    private const string? PaymentVisibility = null;
 
     private static readonly string[] s_pending = [PaymentRequestStatus.Pending];
     private static readonly string[] s_paying = [PaymentRequestStatus.Paying];

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -12,22 +13,30 @@ using Orleans;
 namespace Payments.Grains.Users;
 
 /// <summary>
-/// Registration, login and lookups over the users table. Reentrant: every call is database I/O or password hashing
-/// (run on the thread pool), so calls interleave instead of queueing behind each other.
+/// Registration, login and lookups over the users table. A stateless worker: every silo has its own activation (key
+/// "default"), so the front end co-hosted with a silo calls it in process and a stand-alone front end calls its gateway
+/// silo; sign-ins are spread over the cluster instead of landing on one silo. Reentrant: every call is database I/O
+/// or a password hash, which runs on a thread of its own under this silo's bound (<see cref="PasswordHashing"/>), never
+/// in a grain turn. Failed sign-ins are counted in PostgreSQL (<see cref="LoginAttempts"/>), which every silo shares.
 /// </summary>
 [Reentrant]
+[StatelessWorker(1)]
 [GrainType("user-directory")]
-public sealed partial class UserDirectoryGrain(NpgsqlDataSource dataSource, IOptions<UserOptions> options, TimeProvider time, ILogger<UserDirectoryGrain> logger)
+public sealed partial class UserDirectoryGrain(
+    NpgsqlDataSource dataSource,
+    PasswordHashing hashing,
+    IOptions<UserOptions> options,
+    TimeProvider time,
+    ILogger<UserDirectoryGrain> logger)
     : Grain, IUserDirectoryGrain
 {
     // Profiles never change once created, so lookups (one per transfer, to resolve the recipient) are cached.
     // Bounded: when full the cache starts over, which costs a database read per user, never a wrong answer.
     private const int MaxCachedProfiles = 100_000;
+    private static readonly TimeSpan s_sweepInterval = TimeSpan.FromMinutes(10);
     private readonly Dictionary<string, UserProfile> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, UserProfile> _byUsername = new(StringComparer.Ordinal);
-
-    // Verified against when the username is unknown, so a miss costs as much as a wrong password.
-    private string? _decoyHash;
+    private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
 
     public async Task<Outcome<UserProfile>> Register(string username, string displayName, string password)
     {
@@ -36,20 +45,41 @@ public sealed partial class UserDirectoryGrain(NpgsqlDataSource dataSource, IOpt
             return PaymentError.Validation("username", "username is 3 to 32 characters of a-z, 0-9 and _.");
         }
 
-        var iterations = options.Value.PasswordHashIterations;
-        var hash = await Task.Run(() => PasswordHasher.Hash(password, iterations));
+        if (!DisplayName.TryClean(displayName, out var cleanName, out var problem))
+        {
+            return PaymentError.Validation("displayName", problem);
+        }
+
+        // A taken name is answered before a hash is spent on it (the answer says it is taken anyway).
+        if (await UsernameExistsAsync(name.Value))
+        {
+            return UsernameTaken();
+        }
+
+        using var slot = hashing.TryEnter();
+        if (slot is null)
+        {
+            return Busy();
+        }
+
+        var iterations = hashing.Iterations;
+        var hash = await slot.RunAsync(() => PasswordHasher.Hash(password, iterations));
+        slot.Dispose();
         var id = UserId.New();
+        string storedName;
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         try
         {
-            await using (var insertUser = new NpgsqlCommand("INSERT INTO users (id, username, display_name, password_hash) VALUES ($1, $2, $3, $4)", connection, transaction))
+            // PostgreSQL stores the name in NFC (.NET's normalization does nothing under invariant globalization).
+            await using (var insertUser = new NpgsqlCommand(
+                "INSERT INTO users (id, username, display_name, password_hash) VALUES ($1, $2, normalize($3, NFC), $4) RETURNING display_name", connection, transaction))
             {
                 insertUser.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id.Value });
                 insertUser.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name.Value });
-                insertUser.Parameters.Add(new NpgsqlParameter<string> { TypedValue = displayName });
+                insertUser.Parameters.Add(new NpgsqlParameter<string> { TypedValue = cleanName });
                 insertUser.Parameters.Add(new NpgsqlParameter<string> { TypedValue = hash });
-                await insertUser.ExecuteNonQueryAsync();
+                storedName = (string)(await insertUser.ExecuteScalarAsync())!;
             }
 
             await using (var insertWallet = new NpgsqlCommand("INSERT INTO accounts (id, kind, user_id, currency) VALUES ($1, 'wallet', $2, $3)", connection, transaction))
@@ -64,32 +94,99 @@ public sealed partial class UserDirectoryGrain(NpgsqlDataSource dataSource, IOpt
         }
         catch (PostgresException duplicate) when (duplicate.SqlState == PostgresErrorCodes.UniqueViolation && duplicate.ConstraintName == "users_username_key")
         {
-            return new PaymentError(ErrorCodes.UsernameTaken, "That username is taken.", "username");
+            return UsernameTaken();
         }
 
         LogRegistered(logger, id.Key);
-        return new UserProfile(id.Key, name.Value, displayName);
+        return new UserProfile(id.Key, name.Value, storedName);
     }
 
+    /// <summary>
+    /// A free hashing slot first (none: 503 at once, before any I/O), then the attempt is counted and the credentials
+    /// read in one statement (a username that must wait: 429 TOO_MANY_ATTEMPTS or 423 ACCOUNT_LOCKED, without hashing),
+    /// then the password is checked, against a decoy hash when the user is unknown so both take the same time.
+    /// </summary>
     public async Task<Outcome<SessionGrant>> Login(string username, string password)
     {
-        var found = Username.TryParse(username, out var name) ? await ReadCredentialsAsync(name.Value) : null;
-        var iterations = options.Value.PasswordHashIterations;
-        var stored = found?.PasswordHash ?? (_decoyHash ??= PasswordHasher.Hash("decoy-password", iterations));
-        var verified = await Task.Run(() => PasswordHasher.Verify(password, stored));
-        if (found is null || !verified)
+        if (!Username.TryParse(username, out var name))
         {
-            return new PaymentError(ErrorCodes.InvalidCredentials, "Unknown username or wrong password.");
+            return InvalidCredentials();
+        }
+
+        using var slot = hashing.TryEnter();
+        if (slot is null)
+        {
+            return Busy();
+        }
+
+        var throttle = options.Value.LoginThrottle;
+        await SweepIfDueAsync(throttle);
+        var attempt = await LoginAttempts.BeginAsync(dataSource, name.Value, throttle);
+        if (!attempt.Allowed)
+        {
+            return Refused(attempt, throttle);
+        }
+
+        var stored = attempt.PasswordHash;
+        var verified = await slot.RunAsync(() => hashing.Verify(password, stored));
+        slot.Dispose();
+        if (attempt.UserId is not { } userId || !verified)
+        {
+            if (attempt.Failures >= throttle.LockAfterFailures)
+            {
+                LogLocked(logger, attempt.Failures);
+            }
+
+            return InvalidCredentials();
         }
 
         var token = SessionTokens.NewToken();
-        await using var command = dataSource.CreateCommand("INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = SessionTokens.KeyOf(token) });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = found.Value.Id });
-        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = time.GetUtcNow().UtcDateTime + options.Value.SessionLifetime });
-        await command.ExecuteNonQueryAsync();
-        return new SessionGrant(token, found.Value.Id.ToString("D"));
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(LoginAttempts.Succeeded(name.Value));
+        var insertSession = new NpgsqlBatchCommand("INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)");
+        insertSession.Parameters.Add(new NpgsqlParameter<string> { TypedValue = SessionTokens.KeyOf(token) });
+        insertSession.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
+        insertSession.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = time.GetUtcNow().UtcDateTime + options.Value.SessionLifetime });
+        batch.BatchCommands.Add(insertSession);
+        await batch.ExecuteNonQueryAsync();
+        return new SessionGrant(token, userId.ToString("D"));
     }
+
+    private PaymentError Refused(LoginAttempt attempt, LoginThrottleOptions throttle)
+    {
+        var until = time.GetUtcNow().AddSeconds(attempt.WaitSeconds).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        return attempt.Failures >= throttle.LockAfterFailures
+            ? new PaymentError(
+                ErrorCodes.AccountLocked,
+                $"Sign-in for this username is locked after {attempt.Failures} failed attempts; try again after {until} (in {Describe(attempt.WaitSeconds)}).",
+                RetryAfterSeconds: attempt.WaitSeconds)
+            : new PaymentError(
+                ErrorCodes.TooManyAttempts,
+                $"Too many failed sign-ins for this username; try again after {until} (in {Describe(attempt.WaitSeconds)}).",
+                RetryAfterSeconds: attempt.WaitSeconds);
+    }
+
+    private static string Describe(int seconds) =>
+        seconds < 120 ? $"{seconds} s" : $"{(seconds + 59) / 60} min";
+
+    private async Task SweepIfDueAsync(LoginThrottleOptions throttle)
+    {
+        var now = time.GetUtcNow();
+        if (now < _nextSweep)
+        {
+            return;
+        }
+
+        _nextSweep = now + s_sweepInterval;
+        await LoginAttempts.ForgetOldAsync(dataSource, throttle);
+    }
+
+    private static PaymentError InvalidCredentials() => new(ErrorCodes.InvalidCredentials, "Unknown username or wrong password.");
+
+    private static PaymentError UsernameTaken() => new(ErrorCodes.UsernameTaken, "That username is taken.", "username");
+
+    private static PaymentError Busy() =>
+        new(ErrorCodes.ServiceUnavailable, "Too many passwords are being checked right now; retry in a second.", RetryAfterSeconds: 1);
 
     public async Task<UserProfile?> Find(string userId)
     {
@@ -151,19 +248,18 @@ public sealed partial class UserDirectoryGrain(NpgsqlDataSource dataSource, IOpt
         return await QueryAsync(
             """
             SELECT id, username, display_name FROM users
-            WHERE username LIKE $1 OR lower(display_name) LIKE $1
+            WHERE username LIKE $1 OR lower(display_name) LIKE normalize($1, NFC)
             ORDER BY username LIMIT $2
             """,
             new NpgsqlParameter<string> { TypedValue = prefix },
             new NpgsqlParameter<int> { TypedValue = limit });
     }
 
-    private async Task<(Guid Id, string PasswordHash)?> ReadCredentialsAsync(string username)
+    private async Task<bool> UsernameExistsAsync(string username)
     {
-        await using var command = dataSource.CreateCommand("SELECT id, password_hash FROM users WHERE username = $1");
+        await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM users WHERE username = $1)");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = username });
-        await using var reader = await command.ExecuteReaderAsync();
-        return await reader.ReadAsync() ? (reader.GetGuid(0), reader.GetString(1)) : null;
+        return (bool)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task<List<UserProfile>> QueryAsync(string sql, params NpgsqlParameter[] parameters)
@@ -186,4 +282,7 @@ public sealed partial class UserDirectoryGrain(NpgsqlDataSource dataSource, IOpt
 
     [LoggerMessage(1, LogLevel.Information, "Registered user {UserId}")]
     private static partial void LogRegistered(ILogger logger, string userId);
+
+    [LoggerMessage(2, LogLevel.Warning, "A username is locked after {Failures} failed sign-ins")]
+    private static partial void LogLocked(ILogger logger, int failures);
 }

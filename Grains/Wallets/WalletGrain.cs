@@ -46,6 +46,10 @@ public sealed partial class WalletGrain(
     private long _version = -1;
     private string _status = WalletStatus.Active;
 
+    // The user's default visibility for sends that name none; changes counted like the status, for the same reason.
+    private string _defaultVisibility = Visibility.Friends;
+    private int _visibilityChanges;
+
     // Counts status changes, so a reread that started before one does not put the old status back (calls interleave).
     private int _statusChanges;
     private long _pendingDebits;
@@ -89,11 +93,12 @@ public sealed partial class WalletGrain(
         var id = TransactionId.New();
         var account = _account;
         var recipientAccount = LedgerAccounts.Wallet(recipient, s_currency);
-        var view = new TransferView(id.ToString(), _user.Key, recipient.Key, command.Amount, s_currency, command.Note, command.Visibility, TransferStatus.Completed, now);
+        var visibility = command.Visibility ?? _defaultVisibility;
+        var view = new TransferView(id.ToString(), _user.Key, recipient.Key, command.Amount, s_currency, command.Note, visibility, TransferStatus.Completed, now);
         var entry = new LedgerEntry(
             id, LedgerEntryTypes.Transfer, now,
             [new LedgerMovement(account, recipientAccount, command.Amount, s_currency)],
-            new TransferRemark(command.Note, command.Visibility),
+            new TransferRemark(command.Note, visibility),
             stamp,
             balances => PaymentsJson.Created(new TransferReceipt(view, balances.BalanceAfter(account))),
             [OutboxMessage.Create(TransferStream.Namespace, _user.Key, TransferStream.TransferCompleted, JsonSerializer.Serialize(view, PaymentsJson.Options))]);
@@ -156,6 +161,30 @@ public sealed partial class WalletGrain(
             [OutboxMessage.Create(PayoutStream.Namespace, _user.Key, PayoutStream.PayoutRequested, JsonSerializer.Serialize(payout, PaymentsJson.Options))],
             payout);
         return await CommitDebitAsync(entry, command.Amount, isSend: false, stamp);
+    }
+
+    public async Task<Outcome<string>> GetDefaultVisibility()
+    {
+        await ResyncAsync();
+        return _exists ? _defaultVisibility : new PaymentError(ErrorCodes.NotFound, "This user does not exist.");
+    }
+
+    public async Task<Outcome<string>> SetDefaultVisibility(string visibility)
+    {
+        if (!Visibility.IsValid(visibility))
+        {
+            return PaymentError.Validation("defaultVisibility", "defaultVisibility must be one of public, friends, private.");
+        }
+
+        if (!_exists)
+        {
+            return new PaymentError(ErrorCodes.NotFound, "This user does not exist.");
+        }
+
+        await store.SetDefaultVisibilityAsync(_user, visibility);
+        _defaultVisibility = visibility;
+        _visibilityChanges++;
+        return visibility;
     }
 
     public async Task<Outcome<WalletView>> SetFrozen(bool frozen)
@@ -287,6 +316,7 @@ public sealed partial class WalletGrain(
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var statusChanges = _statusChanges;
+        var visibilityChanges = _visibilityChanges;
         var snapshot = await store.LoadAsync(_account, today);
         if (snapshot is null)
         {
@@ -298,6 +328,11 @@ public sealed partial class WalletGrain(
         if (statusChanges == _statusChanges)
         {
             _status = snapshot.Status;
+        }
+
+        if (visibilityChanges == _visibilityChanges)
+        {
+            _defaultVisibility = snapshot.DefaultVisibility;
         }
 
         _held = snapshot.Held;
@@ -352,7 +387,7 @@ public sealed partial class WalletGrain(
             return PaymentError.Validation("note", FreeText.NotStorableMessage("note"));
         }
 
-        if (!Visibility.IsValid(command.Visibility))
+        if (command.Visibility is not null && !Visibility.IsValid(command.Visibility))
         {
             return PaymentError.Validation("visibility", "visibility is one of public, friends, private.");
         }

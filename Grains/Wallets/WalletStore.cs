@@ -6,8 +6,11 @@ using Payments.Grains.Ledger;
 
 namespace Payments.Grains.Wallets;
 
-/// <summary>A wallet's row: balance, holds, version, status and the transfers it sent today (UTC).</summary>
-public sealed record WalletSnapshot(long Balance, long Held, long Version, string Status, long SentToday);
+/// <summary>
+/// A wallet's row: balance, holds, version, status and the transfers it sent today (UTC); and its user's default
+/// visibility, which the wallet applies to sends that name none.
+/// </summary>
+public sealed record WalletSnapshot(long Balance, long Held, long Version, string Status, long SentToday, string DefaultVisibility);
 
 /// <summary>The SQL a wallet grain runs outside the ledger writer: reads, history, status changes.</summary>
 public sealed class WalletStore(NpgsqlDataSource dataSource)
@@ -16,13 +19,25 @@ public sealed class WalletStore(NpgsqlDataSource dataSource)
     public async Task<WalletSnapshot?> LoadAsync(string accountId, DateOnly today)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT balance, held, version, status, CASE WHEN sent_on = $2 THEN sent_that_day ELSE 0 END FROM accounts WHERE id = $1");
+            """
+            SELECT a.balance, a.held, a.version, a.status, CASE WHEN a.sent_on = $2 THEN a.sent_that_day ELSE 0 END, u.default_visibility
+            FROM accounts a JOIN users u ON u.id = a.user_id WHERE a.id = $1
+            """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = accountId });
         command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = today });
         await using var reader = await command.ExecuteReaderAsync();
         return await reader.ReadAsync()
-            ? new WalletSnapshot(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetInt64(4))
+            ? new WalletSnapshot(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5))
             : null;
+    }
+
+    /// <summary>The user's default visibility (the users row holds it; the wallet grain is its one writer).</summary>
+    public async Task SetDefaultVisibilityAsync(UserId user, string visibility)
+    {
+        await using var command = dataSource.CreateCommand("UPDATE users SET default_visibility = $2 WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = user.Value });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = visibility });
+        await command.ExecuteNonQueryAsync();
     }
 
     public async Task SetStatusAsync(string accountId, string status)

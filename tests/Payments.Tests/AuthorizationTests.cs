@@ -62,6 +62,20 @@ public sealed class AuthorizationTests() : ApiTest("authz")
     }
 
     [Fact]
+    public async Task Settings_are_the_callers_own()
+    {
+        var ivy = await Api.SignUpAsync("authz_ivy");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Api.SendAsync(HttpMethod.Patch, "/v1/users/me", null, new { defaultVisibility = "public" })).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Api.SendAsync(HttpMethod.Patch, "/v1/users/me", "not-a-real-token", new { defaultVisibility = "public" })).Status);
+
+        // The body names no user: an id or username in it changes nothing but the caller's own setting.
+        var other = await Api.SignUpAsync("authz_jack");
+        var patched = await Api.SendAsync(HttpMethod.Patch, "/v1/users/me", ivy.Token, new { defaultVisibility = "private", id = other.Id, username = "authz_jack" });
+        Assert.True(patched.Status is HttpStatusCode.OK or HttpStatusCode.BadRequest, patched.Body);
+        Assert.Equal("friends", (await Api.SendAsync(HttpMethod.Get, "/v1/users/me", other.Token)).Json["defaultVisibility"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task The_operator_freezes_and_audits()
     {
         var frank = await Api.SignUpAsync("authz_frank", deposit: 1_000);

@@ -88,7 +88,7 @@ public sealed class HostileInputTests() : ApiTest("hostile")
         Assert.Equal(HttpStatusCode.BadRequest, badUser.Status);
         Assert.Equal("username", badUser.Json["field"]!.GetValue<string>());
 
-        var taken = await Api.SendAsync(HttpMethod.Post, "/v1/users", null, new { username = "hostile_alice", displayName = "Again", password = "long enough password" });
+        var taken = await Api.SendAsync(HttpMethod.Post, "/v1/users", null, new { username = "hostile_alice", displayName = "Again", password = ApiClient.Password });
         Assert.Equal(HttpStatusCode.Conflict, taken.Status);
         Assert.Equal("USERNAME_TAKEN", taken.Code);
 
@@ -102,6 +102,98 @@ public sealed class HostileInputTests() : ApiTest("hostile")
         Assert.Equal((HttpStatusCode.BadRequest, "q"), (nulSearch.Status, nulSearch.Json["field"]?.GetValue<string>()));
         var nulCursor = await Api.SendAsync(HttpMethod.Get, "/v1/notifications?after=%00", _alice.Token);
         Assert.Equal((HttpStatusCode.BadRequest, "after"), (nulCursor.Status, nulCursor.Json["field"]?.GetValue<string>()));
+    }
+
+    public static TheoryData<string, string, string> ImpersonatingDisplayNames() => new()
+    {
+        // name, display name, what the message says
+        { "right-to-left override", "\u202EecilA", "format" },
+        { "zero-width space", "Al\u200Bice", "format" },
+        { "zero-width joiner", "Alice\u200D", "format" },
+        { "tag characters", "Alice\U000E0041", "format" },
+        { "blank: Hangul filler", "\u3164", "invisible" },
+        { "blank: braille blank", "\u2800\u2800", "invisible" },
+        { "blank: only spaces of other kinds", "\u00A0\u2003\u3000", "blank" },
+        { "blank: only combining marks", "\u0301\u0301", "blank" },
+        { "mixed scripts: Cyrillic A in a Latin name", "\u0410lice Smith", "scripts" },
+        { "mixed scripts: Greek omicron", "B\u03BFb", "scripts" },
+        { "mixed scripts: full-width letter", "\uFF21lice", "scripts" },
+        { "stacked combining marks", "Ali\u0301\u0302\u0303\u0304\u0305ce", "combining" },
+        { "line separator", "Alice\u2028Smith", "format" },
+        { "private use", "Alice\uE000", "format" },
+        { "control character", "Alice\u0007", "control" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ImpersonatingDisplayNames))]
+    public async Task A_display_name_that_could_impersonate_is_refused(string name, string displayName, string says)
+    {
+        var response = await Api.SendAsync(HttpMethod.Post, "/v1/users", null, new { username = "imp_user", displayName, password = ApiClient.Password });
+        Assert.True(response.Status == HttpStatusCode.BadRequest, $"{name}: {(int)response.Status} {response.Body}");
+        Assert.Equal("VALIDATION_ERROR", response.Code);
+        Assert.Equal("displayName", response.Json["field"]!.GetValue<string>());
+        Assert.Contains(says, response.Json["message"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    public static TheoryData<string, string, string, string> WeakPasswords() => new()
+    {
+        // name, username, password, what the message says
+        { "the most common password", "weak_one", "password", "top-10 common password" },
+        { "eight spaces", "weak_two", "        ", "whitespace" },
+        { "the username", "weak_three", "weak_three", "username" },
+        { "the username in capitals", "weak_four", "WEAK_FOUR", "username" },
+        { "username with a digit", "weak_five", "weak_five1", "username or display name" },
+        { "a keyboard row", "weak_six", "qwertyuiop", "common" },
+        { "a repeat", "weak_seven", "zzzzzzzzzzzz", "repeats" },
+        { "a sequence", "weak_eight", "abcdefgh12345", "sequences" },
+        { "l33t of a common password", "weak_nine", "P@ssw0rd", "substitutions" },
+        { "too short", "weak_ten", "Xq7#", "8–256" },
+    };
+
+    [Theory]
+    [MemberData(nameof(WeakPasswords))]
+    public async Task A_weak_password_is_refused_with_the_reason(string name, string username, string password, string says)
+    {
+        var response = await Api.SendAsync(HttpMethod.Post, "/v1/users", null, new { username, displayName = "Weak Tester", password });
+        Assert.True(response.Status == HttpStatusCode.BadRequest, $"{name}: {(int)response.Status} {response.Body}");
+        Assert.Equal("VALIDATION_ERROR", response.Code);
+        Assert.Equal("password", response.Json["field"]!.GetValue<string>());
+        Assert.Contains(says, response.Json["message"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Api.SendAsync(HttpMethod.Post, "/v1/sessions", null, new { username, password })).Status);
+    }
+
+    [Fact]
+    public async Task A_username_with_a_trailing_newline_is_a_validation_error_not_a_server_error()
+    {
+        Assert.False(Payments.Grains.Interfaces.Identity.Username.TryParse("eve\n", out _));
+        var created = await Api.SendRawAsync(HttpMethod.Post, "/v1/users", null, $"{{\"username\":\"eve\\n\",\"displayName\":\"Eve\",\"password\":\"{ApiClient.Password}\"}}");
+        Assert.Equal(HttpStatusCode.BadRequest, created.Status);
+        Assert.Equal(("VALIDATION_ERROR", "username"), (created.Code, created.Json["field"]!.GetValue<string>()));
+        Assert.Contains("a–z", created.Json["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var login = await Api.SendRawAsync(HttpMethod.Post, "/v1/sessions", null, $"{{\"username\":\"hostile_alice\\n\",\"password\":\"{ApiClient.Password}\"}}");
+        Assert.Equal(HttpStatusCode.Unauthorized, login.Status);
+        Assert.Equal("INVALID_CREDENTIALS", login.Code);
+
+        var transfer = await Api.SendRawAsync(HttpMethod.Post, "/v1/transfers", _alice.Token, "{\"to\":\"hostile_bob\\n\",\"amount\":1,\"currency\":\"USD\"}", "newline-recipient");
+        Assert.Equal((HttpStatusCode.BadRequest, "to"), (transfer.Status, transfer.Json["field"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task A_value_a_database_check_refuses_is_a_400_not_a_500()
+    {
+        // 64 × U+0958 passes the API's 64-character limit, but its NFC form (U+0915 U+093C each) is 128 characters,
+        // which the users table's CHECK refuses: the silo turns SQLSTATE 23514 into a validation error.
+        var longAfterNfc = string.Concat(Enumerable.Repeat("\\u0958", 64));
+        var response = await Api.SendRawAsync(HttpMethod.Post, "/v1/users", null, $"{{\"username\":\"nfc_grows\",\"displayName\":\"{longAfterNfc}\",\"password\":\"{ApiClient.Password}\"}}");
+        Assert.True(response.Status == HttpStatusCode.BadRequest, response.Body);
+        Assert.Equal(("VALIDATION_ERROR", "displayName"), (response.Code, response.Json["field"]!.GetValue<string>()));
+
+        // What a grain call gives its caller: Orleans carries the silo's exception, not Npgsql's.
+        var violation = await Assert.ThrowsAsync<Payments.Grains.Interfaces.Errors.ConstraintViolationException>(
+            () => Client.Grains.GetGrain<Grains.ICheckViolationGrain>("any").Violate());
+        Assert.Equal("failures", violation.Field);
+        Assert.Equal("login_attempts_failures_check", violation.Constraint);
     }
 
     [Fact]

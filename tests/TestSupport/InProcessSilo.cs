@@ -48,6 +48,7 @@ public sealed class InProcessSilo : IAsyncDisposable
             ["Payments:Cluster:SiloPort"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Payments:Cluster:GatewayPort"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
+        builder.Configuration.AddInMemoryCollection(TestSignInLimits.Settings);
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);

@@ -58,6 +58,11 @@ public sealed partial class SiloProcess : IAsyncDisposable
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment.Remove("ConnectionStrings__Payments");
+        foreach (var (name, value) in TestSignInLimits.Environment)
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var (name, value) in environment)
         {
             if (value is null)
