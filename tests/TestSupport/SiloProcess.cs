@@ -103,6 +103,10 @@ public sealed partial class SiloProcess : IAsyncDisposable
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException)
+            {
+                // Listening but slow to answer (a starting silo on a busy machine): ask again until the deadline.
+            }
 
             await Task.Delay(200);
         }
