@@ -93,6 +93,15 @@ public static class PaymentsApiExtensions
         services.AddSingleton<NotificationSockets>();
         services.AddHostedService<NotificationListener>();
 
+        // What a refused bearer token may cost: a per-network budget of failures and a short memory of refused sessions.
+        services.AddOptions<SessionAuthenticationOptions>().BindConfiguration(SessionAuthenticationOptions.SectionName)
+            .Validate(options => options.FailuresPerSecond >= 1 && options.FailureBurst >= 1, $"{SessionAuthenticationOptions.SectionName}: FailuresPerSecond and FailureBurst must be at least 1.")
+            .Validate(options => options.RefusedSessionCacheSize >= 1 && options.RefusedSessionCacheTime >= TimeSpan.Zero, $"{SessionAuthenticationOptions.SectionName}: RefusedSessionCacheSize must be at least 1 and RefusedSessionCacheTime not negative.")
+            .ValidateOnStart();
+        services.TryAddSingleton<FailedAuthenticationLimit>();
+        services.TryAddSingleton<RefusedSessionCache>();
+        services.TryAddSingleton(TimeProvider.System);
+
         // Operators read dead letters straight from the database, also on a front end that hosts no streams.
         services.TryAddSingleton<StreamDeadLetterTable>();
         services.AddRateLimiter(PerCallerRateLimit.Configure);

@@ -9,7 +9,7 @@ using Payments.ApiFrontend.Notifications;
 using Payments.ApiFrontend.Requests;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Notifications;
-using Payments.Grains.Interfaces.Text;
+using Payments.Grains.Interfaces.Users;
 using Orleans;
 
 namespace Payments.ApiFrontend.Apis;
@@ -37,6 +37,8 @@ public static class NotificationsApi
     /// <summary>
     /// GET /v1/notifications?after=&lt;id&gt;&amp;limit= → {data: [{type, data, id, createdAt}]}: what came after the given
     /// notification (from the start without one), oldest first. Fewer than limit items means the client has caught up.
+    /// <c>after</c> is the id of a notification in the caller's inbox (a UUID); anything else is 400 VALIDATION_ERROR
+    /// with field "after", including an id past the retention (the client then starts again without it).
     /// </summary>
     public static async Task<IResult> GetNotifications(
         ClaimsPrincipal user,
@@ -50,31 +52,49 @@ public static class NotificationsApi
             return ApiResults.Error(invalidLimit);
         }
 
-        if (after is not null && (after.Length is 0 or > NotificationIds.MaxLength || !FreeText.IsStorable(after)))
+        string? afterId = null;
+        if (after is not null)
         {
-            return ApiResults.Error(ApiError.Validation("after", $"after must be a notification id (1 to {NotificationIds.MaxLength} characters)."));
+            // Ids are UUIDs (NotificationIds.For); the inbox stores them in the "D" form.
+            if (!Guid.TryParseExact(after, "D", out var id))
+            {
+                return ApiResults.Error(ApiError.Validation("after", "after must be the id of a notification (a UUID such as 0b6f2c1e-8d3a-8f4e-9a1b-2c3d4e5f6a7b)."));
+            }
+
+            afterId = id.ToString("D");
         }
 
-        var messages = await grains.GetGrain<INotificationGrain>(user.UserId()).After(after, pageSize.Value);
-        return ApiResults.Json(new NotificationPage(messages));
+        var messages = await grains.GetGrain<INotificationGrain>(user.UserId()).After(afterId, pageSize.Value);
+        return messages is null
+            ? ApiResults.Error(ApiError.Validation("after", "after names no notification in your inbox (notifications are kept for a limited time); read from the start without after."))
+            : ApiResults.Json(new NotificationPage(messages));
     }
 
     /// <summary>
     /// GET /v1/notifications/ws (WebSocket; bearer token in the Authorization header or the access_token query parameter):
     /// pushes {type, data, id, createdAt} for every notification stored after the socket opened. Missed ones (before
     /// connecting, while disconnected, or when the socket fell behind and was closed) come from GET /v1/notifications.
+    /// The socket lives as long as the session it was opened with: when that session is revoked (on any front end)
+    /// or expires, the server closes it with code 4401 and sends nothing more.
     /// </summary>
     public static async Task<IResult> ConnectNotifications(
         HttpContext context,
         ClaimsPrincipal user,
-        [FromServices] NotificationSockets sockets)
+        [FromServices] NotificationSockets sockets,
+        [FromServices] IGrainFactory grains)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
             return ApiResults.Error(new ApiError(ErrorCodes.ValidationError, "This endpoint takes a WebSocket upgrade request."));
         }
 
-        await sockets.ServeAsync(user.UserId(), () => context.WebSockets.AcceptWebSocketAsync(), context.RequestAborted);
-        return Results.Empty;
+        var owner = new SocketOwner(user.UserId(), user.SessionKey(), user.SessionExpiresAt());
+        var session = grains.GetGrain<ISessionGrain>(owner.SessionKey);
+        var served = await sockets.ServeAsync(
+            owner,
+            async () => await session.Authenticate() is not null,
+            () => context.WebSockets.AcceptWebSocketAsync(),
+            context.RequestAborted);
+        return served ? Results.Empty : ApiResults.Error(ApiError.Unauthenticated("The session ended; sign in again."));
     }
 }

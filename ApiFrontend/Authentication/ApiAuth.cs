@@ -21,6 +21,15 @@ public static class ApiAuth
     /// <summary>The session grain's key (the token's SHA-256), so logout needs no second hash; never the token itself.</summary>
     public const string SessionKeyClaim = "sid";
 
+    /// <summary>When the session expires (ISO 8601, UTC): the notification socket opened with it closes then.</summary>
+    public const string SessionExpiresClaim = "session_expires";
+
+    /// <summary>
+    /// WebSocket close code sent when the socket's session ends (revoked or expired): 4401, "401" in the range
+    /// RFC 6455 leaves to applications. The client signs in again and catches up from the inbox.
+    /// </summary>
+    public const int SessionEndedCloseCode = 4401;
+
     public const string RoleClaim = "role";
 
     public const string OperatorRole = "operator";

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 
 namespace Payments.ApiFrontend.Authentication;
@@ -16,5 +17,13 @@ public static class ClaimsPrincipalExtensions
     {
         ArgumentNullException.ThrowIfNull(principal);
         return principal.FindFirstValue(ApiAuth.SessionKeyClaim) ?? throw new InvalidOperationException("The request has no session.");
+    }
+
+    /// <summary>When the caller's session expires.</summary>
+    public static DateTimeOffset SessionExpiresAt(this ClaimsPrincipal principal)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        var value = principal.FindFirstValue(ApiAuth.SessionExpiresClaim) ?? throw new InvalidOperationException("The request has no session.");
+        return DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
     }
 }

@@ -2,16 +2,28 @@ using System.Text;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Orleans;
+using Payments.ApiFrontend.Authentication;
 using Payments.Grains.Interfaces.Notifications;
+using Payments.Grains.Interfaces.Users;
 
 namespace Payments.ApiFrontend.Notifications;
 
 /// <summary>
-/// LISTENs on the inbox's channel on a dedicated connection and pushes each notification to the recipient's sockets
-/// on this front end. The inbox sends the NOTIFY in the transaction that stores the notification, so nothing is
-/// pushed before it is durable. While the connection is down nothing is pushed: clients catch up from the inbox.
+/// LISTENs on a dedicated connection to the inbox's channel, pushing each notification to the recipient's sockets on
+/// this front end, and to the session revocation channel, closing the sockets of a revoked session. The inbox sends
+/// its NOTIFY in the transaction that stores the notification, and a session grain its own in the transaction that
+/// revokes the session, so nothing is pushed before it is durable; both channels share the connection, so they
+/// arrive in commit order: a notification stored after a revocation never reaches that session's sockets.
+/// While the connection is down nothing is pushed (clients catch up from the inbox) and no revocation is heard, so
+/// after reconnecting the listener asks the session grain of every socket open here whether it is still live.
 /// </summary>
-public sealed partial class NotificationListener(NpgsqlDataSource dataSource, NotificationSockets sockets, ILogger<NotificationListener> logger) : BackgroundService
+public sealed partial class NotificationListener(
+    NpgsqlDataSource dataSource,
+    NotificationSockets sockets,
+    RefusedSessionCache refusedSessions,
+    IGrainFactory grains,
+    ILogger<NotificationListener> logger) : BackgroundService
 {
     private static readonly TimeSpan s_reconnectDelay = TimeSpan.FromSeconds(1);
 
@@ -22,12 +34,14 @@ public sealed partial class NotificationListener(NpgsqlDataSource dataSource, No
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, notification) => Dispatch(notification.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {NotificationPush.Channel}", connection))
+                connection.Notification += (_, notification) => Dispatch(notification.Channel, notification.Payload);
+                await using (var listen = new NpgsqlCommand($"LISTEN {NotificationPush.Channel}; LISTEN {SessionRevocations.Channel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
 
+                // Sockets opened before (or while) the connection was down may have missed their revocation.
+                _ = RevalidateSessionsAsync(stoppingToken);
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     await connection.WaitAsync(stoppingToken);
@@ -45,9 +59,15 @@ public sealed partial class NotificationListener(NpgsqlDataSource dataSource, No
         }
     }
 
-    // Payload: user id, newline, the message JSON exactly as clients receive it.
-    private void Dispatch(string payload)
+    private void Dispatch(string channel, string payload)
     {
+        if (channel == SessionRevocations.Channel)
+        {
+            Revoked(payload);
+            return;
+        }
+
+        // Payload: user id, newline, the message JSON exactly as clients receive it.
         var newline = payload.IndexOf('\n', StringComparison.Ordinal);
         if (newline <= 0)
         {
@@ -57,6 +77,47 @@ public sealed partial class NotificationListener(NpgsqlDataSource dataSource, No
         sockets.Push(payload[..newline], Encoding.UTF8.GetBytes(payload, newline + 1, payload.Length - newline - 1));
     }
 
+    // Payload: the session key. Revoked sessions never come back, so the key is also refused here without a lookup.
+    private void Revoked(string sessionKey)
+    {
+        refusedSessions.Add(sessionKey);
+        if (sockets.CloseSession(sessionKey, SocketCloseReason.SessionRevoked) > 0)
+        {
+            LogClosedRevoked(logger);
+        }
+    }
+
+    private async Task RevalidateSessionsAsync(CancellationToken stoppingToken)
+    {
+        foreach (var sessionKey in sockets.OpenSessions())
+        {
+            if (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            try
+            {
+                if (await grains.GetGrain<ISessionGrain>(sessionKey).Authenticate() is null)
+                {
+                    Revoked(sessionKey);
+                }
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                // The cluster is unreachable too: the next reconnect, or the session's expiry, closes it.
+                LogRevalidationFailed(logger, error);
+                return;
+            }
+        }
+    }
+
     [LoggerMessage(1, LogLevel.Warning, "Listening for notifications failed; reconnecting (clients catch up from the inbox)")]
     private static partial void LogListenFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(2, LogLevel.Debug, "Closed the notification sockets of a revoked session")]
+    private static partial void LogClosedRevoked(ILogger logger);
+
+    [LoggerMessage(3, LogLevel.Warning, "Checking the sessions of open notification sockets after reconnecting failed")]
+    private static partial void LogRevalidationFailed(ILogger logger, Exception error);
 }

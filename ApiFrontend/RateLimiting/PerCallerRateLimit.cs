@@ -11,8 +11,10 @@ using Payments.Grains.Interfaces.Errors;
 namespace Payments.ApiFrontend.RateLimiting;
 
 /// <summary>
-/// The framework rate limiter, one token bucket per caller: the signed-in user, or the remote IP address for
-/// anonymous requests. Rejections are 429 RATE_LIMITED (retryable) with Retry-After.
+/// The framework rate limiter, one token bucket per caller: the signed-in user, or the client's network
+/// (<see cref="LoginRateLimit.AddressOf"/>: IPv6 per /64) for anonymous requests. Rejections are 429 RATE_LIMITED (retryable) with Retry-After.
+/// It runs after authentication; requests whose token fails are limited before any lookup by
+/// <see cref="FailedAuthenticationLimit"/>.
 /// </summary>
 public static class PerCallerRateLimit
 {
@@ -29,7 +31,7 @@ public static class PerCallerRateLimit
     private static RateLimitPartition<string> Partition(HttpContext context)
     {
         var userId = context.User.FindFirst(ApiAuth.SubjectClaim)?.Value;
-        var key = userId is not null ? $"user:{userId}" : $"ip:{context.Connection.RemoteIpAddress}";
+        var key = userId is not null ? $"user:{userId}" : $"ip:{LoginRateLimit.AddressOf(context)}";
         var settings = context.RequestServices.GetRequiredService<IOptionsMonitor<ApiOptions>>().CurrentValue.RateLimit;
         return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
         {
@@ -47,6 +49,6 @@ public static class PerCallerRateLimit
         context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
         await ApiResults.WriteAsync(
             context.HttpContext,
-            new ApiError(ErrorCodes.RateLimited, "Too many requests; retry after the time given in Retry-After.", Retryable: true));
+            new ApiError(ErrorCodes.RateLimited, "Too many requests; retry after the time given in Retry-After.", Retryable: true, RetryAfter: retryAfter));
     }
 }

@@ -13,6 +13,10 @@ public interface INotificationGrain : IGrainWithStringKey
     /// <summary>Stores the message in the inbox (once per id) and pushes it to the user's open sockets after the commit.</summary>
     Task Notify(NotificationMessage message);
 
-    /// <summary>The messages after <paramref name="afterId"/> (from the start when null), oldest first, at most <paramref name="limit"/> (1..100).</summary>
-    Task<IReadOnlyList<NotificationMessage>> After(string? afterId, int limit);
+    /// <summary>
+    /// The messages after <paramref name="afterId"/> (from the start when null), oldest first, at most
+    /// <paramref name="limit"/> (1..100); null when <paramref name="afterId"/> names no notification in the inbox
+    /// (never one, or deleted past the retention).
+    /// </summary>
+    Task<IReadOnlyList<NotificationMessage>?> After(string? afterId, int limit);
 }

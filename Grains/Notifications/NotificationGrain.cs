@@ -16,7 +16,7 @@ public sealed class NotificationGrain(NotificationInbox inbox) : Grain, INotific
 {
     public Task Notify(NotificationMessage message) => inbox.AppendAsync([(UserKey(), message)]);
 
-    public Task<IReadOnlyList<NotificationMessage>> After(string? afterId, int limit) => inbox.AfterAsync(UserKey(), afterId, limit);
+    public Task<IReadOnlyList<NotificationMessage>?> After(string? afterId, int limit) => inbox.AfterAsync(UserKey(), afterId, limit);
 
     private string UserKey() =>
         UserId.TryParse(this.GetPrimaryKeyString(), out var user) ? user.Key : throw new ArgumentException("A notification grain's key is a user id.");

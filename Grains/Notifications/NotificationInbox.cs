@@ -78,22 +78,40 @@ public sealed partial class NotificationInbox : ILifecycleParticipant<ISiloLifec
         return _queue.WriteAsync(notifications);
     }
 
-    /// <summary>A user's notifications after <paramref name="afterId"/> (from the start when null or unknown), oldest first.</summary>
-    public async Task<IReadOnlyList<NotificationMessage>> AfterAsync(string userId, string? afterId, int limit)
+    /// <summary>
+    /// A user's notifications after <paramref name="afterId"/> (from the start when null), oldest first; null when
+    /// <paramref name="afterId"/> names none of the user's notifications (never one, or deleted past the retention).
+    /// </summary>
+    public async Task<IReadOnlyList<NotificationMessage>?> AfterAsync(string userId, string? afterId, int limit)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, NotificationLimits.MaxPage);
-        await using var command = _dataSource.CreateCommand(
+        await using var batch = _dataSource.CreateBatch();
+        var known = new NpgsqlBatchCommand("SELECT $2::text IS NULL OR EXISTS (SELECT FROM notifications WHERE user_id = $1 AND id = $2)");
+        var page = new NpgsqlBatchCommand(
             """
             SELECT id, type, data, created_at FROM notifications
             WHERE user_id = $1 AND sequence > coalesce((SELECT sequence FROM notifications WHERE user_id = $1 AND id = $2), 0)
             ORDER BY sequence LIMIT $3
             """);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = userId });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)afterId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        foreach (var command in new[] { known, page })
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = userId });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)afterId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        }
+
+        page.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        batch.BatchCommands.Add(known);
+        batch.BatchCommands.Add(page);
+        await using var reader = await batch.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        if (!reader.GetBoolean(0))
+        {
+            return null;
+        }
+
+        await reader.NextResultAsync();
         var messages = new List<NotificationMessage>();
-        await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
             messages.Add(new NotificationMessage(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<JsonElement>(2), reader.GetFieldValue<DateTimeOffset>(3)));

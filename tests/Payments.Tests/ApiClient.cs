@@ -107,7 +107,7 @@ public sealed class ApiClient(HttpClient http)
         if (body is not null)
         {
             request.Content = new StringContent(body, Encoding.UTF8);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         }
 
         if (token is not null)

@@ -52,6 +52,11 @@ public sealed class HostileInputTests() : ApiTest("hostile")
             { "withdraw without key", "/v1/wallet/withdrawals", "{\"amount\":1}", null, 400, "IDEMPOTENCY_KEY_REQUIRED", null },
             // PostgreSQL text cannot hold U+0000: refused at the edge, not by a failing statement.
             { "note with NUL", "/v1/transfers", $"{{\"to\":\"{bob}\",\"amount\":100,\"currency\":\"USD\",\"note\":\"a\\u0000b\"}}", "k24", 400, "VALIDATION_ERROR", "note" },
+            // A repeated key is refused, not resolved by taking the last one (which would make a signed or logged body lie).
+            { "repeated property", "/v1/transfers", $"{{\"to\":\"{bob}\",\"amount\":100,\"amount\":40000,\"currency\":\"USD\"}}", "k25", 400, "VALIDATION_ERROR", "amount" },
+            { "repeated property in another case", "/v1/transfers", $"{{\"to\":\"{bob}\",\"amount\":100,\"currency\":\"USD\",\"Currency\":\"EUR\"}}", "k26", 400, "VALIDATION_ERROR", "Currency" },
+            { "repeated property escaped", "/v1/transfers", $"{{\"to\":\"{bob}\",\"amount\":100,\"\\u0061mount\":40000,\"currency\":\"USD\"}}", "k27", 400, "VALIDATION_ERROR", "amount" },
+            { "repeated unknown property", "/v1/wallet/deposits", "{\"amount\":100,\"x\":1,\"x\":2}", "k28", 400, "VALIDATION_ERROR", "x" },
         };
     }
 
@@ -102,6 +107,74 @@ public sealed class HostileInputTests() : ApiTest("hostile")
         Assert.Equal((HttpStatusCode.BadRequest, "q"), (nulSearch.Status, nulSearch.Json["field"]?.GetValue<string>()));
         var nulCursor = await Api.SendAsync(HttpMethod.Get, "/v1/notifications?after=%00", _alice.Token);
         Assert.Equal((HttpStatusCode.BadRequest, "after"), (nulCursor.Status, nulCursor.Json["field"]?.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task A_repeated_property_is_called_a_duplicate_property()
+    {
+        var before = await SnapshotAsync();
+        var repeated = await Api.SendRawAsync(HttpMethod.Post, "/v1/transfers", _alice.Token, "{\"to\":\"hostile_bob\",\"to\":\"hostile_alice\",\"amount\":100,\"currency\":\"USD\"}", "dup-1");
+        Assert.Equal((HttpStatusCode.BadRequest, "VALIDATION_ERROR", "to"), (repeated.Status, repeated.Code, repeated.Json["field"]?.GetValue<string>()));
+        Assert.Contains("duplicate property", repeated.Json["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // Nested or long names are not echoed as a field, but the message says the same.
+        var longName = new string('n', 100);
+        var repeatedLong = await Api.SendRawAsync(HttpMethod.Post, "/v1/wallet/deposits", _alice.Token, $"{{\"amount\":1,\"{longName}\":1,\"{longName}\":2}}", "dup-2");
+        Assert.Equal((HttpStatusCode.BadRequest, "VALIDATION_ERROR"), (repeatedLong.Status, repeatedLong.Code));
+        Assert.Null(repeatedLong.Json["field"]);
+        Assert.Contains("duplicate property", repeatedLong.Json["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(before, await SnapshotAsync());
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=iso-8859-1")]
+    [InlineData("application/json; charset=utf-16")]
+    [InlineData("application/json; charset=\"windows-1252\"")]
+    [InlineData("application/json; charset=utf-8; charset=latin1")]
+    public async Task A_charset_other_than_utf8_is_refused_with_415(string contentType)
+    {
+        var before = await SnapshotAsync();
+        var response = await Api.SendRawAsync(HttpMethod.Post, "/v1/wallet/deposits", _alice.Token, "{\"amount\":100}", $"charset-{contentType.Length}", contentType);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.Status);
+        Assert.Equal("UNSUPPORTED_MEDIA_TYPE", response.Code);
+        Assert.Contains("UTF-8", response.Json["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(before, await SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_utf8_is_a_validation_error()
+    {
+        var before = await SnapshotAsync();
+        foreach (var body in new[]
+        {
+            // Latin-1 "é" in a value, and in a property name.
+            "{\"to\":\"hostile_bob\",\"amount\":100,\"currency\":\"USD\",\"note\":\"caf\u00e9\"}",
+            "{\"to\":\"hostile_bob\",\"amount\":100,\"currency\":\"USD\",\"n\u00e9\":1}",
+        })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/transfers") { Content = new ByteArrayContent(System.Text.Encoding.Latin1.GetBytes(body)) };
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _alice.Token);
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            using var response = await Api.Http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, text);
+            Assert.Contains("VALIDATION_ERROR", text, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before, await SnapshotAsync());
+    }
+
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("application/json; charset=utf-8")]
+    [InlineData("application/json; charset=UTF-8")]
+    [InlineData("application/json;charset=\"utf-8\"")]
+    [InlineData("application/json; charset=utf8")]
+    public async Task Utf8_or_no_charset_is_accepted(string contentType)
+    {
+        var response = await Api.SendRawAsync(HttpMethod.Post, "/v1/wallet/deposits", _alice.Token, "{\"amount\":100}", Guid.NewGuid().ToString(), contentType);
+        Assert.True(response.Status == HttpStatusCode.Created, response.Body);
     }
 
     public static TheoryData<string, string, string> ImpersonatingDisplayNames() => new()

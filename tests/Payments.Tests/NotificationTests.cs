@@ -31,7 +31,7 @@ public sealed class NotificationTests() : ApiTest("notifications")
         // The silo's own janitor runs hourly; a round now (the hourly one does the same).
         await Silo.Services.GetRequiredService<NotificationInboxJanitor>().CleanAsync(CancellationToken.None);
 
-        Assert.Equal(["within-retention"], (await inbox.AfterAsync(carol.Id, null, 10)).Select(message => message.Id));
+        Assert.Equal(["within-retention"], (await inbox.AfterAsync(carol.Id, null, 10))!.Select(message => message.Id));
     }
 
     [Fact]
@@ -133,6 +133,10 @@ public sealed class NotificationTests() : ApiTest("notifications")
     [InlineData("?limit=101", "limit")]
     [InlineData("?limit=ten", "limit")]
     [InlineData("?after=", "after")]
+    [InlineData("?after=not-a-notification-id", "after")]
+    [InlineData("?after=12345", "after")]
+    [InlineData("?after=0b6f2c1e-8d3a-8f4e-9a1b-2c3d4e5f6a7b", "after")]
+    [InlineData("?after=%7B0b6f2c1e-8d3a-8f4e-9a1b-2c3d4e5f6a7b%7D&limit=5", "after")]
     public async Task Bad_inbox_queries_get_a_validation_error(string query, string field)
     {
         var erin = await Api.SignUpAsync($"q_erin_{field}_{query.Length}");

@@ -139,6 +139,11 @@ public sealed class NotificationSocketClient : IAsyncDisposable
                 var result = await _socket.ReceiveAsync(buffer, CancellationToken.None);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
+                    CloseStatus = result.CloseStatus;
+                    CloseDescription = result.CloseStatusDescription;
+                    // Answer the server's close, as a well-behaved client does.
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                    await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token);
                     break;
                 }
 
@@ -161,4 +166,17 @@ public sealed class NotificationSocketClient : IAsyncDisposable
 
     /// <summary>Whether the server closed the socket (the receive loop ended).</summary>
     public bool IsClosed => _receiving.IsCompleted;
+
+    /// <summary>The close code the server sent (4401 when the session ended), once it closed; null before or when the connection just dropped.</summary>
+    public WebSocketCloseStatus? CloseStatus { get; private set; }
+
+    /// <summary>The reason the server gave with its close frame.</summary>
+    public string? CloseDescription { get; private set; }
+
+    /// <summary>Waits until the server closes the socket (or the connection ends); throws after <paramref name="within"/>.</summary>
+    public async Task<WebSocketCloseStatus?> WaitForCloseAsync(TimeSpan within)
+    {
+        await _receiving.WaitAsync(within);
+        return CloseStatus;
+    }
 }
