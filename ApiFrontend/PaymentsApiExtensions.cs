@@ -30,7 +30,8 @@ public static class PaymentsApiExtensions
     /// <summary>
     /// Options (<c>Payments:Api</c>, <c>Payments:AdminToken</c>), session and operator authentication, authorization
     /// policies, the per-caller rate limiter, the 64 KiB body limit, OpenAPI, JSON settings and JSON errors in place
-    /// of ProblemDetails. Does nothing more than bind the options when <c>Payments:Api:Enabled</c> is false.
+    /// of ProblemDetails. When <c>Payments:Api:Enabled</c> is false (a silo behind separate front ends) only the
+    /// operator endpoints remain: the silo's metrics and dashboard.
     /// </summary>
     public static WebApplicationBuilder AddPaymentsApi(this WebApplicationBuilder builder)
     {
@@ -48,8 +49,12 @@ public static class PaymentsApiExtensions
                 $"{ApiOptions.AdminTokenKey} must be at least {ApiOptions.MinAdminTokenLength} characters (or unset to disable operator endpoints).")
             .ValidateOnStart();
 
+        services.AddOperatorMetrics();
         if (!configuration.GetValue(ApiOptions.SectionName + ":" + nameof(ApiOptions.Enabled), defaultValue: true))
         {
+            services.AddAuthenticationCore(authentication => authentication.DefaultScheme = ApiAuth.AdminScheme);
+            new AuthenticationBuilder(services).AddScheme<AuthenticationSchemeOptions, AdminAuthenticationHandler>(ApiAuth.AdminScheme, _ => { });
+            services.AddAuthorizationBuilder().AddPolicy(ApiAuth.AdminPolicy, OperatorEndpoints.RequireOperator);
             return builder;
         }
 
@@ -77,10 +82,7 @@ public static class PaymentsApiExtensions
                 .AddAuthenticationSchemes(ApiAuth.SessionScheme)
                 .RequireAuthenticatedUser()
                 .RequireClaim(ApiAuth.SubjectClaim))
-            .AddPolicy(ApiAuth.AdminPolicy, policy => policy
-                .AddAuthenticationSchemes(ApiAuth.AdminScheme)
-                .RequireAuthenticatedUser()
-                .RequireClaim(ApiAuth.RoleClaim, ApiAuth.OperatorRole))
+            .AddPolicy(ApiAuth.AdminPolicy, OperatorEndpoints.RequireOperator)
             .SetDefaultPolicy(new AuthorizationPolicyBuilder(ApiAuth.SessionScheme)
                 .RequireAuthenticatedUser()
                 .RequireClaim(ApiAuth.SubjectClaim)
@@ -107,7 +109,6 @@ public static class PaymentsApiExtensions
         services.AddRateLimiter(PerCallerRateLimit.Configure);
         LoginRateLimit.AddSignInLimits(services);
         services.AddOpenApi(openApi => openApi.AddOperationTransformer(IdempotencyHeader.DocumentAsync));
-        services.AddOperatorMetrics();
         return builder;
     }
 
@@ -120,6 +121,9 @@ public static class PaymentsApiExtensions
         ArgumentNullException.ThrowIfNull(app);
         if (!app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.Enabled)
         {
+            app.UseAuthentication();
+            app.UseAuthorization();
+            app.MapOperatorEndpoints();
             return app;
         }
 

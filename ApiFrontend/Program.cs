@@ -38,6 +38,7 @@ builder.UseOrleansClient(client =>
     client.UseConnectionRetryFilter(ClusterConnectionRetry.RetryForeverAsync);
     // A silo declared dead leaves the gateway list within 2 s (Orleans' default: a minute).
     client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
+    client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = cluster.ClientCallTimeout);
     client.AddDashboard();
 });
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +19,13 @@ public static class OperatorEndpoints
     public const string MetricsPath = "/metrics";
 
     private static readonly string[] s_meters = ["Microsoft.Orleans", "Payments.*", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"];
+
+    /// <summary>The operator policy: the operator token's scheme and role.</summary>
+    public static void RequireOperator(AuthorizationPolicyBuilder policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        policy.AddAuthenticationSchemes(ApiAuth.AdminScheme).RequireAuthenticatedUser().RequireClaim(ApiAuth.RoleClaim, ApiAuth.OperatorRole);
+    }
 
     public static IServiceCollection AddOperatorMetrics(this IServiceCollection services)
     {

@@ -22,4 +22,11 @@ public sealed class PaymentsClusterOptions
 
     /// <summary>The port Orleans clients (separate front ends) connect to. Default 30000.</summary>
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>
+    /// How long a separate front end waits for a grain's answer before it answers 503 (retryable, same
+    /// Idempotency-Key). Orleans' client does not fail calls already sent to a silo that dies (only new ones), so this
+    /// bounds how long such a request hangs. Default 10 s (Orleans' default: 30 s).
+    /// </summary>
+    public TimeSpan ClientCallTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -37,7 +37,7 @@ public static class SiloHostingExtensions
         services.AddPaymentsDomain();
 
         var cluster = builder.Configuration.GetSection(PaymentsClusterOptions.SectionName).Get<PaymentsClusterOptions>() ?? new PaymentsClusterOptions();
-        var runtime = builder.Configuration.GetSection(SiloRuntimeOptions.SectionName).Get<SiloRuntimeOptions>() ?? new SiloRuntimeOptions();
+        var runtime = SiloRuntimeOptions.Read(builder.Configuration);
         NpgsqlAdoNetProvider.Register();
         builder.UseOrleans(silo =>
         {

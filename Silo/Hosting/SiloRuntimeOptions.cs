@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Payments.Silo.Hosting;
 
 /// <summary>Orleans runtime settings an operator may change (section <c>Payments:Runtime</c>); mapped onto Orleans' own options.</summary>
@@ -19,4 +21,36 @@ public sealed class SiloRuntimeOptions
     /// default there): a hot grain then answers 503 instead of building an unbounded queue. Default 10,000.
     /// </summary>
     public int MaxQueuedRequestsPerActivation { get; set; } = 10_000;
+
+    /// <summary>
+    /// Reads the section and checks it before Orleans is configured from it (these values are not options Orleans
+    /// validates on its own terms), so a bad value stops the silo with a message naming the setting.
+    /// </summary>
+    public static SiloRuntimeOptions Read(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(SectionName).Get<SiloRuntimeOptions>() ?? new SiloRuntimeOptions();
+        var failures = new List<string>();
+        if (options.CallTimeout < TimeSpan.FromSeconds(1) || options.CallTimeout > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"{SectionName}:{nameof(CallTimeout)} must be between 1 second and 10 minutes.");
+        }
+
+        if (options.CollectionQuantum < TimeSpan.FromSeconds(1) || options.CollectionQuantum >= TimeSpan.FromSeconds(10))
+        {
+            failures.Add($"{SectionName}:{nameof(CollectionQuantum)} must be at least 1 second and below the idempotency grains' 10 s collection age.");
+        }
+
+        if (options.CollectionAge <= options.CollectionQuantum)
+        {
+            failures.Add($"{SectionName}:{nameof(CollectionAge)} must be longer than {nameof(CollectionQuantum)}.");
+        }
+
+        // Orleans' own grains count against the limit too: a tiny one starves the reminder service.
+        if (options.MaxQueuedRequestsPerActivation is < 100 or > 1_000_000)
+        {
+            failures.Add($"{SectionName}:{nameof(MaxQueuedRequestsPerActivation)} must be between 100 and 1,000,000.");
+        }
+
+        return failures.Count == 0 ? options : throw new OptionsValidationException(SectionName, typeof(SiloRuntimeOptions), failures);
+    }
 }

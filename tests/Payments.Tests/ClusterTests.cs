@@ -49,7 +49,9 @@ public sealed class ClusterTests : IAsyncLifetime
         await silos[0].KillAsync();
         await Eventually.TrueAsync(async () => (await ActiveSilosAsync(api)).Count == 2, TimeSpan.FromSeconds(15), "the killed silo is declared dead");
         var acknowledgedWhenDeclared = load.Acknowledged.Count;
-        await Eventually.TrueAsync(() => Task.FromResult(load.Acknowledged.Count > acknowledgedWhenDeclared || running.IsCompleted), TimeSpan.FromSeconds(15), "transfers succeed again");
+        // A request already sent to the killed silo hangs until the front end's call timeout (10 s after it was sent,
+        // so at most 10 s after the declaration); its retry with the same key then succeeds.
+        await Eventually.TrueAsync(() => Task.FromResult(load.Acknowledged.Count > acknowledgedWhenDeclared || running.IsCompleted), TimeSpan.FromSeconds(25), "transfers succeed again");
         await running;
         await load.VerifyAsync(InitialDeposit);
     }

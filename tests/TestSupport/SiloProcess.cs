@@ -117,10 +117,7 @@ public sealed partial class SiloProcess : IAsyncDisposable
     /// <summary>SIGTERM, as an orchestrator stops a process; returns the exit code.</summary>
     public async Task<int> TerminateAsync(TimeSpan within)
     {
-        if (kill(_process.Id, Sigterm) != 0)
-        {
-            throw new InvalidOperationException($"kill(SIGTERM) failed with errno {Marshal.GetLastPInvokeError()}.");
-        }
+        Signal(Sigterm, "SIGTERM");
 
         using var timeout = new CancellationTokenSource(within);
         try
@@ -141,6 +138,46 @@ public sealed partial class SiloProcess : IAsyncDisposable
         _process.Kill(entireProcessTree: false);
         await _process.WaitForExitAsync();
     }
+
+    /// <summary>
+    /// SIGSTOP: the process hangs as a whole (its sockets stay open, nothing runs), as in a long GC pause or a frozen VM.
+    /// Returns once the kernel reports the process stopped.
+    /// </summary>
+    public async Task SuspendAsync()
+    {
+        Signal(Sigstop, "SIGSTOP");
+        var stopwatch = Stopwatch.StartNew();
+        while (ProcessState() is not ('T' or 't'))
+        {
+            if (stopwatch.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                throw new TimeoutException($"The process {_process.Id} was not stopped within 10 s of SIGSTOP.");
+            }
+
+            await Task.Delay(5);
+        }
+    }
+
+    /// <summary>SIGCONT: a suspended process runs on from where it stopped.</summary>
+    public void Resume() => Signal(Sigcont, "SIGCONT");
+
+    /// <summary>Waits for the process to exit on its own; true if it did within <paramref name="within"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The exit code once the process has exited (128 + the signal's number when a signal ended it).</summary>
+    public int ExitCode => _process.ExitCode;
 
     public async ValueTask DisposeAsync()
     {
@@ -168,8 +205,24 @@ public sealed partial class SiloProcess : IAsyncDisposable
         }
     }
 
+    private void Signal(int signal, string name)
+    {
+        if (kill(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({name}) failed with errno {Marshal.GetLastPInvokeError()}.");
+        }
+    }
+
+    // The state letter of /proc/<pid>/stat: the field after the command name, which is in parentheses and may hold spaces.
+    private char ProcessState()
+    {
+        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        return stat[stat.LastIndexOf(')') + 2];
+    }
 
     private const int Sigterm = 15;
+    private const int Sigcont = 18;
+    private const int Sigstop = 19;
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int kill(int pid, int signal);
