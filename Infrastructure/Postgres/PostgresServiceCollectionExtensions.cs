@@ -18,7 +18,22 @@ public static class PostgresServiceCollectionExtensions
     /// <summary>Statements each connection keeps prepared unless the connection string says otherwise (<c>Max Auto Prepare</c>).</summary>
     public const int AutoPreparedStatements = 64;
 
-    /// <summary>Registers the shared pool and the connection settings dedicated pools are built from; statements are prepared automatically.</summary>
+    /// <summary>
+    /// How long a session may sit idle inside a transaction before PostgreSQL ends it (and rolls the transaction back),
+    /// unless the connection string's <c>Options</c> set <c>idle_in_transaction_session_timeout</c> themselves. A process
+    /// frozen in the middle of a transaction (a stopped VM, a SIGSTOP, a very long pause) keeps its locks, among them
+    /// the share lock the ledger's fence holds on the silo's own membership row: the survivors' death declaration
+    /// waits on that lock, and without this timeout it would wait until the frozen silo woke. Every transaction of
+    /// the platform runs its statements back to back, so 5 s idle means the process is not running.
+    /// </summary>
+    public static readonly TimeSpan IdleInTransactionTimeout = TimeSpan.FromSeconds(5);
+
+    private const string IdleInTransactionSetting = "idle_in_transaction_session_timeout";
+
+    /// <summary>
+    /// Registers the shared pool and the connection settings dedicated pools are built from; statements are prepared
+    /// automatically, and a session idle in a transaction for <see cref="IdleInTransactionTimeout"/> is ended.
+    /// </summary>
     public static IServiceCollection AddPostgresDataSource(this IServiceCollection services, string connectionString, string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
@@ -28,6 +43,11 @@ public static class PostgresServiceCollectionExtensions
             // Every statement here is issued thousands of times: preparing it saves the server a parse and a plan
             // each time (about a tenth of its CPU under load).
             settings.MaxAutoPrepare = AutoPreparedStatements;
+        }
+
+        if (settings.Options?.Contains(IdleInTransactionSetting, StringComparison.Ordinal) != true)
+        {
+            settings.Options = $"{settings.Options} -c {IdleInTransactionSetting}={(int)IdleInTransactionTimeout.TotalMilliseconds}".Trim();
         }
 
         services.AddSingleton(new PostgresConnectionSettings(settings.ConnectionString, name));

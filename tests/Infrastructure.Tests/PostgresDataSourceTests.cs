@@ -85,6 +85,37 @@ public sealed class PostgresDataSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_session_left_idle_in_a_transaction_is_ended_and_its_locks_released()
+    {
+        await using var services = new ServiceCollection().AddPostgresDataSource(_connectionString, "tests").AddDedicatedDataSource("loop").BuildServiceProvider();
+        var shared = services.GetRequiredService<NpgsqlDataSource>();
+        await using (var setup = shared.CreateCommand("CREATE TABLE IF NOT EXISTS idle_lock_probe (id int PRIMARY KEY); INSERT INTO idle_lock_probe VALUES (1) ON CONFLICT DO NOTHING"))
+        {
+            await setup.ExecuteNonQueryAsync();
+        }
+
+        // A pooled connection of the dedicated pool takes a share lock, then its process stops sending anything.
+        var frozen = await services.GetRequiredKeyedService<NpgsqlDataSource>("loop").OpenConnectionAsync();
+        var transaction = await frozen.BeginTransactionAsync();
+        await using (var lockRow = new NpgsqlCommand("SELECT id FROM idle_lock_probe WHERE id = 1 FOR SHARE", frozen, transaction))
+        {
+            await lockRow.ExecuteScalarAsync();
+        }
+
+        // Another session's update of that row waits for the lock, and gets it once the server ends the idle session
+        // (without the timeout it would wait forever: the command timeout of 60 s would fail the test).
+        await using (var update = shared.CreateCommand("UPDATE idle_lock_probe SET id = 1 WHERE id = 1"))
+        {
+            update.CommandTimeout = 60;
+            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+        }
+
+        // The frozen session's transaction was rolled back: it can commit nothing.
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => transaction.CommitAsync());
+        await frozen.DisposeAsync();
+    }
+
+    [Fact]
     public void The_settings_never_print_their_password()
     {
         var settings = new PostgresConnectionSettings(new NpgsqlConnectionStringBuilder(_connectionString) { Password = "not-for-logs" }.ConnectionString, "tests");
