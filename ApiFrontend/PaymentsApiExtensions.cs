@@ -14,6 +14,7 @@ using Payments.ApiFrontend.Authentication;
 using Payments.ApiFrontend.Errors;
 using Payments.ApiFrontend.Idempotency;
 using Payments.ApiFrontend.Notifications;
+using Payments.ApiFrontend.OpenApi;
 using Payments.ApiFrontend.Operations;
 using Payments.ApiFrontend.RateLimiting;
 using Payments.ApiFrontend.Requests;
@@ -64,6 +65,9 @@ public static class PaymentsApiExtensions
         {
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+
+            // Bodies are read by JsonBody, which refuses quoted numbers; the document says so too.
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
 
         // Ours first, so anything the framework writes as ProblemDetails comes out as {code, message}.
@@ -108,13 +112,13 @@ public static class PaymentsApiExtensions
         services.TryAddSingleton<StreamDeadLetterTable>();
         services.AddRateLimiter(PerCallerRateLimit.Configure);
         LoginRateLimit.AddSignInLimits(services);
-        services.AddOpenApi(openApi => openApi.AddOperationTransformer(IdempotencyHeader.DocumentAsync));
+        services.AddOpenApi(ApiReference.Configure);
         return builder;
     }
 
     /// <summary>
     /// The error middleware (exceptions and bare status codes become JSON errors), authentication, rate limiting,
-    /// authorization, <c>/openapi/v1.json</c> and the <c>/v1</c> endpoints. Call after <see cref="AddPaymentsApi"/>.
+    /// authorization, <c>/openapi/v1.json</c>, the reference at <c>/docs</c> and the <c>/v1</c> endpoints. Call after <see cref="AddPaymentsApi"/>.
     /// </summary>
     public static WebApplication MapPaymentsApi(this WebApplication app)
     {
@@ -134,7 +138,7 @@ public static class PaymentsApiExtensions
         app.UseRateLimiter();
         app.UseAuthorization();
 
-        app.MapOpenApi();
+        app.MapApiReference();
         app.MapOperatorEndpoints();
 
         var v1 = app.MapGroup("/v1").RequireRateLimiting(PerCallerRateLimit.PolicyName);

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Payments.ApiFrontend.Authentication;
 using Payments.ApiFrontend.Errors;
+using Payments.ApiFrontend.OpenApi;
+using Payments.Grains.Interfaces.Errors;
 using Payments.ApiFrontend.Requests;
 using Payments.Grains.Interfaces.Identity;
 using Payments.Grains.Interfaces.Ledger;
@@ -20,34 +22,39 @@ public static class AdminApi
 {
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/admin").WithTags("Admin").RequireAuthorization(ApiAuth.AdminPolicy);
+        var group = routes.MapGroup("/admin").WithTags(ApiTags.Admin).RequireAuthorization(ApiAuth.AdminPolicy);
 
         group.MapGet("/ledger/audit", AuditLedger)
             .WithName(nameof(AuditLedger))
-            .Produces<LedgerAuditReport>()
-            .Produces<ApiError>(StatusCodes.Status401Unauthorized);
+            .WithSummary("Audit the ledger")
+            .WithDescription("Checks the double-entry ledger as a whole: every currency's accounts sum to zero, every account's balance row equals the sum of its postings, and every transaction has all its legs. `balanced` is false if any check fails.")
+            .Produces<LedgerAuditReport>();
         group.MapGet("/cluster", GetCluster)
             .WithName(nameof(GetCluster))
-            .Produces<ClusterView>()
-            .Produces<ApiError>(StatusCodes.Status401Unauthorized);
+            .WithSummary("List the cluster's silos")
+            .WithDescription("Orleans' membership view: every silo incarnation it knows (dead ones included), with each active silo's activation count.")
+            .Produces<ClusterView>();
         group.MapGet("/streams/dead-letters", GetDeadLetters)
             .WithName(nameof(GetDeadLetters))
-            .Produces<DeadLetterPage>()
-            .Produces<ApiError>(StatusCodes.Status400BadRequest)
-            .Produces<ApiError>(StatusCodes.Status401Unauthorized);
+            .WithSummary("List stream dead letters")
+            .WithDescription("Stream events a subscriber (feed fan-out, notifications, payouts) kept failing on past the delivery deadline, oldest first. `startingAfter` is a dead letter id.")
+            .Produces<DeadLetterPage>();
         group.MapGet("/payouts/pending", GetPendingPayouts)
             .WithName(nameof(GetPendingPayouts))
-            .Produces<PendingPayouts>()
-            .Produces<ApiError>(StatusCodes.Status400BadRequest)
-            .Produces<ApiError>(StatusCodes.Status401Unauthorized);
+            .WithSummary("List payouts owed")
+            .WithDescription("Withdrawals the bank has not confirmed yet: counts and totals per currency, and the `limit` oldest with their attempts and last error.")
+            .Produces<PendingPayouts>();
         group.MapPost("/wallets/{userId}/freeze", FreezeWallet)
             .WithName(nameof(FreezeWallet))
+            .WithSummary("Freeze a wallet")
+            .WithDescription("A frozen wallet still receives money but refuses sends, payments of requests and withdrawals (`ACCOUNT_FROZEN`). Freezing a frozen wallet changes nothing.")
             .Produces<WalletView>()
-            .Produces<ApiError>(StatusCodes.Status404NotFound);
+            .ProducesErrors(ErrorCodes.NotFound);
         group.MapPost("/wallets/{userId}/unfreeze", UnfreezeWallet)
             .WithName(nameof(UnfreezeWallet))
+            .WithSummary("Unfreeze a wallet")
             .Produces<WalletView>()
-            .Produces<ApiError>(StatusCodes.Status404NotFound);
+            .ProducesErrors(ErrorCodes.NotFound);
         return group;
     }
 

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Payments.ApiFrontend.Authentication;
 using Payments.ApiFrontend.Errors;
+using Payments.Grains.Interfaces.Errors;
+using Payments.ApiFrontend.OpenApi;
 using Payments.ApiFrontend.Requests;
 using Payments.Grains.Interfaces.Feed;
 using Orleans;
@@ -16,54 +18,61 @@ public static class FeedApi
 {
     public static RouteGroupBuilder MapFeedApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/feed").WithTags("Feed").RequireAuthorization();
+        var group = routes.MapGroup("/feed").WithTags(ApiTags.Feed).RequireAuthorization();
 
         group.MapGet("/", GetFeed)
             .WithName(nameof(GetFeed))
-            .Produces<FeedPage>()
-            .Produces<ApiError>(StatusCodes.Status400BadRequest);
+            .WithSummary("Get your feed")
+            .WithDescription("Your transfers and your friends' (those of visibility public or friends), newest first. Amounts and currencies appear only on transfers you are a party to. `startingAfter` is a feed item's `transferId`.")
+            .Produces<FeedPage>();
         group.MapGet("/public", GetPublicFeed)
             .WithName(nameof(GetPublicFeed))
-            .Produces<FeedPage>()
-            .Produces<ApiError>(StatusCodes.Status400BadRequest);
+            .WithSummary("Get the public feed")
+            .WithDescription("Everyone's public transfers, newest first, without amounts unless you are a party. `startingAfter` is a feed item's `transferId`.")
+            .Produces<FeedPage>();
         group.MapPost("/{transferId}/likes", LikeFeedItem)
             .WithName(nameof(LikeFeedItem))
+            .WithSummary("Like a feed item")
+            .WithDescription("Liking twice is one like. 404 for a transfer you cannot see.")
             .Produces<LikeSummary>()
-            .Produces<ApiError>(StatusCodes.Status404NotFound);
+            .ProducesErrors(ErrorCodes.NotFound);
         group.MapDelete("/{transferId}/likes", UnlikeFeedItem)
             .WithName(nameof(UnlikeFeedItem))
+            .WithSummary("Take back a like")
             .Produces<LikeSummary>()
-            .Produces<ApiError>(StatusCodes.Status404NotFound);
+            .ProducesErrors(ErrorCodes.NotFound);
         group.MapPost("/{transferId}/comments", CommentOnFeedItem)
             .WithName(nameof(CommentOnFeedItem))
+            .WithSummary("Comment on a feed item")
+            .WithDescription("`text`: 1–280 characters. 404 for a transfer you cannot see.")
             .Accepts<CreateCommentRequest>("application/json")
             .Produces<FeedComment>(StatusCodes.Status201Created)
-            .Produces<ApiError>(StatusCodes.Status400BadRequest)
-            .Produces<ApiError>(StatusCodes.Status404NotFound);
+            .ProducesErrors(ErrorCodes.NotFound);
         group.MapGet("/{transferId}/comments", GetFeedItemComments)
             .WithName(nameof(GetFeedItemComments))
+            .WithSummary("List a feed item's comments")
+            .WithDescription("Oldest first. `startingAfter` is a comment id.")
             .Produces<CommentPage>()
-            .Produces<ApiError>(StatusCodes.Status400BadRequest)
-            .Produces<ApiError>(StatusCodes.Status404NotFound);
+            .ProducesErrors(ErrorCodes.NotFound);
         return group;
     }
 
-    /// <summary>GET /v1/feed?limit=&amp;cursor= → {items, nextCursor}: my feed, newest first.</summary>
-    public static async Task<IResult> GetFeed(ClaimsPrincipal user, [FromServices] IGrainFactory grains, [FromQuery] string? limit, [FromQuery] string? cursor)
+    /// <summary>GET /v1/feed?limit=&amp;startingAfter= → {data, hasMore}: my feed, newest first.</summary>
+    public static async Task<IResult> GetFeed(ClaimsPrincipal user, [FromServices] IGrainFactory grains, [FromQuery] string? limit, [FromQuery] string? startingAfter)
     {
         var pageSize = PageLimit.Read(limit);
         return pageSize.Error is { } badLimit
             ? ApiResults.Error(badLimit)
-            : ApiResults.Ok(await grains.GetGrain<IFeedGrain>(user.UserId()).Feed(pageSize.Value, cursor));
+            : ApiResults.Ok(await grains.GetGrain<IFeedGrain>(user.UserId()).Feed(pageSize.Value, startingAfter));
     }
 
-    /// <summary>GET /v1/feed/public?limit=&amp;cursor= → {items, nextCursor}: everyone's public transfers, newest first, without amounts unless I am a party.</summary>
-    public static async Task<IResult> GetPublicFeed(ClaimsPrincipal user, [FromServices] IGrainFactory grains, [FromQuery] string? limit, [FromQuery] string? cursor)
+    /// <summary>GET /v1/feed/public?limit=&amp;startingAfter= → {data, hasMore}: everyone's public transfers, newest first, without amounts unless I am a party.</summary>
+    public static async Task<IResult> GetPublicFeed(ClaimsPrincipal user, [FromServices] IGrainFactory grains, [FromQuery] string? limit, [FromQuery] string? startingAfter)
     {
         var pageSize = PageLimit.Read(limit);
         return pageSize.Error is { } badLimit
             ? ApiResults.Error(badLimit)
-            : ApiResults.Ok(await grains.GetGrain<IFeedGrain>(user.UserId()).PublicFeed(pageSize.Value, cursor));
+            : ApiResults.Ok(await grains.GetGrain<IFeedGrain>(user.UserId()).PublicFeed(pageSize.Value, startingAfter));
     }
 
     /// <summary>POST /v1/feed/{transferId}/likes → {transferId, likeCount, likedByMe}; liking twice is one like.</summary>

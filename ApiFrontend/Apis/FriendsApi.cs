@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Payments.ApiFrontend.Authentication;
 using Payments.ApiFrontend.Errors;
+using Payments.Grains.Interfaces.Errors;
+using Payments.ApiFrontend.OpenApi;
 using Payments.ApiFrontend.Requests;
 using Payments.Grains.Interfaces.Friends;
 using Payments.Grains.Interfaces.Users;
@@ -17,31 +19,37 @@ public static class FriendsApi
 {
     public static RouteGroupBuilder MapFriendsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/friends").WithTags("Friends").RequireAuthorization();
+        var group = routes.MapGroup("/friends").WithTags(ApiTags.Friends).RequireAuthorization();
 
         group.MapPost("/requests", CreateFriendRequest)
             .WithName(nameof(CreateFriendRequest))
+            .WithSummary("Ask someone to be your friend")
+            .WithDescription("Sends a friend request to `username`. If they had already asked you, you become friends at once (the answer is then the accepted request).")
             .Accepts<CreateFriendRequestRequest>("application/json")
             .Produces<FriendRequestView>(StatusCodes.Status201Created)
-            .Produces<ApiError>(StatusCodes.Status400BadRequest)
-            .Produces<ApiError>(StatusCodes.Status404NotFound)
-            .Produces<ApiError>(StatusCodes.Status409Conflict);
+            .ProducesErrors(ErrorCodes.NotFound, ErrorCodes.InvalidRecipient, ErrorCodes.AlreadyFriends, ErrorCodes.FriendRequestPending);
         group.MapGet("/requests", ListFriendRequests)
             .WithName(nameof(ListFriendRequests))
-            .Produces<FriendRequestPage>()
-            .Produces<ApiError>(StatusCodes.Status400BadRequest);
+            .WithSummary("List pending friend requests")
+            .WithDescription("Pending requests you received (`role=received`, the default) or sent (`role=sent`), newest first. `startingAfter` is a request id.")
+            .Produces<FriendRequestPage>();
         group.MapPost("/requests/{id}/accept", AcceptFriendRequest)
             .WithName(nameof(AcceptFriendRequest))
+            .WithSummary("Accept a friend request")
+            .WithDescription("Only the user a request was sent to may accept it; for anyone else the answer is 404.")
             .Produces<FriendRequestView>()
-            .Produces<ApiError>(StatusCodes.Status404NotFound);
+            .ProducesErrors(ErrorCodes.NotFound);
         group.MapGet("/", ListFriends)
             .WithName(nameof(ListFriends))
-            .Produces<FriendPage>()
-            .Produces<ApiError>(StatusCodes.Status400BadRequest);
+            .WithSummary("List your friends")
+            .WithDescription("Ordered by user id. `startingAfter` is a friend's user id.")
+            .Produces<FriendPage>();
         group.MapDelete("/{userId}", RemoveFriend)
             .WithName(nameof(RemoveFriend))
+            .WithSummary("Remove a friend")
+            .WithDescription("Ends the friendship for both. 404 when the two are not friends.")
             .Produces(StatusCodes.Status204NoContent)
-            .Produces<ApiError>(StatusCodes.Status404NotFound);
+            .ProducesErrors(ErrorCodes.NotFound);
         return group;
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Payments.ApiFrontend.Authentication;
 using Payments.ApiFrontend.Errors;
+using Payments.ApiFrontend.OpenApi;
 using Payments.ApiFrontend.Notifications;
 using Payments.ApiFrontend.Requests;
 using Payments.Grains.Interfaces.Errors;
@@ -19,24 +20,25 @@ public static class NotificationsApi
 {
     public static RouteGroupBuilder MapNotificationsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/notifications").WithTags("Notifications").RequireAuthorization();
+        var group = routes.MapGroup("/notifications").WithTags(ApiTags.Notifications).RequireAuthorization();
 
         group.MapGet("/", GetNotifications)
             .WithName(nameof(GetNotifications))
-            .Produces<NotificationPage>()
-            .Produces<ApiError>(StatusCodes.Status400BadRequest);
+            .WithSummary("Catch up on notifications")
+            .WithDescription("What was stored after the notification `after` (from the start of your inbox without it), oldest first. A client reads this after (re)connecting the WebSocket, until `hasMore` is false. An `after` that names no notification in your inbox (or one past the retention) is 400 with field `after`: start again without it.")
+            .Produces<NotificationPage>();
         group.MapGet("/ws", ConnectNotifications)
             .WithName(nameof(ConnectNotifications))
+            .WithSummary("Receive notifications (WebSocket)")
+            .WithDescription("A WebSocket upgrade. The server pushes `{id, type, data, createdAt}` for every notification stored after the socket opened; it sends nothing else and reads nothing. The token may come in the `access_token` query parameter where a client cannot set headers. The socket lives as long as its session: when the session is revoked or expires, the server closes it with code 4401. A socket that falls behind is closed (1008); reconnect and catch up with `GET /v1/notifications`.")
             .WithMetadata(BearerToken.QueryTokenAllowed)
-            .Produces(StatusCodes.Status101SwitchingProtocols)
-            .Produces<ApiError>(StatusCodes.Status400BadRequest)
-            .Produces<ApiError>(StatusCodes.Status401Unauthorized);
+            .Produces(StatusCodes.Status101SwitchingProtocols);
         return group;
     }
 
     /// <summary>
-    /// GET /v1/notifications?after=&lt;id&gt;&amp;limit= → {data: [{type, data, id, createdAt}]}: what came after the given
-    /// notification (from the start without one), oldest first. Fewer than limit items means the client has caught up.
+    /// GET /v1/notifications?after=&lt;id&gt;&amp;limit= → {data: [{type, data, id, createdAt}], hasMore}: what came after the
+    /// given notification (from the start without one), oldest first.
     /// <c>after</c> is the id of a notification in the caller's inbox (a UUID); anything else is 400 VALIDATION_ERROR
     /// with field "after", including an id past the retention (the client then starts again without it).
     /// </summary>
@@ -64,10 +66,11 @@ public static class NotificationsApi
             afterId = id.ToString("D");
         }
 
-        var messages = await grains.GetGrain<INotificationGrain>(user.UserId()).After(afterId, pageSize.Value);
+        // One more than asked for tells whether there is more.
+        var messages = await grains.GetGrain<INotificationGrain>(user.UserId()).After(afterId, pageSize.Value + 1);
         return messages is null
             ? ApiResults.Error(ApiError.Validation("after", "after names no notification in your inbox (notifications are kept for a limited time); read from the start without after."))
-            : ApiResults.Json(new NotificationPage(messages));
+            : ApiResults.Json(new NotificationPage([.. messages.Take(pageSize.Value)], messages.Count > pageSize.Value));
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Payments.ApiFrontend.Authentication;
 using Payments.ApiFrontend.Errors;
+using Payments.ApiFrontend.OpenApi;
 using Payments.ApiFrontend.Idempotency;
 using Payments.ApiFrontend.Requests;
 using Payments.Grains.Interfaces.Errors;
@@ -21,36 +22,42 @@ public static class RequestsApi
 {
     public static RouteGroupBuilder MapRequestsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/requests").WithTags("Payment requests").RequireAuthorization();
+        var group = routes.MapGroup("/requests").WithTags(ApiTags.PaymentRequests).RequireAuthorization();
 
         group.MapPost("/", CreatePaymentRequest)
             .WithName(nameof(CreatePaymentRequest))
+            .WithSummary("Request money")
+            .WithDescription("Asks another user (`from`: a username or a user id) for `amount` cents. No money moves until they pay. The Idempotency-Key header is optional here: with one, a retry returns the first request instead of making another.")
             .WithMetadata(IdempotencyHeader.OptionalMetadata)
             .Accepts<CreatePaymentRequestRequest>("application/json")
             .Produces<PaymentRequestView>(StatusCodes.Status201Created)
-            .Produces<ApiError>(StatusCodes.Status400BadRequest)
-            .Produces<ApiError>(StatusCodes.Status404NotFound)
-            .Produces<ApiError>(StatusCodes.Status422UnprocessableEntity);
+            .ProducesErrors(ErrorCodes.InvalidAmount, ErrorCodes.RecipientNotFound, ErrorCodes.InvalidRecipient);
         group.MapGet("/", ListPaymentRequests)
             .WithName(nameof(ListPaymentRequests))
-            .Produces<PaymentRequestPage>()
-            .Produces<ApiError>(StatusCodes.Status400BadRequest);
+            .WithSummary("List payment requests")
+            .WithDescription("Requests you received (`role=received`, the default) or sent (`role=sent`), newest first, optionally only those of one `status` (pending, paid, declined, canceled). `startingAfter` is a request id.")
+            .Produces<PaymentRequestPage>();
         group.MapPost("/{id}/pay", PayPaymentRequest)
             .WithName(nameof(PayPaymentRequest))
+            .WithSummary("Pay a payment request")
+            .WithDescription("Pays a pending request addressed to you with a transfer to its requester. However often, and with whatever keys, it is called, a request is paid by one transfer: once paid, it answers 409 `REQUEST_NOT_PENDING` (a retry with the same key answers the first payment).")
             .WithMetadata(IdempotencyHeader.Metadata)
             .Produces<PayReceipt>(StatusCodes.Status201Created)
-            .Produces<ApiError>(StatusCodes.Status404NotFound)
-            .Produces<ApiError>(StatusCodes.Status409Conflict)
-            .Produces<ApiError>(StatusCodes.Status422UnprocessableEntity);
-        MapClose(group.MapPost("/{id}/decline", DeclinePaymentRequest).WithName(nameof(DeclinePaymentRequest)));
-        MapClose(group.MapPost("/{id}/cancel", CancelPaymentRequest).WithName(nameof(CancelPaymentRequest)));
+            .ProducesErrors(ErrorCodes.NotFound, ErrorCodes.RequestNotPending, ErrorCodes.InsufficientFunds, ErrorCodes.DailyLimitExceeded, ErrorCodes.AccountFrozen);
+        MapClose(group.MapPost("/{id}/decline", DeclinePaymentRequest))
+            .WithName(nameof(DeclinePaymentRequest))
+            .WithSummary("Decline a payment request")
+            .WithDescription("The user asked to pay turns a pending request down.");
+        MapClose(group.MapPost("/{id}/cancel", CancelPaymentRequest))
+            .WithName(nameof(CancelPaymentRequest))
+            .WithSummary("Cancel a payment request")
+            .WithDescription("The requester withdraws a pending request.");
         return group;
     }
 
-    private static void MapClose(RouteHandlerBuilder endpoint) => endpoint
+    private static RouteHandlerBuilder MapClose(RouteHandlerBuilder endpoint) => endpoint
         .Produces<PaymentRequestView>()
-        .Produces<ApiError>(StatusCodes.Status404NotFound)
-        .Produces<ApiError>(StatusCodes.Status409Conflict);
+        .ProducesErrors(ErrorCodes.NotFound, ErrorCodes.RequestNotPending);
 
     /// <summary>
     /// POST /v1/requests {from, amount, note} → 201 the pending request. The Idempotency-Key header is optional here

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Payments.ApiFrontend.Authentication;
 using Payments.ApiFrontend.Errors;
+using Payments.Grains.Interfaces.Errors;
+using Payments.ApiFrontend.OpenApi;
 using Payments.ApiFrontend.RateLimiting;
 using Payments.ApiFrontend.Requests;
 using Payments.Grains.Interfaces.Users;
@@ -17,22 +19,21 @@ public static class SessionsApi
 {
     public static RouteGroupBuilder MapSessionsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/sessions").WithTags("Sessions").RequireAuthorization();
+        var group = routes.MapGroup("/sessions").WithTags(ApiTags.Sessions).RequireAuthorization();
 
         group.MapPost("/", CreateSession)
             .AllowAnonymous()
             .WithName(nameof(CreateSession))
+            .WithSummary("Sign in")
+            .WithDescription("Checks the username and password and answers a bearer token (shown once; the server keeps only its hash). An unknown user and a wrong password get the same answer in the same time. Limited per address and per username; after repeated failures for a username, `TOO_MANY_ATTEMPTS` then `ACCOUNT_LOCKED`, each with `retryAfter`. 503 when the servers are busy checking passwords.")
             .Accepts<CreateSessionRequest>("application/json")
             .Produces<SessionGrant>(StatusCodes.Status201Created)
-            .Produces<ApiError>(StatusCodes.Status400BadRequest)
-            .Produces<ApiError>(StatusCodes.Status401Unauthorized)
-            .Produces<ApiError>(StatusCodes.Status423Locked)
-            .Produces<ApiError>(StatusCodes.Status429TooManyRequests)
-            .Produces<ApiError>(StatusCodes.Status503ServiceUnavailable);
+            .ProducesErrors(ErrorCodes.InvalidCredentials, ErrorCodes.TooManyAttempts, ErrorCodes.AccountLocked);
         group.MapDelete("/current", DeleteCurrentSession)
             .WithName(nameof(DeleteCurrentSession))
-            .Produces(StatusCodes.Status204NoContent)
-            .Produces<ApiError>(StatusCodes.Status401Unauthorized);
+            .WithSummary("Sign out")
+            .WithDescription("Revokes the session whose token made the request: the token stops working at once, and notification sockets opened with it close (code 4401) on every front end.")
+            .Produces(StatusCodes.Status204NoContent);
         return group;
     }
 

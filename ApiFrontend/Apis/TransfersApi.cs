@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Payments.ApiFrontend.Authentication;
 using Payments.ApiFrontend.Errors;
+using Payments.ApiFrontend.OpenApi;
 using Payments.ApiFrontend.Idempotency;
 using Payments.ApiFrontend.Requests;
 using Payments.Grains.Interfaces.Errors;
@@ -22,20 +23,24 @@ public static class TransfersApi
 {
     public static RouteGroupBuilder MapTransfersApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/transfers").WithTags("Transfers").RequireAuthorization();
+        var group = routes.MapGroup("/transfers").WithTags(ApiTags.Transfers).RequireAuthorization();
 
         group.MapPost("/", CreateTransfer)
             .WithName(nameof(CreateTransfer))
+            .WithSummary("Send money")
+            .WithDescription("Moves `amount` cents from your wallet to another user's (`to`: a username or a user id) in one ledger transaction, exactly once per Idempotency-Key. The transfer appears in the feed according to `visibility` (your default when absent), and the recipient is notified.")
             .WithMetadata(IdempotencyHeader.Metadata)
             .Accepts<CreateTransferRequest>("application/json")
             .Produces<TransferReceipt>(StatusCodes.Status201Created)
-            .Produces<ApiError>(StatusCodes.Status400BadRequest)
-            .Produces<ApiError>(StatusCodes.Status404NotFound)
-            .Produces<ApiError>(StatusCodes.Status422UnprocessableEntity);
+            .ProducesErrors(
+                ErrorCodes.InvalidAmount, ErrorCodes.InvalidCurrency, ErrorCodes.CurrencyMismatch, ErrorCodes.RecipientNotFound,
+                ErrorCodes.InvalidRecipient, ErrorCodes.InsufficientFunds, ErrorCodes.DailyLimitExceeded, ErrorCodes.AccountFrozen);
         group.MapGet("/{id}", GetTransfer)
             .WithName(nameof(GetTransfer))
+            .WithSummary("Get a transfer")
+            .WithDescription("Only its sender and its recipient may read a transfer; for anyone else, as for an unknown id, the answer is 404.")
             .Produces<TransferView>()
-            .Produces<ApiError>(StatusCodes.Status404NotFound);
+            .ProducesErrors(ErrorCodes.NotFound);
         return group;
     }
 

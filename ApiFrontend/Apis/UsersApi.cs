@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Payments.ApiFrontend.Authentication;
 using Payments.ApiFrontend.Errors;
+using Payments.Grains.Interfaces.Errors;
+using Payments.ApiFrontend.OpenApi;
 using Payments.ApiFrontend.RateLimiting;
 using Payments.ApiFrontend.Requests;
 using Payments.Grains.Interfaces.Text;
@@ -19,31 +21,32 @@ public static class UsersApi
 {
     public static RouteGroupBuilder MapUsersApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/users").WithTags("Users").RequireAuthorization();
+        var group = routes.MapGroup("/users").WithTags(ApiTags.Users).RequireAuthorization();
 
         group.MapPost("/", CreateUser)
             .AllowAnonymous()
             .WithName(nameof(CreateUser))
+            .WithSummary("Sign up")
+            .WithDescription("Creates a user with an empty USD wallet. `username`: 3–32 lower-case letters, digits and underscores, unique. `displayName`: 1–64 characters, one script, no invisible or look-alike tricks. `password`: 8–256 characters that zxcvbn scores at least 3 (not common, not built from the username or display name). Limited per address and per username; 503 when the servers are busy checking passwords (with Retry-After).")
             .Accepts<CreateUserRequest>("application/json")
             .Produces<UserProfile>(StatusCodes.Status201Created)
-            .Produces<ApiError>(StatusCodes.Status400BadRequest)
-            .Produces<ApiError>(StatusCodes.Status409Conflict)
-            .Produces<ApiError>(StatusCodes.Status429TooManyRequests)
-            .Produces<ApiError>(StatusCodes.Status503ServiceUnavailable);
+            .ProducesErrors(ErrorCodes.UsernameTaken);
         group.MapGet("/me", GetMe)
             .WithName(nameof(GetMe))
-            .Produces<CurrentUserView>()
-            .Produces<ApiError>(StatusCodes.Status401Unauthorized);
+            .WithSummary("Get your profile")
+            .Produces<CurrentUserView>();
         group.MapPatch("/me", UpdateMe)
             .WithName(nameof(UpdateMe))
+            .WithSummary("Change your settings")
+            .WithDescription("Sets `defaultVisibility` (public, friends or private; initially friends): the visibility of your transfers and request payments that name none. Setting it twice is harmless, so no Idempotency-Key is needed.")
             .Accepts<UpdateUserRequest>("application/json")
             .Produces<CurrentUserView>()
-            .Produces<ApiError>(StatusCodes.Status400BadRequest)
-            .Produces<ApiError>(StatusCodes.Status401Unauthorized);
+            .ProducesErrors(ErrorCodes.NotFound);
         group.MapGet("/search", SearchUsers)
             .WithName(nameof(SearchUsers))
-            .Produces<IReadOnlyList<UserProfile>>()
-            .Produces<ApiError>(StatusCodes.Status400BadRequest);
+            .WithSummary("Find users")
+            .WithDescription("Up to 20 users whose username or display name starts with `q` (1–64 characters, case-insensitive), by username.")
+            .Produces<IReadOnlyList<UserProfile>>();
         return group;
     }
 

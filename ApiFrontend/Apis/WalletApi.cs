@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Payments.ApiFrontend.Authentication;
 using Payments.ApiFrontend.Errors;
+using Payments.Grains.Interfaces.Errors;
+using Payments.ApiFrontend.OpenApi;
 using Payments.ApiFrontend.Idempotency;
 using Payments.ApiFrontend.Requests;
 using Payments.Grains.Interfaces.Identity;
@@ -19,27 +21,36 @@ public static class WalletApi
 {
     public static RouteGroupBuilder MapWalletApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/wallet").WithTags("Wallet").RequireAuthorization();
+        var group = routes.MapGroup("/wallet").WithTags(ApiTags.Wallet).RequireAuthorization();
 
         group.MapGet("/", GetWallet)
             .WithName(nameof(GetWallet))
+            .WithSummary("Get your wallet")
+            .WithDescription("`balance` is what the ledger holds; `available` is what you can send or withdraw now (the balance less `held`, money reserved by sends still committing); `status` is active or frozen.")
             .Produces<WalletView>();
-        MapMovement(group.MapPost("/deposits", CreateDeposit).WithName(nameof(CreateDeposit)));
-        MapMovement(group.MapPost("/withdrawals", CreateWithdrawal).WithName(nameof(CreateWithdrawal)));
+        MapMovement(group.MapPost("/deposits", CreateDeposit))
+            .WithName(nameof(CreateDeposit))
+            .WithSummary("Deposit from your bank account")
+            .WithDescription("Pulls `amount` cents from your (simulated) linked bank account into your wallet. If the bank does not answer, the deposit is not made and the answer is 503 `SERVICE_UNAVAILABLE`: retry with the same Idempotency-Key.")
+            .ProducesErrors(ErrorCodes.InvalidAmount);
+        MapMovement(group.MapPost("/withdrawals", CreateWithdrawal))
+            .WithName(nameof(CreateWithdrawal))
+            .WithSummary("Withdraw to your bank account")
+            .WithDescription("Takes `amount` cents from your wallet at once (atomically with a payout owed to you) and pays your bank account; the bank transfer is retried until the bank confirms it.")
+            .ProducesErrors(ErrorCodes.InvalidAmount, ErrorCodes.InsufficientFunds, ErrorCodes.AccountFrozen);
         group.MapGet("/transactions", GetTransactions)
             .WithName(nameof(GetTransactions))
-            .Produces<HistoryPage>()
-            .Produces<ApiError>(StatusCodes.Status400BadRequest);
+            .WithSummary("List your wallet's history")
+            .WithDescription("Every ledger entry of your wallet, newest first, each with the balance after it. `startingAfter` is an entry's `transactionId`.")
+            .Produces<HistoryPage>();
         return group;
     }
 
     /// <summary>Deposits and withdrawals take the same body and answer alike.</summary>
-    private static void MapMovement(RouteHandlerBuilder endpoint) => endpoint
+    private static RouteHandlerBuilder MapMovement(RouteHandlerBuilder endpoint) => endpoint
         .WithMetadata(IdempotencyHeader.Metadata)
         .Accepts<MovementRequest>("application/json")
-        .Produces<MovementReceipt>(StatusCodes.Status201Created)
-        .Produces<ApiError>(StatusCodes.Status400BadRequest)
-        .Produces<ApiError>(StatusCodes.Status422UnprocessableEntity);
+        .Produces<MovementReceipt>(StatusCodes.Status201Created);
 
     /// <summary>GET /v1/wallet → {balance, available, held, currency, status}.</summary>
     public static async Task<IResult> GetWallet(ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.OpenApi;
-using Microsoft.OpenApi;
 using Payments.ApiFrontend.Errors;
 using Payments.ApiFrontend.Requests;
 using Payments.Grains.Interfaces.Errors;
@@ -49,27 +47,6 @@ public static class IdempotencyHeader
 
     /// <summary>Endpoint metadata: this endpoint accepts the header but does not require it (documented in OpenAPI).</summary>
     public static TakesIdempotencyKey OptionalMetadata { get; } = new(Required: false);
-
-    /// <summary>OpenAPI operation transformer: declares the header on endpoints carrying <see cref="Metadata"/> or <see cref="OptionalMetadata"/>.</summary>
-    public static Task DocumentAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(operation);
-        ArgumentNullException.ThrowIfNull(context);
-        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<TakesIdempotencyKey>().FirstOrDefault() is { } header)
-        {
-            operation.Parameters ??= [];
-            operation.Parameters.Add(new OpenApiParameter
-            {
-                Name = Name,
-                In = ParameterLocation.Header,
-                Required = header.Required,
-                Description = $"1–{IdempotencyKey.MaxLength} visible ASCII characters; a retry with the same key and body returns the first response.",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = IdempotencyKey.MaxLength },
-            });
-        }
-
-        return Task.CompletedTask;
-    }
 
     /// <summary>The idempotency grain's key: the caller's scope and the client's key.</summary>
     public static string GrainKey(string userId, IdempotencyKey key) => $"{userId}/{key.Value}";

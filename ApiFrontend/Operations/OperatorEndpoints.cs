@@ -37,7 +37,7 @@ public static class OperatorEndpoints
     public static IEndpointRouteBuilder MapOperatorEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPrometheusScrapingEndpoint(MetricsPath).RequireAuthorization(ApiAuth.AdminPolicy);
-        endpoints.MapOrleansDashboard(DashboardPath).RequireAuthorization(ApiAuth.AdminPolicy);
+        endpoints.MapOrleansDashboard(DashboardPath).RequireAuthorization(ApiAuth.AdminPolicy).ExcludeFromDescription();
         return endpoints;
     }
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Payments.ApiFrontend.Errors;
 using Payments.Grains.Interfaces.Feed;
 using Payments.Grains.Interfaces.Text;
@@ -5,7 +7,8 @@ using Payments.Grains.Interfaces.Text;
 namespace Payments.ApiFrontend.Requests;
 
 /// <summary>POST /v1/feed/{transferId}/comments {text}: 1 to 280 characters.</summary>
-public sealed record CreateCommentRequest(string? Text)
+public sealed record CreateCommentRequest(
+    [property: Required, MaxLength(FeedLimits.MaxCommentLength)] string? Text)
 {
     public Parsed<string> Validate() => Text switch
     {

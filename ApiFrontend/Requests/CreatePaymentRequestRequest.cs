@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Payments.ApiFrontend.Errors;
 using Payments.Grains.Interfaces.Text;
 using Payments.Grains.Interfaces.Transfers;
@@ -5,7 +7,10 @@ using Payments.Grains.Interfaces.Transfers;
 namespace Payments.ApiFrontend.Requests;
 
 /// <summary>POST /v1/requests. <c>from</c> (who is asked to pay) is a user id or a username; the currency is the wallet's (USD).</summary>
-public sealed record CreatePaymentRequestRequest(string? From, long? Amount, string? Note)
+public sealed record CreatePaymentRequestRequest(
+    [property: Required, Description("Who is asked to pay: a username or a user id.")] string? From,
+    [property: Required, Range(TransferLimits.MinAmount, TransferLimits.MaxAmount), Description("Cents (USD).")] long? Amount,
+    [property: MaxLength(TransferLimits.MaxNoteLength)] string? Note)
 {
     /// <summary>The same rules as a transfer: amount 1..500,000 minor units, note at most 280 characters.</summary>
     public Parsed<PaymentRequestInput> Validate()

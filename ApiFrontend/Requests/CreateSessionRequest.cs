@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Payments.ApiFrontend.Errors;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Identity;
@@ -6,7 +8,9 @@ using Payments.Grains.Interfaces.Users;
 namespace Payments.ApiFrontend.Requests;
 
 /// <summary>POST /v1/sessions.</summary>
-public sealed record CreateSessionRequest(string? Username, string? Password)
+public sealed record CreateSessionRequest(
+    [property: Required] string? Username,
+    [property: Required] string? Password)
 {
     /// <summary>
     /// Missing fields are 400. A username or password that no account could have is answered like a wrong password

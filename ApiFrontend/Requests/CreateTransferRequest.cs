@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Payments.ApiFrontend.Errors;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Identity;
@@ -8,7 +10,12 @@ using Payments.Grains.Interfaces.Transfers;
 namespace Payments.ApiFrontend.Requests;
 
 /// <summary>POST /v1/transfers. <c>to</c> is a user id or a username.</summary>
-public sealed record CreateTransferRequest(string? To, long? Amount, string? Currency, string? Note, string? Visibility)
+public sealed record CreateTransferRequest(
+    [property: Required, Description("The recipient: a username or a user id.")] string? To,
+    [property: Required, Range(TransferLimits.MinAmount, TransferLimits.MaxAmount), Description("Cents.")] long? Amount,
+    [property: Required, Description("ISO 4217; wallets hold USD.")] string? Currency,
+    [property: MaxLength(TransferLimits.MaxNoteLength), Description("Shown to the two parties and in the feed.")] string? Note,
+    [property: Description("public, friends or private; your default visibility when absent.")] string? Visibility)
 {
     /// <summary>Validates every field; the recipient is only checked for form here, resolved later.</summary>
     public Parsed<TransferInput> Validate()

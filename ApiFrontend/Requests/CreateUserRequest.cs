@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Payments.ApiFrontend.Errors;
 using Payments.Grains.Interfaces.Identity;
 using Payments.Grains.Interfaces.Users;
@@ -5,7 +7,10 @@ using Payments.Grains.Interfaces.Users;
 namespace Payments.ApiFrontend.Requests;
 
 /// <summary>POST /v1/users.</summary>
-public sealed record CreateUserRequest(string? Username, string? DisplayName, string? Password)
+public sealed record CreateUserRequest(
+    [property: Required, Description("3–32 characters of a–z, 0–9 and _; unique.")] string? Username,
+    [property: Required, Description("1–64 characters shown beside the @username; one script, no invisible or look-alike characters.")] string? DisplayName,
+    [property: Required, Description("8–256 characters; zxcvbn must score it at least 3 (not common, not built from the username or display name).")] string? Password)
 {
     /// <summary>
     /// The username's form, the display name's rules (<see cref="Grains.Interfaces.Identity.DisplayName"/>: cleaned here,

@@ -1,10 +1,13 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Payments.ApiFrontend.Errors;
 using Payments.Grains.Interfaces.Wallets;
 
 namespace Payments.ApiFrontend.Requests;
 
 /// <summary>POST /v1/wallet/deposits and /v1/wallet/withdrawals: an amount in minor units.</summary>
-public sealed record MovementRequest(long? Amount)
+public sealed record MovementRequest(
+    [property: Required, Range(WalletLimits.MinMovement, WalletLimits.MaxMovement), Description("Cents (USD).")] long? Amount)
 {
     public Parsed<long> Validate() => Amount switch
     {

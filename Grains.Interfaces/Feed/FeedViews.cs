@@ -20,9 +20,9 @@ public sealed record FeedItemView(
     long CommentCount,
     bool LikedByMe);
 
-/// <summary>Newest first; <c>NextCursor</c> (null on the last page) is passed as <c>cursor</c> for the next page.</summary>
+/// <summary>Newest first; <c>HasMore</c> says whether a page follows the last item's transfer id.</summary>
 [GenerateSerializer, Immutable]
-public sealed record FeedPage(IReadOnlyList<FeedItemView> Items, string? NextCursor);
+public sealed record FeedPage(IReadOnlyList<FeedItemView> Data, bool HasMore);
 
 /// <summary>The likes of one item after a like or unlike.</summary>
 [GenerateSerializer, Immutable]

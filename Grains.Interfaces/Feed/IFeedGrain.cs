@@ -10,9 +10,9 @@ namespace Payments.Grains.Interfaces.Feed;
 [Alias("feed")]
 public interface IFeedGrain : IGrainWithStringKey
 {
-    Task<Outcome<FeedPage>> Feed(int limit, string? cursor);
+    Task<Outcome<FeedPage>> Feed(int limit, string? startingAfter);
 
-    Task<Outcome<FeedPage>> PublicFeed(int limit, string? cursor);
+    Task<Outcome<FeedPage>> PublicFeed(int limit, string? startingAfter);
 
     /// <summary>Idempotent: liking twice is one like.</summary>
     Task<Outcome<LikeSummary>> Like(string transferId);

@@ -13,24 +13,24 @@ namespace Payments.Grains.Feed;
 [GrainType("feed")]
 public sealed class FeedGrain(FeedStore store, TimeProvider time) : Grain, IFeedGrain
 {
-    public async Task<Outcome<FeedPage>> Feed(int limit, string? cursor)
+    public async Task<Outcome<FeedPage>> Feed(int limit, string? startingAfter)
     {
-        if (Page(limit, cursor, "cursor") is { } invalid)
+        if (Page(limit, startingAfter) is { } invalid)
         {
             return invalid;
         }
 
-        return await store.FeedAsync(Reader, limit, PageQuery.Cursor(cursor));
+        return await store.FeedAsync(Reader, limit, PageQuery.Cursor(startingAfter));
     }
 
-    public async Task<Outcome<FeedPage>> PublicFeed(int limit, string? cursor)
+    public async Task<Outcome<FeedPage>> PublicFeed(int limit, string? startingAfter)
     {
-        if (Page(limit, cursor, "cursor") is { } invalid)
+        if (Page(limit, startingAfter) is { } invalid)
         {
             return invalid;
         }
 
-        return await store.PublicAsync(Reader, limit, PageQuery.Cursor(cursor));
+        return await store.PublicAsync(Reader, limit, PageQuery.Cursor(startingAfter));
     }
 
     public Task<Outcome<LikeSummary>> Like(string transferId) => SetLikeAsync(transferId, liked: true);
@@ -59,7 +59,7 @@ public sealed class FeedGrain(FeedStore store, TimeProvider time) : Grain, IFeed
 
     public async Task<Outcome<CommentPage>> Comments(string transferId, int limit, string? startingAfter)
     {
-        if (Page(limit, startingAfter, "startingAfter") is { } invalid)
+        if (Page(limit, startingAfter) is { } invalid)
         {
             return invalid;
         }
@@ -88,8 +88,8 @@ public sealed class FeedGrain(FeedStore store, TimeProvider time) : Grain, IFeed
     private async Task<Guid?> VisibleAsync(string transferId) =>
         UserId.TryParse(this.GetPrimaryKeyString(), out _) && SocialId.TryParse(transferId, out var id) && await store.CanSeeAsync(Reader, id) ? id : null;
 
-    private PaymentError? Page(int limit, string? cursor, string cursorField) =>
-        UserId.TryParse(this.GetPrimaryKeyString(), out _) ? PageQuery.Check(limit, cursor, cursorField, "a value from a previous page") : NotFound();
+    private PaymentError? Page(int limit, string? startingAfter) =>
+        UserId.TryParse(this.GetPrimaryKeyString(), out _) ? PageQuery.Check(limit, startingAfter, "startingAfter", "the id of the last item of the previous page") : NotFound();
 
     private static PaymentError NotFound() => new(ErrorCodes.NotFound, "No such feed item.");
 }

@@ -191,7 +191,7 @@ public sealed class FeedStore(NpgsqlDataSource dataSource)
         }
 
         var (page, hasMore) = PageRows.Trim(items, limit);
-        return new FeedPage(page, hasMore ? page[^1].TransferId : null);
+        return new FeedPage(page, hasMore);
     }
 
     private static FeedComment ReadComment(NpgsqlDataReader reader) => new(

@@ -5,5 +5,6 @@ public static class NotificationLimits
 {
     public const int MaxTypeLength = 64;
     public const int MaxDataBytes = 4_096;
-    public const int MaxPage = 100;
+    /// <summary>The API's largest page (100) and one more, which tells it whether there is a next page.</summary>
+    public const int MaxPage = 101;
 }

@@ -67,7 +67,7 @@ public sealed class FeedTests() : ApiTest("feed")
     }
 
     [Fact]
-    public async Task Feeds_are_newest_first_and_paged_by_cursor()
+    public async Task Feeds_are_newest_first_and_paged_with_startingAfter()
     {
         var (_, payer) = await Api.SignUpAsync("fd_pager", deposit: 10_000);
         var (payeeId, _) = await Api.SignUpAsync("fd_payee");
@@ -82,9 +82,9 @@ public sealed class FeedTests() : ApiTest("feed")
         var paged = await Api.FeedAsync(payer, pageSize: 2);
         Assert.Equal(ids.AsEnumerable().Reverse(), paged.Select(item => item["transferId"]!.GetValue<string>()));
 
-        var badCursor = await Api.SendAsync(HttpMethod.Get, "/v1/feed?cursor=nope", payer);
+        var badCursor = await Api.SendAsync(HttpMethod.Get, "/v1/feed?startingAfter=nope", payer);
         var badLimit = await Api.SendAsync(HttpMethod.Get, "/v1/feed/public?limit=1000", payer);
-        Assert.Equal((HttpStatusCode.BadRequest, "VALIDATION_ERROR", "cursor"), (badCursor.Status, badCursor.Code, badCursor.Json["field"]!.GetValue<string>()));
+        Assert.Equal((HttpStatusCode.BadRequest, "VALIDATION_ERROR", "startingAfter"), (badCursor.Status, badCursor.Code, badCursor.Json["field"]!.GetValue<string>()));
         Assert.Equal((HttpStatusCode.BadRequest, "VALIDATION_ERROR", "limit"), (badLimit.Status, badLimit.Code, badLimit.Json["field"]!.GetValue<string>()));
     }
 

@@ -16,21 +16,23 @@ public static class SocialClient
         Assert.True(accepted.Status == HttpStatusCode.OK, accepted.Body);
     }
 
-    /// <summary>Every item of a feed (<c>/v1/feed</c> or <c>/v1/feed/public</c>), following the cursor to the end.</summary>
+    /// <summary>Every item of a feed (<c>/v1/feed</c> or <c>/v1/feed/public</c>), page after page to the end.</summary>
     public static async Task<List<JsonNode>> FeedAsync(this ApiClient api, string token, string path = "/v1/feed", int pageSize = 100)
     {
         var items = new List<JsonNode>();
-        string? cursor = null;
+        string? startingAfter = null;
         for (var page = 0; page < 10_000; page++)
         {
-            var response = await api.SendAsync(HttpMethod.Get, $"{path}?limit={pageSize}{(cursor is null ? "" : $"&cursor={cursor}")}", token);
+            var response = await api.SendAsync(HttpMethod.Get, $"{path}?limit={pageSize}{(startingAfter is null ? "" : $"&startingAfter={startingAfter}")}", token);
             Assert.True(response.Status == HttpStatusCode.OK, response.Body);
-            items.AddRange(response.Json["items"]!.AsArray().Select(item => item!));
-            cursor = response.Json["nextCursor"]?.GetValue<string>();
-            if (cursor is null)
+            var data = response.Json["data"]!.AsArray();
+            items.AddRange(data.Select(item => item!));
+            if (!response.Json["hasMore"]!.GetValue<bool>())
             {
                 return items;
             }
+
+            startingAfter = data[^1]!["transferId"]!.GetValue<string>();
         }
 
         throw new InvalidOperationException("The feed did not end.");

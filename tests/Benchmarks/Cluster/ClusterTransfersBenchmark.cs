@@ -82,6 +82,12 @@ internal static class ClusterTransfersBenchmark
             ["Payments__Api__RateLimit__PermitsPerSecond"] = "1000000",
             ["Payments__Api__RateLimit__Burst"] = "1000000",
         };
+        // Every user signs in from this one address, many at a time.
+        foreach (var (key, value) in TestSignInLimits.Environment)
+        {
+            environment[key] = value;
+        }
+
         var processes = new List<SiloProcess>();
         try
         {

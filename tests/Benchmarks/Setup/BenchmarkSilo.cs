@@ -32,14 +32,14 @@ internal static class BenchmarkSilo
             ["Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware"] = "Error",
             ["Payments:Wallets:DailySendLimit"] = "1000000000000",
             ["Payments:Users:PasswordHashIterations"] = "1000",
-            // Sessions for every user are made 64 logins at a time (BenchmarkUsers.LoginAllAsync).
-            ["Payments:Users:MaxConcurrentPasswordHashes"] = "64",
             ["Payments:Api:RateLimit:PermitsPerSecond"] = "1000000",
             ["Payments:Api:RateLimit:Burst"] = "1000000",
             // Orleans' default ports (11111, 30000) clash with anything else running on a shared machine.
             ["Payments:Cluster:SiloPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
             ["Payments:Cluster:GatewayPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
         });
+        // Sessions for every user are made 64 logins at a time (BenchmarkUsers.LoginAllAsync), from one address.
+        builder.Configuration.AddInMemoryCollection(TestSignInLimits.Settings);
         builder.UseOrleans(silo => silo.UseTransactions());
         var app = SiloApplication.Build(builder, connectionString, typeof(BenchmarkSilo).Assembly);
         await app.StartAsync();

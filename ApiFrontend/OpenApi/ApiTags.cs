@@ -1,0 +1,31 @@
+namespace Payments.ApiFrontend.OpenApi;
+
+/// <summary>The OpenAPI tags the endpoints are grouped under, each with the description the reference shows.</summary>
+public static class ApiTags
+{
+    public const string Users = "Users";
+    public const string Sessions = "Sessions";
+    public const string Wallet = "Wallet";
+    public const string Transfers = "Transfers";
+    public const string PaymentRequests = "Payment requests";
+    public const string Friends = "Friends";
+    public const string Feed = "Feed";
+    public const string Notifications = "Notifications";
+    public const string Admin = "Admin";
+    public const string Operations = "Operations";
+
+    /// <summary>Every tag in the order the reference lists them, with its description.</summary>
+    public static IReadOnlyList<(string Name, string Description)> All { get; } =
+    [
+        (Users, "Sign up, read and change your own profile, and find other users by username or display name."),
+        (Sessions, "Sign in with a username and password for a bearer session token, and sign out. Sign-in is limited per address and per username, and repeated failures lock the account for a while."),
+        (Wallet, "Your USD wallet: its balance, deposits from and withdrawals to your (simulated) linked bank account, and its history with the balance after each line. Amounts are integers in cents."),
+        (Transfers, "Peer-to-peer payments from your wallet to another user's, exactly once per Idempotency-Key, with a note and a visibility for the feed."),
+        (PaymentRequests, "Ask another user for money; they pay (a transfer, exactly once) or decline, and you may cancel while it is pending."),
+        (Friends, "Friend requests and friendships. Friends see each other's transfers of visibility `friends` in their feeds."),
+        (Feed, "Transfers as a social feed: yours and your friends', and everyone's public ones, with likes and comments. Amounts appear only to the two parties."),
+        (Notifications, "What happened to you (payments received, requests, balance changes): a WebSocket pushes each as it is stored, and the inbox returns what a client missed."),
+        (Admin, "Operator endpoints behind the operator token: the ledger audit, freezing wallets, the cluster's silos, payouts owed and stream dead letters."),
+        (Operations, "Health probes for orchestrators, Prometheus metrics and the Orleans Dashboard."),
+    ];
+}

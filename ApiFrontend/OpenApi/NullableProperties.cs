@@ -1,0 +1,45 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Payments.ApiFrontend.OpenApi;
+
+/// <summary>
+/// Schema transformer: what "nullable" means on the wire. Responses leave null properties out, so a nullable property
+/// is optional rather than required-but-null. A request property marked <see cref="RequiredAttribute"/> is required
+/// and not nullable: its C# type is nullable only so that a missing value becomes a clear VALIDATION_ERROR naming the
+/// field instead of a binding failure.
+/// </summary>
+public static class NullableProperties
+{
+    public static Task DocumentAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.JsonPropertyInfo is not null || schema.Properties is not { Count: > 0 } properties)
+        {
+            return Task.CompletedTask;
+        }
+
+        foreach (var property in context.JsonTypeInfo.Properties)
+        {
+            if (!properties.TryGetValue(property.Name, out var propertySchema)
+                || propertySchema is not OpenApiSchema { Type: { } type } nullable
+                || !type.HasFlag(JsonSchemaType.Null))
+            {
+                continue;
+            }
+
+            if (property.AttributeProvider?.IsDefined(typeof(RequiredAttribute), inherit: true) == true)
+            {
+                nullable.Type = type & ~JsonSchemaType.Null;
+            }
+            else
+            {
+                schema.Required?.Remove(property.Name);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using Payments.ApiFrontend.Authentication;
+
+namespace Payments.ApiFrontend.OpenApi;
+
+/// <summary>
+/// The security schemes of the OpenAPI document and which one each operation takes, read from the endpoint's
+/// authorization metadata: the operator policy → <c>operator</c>; any other authorization → <c>session</c>; anonymous
+/// endpoints declare an empty requirement (no credentials).
+/// </summary>
+public static class OperationSecurity
+{
+    public const string SessionSchemeId = "session";
+    public const string OperatorSchemeId = "operator";
+
+    /// <summary>The scheme an endpoint requires, or null when it is open to anyone.</summary>
+    public static string? SchemeOf(IList<object> endpointMetadata)
+    {
+        ArgumentNullException.ThrowIfNull(endpointMetadata);
+        if (endpointMetadata.OfType<IAllowAnonymous>().Any())
+        {
+            return null;
+        }
+
+        var requirements = endpointMetadata.OfType<IAuthorizeData>().ToList();
+        if (requirements.Count == 0)
+        {
+            return null;
+        }
+
+        return requirements.Any(requirement => requirement.Policy == ApiAuth.AdminPolicy) ? OperatorSchemeId : SessionSchemeId;
+    }
+
+    /// <summary>Operation transformer: the operation's security requirement.</summary>
+    public static Task DocumentAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        ArgumentNullException.ThrowIfNull(context);
+        operation.Security = SchemeOf(context.Description.ActionDescriptor.EndpointMetadata) is { } scheme
+            ? [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] }]
+            : [];
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The schemes, for the document's components.</summary>
+    public static Dictionary<string, IOpenApiSecurityScheme> Schemes() => new()
+    {
+        [SessionSchemeId] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            Description = "A user's session token, from `POST /v1/sessions`: `Authorization: Bearer <token>`. It lasts 30 days unless revoked with `DELETE /v1/sessions/current`.",
+        },
+        [OperatorSchemeId] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            Description = "The operator token the deployment sets in `Payments__AdminToken` (at least 24 characters): `Authorization: Bearer <token>`. Operator endpoints are closed when it is unset.",
+        },
+    };
+}
