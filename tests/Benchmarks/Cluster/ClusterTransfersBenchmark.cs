@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Kiota.Abstractions;
 using Npgsql;
+using Payments.Client;
+using Payments.Client.Generated;
+using Payments.Client.Generated.Models;
 using Payments.Infrastructure.Postgres;
 using Payments.Benchmarks.Reporting;
 using Payments.Benchmarks.Setup;
@@ -109,10 +111,10 @@ internal static class ClusterTransfersBenchmark
 
             await using var dataSource = NpgsqlDataSource.Create(database);
             var users = await BenchmarkUsers.SeedAsync(dataSource, TransferScenario.UniformWallets);
-            var tokens = await LoginAndFundAsync(http, users.Length);
+            var senders = await LoginAndFundAsync(http, users.Length);
             Console.WriteLine($"{silos} silo(s): seeded, logged in and funded {users.Length} wallets");
 
-            Task<bool> SendAsync(int worker, int from, int to) => HttpTransfers.SendAsync(http, tokens[from], users[to]);
+            Task<bool> SendAsync(int worker, int from, int to) => HttpTransfers.SendAsync(senders[from], users[to]);
 
             await ClosedLoop.RunAsync(TransferScenario.Uniform, ClosedLoop.WarmUp, SendAsync);
 
@@ -163,20 +165,12 @@ internal static class ClusterTransfersBenchmark
 
     private static async Task WaitForSilosAsync(HttpClient http, int silos)
     {
+        var operatorClient = PaymentsClient.Create(http, AdminToken);
         var started = Stopwatch.StartNew();
         while (started.Elapsed < TimeSpan.FromSeconds(60))
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/admin/cluster");
-            request.Headers.Authorization = new("Bearer", AdminToken);
-            using var response = await http.SendAsync(request);
-            var body = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode != HttpStatusCode.OK)
-            {
-                throw new InvalidOperationException($"GET /v1/admin/cluster answered {(int)response.StatusCode}: {body}");
-            }
-
-            var cluster = JsonNode.Parse(body)!;
-            if (cluster["silos"]!.AsArray().Count(silo => silo!["status"]!.GetValue<string>() == "active") == silos)
+            var cluster = await operatorClient.V1.Admin.Cluster.GetAsync();
+            if (cluster!.Silos!.Count(silo => silo.Status == "active") == silos)
             {
                 await Task.Delay(3_000); // Let the front end's view catch up (it rereads membership every heartbeat).
                 return;
@@ -188,32 +182,29 @@ internal static class ClusterTransfersBenchmark
         throw new TimeoutException($"{silos} silos did not become active.");
     }
 
-    private static async Task<string[]> LoginAndFundAsync(HttpClient http, int count)
+    /// <summary>Signs every user in and funds their wallet through the API; a typed client per user.</summary>
+    private static async Task<PaymentsApiClient[]> LoginAndFundAsync(HttpClient http, int count)
     {
-        var tokens = new string[count];
+        var anonymous = PaymentsClient.Create(http);
+        var senders = new PaymentsApiClient[count];
         using var throttle = new SemaphoreSlim(64);
         await Task.WhenAll(Enumerable.Range(0, count).Select(async index =>
         {
             await throttle.WaitAsync();
             try
             {
-                var session = await http.PostAsJsonAsync("/v1/sessions", new { username = $"bench_{index}", password = BenchmarkUsers.Password });
-                tokens[index] = JsonNode.Parse(await session.Content.ReadAsStringAsync())!["token"]!.GetValue<string>();
-                using var deposit = new HttpRequestMessage(HttpMethod.Post, "/v1/wallet/deposits") { Content = JsonContent.Create(new { amount = BenchmarkUsers.Funding(index) }) };
-                deposit.Headers.Authorization = new("Bearer", tokens[index]);
-                deposit.Headers.Add("Idempotency-Key", "funding");
-                var funded = await http.SendAsync(deposit);
-                if (funded.StatusCode != HttpStatusCode.Created)
-                {
-                    throw new InvalidOperationException($"Funding bench_{index} failed: {await funded.Content.ReadAsStringAsync()}");
-                }
+                var session = await anonymous.V1.Sessions.PostAsync(new CreateSessionRequest { Username = $"bench_{index}", Password = BenchmarkUsers.Password });
+                senders[index] = PaymentsClient.Create(http, session!.Token);
+                await senders[index].V1.Wallet.Deposits.PostAsync(
+                    new MovementRequest { Amount = BenchmarkUsers.Funding(index) },
+                    PaymentsClient.IdempotencyKey<DefaultQueryParameters>("funding"));
             }
             finally
             {
                 throttle.Release();
             }
         }));
-        return tokens;
+        return senders;
     }
 
     /// <summary>A phase's acknowledged transfers a second, and the rate sustained once its stream backlog drained (null when not measured).</summary>

@@ -46,6 +46,7 @@ internal static class TransfersBenchmark
         var tokens = implementations.Contains("http") ? await BenchmarkUsers.LoginAllAsync(grains, users) : [];
         var runs = TransferScenario.All.Where(scenario => scenarios.Contains(scenario.Name)).SelectMany(scenario => concurrencyFactors.Select(scenario.Scaled)).ToList();
         using var http = HttpTransfers.CreateClient(new Uri(app.Urls.First()), runs);
+        var senders = HttpTransfers.ClientsFor(http, tokens);
 
         using var probe = new LedgerBatchProbe();
         var drain = new StreamDrain(baselineData, app.Services.GetRequiredService<IOptions<StreamOptions>>().Value.Deliver);
@@ -55,7 +56,7 @@ internal static class TransfersBenchmark
             ["grains"] = (worker, from, to) => GrainTransfers.SendAsync(grains, users[from], users[to]),
             ["writer"] = (worker, from, to) => WriterTransfers.SendAsync(writer, users[from], users[to]),
             ["rowlock"] = (worker, from, to) => baseline.TransferAsync(from, to, 1),
-            ["http"] = (worker, from, to) => HttpTransfers.SendAsync(http, tokens[from], users[to]),
+            ["http"] = (worker, from, to) => HttpTransfers.SendAsync(senders[from], users[to]),
             ["orleans-tx"] = (worker, from, to) => orleansTx.TransferAsync(from, to, 1),
         };
         var selected = paths.Keys.Where(implementations.Contains).ToList();
