@@ -16,8 +16,14 @@ internal sealed class OutboxQueueCache(int capacity, SplitBatches splits) : IQue
     private readonly Dictionary<StreamId, LinkedList<CachedBatch>> _byStream = [];
     private int _events;
 
-    /// <summary>Events the receiver may still read: the room left.</summary>
-    public int GetMaxAddCount() => Math.Max(0, capacity - _events);
+    /// <summary>
+    /// Events the receiver may still read: the room left, and at least 1. Orleans' pulling agent skips its read when this
+    /// is 0, and the purge that makes room runs only inside that read: a full cache would then never release what its
+    /// consumers already had, and delivery of the whole partition would stop for good. At 1 the agent reads, purges
+    /// first, and backs off while <see cref="IsUnderPressure"/>; the read after a purge takes at most 1 event, the next
+    /// read the room then left.
+    /// </summary>
+    public int GetMaxAddCount() => Math.Max(1, capacity - _events);
 
     public bool IsUnderPressure() => _events >= capacity;
 

@@ -294,6 +294,27 @@ public sealed class StreamTests
     }
 
     [Fact]
+    public void A_full_cache_still_lets_the_agent_read_so_that_delivered_containers_are_released()
+    {
+        var cache = new OutboxQueueCache(capacity: 2, new SplitBatches());
+        var a1 = Container("a", 1);
+        var a2 = Container("a", 2);
+        cache.AddToCache([a1, a2]);
+        var reader = Cursor(cache, "a");
+        Assert.Same(a1, Next(reader));
+        Assert.Same(a2, Next(reader));
+        Assert.Equal(QueueCacheCursorMoveResultKind.NoData, reader.MoveNextWithResult().Kind);
+
+        // Full, and everything delivered. The agent reads only when this is above 0, and purges only in that read.
+        Assert.True(cache.IsUnderPressure());
+        Assert.True(cache.GetMaxAddCount() > 0);
+        Assert.True(cache.TryPurgeFromCache(out var purged));
+        Assert.Equal([a1, a2], purged);
+        Assert.False(cache.IsUnderPressure());
+        Assert.Equal(2, cache.GetMaxAddCount());
+    }
+
+    [Fact]
     public void A_container_that_failed_as_a_whole_is_delivered_again_one_event_at_a_time()
     {
         var splits = new SplitBatches();
