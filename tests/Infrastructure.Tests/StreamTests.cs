@@ -35,6 +35,20 @@ public sealed class StreamTests
     }
 
     [Fact]
+    public async Task A_partition_whose_cache_fills_goes_on_delivering()
+    {
+        var database = await CreateDatabaseAsync("streams-full-cache");
+        await using var dataSource = NpgsqlDataSource.Create(database);
+
+        // A cache of 2 events is full after every read: the agent must release delivered events and read again.
+        await using var silo = await TestSilo.StartAsync(database, streams => (streams.BatchSize, streams.MaxBatchesInFlight) = (2, 1));
+        var expected = await Task.WhenAll(Enumerable.Range(0, 5).Select(stream => ProduceAsync(dataSource, $"full-{stream}", transactions: 10)));
+
+        await WaitUntilAppliedAsync(dataSource, expected.Sum());
+        await AssertAppliedInOrderOnceAsync(dataSource, Enumerable.Range(0, 5).ToDictionary(stream => $"full-{stream}", stream => expected[stream]));
+    }
+
+    [Fact]
     public async Task Delivery_resumes_after_a_restart_without_loss_or_double_application()
     {
         var database = await CreateDatabaseAsync("streams-restart");
