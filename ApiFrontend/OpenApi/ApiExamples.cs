@@ -54,7 +54,7 @@ public static class ApiExamples
         [typeof(LikeSummary)] = $$"""{"transferId":"{{Transfer}}","likeCount":1,"likedByMe":true}""",
         [typeof(FeedComment)] = $$"""{"id":"0193a4f5-4e3b-7c50-97b9-6eaf2a3b4c15","transferId":"{{Transfer}}","author":{"id":"{{Bob}}","username":"bob","displayName":"Bob"},"text":"🍕 was great","createdAt":"2026-12-03T18:08:15.271+00:00"}""",
         [typeof(NotificationMessage)] = $$"""{"id":"0193a4f3-1f0b-8e4d-9a1b-2c3d4e5f6a7b","type":"payment_received","data":{"id":"{{Transfer}}","from":"{{Alice}}","to":"{{Bob}}","amount":2500,"currency":"USD","note":"pizza","visibility":"friends","status":"completed","createdAt":"2026-12-03T18:04:11.532+00:00"},"createdAt":"2026-12-03T18:04:11.541+00:00"}""",
-        [typeof(LedgerAuditReport)] = """{"balanced":true,"currencies":[{"currency":"USD","sum":0,"walletTotal":10000,"systemTotal":-10000}],"accounts":3,"transactions":2,"postings":4,"unbalancedTransactions":[],"accountsNotMatchingPostings":[],"negativeWallets":[],"orphans":[],"checkedAt":"2026-12-03T18:09:00.25+00:00"}""",
+        [typeof(LedgerAuditReport)] = """{"balanced":true,"currencies":[{"currency":"USD","sum":0,"walletTotal":10000,"systemTotal":-10000,"merchantTotal":0}],"accounts":3,"transactions":2,"postings":4,"unbalancedTransactions":[],"accountsNotMatchingPostings":[],"accountsNotMatchingHolds":[],"negativeWallets":[],"orphans":[],"checkedAt":"2026-12-03T18:09:00.25+00:00"}""",
         [typeof(PendingPayouts)] = $$"""{"count":1,"totals":[{"currency":"USD","count":1,"amount":2000}],"oldest":[{"transactionId":"0193a4f6-5f4c-7d61-a8ca-7fb03b4c5d26","userId":"{{Bob}}","amount":2000,"currency":"USD","attempts":2,"lastError":"the bank did not answer in time","requestedAt":"2026-12-03T18:10:00.75+00:00"}]}""",
     });
 
@@ -71,7 +71,7 @@ public static class ApiExamples
         examples[typeof(NotificationPage)] = Page(examples[typeof(NotificationMessage)]);
         examples[typeof(PayReceipt)] =
             $$"""{"request":{"id":"0193a4f4-2c19-7a3e-b5f7-4c8d0e1f2a93","requester":"{{Alice}}","requestee":"{{Bob}}","amount":1250,"currency":"USD","note":"half the taxi","status":"paid","createdAt":"2026-12-03T18:06:40.118+00:00","expiresAt":"2027-01-02T18:06:40.118+00:00","transferId":"{{PaidTransfer}}"},"transfer":{"id":"{{PaidTransfer}}","from":"{{Bob}}","to":"{{Alice}}","amount":1250,"currency":"USD","note":"half the taxi","visibility":"friends","status":"completed","createdAt":"2026-12-03T18:11:05.317+00:00"},"balance":1250}""";
-        examples[typeof(CurrencyTotal)] = """{"currency":"USD","sum":0,"walletTotal":10000,"systemTotal":-10000}""";
+        examples[typeof(CurrencyTotal)] = """{"currency":"USD","sum":0,"walletTotal":10000,"systemTotal":-10000,"merchantTotal":0}""";
         examples[typeof(PendingPayoutTotal)] = """{"currency":"USD","count":1,"amount":2000}""";
         examples[typeof(PendingPayout)] =
             $$"""{"transactionId":"0193a4f6-5f4c-7d61-a8ca-7fb03b4c5d26","userId":"{{Bob}}","amount":2000,"currency":"USD","attempts":2,"lastError":"the bank did not answer in time","requestedAt":"2026-12-03T18:10:00.75+00:00"}""";

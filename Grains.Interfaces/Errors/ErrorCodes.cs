@@ -39,13 +39,39 @@ public static class ErrorCodes
     /// <summary>A friend request between the two users is already waiting (either way round); the addressee accepts it.</summary>
     public const string FriendRequestPending = "FRIEND_REQUEST_PENDING";
 
+    /// <summary>A hold (a pending posting) is not in a state that allows the change asked of it; the ledger's refusal, which the payment's grain turns into its own.</summary>
+    public const string HoldNotAvailable = "HOLD_NOT_AVAILABLE";
+
+    /// <summary>A payment's state does not allow capture (not authorized, or already captured, canceled or expired).</summary>
+    public const string PaymentNotCapturable = "PAYMENT_NOT_CAPTURABLE";
+
+    /// <summary>A payment's state does not allow voiding (only an authorized, uncaptured payment can be voided).</summary>
+    public const string PaymentNotCancelable = "PAYMENT_NOT_CANCELABLE";
+
+    /// <summary>A payment's state does not allow confirmation (only a wallet payment awaiting its payer's confirmation).</summary>
+    public const string PaymentNotConfirmable = "PAYMENT_NOT_CONFIRMABLE";
+
+    /// <summary>Only a succeeded (captured) payment can be refunded.</summary>
+    public const string PaymentNotRefundable = "PAYMENT_NOT_REFUNDABLE";
+
+    /// <summary>The refunds of a payment would exceed what was captured.</summary>
+    public const string RefundExceedsCaptured = "REFUND_EXCEEDS_CAPTURED";
+
+    /// <summary>The card was declined (402); the error carries a declineCode.</summary>
+    public const string CardDeclined = "CARD_DECLINED";
+
+    /// <summary>The payment's fraud score is at or above the merchant's block threshold (402; nothing was authorized).</summary>
+    public const string FraudBlocked = "FRAUD_BLOCKED";
+
     public static int StatusOf(string code) => code switch
     {
         ValidationError or InvalidAmount or InvalidCurrency => 400,
         Unauthenticated or InvalidCredentials => 401,
         Forbidden => 403,
         NotFound or RecipientNotFound => 404,
-        UsernameTaken or RequestNotPending or AlreadyFriends or FriendRequestPending => 409,
+        UsernameTaken or RequestNotPending or AlreadyFriends or FriendRequestPending or HoldNotAvailable
+            or PaymentNotCapturable or PaymentNotCancelable or PaymentNotConfirmable or PaymentNotRefundable or RefundExceedsCaptured => 409,
+        CardDeclined or FraudBlocked => 402,
         RequestTooLarge => 413,
         UnsupportedMediaType => 415,
         IdempotencyKeyRequired => 400,

@@ -11,7 +11,8 @@ public interface ILedgerAuditGrain : IGrainWithStringKey
 
 /// <summary>
 /// Balanced when: every currency's accounts sum to zero, every transaction has all its legs, every account
-/// row equals the sum of its postings, no wallet is negative, and nothing points at a missing account or transaction.
+/// row equals the sum of its postings and holds the sum of its pending holds, no wallet is negative, and nothing points
+/// at a missing account or transaction.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record LedgerAuditReport(
@@ -22,9 +23,10 @@ public sealed record LedgerAuditReport(
     long Postings,
     IReadOnlyList<string> UnbalancedTransactions,
     IReadOnlyList<string> AccountsNotMatchingPostings,
+    IReadOnlyList<string> AccountsNotMatchingHolds,
     IReadOnlyList<string> NegativeWallets,
     IReadOnlyList<string> Orphans,
     DateTimeOffset CheckedAt);
 
 [GenerateSerializer, Immutable]
-public sealed record CurrencyTotal(string Currency, long Sum, long WalletTotal, long SystemTotal);
+public sealed record CurrencyTotal(string Currency, long Sum, long WalletTotal, long SystemTotal, long MerchantTotal);

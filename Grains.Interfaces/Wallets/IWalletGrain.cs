@@ -41,6 +41,6 @@ public interface IWalletGrain : IGrainWithStringKey
     /// <summary>Operator action: frozen wallets refuse sends and withdrawals.</summary>
     Task<Outcome<WalletView>> SetFrozen(bool frozen);
 
-    /// <summary>Told by the ledger writer after a commit that touched this wallet; older versions are ignored.</summary>
-    Task ObserveCommittedBalance(long balance, long version);
+    /// <summary>Told by the ledger writer after a commit that touched this wallet (its balance or its holds); older versions are ignored.</summary>
+    Task ObserveCommittedRow(long balance, long held, long version);
 }

@@ -7,8 +7,10 @@ namespace Payments.Grains.Audit;
 
 /// <summary>
 /// Checks the ledger's invariants in one repeatable-read snapshot: accounts sum to zero per currency, every account
-/// row equals the sum of its postings (each ledger row seen from both sides), no wallet is negative, no row names a
-/// missing account, and every transaction's legs are complete (0..n-1). Rows balance by construction.
+/// row equals the sum of its postings (each ledger row seen from both sides) and its held amount the sum of its
+/// pending holds, no wallet is negative, no row names a missing account, and every transaction's legs are complete
+/// (0..n-1). Rows balance by construction.
+/// Merchant balances may be negative (refunds, as at Stripe); they count in the per-currency sum like any account.
 /// </summary>
 [GrainType("ledger-audit")]
 public sealed class LedgerAuditGrain(NpgsqlDataSource dataSource, TimeProvider time) : Grain, ILedgerAuditGrain
@@ -24,14 +26,15 @@ public sealed class LedgerAuditGrain(NpgsqlDataSource dataSource, TimeProvider t
         await using (var command = new NpgsqlCommand(
             """
             SELECT currency, sum(balance)::bigint, coalesce(sum(balance) FILTER (WHERE kind = 'wallet'), 0)::bigint,
-                   coalesce(sum(balance) FILTER (WHERE kind = 'system'), 0)::bigint
+                   coalesce(sum(balance) FILTER (WHERE kind = 'system'), 0)::bigint,
+                   coalesce(sum(balance) FILTER (WHERE kind = 'merchant'), 0)::bigint
             FROM accounts GROUP BY currency ORDER BY currency
             """, connection, transaction))
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
             {
-                currencies.Add(new CurrencyTotal(reader.GetString(0).Trim(), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)));
+                currencies.Add(new CurrencyTotal(reader.GetString(0).Trim(), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4)));
             }
         }
 
@@ -42,6 +45,13 @@ public sealed class LedgerAuditGrain(NpgsqlDataSource dataSource, TimeProvider t
             SELECT a.id FROM accounts a
             LEFT JOIN (SELECT account_id, sum(amount) AS total FROM ledger_postings GROUP BY account_id) p ON p.account_id = a.id
             WHERE a.balance <> coalesce(p.total, 0) LIMIT $1
+            """);
+        var heldMismatched = await SampleAsync(connection, transaction,
+            """
+            SELECT a.id FROM accounts a
+            LEFT JOIN (SELECT debit_account_id, sum(amount) AS total FROM ledger_holds WHERE status = 'pending' GROUP BY debit_account_id) h
+                ON h.debit_account_id = a.id
+            WHERE a.held <> coalesce(h.total, 0) LIMIT $1
             """);
         var negative = await SampleAsync(connection, transaction, "SELECT id FROM accounts WHERE kind = 'wallet' AND balance < 0 LIMIT $1");
         var orphans = await SampleAsync(connection, transaction,
@@ -58,8 +68,9 @@ public sealed class LedgerAuditGrain(NpgsqlDataSource dataSource, TimeProvider t
         var postings = await CountAsync(connection, transaction, "SELECT 2 * count(*) FROM ledger_entries");
         await transaction.CommitAsync();
 
-        var balanced = currencies.All(total => total.Sum == 0) && unbalanced.Count == 0 && mismatched.Count == 0 && negative.Count == 0 && orphans.Count == 0;
-        return new LedgerAuditReport(balanced, currencies, accounts, transactions, postings, unbalanced, mismatched, negative, orphans, time.GetUtcNow());
+        var balanced = currencies.All(total => total.Sum == 0) && unbalanced.Count == 0 && mismatched.Count == 0 && heldMismatched.Count == 0
+            && negative.Count == 0 && orphans.Count == 0;
+        return new LedgerAuditReport(balanced, currencies, accounts, transactions, postings, unbalanced, mismatched, heldMismatched, negative, orphans, time.GetUtcNow());
     }
 
     private static async Task<List<string>> SampleAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql)

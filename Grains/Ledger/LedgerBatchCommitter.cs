@@ -119,26 +119,28 @@ public sealed partial class LedgerBatchCommitter(
     {
         await using var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
-        var accounts = await LockAccountsAsync(connection, batch, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)).ConfigureAwait(false);
+        var holds = new LockedHolds();
+        var accounts = await LockAccountsAsync(connection, batch, holds, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)).ConfigureAwait(false);
+        var now = time.GetUtcNow();
 
         var answers = new List<(LedgerEntry Entry, LedgerResult Result)>(batch.Count);
         var accepted = new List<(LedgerEntry Entry, Dictionary<string, long> BalanceAfter)>(batch.Count);
         var rows = new List<EntryRow>(batch.Count);
         foreach (var entry in batch)
         {
-            if (Check(entry, accounts) is { } error)
+            if (Check(entry, accounts, holds) is { } error)
             {
                 answers.Add((entry, new LedgerResult.Rejected(error)));
             }
             else
             {
-                accepted.Add((entry, Apply(entry, accounts, rows)));
+                accepted.Add((entry, Apply(entry, accounts, rows, holds.Apply(entry, now))));
             }
         }
 
         // Versions: each touched account moves up by one per batch.
         var touchedAccounts = accounts.Values.Where(account => account.Touched).ToArray();
-        var rowAfterBatch = touchedAccounts.ToDictionary(account => account.Id, account => (account.Balance, account.Version + 1), StringComparer.Ordinal);
+        var rowAfterBatch = touchedAccounts.ToDictionary(account => account.Id, account => (account.Balance, account.Held, account.Version + 1), StringComparer.Ordinal);
         var responses = new StoredResponse?[accepted.Count];
         for (var i = 0; i < accepted.Count; i++)
         {
@@ -150,7 +152,7 @@ public sealed partial class LedgerBatchCommitter(
 
         if (accepted.Count > 0)
         {
-            await WriteAsync(connection, touchedAccounts, rows, accepted.Select(item => item.Entry).ToArray(), responses).ConfigureAwait(false);
+            await WriteAsync(connection, touchedAccounts, rows, holds, accepted.Select(item => item.Entry).ToArray(), responses).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync().ConfigureAwait(false);
@@ -160,7 +162,7 @@ public sealed partial class LedgerBatchCommitter(
         {
             if (LedgerAccounts.WalletOwner(account.Id) is { } owner)
             {
-                touchedWallets.Add(new TouchedWallet(owner, account.Balance, account.Version + 1));
+                touchedWallets.Add(new TouchedWallet(owner, account.Balance, account.Held, account.Version + 1));
             }
         }
 
@@ -168,8 +170,22 @@ public sealed partial class LedgerBatchCommitter(
     }
 
     /// <summary>Says why an entry cannot be applied to the locked rows, or null if it can (nothing changes here).</summary>
-    private PaymentError? Check(LedgerEntry entry, Dictionary<string, LockedAccount> accounts)
+    private PaymentError? Check(LedgerEntry entry, Dictionary<string, LockedAccount> accounts, LockedHolds holds)
     {
+        foreach (var accountId in LockedHolds.AccountsOf(entry))
+        {
+            if (!accounts.ContainsKey(accountId))
+            {
+                return new PaymentError(ErrorCodes.NotFound, "The account does not exist.");
+            }
+        }
+
+        var heldDelta = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (entry.Holds.Count > 0 && holds.Check(entry, heldDelta) is { } refused)
+        {
+            return refused;
+        }
+
         foreach (var movement in entry.Movements)
         {
             if (!accounts.TryGetValue(movement.DebitAccountId, out var debit))
@@ -192,6 +208,15 @@ public sealed partial class LedgerBatchCommitter(
         // rules are checked here too, against the row: a grain's cached status or daily total may be stale, or a
         // second activation of the wallet may have admitted its own debits.
         var dailyLimit = walletOptions.Value.DailySendLimit;
+        foreach (var (accountId, delta) in heldDelta)
+        {
+            var held = accounts[accountId];
+            if (held.IsWallet && delta > 0 && (held.Frozen || checked(held.Balance - held.Held - delta + NetChange(entry, accountId)) < 0))
+            {
+                return held.Frozen ? WalletRefusals.Frozen() : new PaymentError(ErrorCodes.InsufficientFunds, "Insufficient funds.", "amount");
+            }
+        }
+
         foreach (var movement in entry.Movements)
         {
             var debit = accounts[movement.DebitAccountId];
@@ -210,7 +235,7 @@ public sealed partial class LedgerBatchCommitter(
                 return WalletRefusals.DailyLimitExceeded(dailyLimit, debit.SentToday + debit.SentInBatch);
             }
 
-            if (checked(debit.Balance - debit.Held + NetChange(entry, debit.Id)) < 0)
+            if (checked(debit.Balance - debit.Held - heldDelta.GetValueOrDefault(debit.Id) + NetChange(entry, debit.Id)) < 0)
             {
                 return new PaymentError(ErrorCodes.InsufficientFunds, "Insufficient funds.");
             }
@@ -237,10 +262,18 @@ public sealed partial class LedgerBatchCommitter(
         return net;
     }
 
-    /// <summary>Moves the locked balances by a checked entry, adds its rows, and returns each account's balance after it.</summary>
-    private static Dictionary<string, long> Apply(LedgerEntry entry, Dictionary<string, LockedAccount> accounts, List<EntryRow> rows)
+    /// <summary>Moves the locked balances and held amounts by a checked entry, adds its rows, and returns each account's balance after it.</summary>
+    private static Dictionary<string, long> Apply(LedgerEntry entry, Dictionary<string, LockedAccount> accounts, List<EntryRow> rows, Dictionary<string, long> heldDelta)
     {
         var balanceAfter = new Dictionary<string, long>(2 * entry.Movements.Count, StringComparer.Ordinal);
+        foreach (var (accountId, delta) in heldDelta)
+        {
+            var account = accounts[accountId];
+            account.Held = checked(account.Held + delta);
+            account.Touched = true;
+            balanceAfter[accountId] = account.Balance;
+        }
+
         for (var leg = 0; leg < entry.Movements.Count; leg++)
         {
             var movement = entry.Movements[leg];
@@ -259,20 +292,23 @@ public sealed partial class LedgerBatchCommitter(
             rows.Add(new EntryRow(entry, (short)leg, movement, debit.Balance, credit.Balance));
         }
 
-        foreach (var movement in entry.Movements)
+        foreach (var accountId in balanceAfter.Keys)
         {
-            var debit = accounts[movement.DebitAccountId];
-            Debug.Assert(!debit.IsWallet || debit.Balance >= debit.Held, "A checked entry never takes a wallet below its holds.");
+            var account = accounts[accountId];
+            Debug.Assert(account.Held >= 0, "Held amounts are sums of pending holds.");
+            Debug.Assert(!account.IsWallet || account.Balance >= account.Held, "A checked entry never takes a wallet below its holds.");
         }
 
         return balanceAfter;
     }
 
     /// <summary>Checks the silo is still a live member (<see cref="LedgerSiloFence"/>) and locks the batch's accounts, in one round trip.</summary>
-    private async Task<Dictionary<string, LockedAccount>> LockAccountsAsync(NpgsqlConnection connection, IReadOnlyList<LedgerEntry> batch, DateOnly today)
+    private async Task<Dictionary<string, LockedAccount>> LockAccountsAsync(NpgsqlConnection connection, IReadOnlyList<LedgerEntry> batch, LockedHolds holds, DateOnly today)
     {
         var ids = batch.SelectMany(entry => entry.Movements).SelectMany(movement => new[] { movement.DebitAccountId, movement.CreditAccountId })
+            .Concat(batch.SelectMany(LockedHolds.AccountsOf))
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var holdIds = LockedHolds.IdsOf(batch);
         await using var statements = new NpgsqlBatch(connection);
         statements.BatchCommands.Add(fence.StatusCommand());
         statements.BatchCommands.Add(Command(
@@ -288,6 +324,11 @@ public sealed partial class LedgerBatchCommitter(
             """,
             new NpgsqlParameter<string[]> { TypedValue = ids },
             new NpgsqlParameter<DateOnly> { TypedValue = today }));
+        if (holdIds.Length > 0)
+        {
+            statements.BatchCommands.Add(LockedHolds.LockCommand(holdIds));
+        }
+
         var accounts = new Dictionary<string, LockedAccount>(ids.Length, StringComparer.Ordinal);
         await using var reader = await statements.ExecuteReaderAsync().ConfigureAwait(false);
         fence.EnsureLive(await reader.ReadAsync().ConfigureAwait(false) ? reader.GetInt32(0) : null);
@@ -302,10 +343,16 @@ public sealed partial class LedgerBatchCommitter(
             accounts[account.Id] = account;
         }
 
+        if (holdIds.Length > 0)
+        {
+            await reader.NextResultAsync().ConfigureAwait(false);
+            await holds.ReadAsync(reader).ConfigureAwait(false);
+        }
+
         return accounts;
     }
 
-    private async Task WriteAsync(NpgsqlConnection connection, LockedAccount[] touched, List<EntryRow> rows, LedgerEntry[] accepted, StoredResponse?[] responses)
+    private async Task WriteAsync(NpgsqlConnection connection, LockedAccount[] touched, List<EntryRow> rows, LockedHolds holds, LedgerEntry[] accepted, StoredResponse?[] responses)
     {
         var now = time.GetUtcNow();
         var expiresAt = now.UtcDateTime + _options.IdempotencyRetention;
@@ -319,35 +366,31 @@ public sealed partial class LedgerBatchCommitter(
             // The ANY predicate lets the planner fetch only these rows; without it, with the array's real length known,
             // it hashes the whole accounts table for a few hundred rows. Sends count toward the UTC day of the commit.
             """
-            UPDATE accounts AS a SET balance = u.balance, version = a.version + 1,
+            UPDATE accounts AS a SET balance = u.balance, held = u.held, version = a.version + 1,
                 sent_that_day = CASE WHEN u.sent = 0 THEN a.sent_that_day WHEN a.sent_on = $4 THEN a.sent_that_day + u.sent ELSE u.sent END,
                 sent_on = CASE WHEN u.sent = 0 THEN a.sent_on ELSE $4 END
-            FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS u(id, balance, sent)
+            FROM unnest($1::text[], $2::bigint[], $3::bigint[], $5::bigint[]) AS u(id, balance, sent, held)
             WHERE a.id = u.id AND a.id = ANY($1)
             """,
             Array(touched.Select(account => account.Id)),
             Array(touched.Select(account => account.Balance)),
             Array(touched.Select(account => account.SentInBatch)),
-            new NpgsqlParameter<DateOnly> { TypedValue = DateOnly.FromDateTime(now.UtcDateTime) }));
-        batch.BatchCommands.Add(Command(
-            """
-            INSERT INTO ledger_entries (transaction_id, leg, type, debit_account_id, credit_account_id, amount, currency,
-                                        debit_balance_after, credit_balance_after, note, visibility, created_at)
-            SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[],
-                                 $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::timestamptz[])
-            """,
-            Array(rows.Select(row => row.Entry.Id.Value)),
-            Array(rows.Select(row => row.Leg)),
-            Array(rows.Select(row => row.Entry.Type)),
-            Array(rows.Select(row => row.Movement.DebitAccountId)),
-            Array(rows.Select(row => row.Movement.CreditAccountId)),
-            Array(rows.Select(row => row.Movement.Amount)),
-            Array(rows.Select(row => row.Movement.Currency)),
-            Array(rows.Select(row => row.DebitBalanceAfter)),
-            Array(rows.Select(row => row.CreditBalanceAfter)),
-            Array(rows.Select(row => row.Entry.Remark?.Note)),
-            Array(rows.Select(row => row.Entry.Remark?.Visibility)),
-            Array(rows.Select(row => row.Entry.CreatedAt.UtcDateTime))));
+            new NpgsqlParameter<DateOnly> { TypedValue = DateOnly.FromDateTime(now.UtcDateTime) },
+            Array(touched.Select(account => account.Held))));
+        if (rows.Count > 0)
+        {
+            batch.BatchCommands.Add(EntryRowsCommand(rows));
+        }
+
+        foreach (var command in holds.WriteCommands(now))
+        {
+            batch.BatchCommands.Add(command);
+        }
+
+        foreach (var record in accepted.SelectMany(entry => entry.Records))
+        {
+            batch.BatchCommands.Add(record());
+        }
 
         if (recorded.Length > 0)
         {
@@ -378,6 +421,27 @@ public sealed partial class LedgerBatchCommitter(
         await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 
+    private static NpgsqlBatchCommand EntryRowsCommand(List<EntryRow> rows) =>
+        Command(
+            """
+            INSERT INTO ledger_entries (transaction_id, leg, type, debit_account_id, credit_account_id, amount, currency,
+                                        debit_balance_after, credit_balance_after, note, visibility, created_at)
+            SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[],
+                                 $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::timestamptz[])
+            """,
+            Array(rows.Select(row => row.Entry.Id.Value)),
+            Array(rows.Select(row => row.Leg)),
+            Array(rows.Select(row => row.Entry.Type)),
+            Array(rows.Select(row => row.Movement.DebitAccountId)),
+            Array(rows.Select(row => row.Movement.CreditAccountId)),
+            Array(rows.Select(row => row.Movement.Amount)),
+            Array(rows.Select(row => row.Movement.Currency)),
+            Array(rows.Select(row => row.DebitBalanceAfter)),
+            Array(rows.Select(row => row.CreditBalanceAfter)),
+            Array(rows.Select(row => row.Entry.Remark?.Note)),
+            Array(rows.Select(row => row.Entry.Remark?.Visibility)),
+            Array(rows.Select(row => row.Entry.CreatedAt.UtcDateTime)));
+
     private static LedgerUnavailableException Unavailable(Exception error) =>
         new("The ledger database failed during a commit; the outcome is unknown until it is read back.", error);
 
@@ -405,7 +469,7 @@ public sealed partial class LedgerBatchCommitter(
         public bool IsWallet { get; } = isWallet;
         public string Currency { get; } = currency;
         public long Balance { get; set; } = balance;
-        public long Held { get; } = held;
+        public long Held { get; set; } = held;
         public long Version { get; } = version;
         public bool Touched { get; set; }
 

@@ -15,5 +15,5 @@ public sealed record LedgerBatchOutcome(IReadOnlyList<(LedgerEntry Entry, Ledger
         new([.. outcomes.SelectMany(outcome => outcome.Answers)], [.. outcomes.SelectMany(outcome => outcome.Touched)]);
 }
 
-/// <summary>A wallet whose balance a batch changed, with its balance and version after the batch.</summary>
-public sealed record TouchedWallet(string UserId, long Balance, long Version);
+/// <summary>A wallet whose row a batch changed, with its balance, held amount and version after the batch.</summary>
+public sealed record TouchedWallet(string UserId, long Balance, long Held, long Version);

@@ -1,3 +1,4 @@
+using Npgsql;
 using Payments.Grains.Interfaces.Idempotency;
 using Payments.Grains.Interfaces.Identity;
 using Payments.Grains.Payouts;
@@ -8,8 +9,9 @@ namespace Payments.Grains.Ledger;
 /// <summary>
 /// A ledger transaction on its way to the database with everything that must commit with it: its movements (rows of
 /// <c>ledger_entries</c>), the idempotency record (its response rendered from the balances after the entry), the
-/// outbox events and, for a withdrawal, the payout it owes the user's bank. Construction asserts the ledger's invariants on the entry itself: 1 to 16 legs, positive amounts,
-/// never an account paying itself.
+/// outbox events, its hold changes, the rows of the grain state it changes (a payment) and, for a withdrawal, the
+/// payout it owes the user's bank. Construction asserts the ledger's invariants on the entry itself: up to 16 legs
+/// (none only when the entry changes holds), positive amounts, never an account paying itself.
 /// </summary>
 public sealed class LedgerEntry
 {
@@ -24,11 +26,19 @@ public sealed class LedgerEntry
         IdempotencyStamp? idempotency,
         Func<LedgerBalances, StoredResponse>? renderResponse,
         IReadOnlyList<OutboxMessage> events,
-        PayoutRequest? payout = null)
+        PayoutRequest? payout = null,
+        IReadOnlyList<LedgerHoldChange>? holds = null,
+        IReadOnlyList<Func<NpgsqlBatchCommand>>? records = null)
     {
-        if (movements.Count is < 1 or > MaxMovements)
+        holds ??= [];
+        if (movements.Count > MaxMovements || (movements.Count == 0 && holds.Count == 0))
         {
-            throw new LedgerInvariantException($"Transaction {id} has {movements.Count} movements; a ledger transaction has 1 to {MaxMovements}.");
+            throw new LedgerInvariantException($"Transaction {id} has {movements.Count} movements and {holds.Count} hold changes; a ledger transaction has 1 to {MaxMovements} movements, or none when it changes holds.");
+        }
+
+        if (holds.Count > MaxMovements)
+        {
+            throw new LedgerInvariantException($"Transaction {id} changes {holds.Count} holds; at most {MaxMovements}.");
         }
 
         foreach (var movement in movements)
@@ -58,11 +68,13 @@ public sealed class LedgerEntry
         RenderResponse = renderResponse;
         Events = events;
         Payout = payout;
+        Holds = holds;
+        Records = records ?? [];
     }
 
     public TransactionId Id { get; }
 
-    /// <summary>deposit, withdrawal or transfer.</summary>
+    /// <summary>A <see cref="LedgerEntryTypes"/> value.</summary>
     public string Type { get; }
 
     public DateTimeOffset CreatedAt { get; }
@@ -83,6 +95,15 @@ public sealed class LedgerEntry
     /// </summary>
     public PayoutRequest? Payout { get; }
 
+    /// <summary>Holds this entry places, posts, releases or refunds, applied in order.</summary>
+    public IReadOnlyList<LedgerHoldChange> Holds { get; }
+
+    /// <summary>
+    /// Statements that record the entry's meaning outside the ledger (a payment's row and event), executed in its
+    /// transaction only if the entry is accepted. Factories, because a refused batch is retried entry by entry.
+    /// </summary>
+    public IReadOnlyList<Func<NpgsqlBatchCommand>> Records { get; }
+
     internal TaskCompletionSource<LedgerResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
@@ -90,11 +111,11 @@ public sealed class LedgerEntry
 /// The balance of each account of an entry right after it (what its answer shows), and each account's row after the
 /// whole batch: the balance and version a cache must take, since later entries of the batch may have moved it again.
 /// </summary>
-public sealed class LedgerBalances(IReadOnlyDictionary<string, long> balanceAfter, IReadOnlyDictionary<string, (long Balance, long Version)> rowAfterBatch)
+public sealed class LedgerBalances(IReadOnlyDictionary<string, long> balanceAfter, IReadOnlyDictionary<string, (long Balance, long Held, long Version)> rowAfterBatch)
 {
     public long BalanceAfter(string accountId) => balanceAfter[accountId];
 
-    public (long Balance, long Version) RowAfterBatch(string accountId) => rowAfterBatch[accountId];
+    public (long Balance, long Held, long Version) RowAfterBatch(string accountId) => rowAfterBatch[accountId];
 }
 
 /// <summary>A broken ledger invariant: the operation stops rather than guess.</summary>

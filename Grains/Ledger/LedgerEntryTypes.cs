@@ -6,4 +6,13 @@ public static class LedgerEntryTypes
     public const string Deposit = "deposit";
     public const string Withdrawal = "withdrawal";
     public const string Transfer = "transfer";
+
+    /// <summary>A merchant payment's capture: the payer's money to the merchant's pending balance, and the fee.</summary>
+    public const string Capture = "capture";
+
+    /// <summary>A merchant payment's refund: from the merchant's balance back to where the money came from.</summary>
+    public const string Refund = "refund";
+
+    /// <summary>An entry that only places or releases holds (writes no ledger rows).</summary>
+    public const string Hold = "hold";
 }

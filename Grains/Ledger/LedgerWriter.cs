@@ -189,7 +189,7 @@ public sealed partial class LedgerWriter : ILifecycleParticipant<ISiloLifecycle>
         foreach (var wallet in touched)
         {
             // A cache hint: a lost one only means the wallet reads its row when it next needs more funds.
-            _ = _grains.GetGrain<IWalletGrain>(wallet.UserId).ObserveCommittedBalance(wallet.Balance, wallet.Version)
+            _ = _grains.GetGrain<IWalletGrain>(wallet.UserId).ObserveCommittedRow(wallet.Balance, wallet.Held, wallet.Version)
                 .ContinueWith(static task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }

@@ -201,9 +201,9 @@ public sealed partial class WalletGrain(
         return View();
     }
 
-    public Task ObserveCommittedBalance(long balance, long version)
+    public Task ObserveCommittedRow(long balance, long held, long version)
     {
-        ObserveRow(balance, version);
+        ObserveRow(balance, held, version);
         return Task.CompletedTask;
     }
 
@@ -296,8 +296,8 @@ public sealed partial class WalletGrain(
         {
             case LedgerResult.Committed committed:
                 // The row after the batch, not this entry's balance: a later debit in the same batch has the same version.
-                var (balance, version) = committed.Balances.RowAfterBatch(_account);
-                ObserveRow(balance, version);
+                var (balance, held, version) = committed.Balances.RowAfterBatch(_account);
+                ObserveRow(balance, held, version);
                 return new IdempotentOutcome(committed.Response!, stamp.RequestHash);
             case LedgerResult.Duplicate duplicate:
                 await ResyncAsync();
@@ -335,21 +335,22 @@ public sealed partial class WalletGrain(
             _defaultVisibility = snapshot.DefaultVisibility;
         }
 
-        _held = snapshot.Held;
         if (snapshot.Version >= _version)
         {
             _balance = snapshot.Balance;
+            _held = snapshot.Held;
             _version = snapshot.Version;
             _limitDay = today;
             _sentCommittedToday = snapshot.SentToday;
         }
     }
 
-    private void ObserveRow(long balance, long version)
+    private void ObserveRow(long balance, long held, long version)
     {
         if (version > _version)
         {
             _balance = balance;
+            _held = held;
             _version = version;
         }
     }
