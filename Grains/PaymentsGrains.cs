@@ -1,12 +1,15 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Payments.Grains.Acquiring;
 using Payments.Grains.Banking;
 using Payments.Grains.Errors;
 using Payments.Grains.Feed;
 using Payments.Grains.Friends;
 using Payments.Grains.Idempotency;
 using Payments.Grains.Ledger;
+using Payments.Grains.MerchantPayments;
+using Payments.Grains.Merchants;
 using Payments.Grains.Notifications;
 using Payments.Grains.Payouts;
 using Payments.Grains.Requests;
@@ -57,11 +60,7 @@ public static class PaymentsGrains
         services.AddSingleton<WalletStore>();
         services.AddSingleton<IdempotencyRecordStore>();
         services.AddOptions<BankResilienceOptions>().BindConfiguration(BankResilienceOptions.SectionName)
-            .Validate(options => options.MaxRetries is >= 0 and <= 10, $"{BankResilienceOptions.SectionName}:{nameof(BankResilienceOptions.MaxRetries)} is between 0 and 10.")
-            .Validate(options => options.BreakFailureRatio is > 0 and <= 1, $"{BankResilienceOptions.SectionName}:{nameof(BankResilienceOptions.BreakFailureRatio)} is in (0, 1].")
-            .Validate(options => options.BreakMinimumCalls >= 2, $"{BankResilienceOptions.SectionName}:{nameof(BankResilienceOptions.BreakMinimumCalls)} is at least 2.")
-            .Validate(options => options.AttemptTimeout > TimeSpan.Zero && options.BreakDuration >= TimeSpan.FromMilliseconds(500),
-                $"{BankResilienceOptions.SectionName}: AttemptTimeout must be positive and BreakDuration at least 0.5 s.")
+            .Validate(options => options.Problem() is null, $"{BankResilienceOptions.SectionName}: MaxRetries 0-10, BreakFailureRatio in (0, 1], BreakMinimumCalls >= 2, AttemptTimeout > 0, BreakDuration >= 0.5 s.")
             .ValidateOnStart();
         services.AddOptions<PaymentRequestOptions>().BindConfiguration(PaymentRequestOptions.SectionName)
             .Validate(options => options.Expiry >= TimeSpan.FromSeconds(1) && options.Expiry <= TimeSpan.FromDays(365), $"{PaymentRequestOptions.SectionName}:{nameof(PaymentRequestOptions.Expiry)} is between 1 second and 365 days.")
@@ -86,6 +85,21 @@ public static class PaymentsGrains
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider => provider.GetRequiredService<NotificationInbox>());
         services.AddSingleton<NotificationInboxJanitor>();
         services.AddHostedService(provider => provider.GetRequiredService<NotificationInboxJanitor>());
+        services.AddSingleton<MerchantStore>();
+        services.AddOptions<MerchantPaymentOptions>().BindConfiguration(MerchantPaymentOptions.SectionName)
+            .Validate(options => options.FeePercentBasisPoints is >= 0 and <= 10_000 && options.FeeFixed >= 0, $"{MerchantPaymentOptions.SectionName}: FeePercentBasisPoints is 0-10,000 and FeeFixed not negative.")
+            .Validate(options => options.AuthorizationLifetime >= TimeSpan.FromSeconds(1) && options.AuthorizationLifetime <= TimeSpan.FromDays(31), $"{MerchantPaymentOptions.SectionName}:{nameof(MerchantPaymentOptions.AuthorizationLifetime)} is between 1 second and 31 days.")
+            .Validate(options => options.ExpiryRetryInterval >= TimeSpan.FromSeconds(1), $"{MerchantPaymentOptions.SectionName}:{nameof(MerchantPaymentOptions.ExpiryRetryInterval)} is at least 1 second.")
+            .ValidateOnStart();
+        services.AddSingleton<MerchantPaymentStore>();
+        services.AddOptions<SimulatedAcquirerOptions>().BindConfiguration(SimulatedAcquirerOptions.SectionName)
+            .Validate(options => options.FailureRate is >= 0 and <= 1, $"{SimulatedAcquirerOptions.SectionName}:{nameof(SimulatedAcquirerOptions.FailureRate)} is between 0 and 1.")
+            .ValidateOnStart();
+        services.AddOptions<AcquirerResilienceOptions>().BindConfiguration(AcquirerResilienceOptions.SectionName)
+            .Validate(options => options.Problem() is null, $"{AcquirerResilienceOptions.SectionName}: MaxRetries 0-10, BreakFailureRatio in (0, 1], BreakMinimumCalls >= 2, AttemptTimeout > 0, BreakDuration >= 0.5 s.")
+            .ValidateOnStart();
+        services.AddSingleton<SimulatedCardAcquirer>();
+        services.AddSingleton<ICardAcquirer>(provider => ActivatorUtilities.CreateInstance<ResilientCardAcquirer>(provider, provider.GetRequiredService<SimulatedCardAcquirer>()));
         services.AddSingleton<SimulatedBankGateway>();
         services.AddSingleton<IBankGateway>(provider => ActivatorUtilities.CreateInstance<ResilientBankGateway>(provider, provider.GetRequiredService<SimulatedBankGateway>()));
         return services;

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Orleans;
+using Payments.Grains.Interfaces.MerchantPayments;
 
 namespace Payments.Grains.Interfaces.Idempotency;
 
@@ -17,13 +18,21 @@ public interface IIdempotencyGrain : IGrainWithStringKey
     Task<StoredResponse> Execute(IdempotentCommand command, string requestHash);
 }
 
-/// <summary>A command that runs at most once per idempotency key (money movements, and creating or paying payment requests).</summary>
+/// <summary>
+/// A command that runs at most once per idempotency key (money movements, payment requests, merchant payments).
+/// <c>UserId</c> is the key's scope: the calling user, or for a merchant's API key the merchant's id.
+/// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(TransferCommand), "transfer")]
 [JsonDerivedType(typeof(DepositCommand), "deposit")]
 [JsonDerivedType(typeof(WithdrawalCommand), "withdrawal")]
 [JsonDerivedType(typeof(CreatePaymentRequestCommand), "create-payment-request")]
 [JsonDerivedType(typeof(PayRequestCommand), "pay-request")]
+[JsonDerivedType(typeof(CreateMerchantPaymentCommand), "create-merchant-payment")]
+[JsonDerivedType(typeof(ConfirmMerchantPaymentCommand), "confirm-merchant-payment")]
+[JsonDerivedType(typeof(CaptureMerchantPaymentCommand), "capture-merchant-payment")]
+[JsonDerivedType(typeof(VoidMerchantPaymentCommand), "void-merchant-payment")]
+[JsonDerivedType(typeof(RefundMerchantPaymentCommand), "refund-merchant-payment")]
 [GenerateSerializer, Immutable]
 public abstract record IdempotentCommand(string UserId);
 

@@ -3,6 +3,8 @@ using Payments.Grains.Interfaces;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Idempotency;
 using Payments.Grains.Interfaces.Identity;
+using Payments.Grains.Interfaces.MerchantPayments;
+using Payments.Grains.Interfaces.Merchants;
 using Payments.Grains.Interfaces.Requests;
 using Payments.Grains.Interfaces.Wallets;
 using Orleans;
@@ -80,6 +82,13 @@ public sealed class IdempotencyGrain(IdempotencyRecordStore records) : Grain, II
             // Request commands record nothing themselves (RecordedHash null): this grain records their answer under the key.
             CreatePaymentRequestCommand create => GrainFactory.GetGrain<IPaymentRequestGrain>(SocialId.New()).Create(create),
             PayRequestCommand pay => GrainFactory.GetGrain<IPaymentRequestGrain>(pay.RequestId).Pay(pay),
+
+            // A new payment's id is chosen when its creation runs, like a request's; a retry after a recorded answer never gets here.
+            CreateMerchantPaymentCommand create => GrainFactory.GetGrain<IMerchantPaymentGrain>(PrefixedId.New(PrefixedId.Payment)).Create(create, stamp),
+            ConfirmMerchantPaymentCommand confirm => GrainFactory.GetGrain<IMerchantPaymentGrain>(confirm.PaymentId).Confirm(confirm, stamp),
+            CaptureMerchantPaymentCommand capture => GrainFactory.GetGrain<IMerchantPaymentGrain>(capture.PaymentId).Capture(capture, stamp),
+            VoidMerchantPaymentCommand cancel => GrainFactory.GetGrain<IMerchantPaymentGrain>(cancel.PaymentId).Void(cancel, stamp),
+            RefundMerchantPaymentCommand refund => GrainFactory.GetGrain<IMerchantPaymentGrain>(refund.PaymentId).Refund(refund, stamp),
             _ => throw new ArgumentException($"Unknown idempotent command {command.GetType().Name}.", nameof(command)),
         };
     }

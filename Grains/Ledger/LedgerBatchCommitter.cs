@@ -387,9 +387,9 @@ public sealed partial class LedgerBatchCommitter(
             batch.BatchCommands.Add(command);
         }
 
-        foreach (var record in accepted.SelectMany(entry => entry.Records))
+        foreach (var record in accepted.Where(entry => entry.Records is not null).SelectMany(entry => entry.Records!()))
         {
-            batch.BatchCommands.Add(record());
+            batch.BatchCommands.Add(record);
         }
 
         if (recorded.Length > 0)

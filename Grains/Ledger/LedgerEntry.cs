@@ -28,7 +28,7 @@ public sealed class LedgerEntry
         IReadOnlyList<OutboxMessage> events,
         PayoutRequest? payout = null,
         IReadOnlyList<LedgerHoldChange>? holds = null,
-        IReadOnlyList<Func<NpgsqlBatchCommand>>? records = null)
+        Func<IEnumerable<NpgsqlBatchCommand>>? records = null)
     {
         holds ??= [];
         if (movements.Count > MaxMovements || (movements.Count == 0 && holds.Count == 0))
@@ -69,7 +69,7 @@ public sealed class LedgerEntry
         Events = events;
         Payout = payout;
         Holds = holds;
-        Records = records ?? [];
+        Records = records;
     }
 
     public TransactionId Id { get; }
@@ -100,9 +100,10 @@ public sealed class LedgerEntry
 
     /// <summary>
     /// Statements that record the entry's meaning outside the ledger (a payment's row and event), executed in its
-    /// transaction only if the entry is accepted. Factories, because a refused batch is retried entry by entry.
+    /// transaction only if the entry is accepted. A factory, because a refused batch is retried entry by entry and a
+    /// statement belongs to one batch.
     /// </summary>
-    public IReadOnlyList<Func<NpgsqlBatchCommand>> Records { get; }
+    public Func<IEnumerable<NpgsqlBatchCommand>>? Records { get; }
 
     internal TaskCompletionSource<LedgerResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

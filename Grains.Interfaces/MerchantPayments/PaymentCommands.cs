@@ -1,0 +1,55 @@
+using System.Text.Json.Serialization;
+using Payments.Grains.Interfaces.Idempotency;
+
+namespace Payments.Grains.Interfaces.MerchantPayments;
+
+/// <summary>
+/// A card as the payment's one authorization call needs it. The number and CVC are never serialized to JSON (so
+/// never into a request hash, a stored response or a log); the request hash uses the card's fingerprint, a keyed
+/// HMAC of the number that cannot be reversed without the key.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record CardDetails(
+    [property: JsonIgnore] string Number,
+    int ExpMonth,
+    int ExpYear,
+    [property: JsonIgnore] string Cvc,
+    string Fingerprint,
+    string Brand,
+    string Last4)
+{
+    public override string ToString() => $"{Brand} •••• {Last4}";
+}
+
+/// <summary>
+/// A merchant creates a payment. <c>UserId</c> is the idempotency scope, here the merchant's id. Exactly one of
+/// <c>Card</c> and <c>PayerUserId</c> is set.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record CreateMerchantPaymentCommand(
+    string UserId,
+    string ActorKeyId,
+    long Amount,
+    string Currency,
+    string CaptureMethod,
+    CardDetails? Card,
+    string? PayerUserId,
+    string? Description,
+    IReadOnlyDictionary<string, string>? Metadata,
+    string? CustomerReference) : IdempotentCommand(UserId);
+
+/// <summary>The paying user (<c>UserId</c>) confirms a wallet payment, which holds the amount on their wallet.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ConfirmMerchantPaymentCommand(string UserId, string PaymentId) : IdempotentCommand(UserId);
+
+/// <summary>The merchant (<c>UserId</c> = merchant id) captures all (null) or part of the authorized amount.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CaptureMerchantPaymentCommand(string UserId, string ActorKeyId, string PaymentId, long? Amount) : IdempotentCommand(UserId);
+
+/// <summary>The merchant voids an authorization it will not capture.</summary>
+[GenerateSerializer, Immutable]
+public sealed record VoidMerchantPaymentCommand(string UserId, string ActorKeyId, string PaymentId) : IdempotentCommand(UserId);
+
+/// <summary>The merchant refunds all that is left (null) or part of a captured payment.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RefundMerchantPaymentCommand(string UserId, string ActorKeyId, string PaymentId, long? Amount, string? Reason) : IdempotentCommand(UserId);

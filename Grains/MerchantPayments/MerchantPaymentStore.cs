@@ -1,0 +1,171 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using Payments.Grains.Interfaces;
+using Payments.Grains.Interfaces.Idempotency;
+using Payments.Grains.Interfaces.MerchantPayments;
+using Payments.Grains.Interfaces.Merchants;
+using Payments.Grains.Ledger;
+using Payments.Infrastructure.Postgres;
+
+namespace Payments.Grains.MerchantPayments;
+
+/// <summary>
+/// The <c>merchant_payments</c> and <c>merchant_payment_events</c> tables. A change that moves money writes its rows
+/// as statements of its ledger entry (<see cref="SaveCommands"/>); one that does not (a decline, a wallet payment
+/// awaiting its payer) writes them with its idempotency record in one transaction (<see cref="SaveWithRecordAsync"/>).
+/// </summary>
+public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource, WalFlushBarrier flushBarrier, TimeProvider time)
+{
+    /// <summary>The payment's row and its next event: written only if the row is still at the version before this one.</summary>
+    public static IEnumerable<NpgsqlBatchCommand> SaveCommands(PaymentState state, PaymentChange change)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(change);
+        var view = state.View;
+        var save = new NpgsqlBatchCommand(
+            """
+            INSERT INTO merchant_payments (id, merchant_id, status, amount, currency, customer_reference, description, hold_id, view, version, created_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12)
+            ON CONFLICT (id) DO UPDATE SET status = excluded.status, hold_id = excluded.hold_id, view = excluded.view,
+                version = excluded.version, updated_at = excluded.updated_at
+            """);
+        save.Parameters.Add(new NpgsqlParameter<string> { TypedValue = view.Id });
+        save.Parameters.Add(new NpgsqlParameter<string> { TypedValue = view.MerchantId });
+        save.Parameters.Add(new NpgsqlParameter<string> { TypedValue = view.Status });
+        save.Parameters.Add(new NpgsqlParameter<long> { TypedValue = view.Amount });
+        save.Parameters.Add(new NpgsqlParameter<string> { TypedValue = view.Currency });
+        save.Parameters.Add(Nullable(view.CustomerReference, NpgsqlDbType.Text));
+        save.Parameters.Add(Nullable(view.Description, NpgsqlDbType.Text));
+        save.Parameters.Add(Nullable(state.HoldId, NpgsqlDbType.Uuid));
+        save.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(view, PaymentsJson.Options) });
+        save.Parameters.Add(new NpgsqlParameter<int> { TypedValue = state.Version });
+        save.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = view.CreatedAt.UtcDateTime });
+        save.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = change.At.UtcDateTime });
+        yield return save;
+
+        // The event's key (payment, sequence) makes a second writer of the same version fail the whole transaction.
+        var recorded = new NpgsqlBatchCommand(
+            "INSERT INTO merchant_payment_events (payment_id, sequence, type, actor, data, created_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6)");
+        recorded.Parameters.Add(new NpgsqlParameter<string> { TypedValue = view.Id });
+        recorded.Parameters.Add(new NpgsqlParameter<int> { TypedValue = state.Version });
+        recorded.Parameters.Add(new NpgsqlParameter<string> { TypedValue = change.Type });
+        recorded.Parameters.Add(new NpgsqlParameter<string> { TypedValue = change.Actor });
+        recorded.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(new { amount = change.Amount }, PaymentsJson.Options) });
+        recorded.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = change.At.UtcDateTime });
+        yield return recorded;
+    }
+
+    /// <summary>
+    /// Saves a change that moves no money together with its idempotency record; if the key already has a record, nothing
+    /// is saved and the standing record is returned (after the WAL flush, like any record found).
+    /// </summary>
+    public async Task<(string RequestHash, StoredResponse Response)> SaveWithRecordAsync(PaymentState state, PaymentChange change, IdempotencyStamp stamp, StoredResponse response, TimeSpan retention)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var claim = new NpgsqlCommand(
+            """
+            INSERT INTO idempotency_records (scope, key, request_hash, status, body, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (scope, key) DO NOTHING
+            """, connection, transaction);
+        claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stamp.Scope });
+        claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stamp.Key });
+        claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stamp.RequestHash });
+        claim.Parameters.Add(new NpgsqlParameter<int> { TypedValue = response.Status });
+        claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = response.Body });
+        claim.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = time.GetUtcNow().UtcDateTime + retention });
+        if (await claim.ExecuteNonQueryAsync() == 0)
+        {
+            await transaction.RollbackAsync();
+            var standing = await Idempotency.IdempotencyRecordStore.ReadAsync(dataSource, stamp)
+                ?? throw new InvalidOperationException($"Idempotency record {stamp.Scope}/{stamp.Key} neither inserted nor found.");
+            await flushBarrier.WaitForFlushAsync();
+            return standing;
+        }
+
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var command in SaveCommands(state, change))
+        {
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+        return (stamp.RequestHash, response);
+    }
+
+    public async Task<PaymentState?> LoadAsync(string paymentId)
+    {
+        await using var command = dataSource.CreateCommand("SELECT view, hold_id, version FROM merchant_payments WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = paymentId });
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync())
+        {
+            return null;
+        }
+
+        var view = JsonSerializer.Deserialize<PaymentView>(reader.GetString(0), PaymentsJson.Options)!;
+        return new PaymentState(view, reader.IsDBNull(1) ? null : reader.GetGuid(1), reader.GetInt32(2));
+    }
+
+    public async Task<List<PaymentEventView>> EventsAsync(string paymentId)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT sequence, type, actor, (data->>'amount')::bigint, created_at FROM merchant_payment_events WHERE payment_id = $1 ORDER BY sequence");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = paymentId });
+        var events = new List<PaymentEventView>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            events.Add(new PaymentEventView(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.GetFieldValue<DateTimeOffset>(4)));
+        }
+
+        return events;
+    }
+
+    /// <summary>A merchant's payments, newest first, filtered; one row more than the limit says whether more follow.</summary>
+    public async Task<List<PaymentView>> ListAsync(string merchantId, PaymentFilter filter, int limit, string? startingAfter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT view FROM merchant_payments
+            WHERE merchant_id = $1 AND ($2::text IS NULL OR id < $2)
+              AND ($3::text IS NULL OR status = $3)
+              AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at < $5)
+              AND ($6::bigint IS NULL OR amount >= $6) AND ($7::bigint IS NULL OR amount <= $7)
+              AND ($8::text IS NULL OR currency = $8)
+              AND ($9::text IS NULL OR customer_reference = $9)
+              AND ($10::text IS NULL OR starts_with(id, $10) OR strpos(lower(description), lower($10)) > 0)
+            ORDER BY id DESC LIMIT $11
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = merchantId });
+        command.Parameters.Add(Nullable(startingAfter, NpgsqlDbType.Text));
+        command.Parameters.Add(Nullable(filter.Status, NpgsqlDbType.Text));
+        command.Parameters.Add(Nullable(filter.CreatedFrom?.UtcDateTime, NpgsqlDbType.TimestampTz));
+        command.Parameters.Add(Nullable(filter.CreatedBefore?.UtcDateTime, NpgsqlDbType.TimestampTz));
+        command.Parameters.Add(Nullable(filter.AmountFrom, NpgsqlDbType.Bigint));
+        command.Parameters.Add(Nullable(filter.AmountTo, NpgsqlDbType.Bigint));
+        command.Parameters.Add(Nullable(filter.Currency, NpgsqlDbType.Text));
+        command.Parameters.Add(Nullable(filter.CustomerReference, NpgsqlDbType.Text));
+        command.Parameters.Add(Nullable(filter.Query, NpgsqlDbType.Text));
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit + 1 });
+        var payments = new List<PaymentView>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            payments.Add(JsonSerializer.Deserialize<PaymentView>(reader.GetString(0), PaymentsJson.Options)!);
+        }
+
+        return payments;
+    }
+
+    private static NpgsqlParameter Nullable(object? value, NpgsqlDbType type) => new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };
+}
+
+/// <summary>A payment as its grain holds it: the view, the ledger hold behind it, and the version of its row.</summary>
+public sealed record PaymentState(PaymentView View, Guid? HoldId, int Version);
+
+/// <summary>One change of a payment, as its event row records it.</summary>
+public sealed record PaymentChange(string Type, string Actor, long? Amount, DateTimeOffset At);
