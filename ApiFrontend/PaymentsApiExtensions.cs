@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Payments.ApiFrontend.Apis;
 using Payments.ApiFrontend.Authentication;
+using Payments.ApiFrontend.Cards;
 using Payments.ApiFrontend.Errors;
 using Payments.ApiFrontend.Idempotency;
 using Payments.ApiFrontend.Notifications;
@@ -79,6 +80,7 @@ public static class PaymentsApiExtensions
         services.AddWebEncoders();
         new AuthenticationBuilder(services)
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(ApiAuth.SessionScheme, _ => { })
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiAuth.ApiKeyScheme, _ => { })
             .AddScheme<AuthenticationSchemeOptions, AdminAuthenticationHandler>(ApiAuth.AdminScheme, _ => { });
 
         services.AddAuthorizationBuilder()
@@ -87,6 +89,10 @@ public static class PaymentsApiExtensions
                 .RequireAuthenticatedUser()
                 .RequireClaim(ApiAuth.SubjectClaim))
             .AddPolicy(ApiAuth.AdminPolicy, OperatorEndpoints.RequireOperator)
+            .AddPolicy(ApiAuth.MerchantPolicy, policy => policy
+                .AddAuthenticationSchemes(ApiAuth.ApiKeyScheme)
+                .RequireAuthenticatedUser()
+                .RequireClaim(ApiAuth.MerchantClaim))
             .SetDefaultPolicy(new AuthorizationPolicyBuilder(ApiAuth.SessionScheme)
                 .RequireAuthenticatedUser()
                 .RequireClaim(ApiAuth.SubjectClaim)
@@ -97,6 +103,10 @@ public static class PaymentsApiExtensions
             .Validate(options => options.MaxSocketsPerUser is >= 1 and <= 1_000, $"{NotificationSocketOptions.SectionName}:{nameof(NotificationSocketOptions.MaxSocketsPerUser)} must be between 1 and 1,000.")
             .ValidateOnStart();
         services.AddSingleton<NotificationSockets>();
+        services.AddOptions<CardFingerprintOptions>().BindConfiguration(CardFingerprintOptions.SectionName)
+            .Validate(options => IsKey(options.FingerprintKey), $"{CardFingerprintOptions.SectionName}:{nameof(CardFingerprintOptions.FingerprintKey)} is base64 of at least 32 bytes.")
+            .ValidateOnStart();
+        services.AddSingleton<CardFingerprints>();
         services.AddHostedService<NotificationListener>();
 
         // What a refused bearer token may cost: a per-network budget of failures and a short memory of refused sessions.
@@ -150,7 +160,15 @@ public static class PaymentsApiExtensions
         v1.MapFriendsApi();
         v1.MapFeedApi();
         v1.MapNotificationsApi();
+        v1.MapMerchantsApi();
+        v1.MapMerchantPaymentsApi();
         v1.MapAdminApi();
         return app;
+    }
+
+    private static bool IsKey(string? base64)
+    {
+        var buffer = new byte[256];
+        return base64 is not null && Convert.TryFromBase64String(base64, buffer, out var length) && length >= 32;
     }
 }

@@ -9,6 +9,15 @@ public static class ApiAuth
     /// <summary>Operators: <c>Authorization: Bearer &lt;Payments:AdminToken&gt;</c>.</summary>
     public const string AdminScheme = "Admin";
 
+    /// <summary>Merchants: <c>Authorization: Bearer sk_…</c> (an API key).</summary>
+    public const string ApiKeyScheme = "ApiKey";
+
+    /// <summary>A merchant's API key.</summary>
+    public const string MerchantPolicy = "Merchant";
+
+    /// <summary>The merchant an API key acts for.</summary>
+    public const string MerchantClaim = "merchant";
+
     /// <summary>A signed-in user (the default policy).</summary>
     public const string UserPolicy = "User";
 

@@ -12,6 +12,13 @@ public static class ClaimsPrincipalExtensions
         return principal.FindFirstValue(ApiAuth.SubjectClaim) ?? throw new InvalidOperationException("The request has no authenticated user.");
     }
 
+    /// <summary>The merchant an API key acts for.</summary>
+    public static string MerchantId(this ClaimsPrincipal principal)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        return principal.FindFirstValue(ApiAuth.MerchantClaim) ?? throw new InvalidOperationException("The request has no API key.");
+    }
+
     /// <summary>The caller's session grain key.</summary>
     public static string SessionKey(this ClaimsPrincipal principal)
     {

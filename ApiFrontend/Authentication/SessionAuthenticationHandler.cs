@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Payments.ApiFrontend.Errors;
 using Payments.ApiFrontend.RateLimiting;
 using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Merchants;
 using Payments.Grains.Interfaces.Users;
 using Orleans;
 
@@ -27,32 +28,28 @@ namespace Payments.ApiFrontend.Authentication;
 /// logs at Debug and counts in <see cref="AuthenticationMetrics"/>.
 /// </para>
 /// </summary>
-public sealed partial class SessionAuthenticationHandler(
+public sealed class SessionAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     IGrainFactory grains,
     FailedAuthenticationLimit failures,
     RefusedSessionCache refused)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, new DebugLevelLoggerFactory(logger), encoder)
+    : BearerAuthenticationHandler(options, logger, encoder, failures)
 {
-    // HttpContext.Items key: set when the client network is over its budget, so the challenge answers 429.
-    private static readonly object s_retryAfterKey = new();
-
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        // Operator endpoints take the operator token, not sessions: no session lookup for it.
+        // Operator endpoints take the operator token, and API keys have their own scheme: no session lookup for either.
         var fromQuery = !BearerToken.IsPresent(Request) && AllowsQueryToken() && Request.Query.ContainsKey(BearerToken.QueryParameter);
-        if ((!BearerToken.IsPresent(Request) && !fromQuery) || IsOperatorEndpoint())
+        if ((!BearerToken.IsPresent(Request) && !fromQuery) || IsOperatorEndpoint() || (BearerToken.TryRead(Request, out var header) && ApiKeySecret.LooksLikeKey(header)))
         {
             return AuthenticateResult.NoResult();
         }
 
-        var address = LoginRateLimit.AddressOf(Context);
-        if (!failures.MayTry(address, out var retryAfter))
+        var (address, overBudget) = CheckBudget();
+        if (overBudget is not null)
         {
-            Context.Items[s_retryAfterKey] = retryAfter;
-            return Refuse(address, "rate_limited", "Too many failed authentications from this network.", spend: false);
+            return overBudget;
         }
 
         if (!(fromQuery ? BearerToken.TryReadQuery(Request, out var token) : BearerToken.TryRead(Request, out token)))
@@ -90,42 +87,9 @@ public sealed partial class SessionAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
 
-    private AuthenticateResult Refuse(string address, string reason, string message, bool spend = true)
-    {
-        if (spend)
-        {
-            failures.RecordFailure(address);
-        }
-
-        AuthenticationMetrics.Refused(reason);
-        LogRefused(Logger, reason, address);
-        return AuthenticateResult.Fail(message);
-    }
-
     // Tokens in URLs end up in logs and histories, so only endpoints that need it (WebSocket upgrades) accept one.
     private bool AllowsQueryToken() => Context.GetEndpoint()?.Metadata.Contains(BearerToken.QueryTokenAllowed) == true;
 
     private bool IsOperatorEndpoint() =>
         Context.GetEndpoint()?.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(data => data.Policy == ApiAuth.AdminPolicy) == true;
-
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
-    {
-        if (Context.Items[s_retryAfterKey] is TimeSpan retryAfter)
-        {
-            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-            Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            return ApiResults.WriteAsync(
-                Context,
-                new ApiError(ErrorCodes.RateLimited, "Too many failed authentications from this network; retry after the time given in Retry-After.", Retryable: true, RetryAfter: seconds));
-        }
-
-        Response.Headers.WWWAuthenticate = "Bearer";
-        return ApiResults.WriteAsync(Context, ApiError.Unauthenticated());
-    }
-
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        ApiResults.WriteAsync(Context, ApiError.Forbidden());
-
-    [LoggerMessage(1, LogLevel.Debug, "Bearer token refused ({Reason}) from {Address}")]
-    private static partial void LogRefused(ILogger logger, string reason, string address);
 }

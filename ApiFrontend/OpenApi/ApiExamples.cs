@@ -82,6 +82,7 @@ public static class ApiExamples
         examples[typeof(DeadLetterPage)] = Page(examples[typeof(StreamDeadLetter)]);
         examples[typeof(HealthCheckView)] = """{"status":"Healthy"}""";
         examples[typeof(HealthReportView)] = """{"status":"Healthy","checks":{"postgres":{"status":"Healthy"},"silo":{"status":"Healthy"}}}""";
+        MerchantExamples.AddTo(examples, Page);
         return examples;
     }
 

@@ -11,6 +11,8 @@ public static class ApiTags
     public const string Friends = "Friends";
     public const string Feed = "Feed";
     public const string Notifications = "Notifications";
+    public const string Merchants = "Merchants";
+    public const string MerchantPayments = "Merchant payments";
     public const string Admin = "Admin";
     public const string Operations = "Operations";
 
@@ -25,6 +27,8 @@ public static class ApiTags
         (Friends, "Friend requests and friendships. Friends see each other's transfers of visibility `friends` in their feeds."),
         (Feed, "Transfers as a social feed: yours and your friends', and everyone's public ones, with likes and comments. Amounts appear only to the two parties."),
         (Notifications, "What happened to you (payments received, requests, balance changes): a WebSocket pushes each as it is stored, and the inbox returns what a client missed."),
+        (Merchants, "Businesses that take payments: create one (you own it), and issue, roll and revoke its secret API keys. Managed with your session."),
+        (MerchantPayments, "A merchant's payments through its API key (`Bearer sk_test_…`): authorize and capture cards or wallet payments, void, refund, list with filters, each payment's events, and the merchant's balance. Every mutation takes an Idempotency-Key. A wallet payment is confirmed by its payer's session."),
         (Admin, "Operator endpoints behind the operator token: the ledger audit, freezing wallets, the cluster's silos, payouts owed and stream dead letters."),
         (Operations, "Health probes for orchestrators, Prometheus metrics and the Orleans Dashboard."),
     ];

@@ -16,23 +16,36 @@ public static class NullableProperties
     {
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(context);
-        if (context.JsonPropertyInfo is not null || schema.Properties is not { Count: > 0 } properties)
+        // Also for a type first met as another type's property: its schema is the one the document keeps.
+        if (schema.Properties is not { Count: > 0 } properties)
         {
             return Task.CompletedTask;
         }
 
         foreach (var property in context.JsonTypeInfo.Properties)
         {
-            if (!properties.TryGetValue(property.Name, out var propertySchema)
-                || propertySchema is not OpenApiSchema { Type: { } type } nullable
-                || !type.HasFlag(JsonSchemaType.Null))
+            if (!properties.TryGetValue(property.Name, out var propertySchema) || propertySchema is not OpenApiSchema nullable)
+            {
+                continue;
+            }
+
+            // A nullable object is "oneOf: [null, $ref]"; a nullable value has "null" among its types.
+            var nullableObject = nullable.OneOf is { Count: 2 } alternatives && alternatives.Any(IsNull) ? alternatives.First(alternative => !IsNull(alternative)) : null;
+            if (nullableObject is null && nullable.Type?.HasFlag(JsonSchemaType.Null) != true)
             {
                 continue;
             }
 
             if (property.AttributeProvider?.IsDefined(typeof(RequiredAttribute), inherit: true) == true)
             {
-                nullable.Type = type & ~JsonSchemaType.Null;
+                if (nullableObject is not null)
+                {
+                    properties[property.Name] = nullableObject;
+                }
+                else
+                {
+                    nullable.Type &= ~JsonSchemaType.Null;
+                }
             }
             else
             {
@@ -42,4 +55,6 @@ public static class NullableProperties
 
         return Task.CompletedTask;
     }
+
+    private static bool IsNull(IOpenApiSchema schema) => schema is OpenApiSchema { Type: JsonSchemaType.Null };
 }

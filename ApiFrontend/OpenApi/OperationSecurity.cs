@@ -7,13 +7,14 @@ namespace Payments.ApiFrontend.OpenApi;
 
 /// <summary>
 /// The security schemes of the OpenAPI document and which one each operation takes, read from the endpoint's
-/// authorization metadata: the operator policy → <c>operator</c>; any other authorization → <c>session</c>; anonymous
+/// authorization metadata: the operator policy → <c>operator</c>; the merchant policy → <c>apiKey</c>; any other authorization → <c>session</c>; anonymous
 /// endpoints declare an empty requirement (no credentials).
 /// </summary>
 public static class OperationSecurity
 {
     public const string SessionSchemeId = "session";
     public const string OperatorSchemeId = "operator";
+    public const string ApiKeySchemeId = "apiKey";
 
     /// <summary>The scheme an endpoint requires, or null when it is open to anyone.</summary>
     public static string? SchemeOf(IList<object> endpointMetadata)
@@ -30,7 +31,9 @@ public static class OperationSecurity
             return null;
         }
 
-        return requirements.Any(requirement => requirement.Policy == ApiAuth.AdminPolicy) ? OperatorSchemeId : SessionSchemeId;
+        return requirements.Any(requirement => requirement.Policy == ApiAuth.AdminPolicy) ? OperatorSchemeId
+            : requirements.Any(requirement => requirement.Policy == ApiAuth.MerchantPolicy) ? ApiKeySchemeId
+            : SessionSchemeId;
     }
 
     /// <summary>Operation transformer: the operation's security requirement.</summary>
@@ -47,6 +50,12 @@ public static class OperationSecurity
     /// <summary>The schemes, for the document's components.</summary>
     public static Dictionary<string, IOpenApiSecurityScheme> Schemes() => new()
     {
+        [ApiKeySchemeId] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            Description = "A merchant's secret API key, from `POST /v1/merchants/{id}/api_keys` (shown once): `Authorization: Bearer sk_test_…`. Revoked keys stop at once; a rolled key works until the end of the grace period chosen.",
+        },
         [SessionSchemeId] = new OpenApiSecurityScheme
         {
             Type = SecuritySchemeType.Http,

@@ -57,6 +57,9 @@ public static class ErrorCodes
     /// <summary>The refunds of a payment would exceed what was captured.</summary>
     public const string RefundExceedsCaptured = "REFUND_EXCEEDS_CAPTURED";
 
+    /// <summary>A card number that fails its checks (digits, length, Luhn), an expiry or CVC of the wrong form, or a card from no supported network.</summary>
+    public const string InvalidCard = "INVALID_CARD";
+
     /// <summary>The card was declined (402); the error carries a declineCode.</summary>
     public const string CardDeclined = "CARD_DECLINED";
 
@@ -65,7 +68,7 @@ public static class ErrorCodes
 
     public static int StatusOf(string code) => code switch
     {
-        ValidationError or InvalidAmount or InvalidCurrency => 400,
+        ValidationError or InvalidAmount or InvalidCurrency or InvalidCard => 400,
         Unauthenticated or InvalidCredentials => 401,
         Forbidden => 403,
         NotFound or RecipientNotFound => 404,

@@ -65,10 +65,16 @@ public sealed class OpenApiContractTests() : ApiTest("openapi")
 
                 foreach (var (status, response) in responses.Where(response => response.Key[0] is '4' or '5'))
                 {
-                    // Health probes answer 503 with their report; everything else answers the one error shape.
-                    if (!path.StartsWith("/health", StringComparison.Ordinal))
+                    // Health probes answer 503 with their report; a declined card (402) answers the error with its decline
+                    // code and the failed payment; everything else answers the one error shape.
+                    var schema = response!["content"]?["application/json"]?["schema"]?["$ref"]?.GetValue<string>();
+                    if (status == "402")
                     {
-                        Assert.Equal("#/components/schemas/Error", response!["content"]?["application/json"]?["schema"]?["$ref"]?.GetValue<string>());
+                        Assert.Equal("#/components/schemas/CardDeclinedBody", schema);
+                    }
+                    else if (!path.StartsWith("/health", StringComparison.Ordinal))
+                    {
+                        Assert.Equal("#/components/schemas/Error", schema);
                     }
 
                     Assert.False(string.IsNullOrWhiteSpace(response!["description"]?.GetValue<string>()), $"{name} {status}: no description");
@@ -77,7 +83,9 @@ public sealed class OpenApiContractTests() : ApiTest("openapi")
         }
 
         Assert.True(operations >= 40, $"Only {operations} operations in the document.");
-        Assert.Equal(["operator", "session"], document["components"]!["securitySchemes"]!.AsObject().Select(scheme => scheme.Key).Order());
+        Assert.Equal(["apiKey", "operator", "session"], document["components"]!["securitySchemes"]!.AsObject().Select(scheme => scheme.Key).Order());
+        var declined = document["components"]!["schemas"]!["CardDeclinedBody"]!["properties"]!.AsObject().Select(property => property.Key).ToHashSet();
+        Assert.Superset(new HashSet<string> { "code", "message", "retryable", "declineCode", "payment" }, declined);
     }
 
     [Fact]
@@ -88,7 +96,11 @@ public sealed class OpenApiContractTests() : ApiTest("openapi")
         IEnumerable<string> References(string path, string method) =>
             paths[path]![method]!["parameters"]?.AsArray().Select(parameter => parameter!["$ref"]?.GetValue<string>() ?? parameter["name"]!.GetValue<string>()) ?? [];
 
-        foreach (var path in new[] { "/v1/transfers", "/v1/wallet/deposits", "/v1/wallet/withdrawals", "/v1/requests/{id}/pay" })
+        foreach (var path in new[]
+        {
+            "/v1/transfers", "/v1/wallet/deposits", "/v1/wallet/withdrawals", "/v1/requests/{id}/pay", "/v1/payments", "/v1/payments/{id}/capture",
+            "/v1/payments/{id}/void", "/v1/payments/{id}/confirm", "/v1/refunds",
+        })
         {
             Assert.Contains("#/components/parameters/IdempotencyKey", References(path, "post"));
         }
@@ -97,7 +109,7 @@ public sealed class OpenApiContractTests() : ApiTest("openapi")
         Assert.True(document["components"]!["parameters"]!["IdempotencyKey"]!["required"]!.GetValue<bool>());
         Assert.False(document["components"]!["parameters"]!["IdempotencyKeyOptional"]!["required"]?.GetValue<bool>() ?? false);
 
-        foreach (var path in new[] { "/v1/wallet/transactions", "/v1/feed", "/v1/feed/public", "/v1/friends", "/v1/requests", "/v1/admin/streams/dead-letters" })
+        foreach (var path in new[] { "/v1/wallet/transactions", "/v1/feed", "/v1/feed/public", "/v1/friends", "/v1/requests", "/v1/admin/streams/dead-letters", "/v1/payments", "/v1/merchants" })
         {
             Assert.Contains("#/components/parameters/limit", References(path, "get"));
             Assert.Contains("#/components/parameters/startingAfter", References(path, "get"));

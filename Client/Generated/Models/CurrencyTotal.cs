@@ -22,6 +22,8 @@ namespace Payments.Client.Generated.Models
 #else
         public string Currency { get; set; }
 #endif
+        /// <summary>The merchantTotal property</summary>
+        public long? MerchantTotal { get; set; }
         /// <summary>The sum property</summary>
         public long? Sum { get; set; }
         /// <summary>The systemTotal property</summary>
@@ -54,6 +56,7 @@ namespace Payments.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "currency", n => { Currency = n.GetStringValue(); } },
+                { "merchantTotal", n => { MerchantTotal = n.GetLongValue(); } },
                 { "sum", n => { Sum = n.GetLongValue(); } },
                 { "systemTotal", n => { SystemTotal = n.GetLongValue(); } },
                 { "walletTotal", n => { WalletTotal = n.GetLongValue(); } },
@@ -67,6 +70,7 @@ namespace Payments.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("currency", Currency);
+            writer.WriteLongValue("merchantTotal", MerchantTotal);
             writer.WriteLongValue("sum", Sum);
             writer.WriteLongValue("systemTotal", SystemTotal);
             writer.WriteLongValue("walletTotal", WalletTotal);

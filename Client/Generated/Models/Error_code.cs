@@ -19,6 +19,10 @@ namespace Payments.Client.Generated.Models
         #pragma warning disable CS1591
         ALREADY_FRIENDS,
         #pragma warning restore CS1591
+        [EnumMember(Value = "CARD_DECLINED")]
+        #pragma warning disable CS1591
+        CARD_DECLINED,
+        #pragma warning restore CS1591
         [EnumMember(Value = "CURRENCY_MISMATCH")]
         #pragma warning disable CS1591
         CURRENCY_MISMATCH,
@@ -31,9 +35,17 @@ namespace Payments.Client.Generated.Models
         #pragma warning disable CS1591
         FORBIDDEN,
         #pragma warning restore CS1591
+        [EnumMember(Value = "FRAUD_BLOCKED")]
+        #pragma warning disable CS1591
+        FRAUD_BLOCKED,
+        #pragma warning restore CS1591
         [EnumMember(Value = "FRIEND_REQUEST_PENDING")]
         #pragma warning disable CS1591
         FRIEND_REQUEST_PENDING,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "HOLD_NOT_AVAILABLE")]
+        #pragma warning disable CS1591
+        HOLD_NOT_AVAILABLE,
         #pragma warning restore CS1591
         [EnumMember(Value = "IDEMPOTENCY_KEY_REQUIRED")]
         #pragma warning disable CS1591
@@ -55,6 +67,10 @@ namespace Payments.Client.Generated.Models
         #pragma warning disable CS1591
         INVALID_AMOUNT,
         #pragma warning restore CS1591
+        [EnumMember(Value = "INVALID_CARD")]
+        #pragma warning disable CS1591
+        INVALID_CARD,
+        #pragma warning restore CS1591
         [EnumMember(Value = "INVALID_CREDENTIALS")]
         #pragma warning disable CS1591
         INVALID_CREDENTIALS,
@@ -75,6 +91,22 @@ namespace Payments.Client.Generated.Models
         #pragma warning disable CS1591
         NOT_FOUND,
         #pragma warning restore CS1591
+        [EnumMember(Value = "PAYMENT_NOT_CANCELABLE")]
+        #pragma warning disable CS1591
+        PAYMENT_NOT_CANCELABLE,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "PAYMENT_NOT_CAPTURABLE")]
+        #pragma warning disable CS1591
+        PAYMENT_NOT_CAPTURABLE,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "PAYMENT_NOT_CONFIRMABLE")]
+        #pragma warning disable CS1591
+        PAYMENT_NOT_CONFIRMABLE,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "PAYMENT_NOT_REFUNDABLE")]
+        #pragma warning disable CS1591
+        PAYMENT_NOT_REFUNDABLE,
+        #pragma warning restore CS1591
         [EnumMember(Value = "RATE_LIMITED")]
         #pragma warning disable CS1591
         RATE_LIMITED,
@@ -82,6 +114,10 @@ namespace Payments.Client.Generated.Models
         [EnumMember(Value = "RECIPIENT_NOT_FOUND")]
         #pragma warning disable CS1591
         RECIPIENT_NOT_FOUND,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "REFUND_EXCEEDS_CAPTURED")]
+        #pragma warning disable CS1591
+        REFUND_EXCEEDS_CAPTURED,
         #pragma warning restore CS1591
         [EnumMember(Value = "REQUEST_NOT_PENDING")]
         #pragma warning disable CS1591

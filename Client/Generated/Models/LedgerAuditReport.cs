@@ -14,6 +14,14 @@ namespace Payments.Client.Generated.Models
     {
         /// <summary>The accounts property</summary>
         public long? Accounts { get; set; }
+        /// <summary>The accountsNotMatchingHolds property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<string>? AccountsNotMatchingHolds { get; set; }
+#nullable restore
+#else
+        public List<string> AccountsNotMatchingHolds { get; set; }
+#endif
         /// <summary>The accountsNotMatchingPostings property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -90,6 +98,7 @@ namespace Payments.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "accounts", n => { Accounts = n.GetLongValue(); } },
+                { "accountsNotMatchingHolds", n => { AccountsNotMatchingHolds = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "accountsNotMatchingPostings", n => { AccountsNotMatchingPostings = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "balanced", n => { Balanced = n.GetBoolValue(); } },
                 { "checkedAt", n => { CheckedAt = n.GetDateTimeOffsetValue(); } },
@@ -109,6 +118,7 @@ namespace Payments.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteLongValue("accounts", Accounts);
+            writer.WriteCollectionOfPrimitiveValues<string>("accountsNotMatchingHolds", AccountsNotMatchingHolds);
             writer.WriteCollectionOfPrimitiveValues<string>("accountsNotMatchingPostings", AccountsNotMatchingPostings);
             writer.WriteBoolValue("balanced", Balanced);
             writer.WriteDateTimeOffsetValue("checkedAt", CheckedAt);

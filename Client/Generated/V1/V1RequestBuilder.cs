@@ -3,9 +3,13 @@
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
 using Payments.Client.Generated.V1.Admin;
+using Payments.Client.Generated.V1.Balance;
 using Payments.Client.Generated.V1.Feed;
 using Payments.Client.Generated.V1.Friends;
+using Payments.Client.Generated.V1.Merchants;
 using Payments.Client.Generated.V1.Notifications;
+using Payments.Client.Generated.V1.Payments;
+using Payments.Client.Generated.V1.Refunds;
 using Payments.Client.Generated.V1.Requests;
 using Payments.Client.Generated.V1.Sessions;
 using Payments.Client.Generated.V1.Transfers;
@@ -28,6 +32,11 @@ namespace Payments.Client.Generated.V1
         {
             get => new global::Payments.Client.Generated.V1.Admin.AdminRequestBuilder(PathParameters, RequestAdapter);
         }
+        /// <summary>The balance property</summary>
+        public global::Payments.Client.Generated.V1.Balance.BalanceRequestBuilder Balance
+        {
+            get => new global::Payments.Client.Generated.V1.Balance.BalanceRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The feed property</summary>
         public global::Payments.Client.Generated.V1.Feed.FeedRequestBuilder Feed
         {
@@ -38,10 +47,25 @@ namespace Payments.Client.Generated.V1
         {
             get => new global::Payments.Client.Generated.V1.Friends.FriendsRequestBuilder(PathParameters, RequestAdapter);
         }
+        /// <summary>The merchants property</summary>
+        public global::Payments.Client.Generated.V1.Merchants.MerchantsRequestBuilder Merchants
+        {
+            get => new global::Payments.Client.Generated.V1.Merchants.MerchantsRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The notifications property</summary>
         public global::Payments.Client.Generated.V1.Notifications.NotificationsRequestBuilder Notifications
         {
             get => new global::Payments.Client.Generated.V1.Notifications.NotificationsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The payments property</summary>
+        public global::Payments.Client.Generated.V1.Payments.PaymentsRequestBuilder Payments
+        {
+            get => new global::Payments.Client.Generated.V1.Payments.PaymentsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The refunds property</summary>
+        public global::Payments.Client.Generated.V1.Refunds.RefundsRequestBuilder Refunds
+        {
+            get => new global::Payments.Client.Generated.V1.Refunds.RefundsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The requests property</summary>
         public global::Payments.Client.Generated.V1.Requests.RequestsRequestBuilder Requests
