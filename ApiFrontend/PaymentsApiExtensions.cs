@@ -76,9 +76,12 @@ public static class PaymentsApiExtensions
         services.AddProblemDetails();
 
         // The authentication core without AddAuthentication's data protection (no cookies here, so no key ring to create).
-        services.AddAuthenticationCore(authentication => authentication.DefaultScheme = ApiAuth.SessionScheme);
+        // The default scheme picks sessions or API keys by the token's shape, so the per-caller rate limiter (which runs
+        // before authorization) sees who calls with either.
+        services.AddAuthenticationCore(authentication => authentication.DefaultScheme = ApiAuth.BearerScheme);
         services.AddWebEncoders();
         new AuthenticationBuilder(services)
+            .AddPolicyScheme(ApiAuth.BearerScheme, "Session or API key", options => options.ForwardDefaultSelector = ApiAuth.SchemeFor)
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(ApiAuth.SessionScheme, _ => { })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiAuth.ApiKeyScheme, _ => { })
             .AddScheme<AuthenticationSchemeOptions, AdminAuthenticationHandler>(ApiAuth.AdminScheme, _ => { });

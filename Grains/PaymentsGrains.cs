@@ -5,6 +5,7 @@ using Payments.Grains.Acquiring;
 using Payments.Grains.Banking;
 using Payments.Grains.Errors;
 using Payments.Grains.Feed;
+using Payments.Grains.Fraud;
 using Payments.Grains.Friends;
 using Payments.Grains.Idempotency;
 using Payments.Grains.Ledger;
@@ -92,6 +93,7 @@ public static class PaymentsGrains
             .Validate(options => options.ExpiryRetryInterval >= TimeSpan.FromSeconds(1), $"{MerchantPaymentOptions.SectionName}:{nameof(MerchantPaymentOptions.ExpiryRetryInterval)} is at least 1 second.")
             .ValidateOnStart();
         services.AddSingleton<MerchantPaymentStore>();
+        services.AddSingleton<FraudScorer>();
         services.AddOptions<SimulatedAcquirerOptions>().BindConfiguration(SimulatedAcquirerOptions.SectionName)
             .Validate(options => options.FailureRate is >= 0 and <= 1, $"{SimulatedAcquirerOptions.SectionName}:{nameof(SimulatedAcquirerOptions.FailureRate)} is between 0 and 1.")
             .ValidateOnStart();

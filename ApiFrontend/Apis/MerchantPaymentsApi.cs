@@ -36,12 +36,12 @@ public static class MerchantPaymentsApi
         merchant.MapPost("/", CreateMerchantPayment)
             .WithName(nameof(CreateMerchantPayment))
             .WithSummary("Create a payment")
-            .WithDescription("By card: the card is authorized at once (Stripe's test numbers drive the outcome); with `captureMethod` automatic (the default) it is captured too, otherwise it waits for `capture` (or is voided after 7 days). A decline answers 402 `CARD_DECLINED` with its `declineCode` and the payment, recorded as failed. By wallet: the payment waits for the paying user to confirm it. The card number and CVC are never stored, logged or returned.")
+            .WithDescription("By card: the card is authorized at once (Stripe's test numbers drive the outcome); with `captureMethod` automatic (the default) it is captured too, otherwise it waits for `capture` (or is voided after 7 days). A decline answers 402 `CARD_DECLINED` with its `declineCode` and the payment, recorded as failed. By wallet: the payment waits for the paying user to confirm it. Every payment is scored for fraud first (`fraud`: score 0-100, outcome, reasons); at or above the merchant's block threshold (75 by default) it answers 402 `FRAUD_BLOCKED` without asking the network, from its review threshold (50) it is authorized but flagged. The card number and CVC are never stored, logged or returned.")
             .WithMetadata(IdempotencyHeader.Metadata)
             .Accepts<CreateMerchantPaymentRequest>("application/json")
             .Produces<PaymentView>(StatusCodes.Status201Created)
             .Produces<CardDeclinedBody>(StatusCodes.Status402PaymentRequired)
-            .ProducesErrors(ErrorCodes.InvalidAmount, ErrorCodes.InvalidCurrency, ErrorCodes.CurrencyMismatch, ErrorCodes.InvalidCard, ErrorCodes.RecipientNotFound, ErrorCodes.IdempotencyKeyReused);
+            .ProducesErrors(ErrorCodes.InvalidAmount, ErrorCodes.InvalidCurrency, ErrorCodes.CurrencyMismatch, ErrorCodes.InvalidCard, ErrorCodes.RecipientNotFound, ErrorCodes.IdempotencyKeyReused, ErrorCodes.ServiceUnavailable);
         merchant.MapGet("/", ListMerchantPayments)
             .WithName(nameof(ListMerchantPayments))
             .WithSummary("List payments")
@@ -146,7 +146,8 @@ public static class MerchantPaymentsApi
 
         var merchantId = caller.MerchantId();
         var command = new CreateMerchantPaymentCommand(
-            merchantId, caller.UserId(), payment.Amount, payment.Currency, payment.CaptureMethod, card, payer, payment.Description, payment.Metadata, payment.CustomerReference);
+            merchantId, caller.UserId(), payment.Amount, payment.Currency, payment.CaptureMethod, card, payer, payment.Description, payment.Metadata, payment.CustomerReference,
+            payment.ClientIp, payment.CustomerCountry);
         return await ExecuteAsync(context, grains, merchantId, key.Value, command);
     }
 

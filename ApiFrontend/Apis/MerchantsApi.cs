@@ -9,6 +9,7 @@ using Payments.ApiFrontend.Errors;
 using Payments.ApiFrontend.OpenApi;
 using Payments.ApiFrontend.Requests;
 using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Fraud;
 using Payments.Grains.Interfaces.Merchants;
 
 namespace Payments.ApiFrontend.Apis;
@@ -36,6 +37,13 @@ public static class MerchantsApi
             .WithName(nameof(GetMerchant))
             .WithSummary("Get a merchant")
             .WithDescription("Only its owner sees a merchant; for anyone else, as for an unknown id, the answer is 404.")
+            .Produces<MerchantView>()
+            .ProducesErrors(ErrorCodes.NotFound);
+        group.MapPut("/{id}/fraud_settings", SetFraudSettings)
+            .WithName(nameof(SetFraudSettings))
+            .WithSummary("Set fraud thresholds and lists")
+            .WithDescription("Replaces the merchant's review and block thresholds and its allow and block lists (absent fields take the defaults: review 50, block 75, empty lists). The merchant's `fraud` shows them.")
+            .Accepts<FraudSettingsRequest>("application/json")
             .Produces<MerchantView>()
             .ProducesErrors(ErrorCodes.NotFound);
         group.MapPost("/{id}/api_keys", CreateApiKey)
@@ -130,6 +138,28 @@ public static class MerchantsApi
         }
 
         return ApiResults.Created(await grains.GetGrain<IMerchantGrain>(id).RollApiKey(user.UserId(), keyId, grace));
+    }
+
+    /// <summary>PUT /v1/merchants/{id}/fraud_settings {reviewThreshold?, blockThreshold?, allowList?, blockList?} → 200 the merchant.</summary>
+    public static async Task<IResult> SetFraudSettings(string id, HttpContext context, ClaimsPrincipal user, [FromServices] IGrainFactory grains)
+    {
+        if (!Known(id))
+        {
+            return NoSuchMerchant();
+        }
+
+        var body = await JsonBody.ReadAsync<FraudSettingsRequest>(context.Request);
+        if (body.Error is { } invalid)
+        {
+            return ApiResults.Error(invalid);
+        }
+
+        var request = body.Value!;
+        var defaults = FraudSettings.Default;
+        var settings = new FraudSettings(
+            request.ReviewThreshold ?? defaults.ReviewThreshold, request.BlockThreshold ?? defaults.BlockThreshold,
+            request.AllowList ?? [], request.BlockList ?? []);
+        return ApiResults.Ok(await grains.GetGrain<IMerchantGrain>(id).SetFraudSettings(user.UserId(), settings));
     }
 
     private static bool Known(string id) => PrefixedId.IsValid(id, PrefixedId.Merchant);

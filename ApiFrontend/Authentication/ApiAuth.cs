@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Http;
+using Payments.Grains.Interfaces.Merchants;
+
 namespace Payments.ApiFrontend.Authentication;
 
 /// <summary>Names of the API's authentication schemes, policies and claims.</summary>
@@ -8,6 +11,13 @@ public static class ApiAuth
 
     /// <summary>Operators: <c>Authorization: Bearer &lt;Payments:AdminToken&gt;</c>.</summary>
     public const string AdminScheme = "Admin";
+
+    /// <summary>The default scheme: forwards to <see cref="ApiKeyScheme"/> for <c>sk_…</c> tokens, to <see cref="SessionScheme"/> otherwise.</summary>
+    public const string BearerScheme = "Bearer";
+
+    /// <summary>The scheme a request's bearer token belongs to.</summary>
+    public static string SchemeFor(HttpContext context) =>
+        BearerToken.TryRead(context.Request, out var token) && ApiKeySecret.LooksLikeKey(token) ? ApiKeyScheme : SessionScheme;
 
     /// <summary>Merchants: <c>Authorization: Bearer sk_…</c> (an API key).</summary>
     public const string ApiKeyScheme = "ApiKey";

@@ -16,7 +16,8 @@ public sealed record CreateMerchantPaymentRequest(
     [property: Required] PaymentMethodRequest? PaymentMethod,
     [property: MaxLength(PaymentLimits.MaxDescriptionLength)] string? Description,
     [property: Description("Up to 20 string pairs of your own (keys up to 40 characters, values up to 500).")] Dictionary<string, string>? Metadata,
-    [property: MaxLength(PaymentLimits.MaxCustomerReferenceLength), Description("Your customer's id; listings filter on it.")] string? CustomerReference)
+    [property: MaxLength(PaymentLimits.MaxCustomerReferenceLength), Description("Your customer's id; listings filter on it.")] string? CustomerReference,
+    [property: Description("Where your customer is, as you saw them: fraud rules look for new places and busy addresses.")] CustomerDetailsRequest? Customer)
 {
     /// <summary>Everything but the card's details and the wallet's user, which the caller turns into the command.</summary>
     public Parsed<PaymentInput> Validate()
@@ -63,7 +64,23 @@ public sealed record CreateMerchantPaymentRequest(
             return badMetadata;
         }
 
-        return new PaymentInput(amount, currency.Code, captureMethod, method.Value!, Description, Metadata, CustomerReference);
+        string? ip = null;
+        if (Customer?.Ip is { } address)
+        {
+            if (!System.Net.IPAddress.TryParse(address, out var parsed) || address.Length > 45)
+            {
+                return ApiError.Validation("customer.ip", "customer.ip is an IPv4 or IPv6 address.");
+            }
+
+            ip = parsed.ToString();
+        }
+
+        if (Customer?.Country is { } country && (country.Length != 2 || !country.All(char.IsAsciiLetterUpper)))
+        {
+            return ApiError.Validation("customer.country", "customer.country is an ISO 3166-1 alpha-2 code in capitals, e.g. US.");
+        }
+
+        return new PaymentInput(amount, currency.Code, captureMethod, method.Value!, Description, Metadata, CustomerReference, ip, Customer?.Country);
     }
 
     private static ApiError? CheckMetadata(Dictionary<string, string> metadata)
@@ -147,9 +164,15 @@ public sealed record PaymentMethodRequest(
     }
 }
 
+/// <summary>The customer's IP address and country (ISO 3166-1 alpha-2), both optional.</summary>
+public sealed record CustomerDetailsRequest(
+    [property: Description("IPv4 or IPv6.")] string? Ip,
+    [property: Description("ISO 3166-1 alpha-2, e.g. US.")] string? Country);
+
 /// <summary>A validated payment, before its card is fingerprinted or its wallet's user resolved.</summary>
 public sealed record PaymentInput(
-    long Amount, string Currency, string CaptureMethod, PaymentMethodInput Method, string? Description, IReadOnlyDictionary<string, string>? Metadata, string? CustomerReference);
+    long Amount, string Currency, string CaptureMethod, PaymentMethodInput Method, string? Description, IReadOnlyDictionary<string, string>? Metadata, string? CustomerReference,
+    string? ClientIp, string? CustomerCountry);
 
 /// <summary>A validated payment method: a card (number, expiry, CVC, brand) or a wallet's user.</summary>
 public sealed record PaymentMethodInput(string? Number, int ExpMonth, int ExpYear, string? Cvc, string? Brand, RecipientRef? User)

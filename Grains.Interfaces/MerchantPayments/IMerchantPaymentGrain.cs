@@ -27,9 +27,6 @@ public interface IMerchantPaymentGrain : IGrainWithStringKey
     /// <summary>The payment, to its merchant.</summary>
     Task<Outcome<PaymentView>> Get(string merchantId);
 
-    /// <summary>The payment, to the user who pays it (a wallet payment).</summary>
-    Task<Outcome<PaymentView>> GetForPayer(string userId);
-
     /// <summary>The payment's history, oldest first.</summary>
     Task<Outcome<PaymentEventPage>> Events(string merchantId);
 }

@@ -23,7 +23,8 @@ public sealed record CardDetails(
 
 /// <summary>
 /// A merchant creates a payment. <c>UserId</c> is the idempotency scope, here the merchant's id. Exactly one of
-/// <c>Card</c> and <c>PayerUserId</c> is set.
+/// <c>Card</c> and <c>PayerUserId</c> is set. <c>ClientIp</c> and <c>CustomerCountry</c> are the customer's, as the
+/// merchant saw them: fraud rules use them.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record CreateMerchantPaymentCommand(
@@ -36,7 +37,9 @@ public sealed record CreateMerchantPaymentCommand(
     string? PayerUserId,
     string? Description,
     IReadOnlyDictionary<string, string>? Metadata,
-    string? CustomerReference) : IdempotentCommand(UserId);
+    string? CustomerReference,
+    string? ClientIp,
+    string? CustomerCountry) : IdempotentCommand(UserId);
 
 /// <summary>The paying user (<c>UserId</c>) confirms a wallet payment, which holds the amount on their wallet.</summary>
 [GenerateSerializer, Immutable]

@@ -1,3 +1,5 @@
+using Payments.Grains.Interfaces.Fraud;
+
 namespace Payments.Grains.Interfaces.MerchantPayments;
 
 /// <summary>
@@ -21,6 +23,7 @@ public sealed record PaymentView(
     string? Description,
     IReadOnlyDictionary<string, string>? Metadata,
     string? CustomerReference,
+    FraudView Fraud,
     string? DeclineCode,
     string? AuthorizationCode,
     IReadOnlyList<RefundView> Refunds,
@@ -30,9 +33,12 @@ public sealed record PaymentView(
     DateTimeOffset? CanceledAt,
     string? CancellationReason);
 
-/// <summary>How a payment is paid: <c>card</c> (brand, last4, expiry) or <c>wallet</c> (the paying user).</summary>
+/// <summary>
+/// How a payment is paid: <c>card</c> (brand, last4, expiry, and the card's fingerprint: the same card always has the
+/// same one, and it cannot be turned back into the number) or <c>wallet</c> (the paying user).
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record PaymentMethodView(string Type, string? Brand, string? Last4, int? ExpMonth, int? ExpYear, string? User);
+public sealed record PaymentMethodView(string Type, string? Brand, string? Last4, int? ExpMonth, int? ExpYear, string? Fingerprint, string? User);
 
 /// <summary>One refund of a payment.</summary>
 [GenerateSerializer, Immutable]
@@ -48,7 +54,11 @@ public sealed record PaymentEventView(int Sequence, string Type, string Actor, l
 [GenerateSerializer, Immutable]
 public sealed record PaymentEventPage(IReadOnlyList<PaymentEventView> Data, bool HasMore);
 
-/// <summary>The answer to a declined authorization (402): the decline code, whether a retry may succeed, and the payment, recorded as failed.</summary>
+/// <summary>
+/// The answer to a payment that was not authorized (402): CARD_DECLINED with the network's decline code, or
+/// FRAUD_BLOCKED (decline code <c>fraud_blocked</c>) when its fraud score reached the merchant's block threshold;
+/// whether a new payment may succeed; and the payment, recorded as failed.
+/// </summary>
 public sealed record CardDeclinedBody(string Code, string DeclineCode, string Message, bool Retryable, PaymentView Payment);
 
 /// <summary>Listing filters of <c>GET /v1/payments</c>; every one optional.</summary>

@@ -1,5 +1,6 @@
 using Orleans;
 using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Fraud;
 
 namespace Payments.Grains.Interfaces.Merchants;
 
@@ -27,6 +28,9 @@ public interface IMerchantGrain : IGrainWithStringKey
 
     /// <summary>Issues a new key; the rolled one stays valid for <paramref name="gracePeriod"/> (0 to 7 days), then stops.</summary>
     Task<Outcome<CreatedApiKey>> RollApiKey(string ownerId, string keyId, TimeSpan gracePeriod);
+
+    /// <summary>Replaces the merchant's fraud thresholds and lists.</summary>
+    Task<Outcome<MerchantView>> SetFraudSettings(string ownerId, FraudSettings settings);
 
     /// <summary>Pending and available amounts per currency, read from the ledger's accounts.</summary>
     Task<Outcome<MerchantBalance>> Balance();

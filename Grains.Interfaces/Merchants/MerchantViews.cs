@@ -1,8 +1,10 @@
+using Payments.Grains.Interfaces.Fraud;
+
 namespace Payments.Grains.Interfaces.Merchants;
 
-/// <summary>A merchant as its owner sees it.</summary>
+/// <summary>A merchant as its owner sees it, with its fraud settings.</summary>
 [GenerateSerializer, Immutable]
-public sealed record MerchantView(string Id, string Name, string Country, string DefaultCurrency, DateTimeOffset CreatedAt);
+public sealed record MerchantView(string Id, string Name, string Country, string DefaultCurrency, DateTimeOffset CreatedAt, FraudSettings Fraud);
 
 [GenerateSerializer, Immutable]
 public sealed record MerchantPage(IReadOnlyList<MerchantView> Data, bool HasMore);

@@ -3,8 +3,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
 using Payments.Grains.Acquiring;
+using Payments.Grains.Fraud;
 using Payments.Grains.Interfaces;
 using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Fraud;
 using Payments.Grains.Interfaces.Idempotency;
 using Payments.Grains.Interfaces.Identity;
 using Payments.Grains.Interfaces.MerchantPayments;
@@ -25,6 +27,7 @@ public sealed partial class MerchantPaymentGrain(
     MerchantPaymentStore store,
     LedgerWriter ledger,
     ICardAcquirer acquirer,
+    FraudScorer fraud,
     IOptions<MerchantPaymentOptions> options,
     IOptions<LedgerWriterOptions> ledgerOptions,
     TimeProvider time,
@@ -35,7 +38,13 @@ public sealed partial class MerchantPaymentGrain(
 
     private string Id => this.GetPrimaryKeyString();
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken) => await ReloadAsync();
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await ReloadAsync();
+
+        // An authorization whose reminder could not be registered when it was made gets it now.
+        await EnsureExpiryReminderAsync();
+    }
 
     public async Task<IdempotentOutcome> Create(CreateMerchantPaymentCommand command, IdempotencyStamp stamp)
     {
@@ -59,15 +68,29 @@ public sealed partial class MerchantPaymentGrain(
         var now = Now();
         var actor = KeyActor(command.ActorKeyId);
         var method = command.Card is { } card
-            ? new PaymentMethodView("card", card.Brand, card.Last4, card.ExpMonth, card.ExpYear, null)
-            : new PaymentMethodView("wallet", null, null, null, null, command.PayerUserId);
+            ? new PaymentMethodView("card", card.Brand, card.Last4, card.ExpMonth, card.ExpYear, card.Fingerprint, null)
+            : new PaymentMethodView("wallet", null, null, null, null, null, command.PayerUserId);
+        var signals = new PaymentSignals(command.Card?.Fingerprint, command.PayerUserId, command.ClientIp, command.CustomerCountry);
+        var assessment = await fraud.AssessAsync(
+            new FraudInput(command.UserId, command.Amount, command.Currency, signals.CardFingerprint, signals.PayerUserId, signals.ClientIp, signals.Country, command.CustomerReference),
+            merchant.Value.Fraud);
         var view = new PaymentView(
             Id, command.UserId, PaymentStatus.RequiresConfirmation, command.Amount, 0, 0, 0, 0, command.Currency, command.CaptureMethod, method,
-            command.Description, command.Metadata, command.CustomerReference, null, null, [], now, null, null, null, null);
+            command.Description, command.Metadata, command.CustomerReference, assessment, null, null, [], now, null, null, null, null);
+        if (assessment.Outcome == FraudOutcomes.Block)
+        {
+            // Blocked before authorization: the network is never asked, the payment is on record as failed.
+            var blocked = view with { Status = PaymentStatus.Failed, DeclineCode = FraudBlockedDeclineCode };
+            LogDeclined(logger, Id, command.UserId, FraudBlockedDeclineCode);
+            return await SaveWithoutMoneyAsync(
+                new PaymentState(blocked, null, 1, signals), new PaymentChange("payment.failed", actor, command.Amount, now), stamp,
+                Declined(new CardDeclinedBody(ErrorCodes.FraudBlocked, FraudBlockedDeclineCode, $"The payment was blocked by fraud rules (score {assessment.Score}).", false, blocked)));
+        }
+
         if (command.Card is null)
         {
             // A wallet payment waits for its payer; nothing moves until they confirm.
-            return await SaveWithoutMoneyAsync(new PaymentState(view, null, 1), new PaymentChange("payment.created", actor, command.Amount, now), stamp, PaymentsJson.Created(view));
+            return await SaveWithoutMoneyAsync(new PaymentState(view, null, 1, signals), new PaymentChange("payment.created", actor, command.Amount, now), stamp, PaymentsJson.Created(view));
         }
 
         AcquirerDecision decision;
@@ -93,12 +116,11 @@ public sealed partial class MerchantPaymentGrain(
             var body = new CardDeclinedBody(ErrorCodes.CardDeclined, decision.DeclineCode!, DeclineMessage(decision.DeclineCode!), retryable, failed);
             LogDeclined(logger, Id, command.UserId, decision.DeclineCode!);
             return await SaveWithoutMoneyAsync(
-                new PaymentState(failed, null, 1), new PaymentChange("payment.failed", actor, command.Amount, now), stamp,
-                new StoredResponse(402, JsonSerializer.Serialize(body, PaymentsJson.Options)));
+                new PaymentState(failed, null, 1, signals), new PaymentChange("payment.failed", actor, command.Amount, now), stamp, Declined(body));
         }
 
         var authorized = view with { AuthorizationCode = decision.AuthorizationCode };
-        return await AuthorizeAsync(authorized, LedgerAccounts.CardClearing(command.Currency), actor, stamp, now);
+        return await AuthorizeAsync(authorized, LedgerAccounts.CardClearing(command.Currency), actor, stamp, now, signals);
     }
 
     public async Task<IdempotentOutcome> Confirm(ConfirmMerchantPaymentCommand command, IdempotencyStamp stamp)
@@ -210,9 +232,6 @@ public sealed partial class MerchantPaymentGrain(
     public Task<Outcome<PaymentView>> Get(string merchantId) =>
         Task.FromResult(Owned(merchantId) is { } state ? Outcome<PaymentView>.Success(state.View) : NotFound());
 
-    public Task<Outcome<PaymentView>> GetForPayer(string userId) =>
-        Task.FromResult(_state is { } state && state.View.PaymentMethod.User == userId ? Outcome<PaymentView>.Success(state.View) : NotFound());
-
     public async Task<Outcome<PaymentEventPage>> Events(string merchantId) =>
         Owned(merchantId) is null ? NotFound() : new PaymentEventPage(await store.EventsAsync(Id), false);
 
@@ -241,7 +260,7 @@ public sealed partial class MerchantPaymentGrain(
     }
 
     /// <summary>Places the hold for the whole amount, posting it at once for automatic capture.</summary>
-    private async Task<IdempotentOutcome> AuthorizeAsync(PaymentView view, string payerAccount, string actor, IdempotencyStamp stamp, DateTimeOffset now)
+    private async Task<IdempotentOutcome> AuthorizeAsync(PaymentView view, string payerAccount, string actor, IdempotencyStamp stamp, DateTimeOffset now, PaymentSignals? signals = null)
     {
         var holdId = Guid.CreateVersion7();
         var expiresAt = now + options.Value.AuthorizationLifetime;
@@ -254,25 +273,56 @@ public sealed partial class MerchantPaymentGrain(
         if (view.CaptureMethod == CaptureMethods.Automatic)
         {
             var fee = options.Value.FeeOn(view.Amount);
-            next = new PaymentState(view with { Status = PaymentStatus.Succeeded, AmountCaptured = view.Amount, Fee = fee, CapturedAt = now }, holdId, version);
+            next = new PaymentState(view with { Status = PaymentStatus.Succeeded, AmountCaptured = view.Amount, Fee = fee, CapturedAt = now }, holdId, version, signals);
             change = new PaymentChange("payment.succeeded", actor, view.Amount, now);
             holds.Add(new LedgerHoldChange.Post(holdId, view.Amount));
             movements = CaptureMovements(payerAccount, view, view.Amount, fee);
         }
         else
         {
-            next = new PaymentState(view with { Status = PaymentStatus.RequiresCapture, AmountCapturable = view.Amount, AuthorizationExpiresAt = expiresAt }, holdId, version);
+            next = new PaymentState(view with { Status = PaymentStatus.RequiresCapture, AmountCapturable = view.Amount, AuthorizationExpiresAt = expiresAt }, holdId, version, signals);
             change = new PaymentChange("payment.authorized", actor, view.Amount, now);
         }
 
         var entry = Entry(movements.Count > 0 ? LedgerEntryTypes.Capture : LedgerEntryTypes.Hold, now, next, change, stamp, movements, holds);
         var outcome = await CommitAsync(entry, next, stamp, () => new PaymentError(ErrorCodes.PaymentNotConfirmable, "The payment can no longer be confirmed."));
-        if (_state?.View.Status == PaymentStatus.RequiresCapture)
+        await EnsureExpiryReminderAsync();
+        return outcome;
+    }
+
+    private async Task DropExpiryReminderAsync()
+    {
+        try
         {
-            await this.RegisterOrUpdateReminder(ExpiryReminder, expiresAt - time.GetUtcNow(), options.Value.ExpiryRetryInterval);
+            await this.UnregisterReminderIfAnyAsync(ExpiryReminder);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            // The reminder fires once more, finds the payment finished and unregisters itself then.
+            LogReminderFailed(logger, error, Id);
+        }
+    }
+
+    /// <summary>
+    /// Registers the expiry reminder of an authorized payment. The authorization is committed already, so a failure here
+    /// is logged, not answered: the payment's next activation registers it again.
+    /// </summary>
+    private async Task EnsureExpiryReminderAsync()
+    {
+        if (_state is not { View: { Status: PaymentStatus.RequiresCapture, AuthorizationExpiresAt: { } expiresAt } })
+        {
+            return;
         }
 
-        return outcome;
+        try
+        {
+            var due = expiresAt - time.GetUtcNow();
+            await this.RegisterOrUpdateReminder(ExpiryReminder, due > TimeSpan.FromSeconds(1) ? due : TimeSpan.FromSeconds(1), options.Value.ExpiryRetryInterval);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            LogReminderFailed(logger, error, Id);
+        }
     }
 
     private async Task<IdempotentOutcome> ReleaseAsync(PaymentState state, string actor, bool expired, IdempotencyStamp? stamp)
@@ -312,8 +362,16 @@ public sealed partial class MerchantPaymentGrain(
         switch (result)
         {
             case LedgerResult.Committed committed:
+                var wasAuthorized = _state?.View.Status == PaymentStatus.RequiresCapture;
                 _state = next;
                 LogChanged(logger, Id, next.View.MerchantId, next.View.Status, next.Version);
+                if (wasAuthorized && next.View.Status != PaymentStatus.RequiresCapture)
+                {
+                    // Captured, voided or expired: its expiry reminder has nothing left to do, and reminders of finished
+                    // payments would pile up in the reminder table for a week.
+                    await DropExpiryReminderAsync();
+                }
+
                 return new IdempotentOutcome(committed.Response ?? PaymentsJson.Created(next.View), stamp?.RequestHash);
             case LedgerResult.Duplicate duplicate:
                 await ReloadAsync();
@@ -359,6 +417,10 @@ public sealed partial class MerchantPaymentGrain(
 
     private static string KeyActor(string keyId) => $"api_key:{keyId}";
 
+    private const string FraudBlockedDeclineCode = "fraud_blocked";
+
+    private static StoredResponse Declined(CardDeclinedBody body) => new(402, JsonSerializer.Serialize(body, PaymentsJson.Options));
+
     private static string DeclineMessage(string declineCode) => declineCode switch
     {
         DeclineCodes.InsufficientFunds => "The card has insufficient funds.",
@@ -387,6 +449,9 @@ public sealed partial class MerchantPaymentGrain(
 
     [LoggerMessage(3, LogLevel.Warning, "The acquirer did not answer for payment {PaymentId}")]
     private static partial void LogAcquirerUnavailable(ILogger logger, Exception error, string paymentId);
+
+    [LoggerMessage(5, LogLevel.Error, "The expiry reminder of payment {PaymentId} could not be registered or removed; its next activation or tick tries again")]
+    private static partial void LogReminderFailed(ILogger logger, Exception error, string paymentId);
 
     [LoggerMessage(4, LogLevel.Warning, "Commit of {TransactionId} for payment {PaymentId} has an unknown outcome; rereading the row")]
     private static partial void LogCommitUnknown(ILogger logger, Exception error, string paymentId, string transactionId);

@@ -25,8 +25,9 @@ public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource, WalFlushBa
         var view = state.View;
         var save = new NpgsqlBatchCommand(
             """
-            INSERT INTO merchant_payments (id, merchant_id, status, amount, currency, customer_reference, description, hold_id, view, version, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12)
+            INSERT INTO merchant_payments (id, merchant_id, status, amount, currency, customer_reference, description, hold_id, view, version, created_at, updated_at,
+                                           card_fingerprint, payer_user_id, client_ip, customer_country)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13, $14, $15, $16)
             ON CONFLICT (id) DO UPDATE SET status = excluded.status, hold_id = excluded.hold_id, view = excluded.view,
                 version = excluded.version, updated_at = excluded.updated_at
             """);
@@ -42,6 +43,11 @@ public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource, WalFlushBa
         save.Parameters.Add(new NpgsqlParameter<int> { TypedValue = state.Version });
         save.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = view.CreatedAt.UtcDateTime });
         save.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = change.At.UtcDateTime });
+        var signals = state.Signals;
+        save.Parameters.Add(Nullable(signals?.CardFingerprint, NpgsqlDbType.Text));
+        save.Parameters.Add(Nullable(signals?.PayerUserId is { } payer ? Guid.Parse(payer) : null, NpgsqlDbType.Uuid));
+        save.Parameters.Add(Nullable(signals?.ClientIp, NpgsqlDbType.Text));
+        save.Parameters.Add(Nullable(signals?.Country, NpgsqlDbType.Text));
         yield return save;
 
         // The event's key (payment, sequence) makes a second writer of the same version fail the whole transaction.
@@ -164,8 +170,14 @@ public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource, WalFlushBa
     private static NpgsqlParameter Nullable(object? value, NpgsqlDbType type) => new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };
 }
 
-/// <summary>A payment as its grain holds it: the view, the ledger hold behind it, and the version of its row.</summary>
-public sealed record PaymentState(PaymentView View, Guid? HoldId, int Version);
+/// <summary>
+/// A payment as its grain holds it: the view, the ledger hold behind it, and the version of its row. <c>Signals</c>
+/// are what its fraud score was computed from, written with its first row (later saves leave them as they are).
+/// </summary>
+public sealed record PaymentState(PaymentView View, Guid? HoldId, int Version, PaymentSignals? Signals = null);
+
+/// <summary>What later payments' fraud rules count this one by: its card's fingerprint or wallet user, and the customer's address and country.</summary>
+public sealed record PaymentSignals(string? CardFingerprint, string? PayerUserId, string? ClientIp, string? Country);
 
 /// <summary>One change of a payment, as its event row records it.</summary>
 public sealed record PaymentChange(string Type, string Actor, long? Amount, DateTimeOffset At);

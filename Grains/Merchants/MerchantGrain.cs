@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans;
 using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Fraud;
 using Payments.Grains.Interfaces.Merchants;
 using Payments.Grains.Interfaces.Money;
 using Payments.Grains.Interfaces.Text;
@@ -37,7 +38,7 @@ public sealed partial class MerchantGrain(MerchantStore store, TimeProvider time
             return invalid;
         }
 
-        var merchant = new MerchantView(this.GetPrimaryKeyString(), name.Trim(), country, defaultCurrency, Now());
+        var merchant = new MerchantView(this.GetPrimaryKeyString(), name.Trim(), country, defaultCurrency, Now(), FraudSettings.Default);
         await store.CreateAsync(ownerId, merchant);
         (_ownerId, _merchant) = (ownerId, merchant);
         LogCreated(logger, merchant.Id, ownerId);
@@ -107,6 +108,25 @@ public sealed partial class MerchantGrain(MerchantStore store, TimeProvider time
         return issued;
     }
 
+    public async Task<Outcome<MerchantView>> SetFraudSettings(string ownerId, FraudSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (Owned(ownerId) is { } error)
+        {
+            return error;
+        }
+
+        if (settings.Problem() is { } problem)
+        {
+            return PaymentError.Validation(problem.Field, problem.Message);
+        }
+
+        await store.SetFraudSettingsAsync(_merchant!.Id, settings);
+        _merchant = _merchant with { Fraud = settings };
+        LogFraudSettings(logger, _merchant.Id, settings.ReviewThreshold, settings.BlockThreshold, settings.AllowList.Count, settings.BlockList.Count);
+        return _merchant;
+    }
+
     public async Task<Outcome<MerchantBalance>> Balance()
     {
         if (_merchant is null)
@@ -169,4 +189,7 @@ public sealed partial class MerchantGrain(MerchantStore store, TimeProvider time
 
     [LoggerMessage(3, LogLevel.Warning, "API key {KeyId} of merchant {MerchantId} {Change}")]
     private static partial void LogKeyEnded(ILogger logger, string keyId, string merchantId, string change);
+
+    [LoggerMessage(4, LogLevel.Information, "Merchant {MerchantId} fraud settings: review at {ReviewThreshold}, block at {BlockThreshold}, {AllowEntries} allowed and {BlockEntries} blocked entries")]
+    private static partial void LogFraudSettings(ILogger logger, string merchantId, int reviewThreshold, int blockThreshold, int allowEntries, int blockEntries);
 }

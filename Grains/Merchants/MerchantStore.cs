@@ -1,4 +1,7 @@
+using System.Text.Json;
 using Npgsql;
+using Payments.Grains.Interfaces;
+using Payments.Grains.Interfaces.Fraud;
 using Payments.Grains.Interfaces.Merchants;
 using Payments.Grains.Ledger;
 
@@ -37,12 +40,20 @@ public sealed class MerchantStore(NpgsqlDataSource dataSource)
 
     public async Task<(string OwnerId, MerchantView Merchant)?> LoadAsync(string merchantId)
     {
-        await using var command = dataSource.CreateCommand("SELECT owner_id, name, country, default_currency, created_at FROM merchants WHERE id = $1");
+        await using var command = dataSource.CreateCommand("SELECT owner_id, name, country, default_currency, created_at, fraud_settings FROM merchants WHERE id = $1");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = merchantId });
         await using var reader = await command.ExecuteReaderAsync();
         return await reader.ReadAsync()
-            ? (reader.GetGuid(0).ToString(), new MerchantView(merchantId, reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4)))
+            ? (reader.GetGuid(0).ToString(), new MerchantView(merchantId, reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4), Settings(reader.GetString(5))))
             : null;
+    }
+
+    public async Task SetFraudSettingsAsync(string merchantId, FraudSettings settings)
+    {
+        await using var command = dataSource.CreateCommand("UPDATE merchants SET fraud_settings = $2::jsonb WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = merchantId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(settings, PaymentsJson.Options) });
+        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>A user's merchants, newest first; one row more than the limit says whether more follow.</summary>
@@ -50,7 +61,7 @@ public sealed class MerchantStore(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand(
             """
-            SELECT id, name, country, default_currency, created_at FROM merchants
+            SELECT id, name, country, default_currency, created_at, fraud_settings FROM merchants
             WHERE owner_id = $1 AND ($2::text IS NULL OR id < $2) ORDER BY id DESC LIMIT $3
             """);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(ownerId) });
@@ -60,7 +71,7 @@ public sealed class MerchantStore(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            merchants.Add(new MerchantView(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4)));
+            merchants.Add(new MerchantView(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4), Settings(reader.GetString(5))));
         }
 
         return merchants;
@@ -147,6 +158,10 @@ public sealed class MerchantStore(NpgsqlDataSource dataSource)
 
         return balances;
     }
+
+    /// <summary>The stored settings; the empty object the column defaults to means the platform's defaults.</summary>
+    private static FraudSettings Settings(string json) =>
+        json == "{}" ? FraudSettings.Default : JsonSerializer.Deserialize<FraudSettings>(json, PaymentsJson.Options) ?? FraudSettings.Default;
 
     private static NpgsqlBatchCommand Command(string sql, params object[] values)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Payments.Benchmarks.Cluster;
 using Payments.Benchmarks.Feed;
+using Payments.Benchmarks.MerchantPayments;
 using Payments.Benchmarks.Notifications;
 using Payments.Benchmarks.Reporting;
 using Payments.Benchmarks.Runtime;
@@ -14,6 +15,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
                Benchmarks cluster   [--duration 10] [--only calls,transfers] [--rounds 1] [--concurrency 1] [--out results.json]   (remote vs local Orleans grain calls between two silos in process; transfers through a front end with 1 and 3 silos, alternating for each round; each --concurrency factor multiplies the workers (64 hot-wallet, 256 uniform) and the 3-silo/1-silo ratio compares peaks)
                Benchmarks feed      [--transfers 1000] [--out results.json]   (fan-out of a user with 1,000 friends: feed items written per second)
                Benchmarks notifications [--duration 20] [--rate 1000] [--out results.json]   (payment_received latency over WebSockets at a paced transfer rate)
+               Benchmarks payments  [--duration 20] [--only grains,rowlock] [--out results.json]   (card payments authorized then captured on one hot merchant, 64 workers, against a row-locking baseline)
         """);
     return 2;
 }
@@ -53,8 +55,11 @@ switch (scenario)
     case "notifications":
         await NotificationsBenchmark.RunAsync(report, duration, int.Parse(Option("--rate") ?? "1000", CultureInfo.InvariantCulture));
         break;
+    case "payments":
+        await MerchantPaymentsBenchmark.RunAsync(report, duration, (Option("--only") ?? "grains,rowlock").Split(','));
+        break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{scenario}'. Known: runtime, transfers, cluster, feed, notifications.");
+        Console.Error.WriteLine($"Unknown benchmark '{scenario}'. Known: runtime, transfers, cluster, feed, notifications, payments.");
         return 2;
 }
 

@@ -32,6 +32,14 @@ namespace Payments.Client.Generated.Models
 #else
         public string Currency { get; set; }
 #endif
+        /// <summary>The customer property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Payments.Client.Generated.Models.CustomerDetailsRequest? Customer { get; set; }
+#nullable restore
+#else
+        public global::Payments.Client.Generated.Models.CustomerDetailsRequest Customer { get; set; }
+#endif
         /// <summary>Your customer&apos;s id; listings filter on it.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -92,6 +100,7 @@ namespace Payments.Client.Generated.Models
                 { "amount", n => { Amount = n.GetLongValue(); } },
                 { "captureMethod", n => { CaptureMethod = n.GetStringValue(); } },
                 { "currency", n => { Currency = n.GetStringValue(); } },
+                { "customer", n => { Customer = n.GetObjectValue<global::Payments.Client.Generated.Models.CustomerDetailsRequest>(global::Payments.Client.Generated.Models.CustomerDetailsRequest.CreateFromDiscriminatorValue); } },
                 { "customerReference", n => { CustomerReference = n.GetStringValue(); } },
                 { "description", n => { Description = n.GetStringValue(); } },
                 { "metadata", n => { Metadata = n.GetObjectValue<global::Payments.Client.Generated.Models.CreateMerchantPaymentRequest_metadata>(global::Payments.Client.Generated.Models.CreateMerchantPaymentRequest_metadata.CreateFromDiscriminatorValue); } },
@@ -108,6 +117,7 @@ namespace Payments.Client.Generated.Models
             writer.WriteLongValue("amount", Amount);
             writer.WriteStringValue("captureMethod", CaptureMethod);
             writer.WriteStringValue("currency", Currency);
+            writer.WriteObjectValue<global::Payments.Client.Generated.Models.CustomerDetailsRequest>("customer", Customer);
             writer.WriteStringValue("customerReference", CustomerReference);
             writer.WriteStringValue("description", Description);
             writer.WriteObjectValue<global::Payments.Client.Generated.Models.CreateMerchantPaymentRequest_metadata>("metadata", Metadata);

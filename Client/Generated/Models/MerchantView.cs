@@ -32,6 +32,14 @@ namespace Payments.Client.Generated.Models
 #else
         public string DefaultCurrency { get; set; }
 #endif
+        /// <summary>The fraud property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Payments.Client.Generated.Models.FraudSettings? Fraud { get; set; }
+#nullable restore
+#else
+        public global::Payments.Client.Generated.Models.FraudSettings Fraud { get; set; }
+#endif
         /// <summary>The id property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -76,6 +84,7 @@ namespace Payments.Client.Generated.Models
                 { "country", n => { Country = n.GetStringValue(); } },
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "defaultCurrency", n => { DefaultCurrency = n.GetStringValue(); } },
+                { "fraud", n => { Fraud = n.GetObjectValue<global::Payments.Client.Generated.Models.FraudSettings>(global::Payments.Client.Generated.Models.FraudSettings.CreateFromDiscriminatorValue); } },
                 { "id", n => { Id = n.GetStringValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
             };
@@ -90,6 +99,7 @@ namespace Payments.Client.Generated.Models
             writer.WriteStringValue("country", Country);
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteStringValue("defaultCurrency", DefaultCurrency);
+            writer.WriteObjectValue<global::Payments.Client.Generated.Models.FraudSettings>("fraud", Fraud);
             writer.WriteStringValue("id", Id);
             writer.WriteStringValue("name", Name);
             writer.WriteAdditionalData(AdditionalData);

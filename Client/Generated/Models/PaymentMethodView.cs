@@ -26,6 +26,14 @@ namespace Payments.Client.Generated.Models
         public int? ExpMonth { get; set; }
         /// <summary>The expYear property</summary>
         public int? ExpYear { get; set; }
+        /// <summary>The fingerprint property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Fingerprint { get; set; }
+#nullable restore
+#else
+        public string Fingerprint { get; set; }
+#endif
         /// <summary>The last4 property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -78,6 +86,7 @@ namespace Payments.Client.Generated.Models
                 { "brand", n => { Brand = n.GetStringValue(); } },
                 { "expMonth", n => { ExpMonth = n.GetIntValue(); } },
                 { "expYear", n => { ExpYear = n.GetIntValue(); } },
+                { "fingerprint", n => { Fingerprint = n.GetStringValue(); } },
                 { "last4", n => { Last4 = n.GetStringValue(); } },
                 { "type", n => { Type = n.GetStringValue(); } },
                 { "user", n => { User = n.GetStringValue(); } },
@@ -93,6 +102,7 @@ namespace Payments.Client.Generated.Models
             writer.WriteStringValue("brand", Brand);
             writer.WriteIntValue("expMonth", ExpMonth);
             writer.WriteIntValue("expYear", ExpYear);
+            writer.WriteStringValue("fingerprint", Fingerprint);
             writer.WriteStringValue("last4", Last4);
             writer.WriteStringValue("type", Type);
             writer.WriteStringValue("user", User);

@@ -88,6 +88,14 @@ namespace Payments.Client.Generated.Models
 #endif
         /// <summary>The fee property</summary>
         public long? Fee { get; set; }
+        /// <summary>The fraud property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Payments.Client.Generated.Models.FraudView? Fraud { get; set; }
+#nullable restore
+#else
+        public global::Payments.Client.Generated.Models.FraudView Fraud { get; set; }
+#endif
         /// <summary>The id property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -177,6 +185,7 @@ namespace Payments.Client.Generated.Models
                 { "declineCode", n => { DeclineCode = n.GetStringValue(); } },
                 { "description", n => { Description = n.GetStringValue(); } },
                 { "fee", n => { Fee = n.GetLongValue(); } },
+                { "fraud", n => { Fraud = n.GetObjectValue<global::Payments.Client.Generated.Models.FraudView>(global::Payments.Client.Generated.Models.FraudView.CreateFromDiscriminatorValue); } },
                 { "id", n => { Id = n.GetStringValue(); } },
                 { "merchantId", n => { MerchantId = n.GetStringValue(); } },
                 { "metadata", n => { Metadata = n.GetObjectValue<global::Payments.Client.Generated.Models.PaymentView_metadata>(global::Payments.Client.Generated.Models.PaymentView_metadata.CreateFromDiscriminatorValue); } },
@@ -208,6 +217,7 @@ namespace Payments.Client.Generated.Models
             writer.WriteStringValue("declineCode", DeclineCode);
             writer.WriteStringValue("description", Description);
             writer.WriteLongValue("fee", Fee);
+            writer.WriteObjectValue<global::Payments.Client.Generated.Models.FraudView>("fraud", Fraud);
             writer.WriteStringValue("id", Id);
             writer.WriteStringValue("merchantId", MerchantId);
             writer.WriteObjectValue<global::Payments.Client.Generated.Models.PaymentView_metadata>("metadata", Metadata);

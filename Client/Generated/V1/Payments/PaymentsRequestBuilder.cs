@@ -76,7 +76,7 @@ namespace Payments.Client.Generated.V1.Payments
             return await RequestAdapter.SendAsync<global::Payments.Client.Generated.Models.PaymentPage>(requestInfo, global::Payments.Client.Generated.Models.PaymentPage.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// By card: the card is authorized at once (Stripe&apos;s test numbers drive the outcome); with `captureMethod` automatic (the default) it is captured too, otherwise it waits for `capture` (or is voided after 7 days). A decline answers 402 `CARD_DECLINED` with its `declineCode` and the payment, recorded as failed. By wallet: the payment waits for the paying user to confirm it. The card number and CVC are never stored, logged or returned.
+        /// By card: the card is authorized at once (Stripe&apos;s test numbers drive the outcome); with `captureMethod` automatic (the default) it is captured too, otherwise it waits for `capture` (or is voided after 7 days). A decline answers 402 `CARD_DECLINED` with its `declineCode` and the payment, recorded as failed. By wallet: the payment waits for the paying user to confirm it. Every payment is scored for fraud first (`fraud`: score 0-100, outcome, reasons); at or above the merchant&apos;s block threshold (75 by default) it answers 402 `FRAUD_BLOCKED` without asking the network, from its review threshold (50) it is authorized but flagged. The card number and CVC are never stored, logged or returned.
         /// </summary>
         /// <returns>A <see cref="global::Payments.Client.Generated.Models.PaymentView"/></returns>
         /// <param name="body">The request body</param>
@@ -136,7 +136,7 @@ namespace Payments.Client.Generated.V1.Payments
             return requestInfo;
         }
         /// <summary>
-        /// By card: the card is authorized at once (Stripe&apos;s test numbers drive the outcome); with `captureMethod` automatic (the default) it is captured too, otherwise it waits for `capture` (or is voided after 7 days). A decline answers 402 `CARD_DECLINED` with its `declineCode` and the payment, recorded as failed. By wallet: the payment waits for the paying user to confirm it. The card number and CVC are never stored, logged or returned.
+        /// By card: the card is authorized at once (Stripe&apos;s test numbers drive the outcome); with `captureMethod` automatic (the default) it is captured too, otherwise it waits for `capture` (or is voided after 7 days). A decline answers 402 `CARD_DECLINED` with its `declineCode` and the payment, recorded as failed. By wallet: the payment waits for the paying user to confirm it. Every payment is scored for fraud first (`fraud`: score 0-100, outcome, reasons); at or above the merchant&apos;s block threshold (75 by default) it answers 402 `FRAUD_BLOCKED` without asking the network, from its review threshold (50) it is authorized but flagged. The card number and CVC are never stored, logged or returned.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

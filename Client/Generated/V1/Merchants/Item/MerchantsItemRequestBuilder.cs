@@ -5,6 +5,7 @@ using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
 using Payments.Client.Generated.Models;
 using Payments.Client.Generated.V1.Merchants.Item.Api_keys;
+using Payments.Client.Generated.V1.Merchants.Item.Fraud_settings;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
@@ -22,6 +23,11 @@ namespace Payments.Client.Generated.V1.Merchants.Item
         public global::Payments.Client.Generated.V1.Merchants.Item.Api_keys.Api_keysRequestBuilder Api_keys
         {
             get => new global::Payments.Client.Generated.V1.Merchants.Item.Api_keys.Api_keysRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The fraud_settings property</summary>
+        public global::Payments.Client.Generated.V1.Merchants.Item.Fraud_settings.Fraud_settingsRequestBuilder Fraud_settings
+        {
+            get => new global::Payments.Client.Generated.V1.Merchants.Item.Fraud_settings.Fraud_settingsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::Payments.Client.Generated.V1.Merchants.Item.MerchantsItemRequestBuilder"/> and sets the default values.

@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Orleans;
+using Payments.Benchmarks.Reporting;
+using Payments.Benchmarks.Setup;
+using Payments.Benchmarks.Transfers;
+using Payments.Grains.Interfaces.Idempotency;
+using Payments.Grains.Interfaces.Ledger;
+using Payments.Grains.Interfaces.MerchantPayments;
+using Payments.Grains.Interfaces.Merchants;
+
+namespace Payments.Benchmarks.MerchantPayments;
+
+/// <summary>
+/// Card payments authorized then captured (two ledger entries each, with holds) on one hot merchant, per second,
+/// through the grains as the REST API sends them, against a row-locking baseline on the same PostgreSQL in the same
+/// run. Durable PostgreSQL (fsync and synchronous commit on).
+/// </summary>
+internal static class MerchantPaymentsBenchmark
+{
+    private const int Workers = 64;
+
+    public static async Task RunAsync(BenchmarkReport report, TimeSpan duration, IReadOnlyCollection<string> implementations)
+    {
+        await using var postgres = await BenchmarkPostgres.StartAsync();
+        var connectionString = await BenchmarkPostgres.CreateDatabaseAsync(postgres.ConnectionString);
+        await using var app = await BenchmarkSilo.StartAsync(connectionString);
+        var grains = app.Services.GetRequiredService<IGrainFactory>();
+        var owner = (await BenchmarkUsers.SeedAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), 1))[0];
+        var merchantId = PrefixedId.New(PrefixedId.Merchant);
+        var created = await grains.GetGrain<IMerchantGrain>(merchantId).Create(owner, "Hot merchant", "US", "USD");
+        if (created.Error is { } refused)
+        {
+            throw new InvalidOperationException($"The merchant was not created: {refused.Message}");
+        }
+
+        await using var baselineData = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 300 }.ConnectionString);
+        var baseline = new RowLockPayments(baselineData);
+        await baseline.SetUpAsync();
+
+        var paths = new Dictionary<string, Func<int, int, int, Task<bool>>>
+        {
+            ["grains"] = (_, _, _) => AuthorizeAndCaptureAsync(grains, merchantId),
+            ["rowlock"] = (_, _, _) => baseline.AuthorizeAndCaptureAsync(1_000),
+        };
+        var selected = paths.Keys.Where(implementations.Contains).ToList();
+        var scenario = new TransferScenario("hot-merchant", Workers, (_, _) => (0, 0));
+        foreach (var implementation in selected)
+        {
+            await ClosedLoop.RunAsync(scenario, ClosedLoop.WarmUp, paths[implementation]);
+        }
+
+        Console.WriteLine($"Warmed up for {ClosedLoop.WarmUp.TotalSeconds:0} s on each path");
+        var cpu = new ProcessCpu(new Dictionary<string, IReadOnlyList<int>> { ["process"] = [Environment.ProcessId] }, postgres.ClusterDirectory);
+        foreach (var implementation in selected)
+        {
+            await BenchmarkPostgres.CheckpointAsync(baselineData);
+            var before = cpu.Sample();
+            var result = await ClosedLoop.RunAsync(scenario, duration, paths[implementation]);
+            var row = TransfersBenchmark.Row(scenario, implementation, result);
+            row.Remove("transfersPerSecond");
+            row["paymentsPerSecond"] = result.TransfersPerSecond;
+            ProcessCpu.Record(row, before, cpu.Sample(), result.TransfersPerSecond * duration.TotalSeconds);
+            report.Add(row);
+        }
+
+        var audit = await grains.GetGrain<ILedgerAuditGrain>("default").Audit();
+        Console.WriteLine($"Ledger audit after the run: balanced={audit.Balanced}, transactions={audit.Transactions}");
+        if (!audit.Balanced)
+        {
+            throw new InvalidOperationException("The ledger is not balanced after the benchmark.");
+        }
+
+        await app.StopAsync();
+    }
+
+    /// <summary>
+    /// One payment as a merchant's client makes it: authorize (manual capture), then capture, each through its
+    /// idempotency grain. Each payment comes from another card (a fresh fingerprint), as at a busy shop, so fraud
+    /// scoring runs its queries but velocity rules stay quiet.
+    /// </summary>
+    private static async Task<bool> AuthorizeAndCaptureAsync(IGrainFactory grains, string merchantId)
+    {
+        var card = new CardDetails("4242424242424242", 12, 2030, "123", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), "visa", "4242");
+        var create = new CreateMerchantPaymentCommand(merchantId, "key_benchmark", 1_000, "USD", CaptureMethods.Manual, card, null, null, null, null, null, null);
+        var key = Guid.NewGuid().ToString("N");
+        var authorized = await grains.GetGrain<IIdempotencyGrain>($"{merchantId}/{key}").Execute(create, key);
+        if (authorized.Status != 201)
+        {
+            return false;
+        }
+
+        var paymentId = System.Text.Json.JsonDocument.Parse(authorized.Body).RootElement.GetProperty("id").GetString()!;
+        var capture = new CaptureMerchantPaymentCommand(merchantId, "key_benchmark", paymentId, null);
+        var captureKey = Guid.NewGuid().ToString("N");
+        var captured = await grains.GetGrain<IIdempotencyGrain>($"{merchantId}/{captureKey}").Execute(capture, captureKey);
+        return captured.Status == 201;
+    }
+}
