@@ -27,6 +27,9 @@ public interface IMerchantPaymentGrain : IGrainWithStringKey
     /// <summary>The payment, to its merchant.</summary>
     Task<Outcome<PaymentView>> Get(string merchantId);
 
+    /// <summary>Voids the authorization if it is past its expiry and still uncaptured (the merchant's sweep calls this).</summary>
+    Task Expire();
+
     /// <summary>The payment's history, oldest first.</summary>
     Task<Outcome<PaymentEventPage>> Events(string merchantId);
 }

@@ -31,28 +31,36 @@ public sealed partial class MerchantPaymentGrain(
     IOptions<MerchantPaymentOptions> options,
     IOptions<LedgerWriterOptions> ledgerOptions,
     TimeProvider time,
-    ILogger<MerchantPaymentGrain> logger) : Grain, IMerchantPaymentGrain, IRemindable
+    ILogger<MerchantPaymentGrain> logger) : Grain, IMerchantPaymentGrain
 {
-    private const string ExpiryReminder = "authorization-expiry";
     private PaymentState? _state;
+    private bool _loaded;
 
     private string Id => this.GetPrimaryKeyString();
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the payment's row on its first call, except for its creation (a new id has no row: one query less on
+    /// the hot path). An authorization whose merchant sweep could not be told when it was made is told now.
+    /// </summary>
+    private async Task LoadOnceAsync()
     {
-        await ReloadAsync();
-
-        // An authorization whose reminder could not be registered when it was made gets it now.
-        await EnsureExpiryReminderAsync();
+        if (!_loaded)
+        {
+            await ReloadAsync();
+            await TrackAuthorizationAsync();
+        }
     }
 
     public async Task<IdempotentOutcome> Create(CreateMerchantPaymentCommand command, IdempotencyStamp stamp)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (_state is not null)
+        if (_loaded)
         {
             throw new InvalidOperationException($"Payment {Id} exists; ids are new for each creation.");
         }
+
+        // A new id: nothing to read. Were it not new, its first event's key (payment, 1) would refuse the insert.
+        _loaded = true;
 
         var merchant = await GrainFactory.GetGrain<IMerchantGrain>(command.UserId).Describe();
         if (merchant.Error is { } unknown)
@@ -126,6 +134,7 @@ public sealed partial class MerchantPaymentGrain(
     public async Task<IdempotentOutcome> Confirm(ConfirmMerchantPaymentCommand command, IdempotencyStamp stamp)
     {
         ArgumentNullException.ThrowIfNull(command);
+        await LoadOnceAsync();
         if (_state is not { } state || state.View.PaymentMethod.User != command.UserId)
         {
             return Unrecorded(NotFound());
@@ -147,6 +156,7 @@ public sealed partial class MerchantPaymentGrain(
     public async Task<IdempotentOutcome> Capture(CaptureMerchantPaymentCommand command, IdempotencyStamp stamp)
     {
         ArgumentNullException.ThrowIfNull(command);
+        await LoadOnceAsync();
         if (Owned(command.UserId) is not { } state)
         {
             return Unrecorded(NotFound());
@@ -177,6 +187,7 @@ public sealed partial class MerchantPaymentGrain(
     public async Task<IdempotentOutcome> Void(VoidMerchantPaymentCommand command, IdempotencyStamp stamp)
     {
         ArgumentNullException.ThrowIfNull(command);
+        await LoadOnceAsync();
         if (Owned(command.UserId) is not { } state)
         {
             return Unrecorded(NotFound());
@@ -193,6 +204,7 @@ public sealed partial class MerchantPaymentGrain(
     public async Task<IdempotentOutcome> Refund(RefundMerchantPaymentCommand command, IdempotencyStamp stamp)
     {
         ArgumentNullException.ThrowIfNull(command);
+        await LoadOnceAsync();
         if (Owned(command.UserId) is not { } state)
         {
             return Unrecorded(NotFound());
@@ -229,33 +241,28 @@ public sealed partial class MerchantPaymentGrain(
         return await CommitAsync(entry, next, stamp, () => new PaymentError(ErrorCodes.RefundExceedsCaptured, "The refunds would exceed what was captured.", "amount"));
     }
 
-    public Task<Outcome<PaymentView>> Get(string merchantId) =>
-        Task.FromResult(Owned(merchantId) is { } state ? Outcome<PaymentView>.Success(state.View) : NotFound());
-
-    public async Task<Outcome<PaymentEventPage>> Events(string merchantId) =>
-        Owned(merchantId) is null ? NotFound() : new PaymentEventPage(await store.EventsAsync(Id), false);
-
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    public async Task<Outcome<PaymentView>> Get(string merchantId)
     {
-        if (reminderName != ExpiryReminder)
-        {
-            return;
-        }
+        await LoadOnceAsync();
+        return Owned(merchantId) is { } state ? state.View : NotFound();
+    }
 
+    public async Task<Outcome<PaymentEventPage>> Events(string merchantId)
+    {
+        await LoadOnceAsync();
+        return Owned(merchantId) is null ? NotFound() : new PaymentEventPage(await store.EventsAsync(Id), false);
+    }
+
+    public async Task Expire()
+    {
         await ReloadAsync();
         if (_state is { View.Status: PaymentStatus.RequiresCapture } state && state.View.AuthorizationExpiresAt <= time.GetUtcNow())
         {
-            // Periodic until it takes: an expiry that fails (the database is down) runs again on the next tick.
             var outcome = await ReleaseAsync(state, "system", expired: true, stamp: null);
             if (outcome.Response.Status >= 500)
             {
-                return;
+                throw new LedgerUnavailableException($"Payment {Id} could not be expired now; the next sweep tries again.");
             }
-        }
-
-        if (_state?.View.Status != PaymentStatus.RequiresCapture)
-        {
-            await this.UnregisterReminderIfAnyAsync(ExpiryReminder);
         }
     }
 
@@ -286,42 +293,28 @@ public sealed partial class MerchantPaymentGrain(
 
         var entry = Entry(movements.Count > 0 ? LedgerEntryTypes.Capture : LedgerEntryTypes.Hold, now, next, change, stamp, movements, holds);
         var outcome = await CommitAsync(entry, next, stamp, () => new PaymentError(ErrorCodes.PaymentNotConfirmable, "The payment can no longer be confirmed."));
-        await EnsureExpiryReminderAsync();
+        await TrackAuthorizationAsync();
         return outcome;
     }
 
-    private async Task DropExpiryReminderAsync()
-    {
-        try
-        {
-            await this.UnregisterReminderIfAnyAsync(ExpiryReminder);
-        }
-        catch (Exception error) when (error is not OutOfMemoryException)
-        {
-            // The reminder fires once more, finds the payment finished and unregisters itself then.
-            LogReminderFailed(logger, error, Id);
-        }
-    }
-
     /// <summary>
-    /// Registers the expiry reminder of an authorized payment. The authorization is committed already, so a failure here
-    /// is logged, not answered: the payment's next activation registers it again.
+    /// Tells the merchant's sweep (<see cref="IAuthorizationExpiryGrain"/>) about an authorized payment. The authorization
+    /// is committed already, so a failure here is logged, not answered: the payment's next activation tells it again.
     /// </summary>
-    private async Task EnsureExpiryReminderAsync()
+    private async Task TrackAuthorizationAsync()
     {
-        if (_state is not { View: { Status: PaymentStatus.RequiresCapture, AuthorizationExpiresAt: { } expiresAt } })
+        if (_state is not { View.Status: PaymentStatus.RequiresCapture } state)
         {
             return;
         }
 
         try
         {
-            var due = expiresAt - time.GetUtcNow();
-            await this.RegisterOrUpdateReminder(ExpiryReminder, due > TimeSpan.FromSeconds(1) ? due : TimeSpan.FromSeconds(1), options.Value.ExpiryRetryInterval);
+            await GrainFactory.GetGrain<IAuthorizationExpiryGrain>(state.View.MerchantId).Track();
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
-            LogReminderFailed(logger, error, Id);
+            LogTrackingFailed(logger, error, Id);
         }
     }
 
@@ -362,16 +355,8 @@ public sealed partial class MerchantPaymentGrain(
         switch (result)
         {
             case LedgerResult.Committed committed:
-                var wasAuthorized = _state?.View.Status == PaymentStatus.RequiresCapture;
                 _state = next;
                 LogChanged(logger, Id, next.View.MerchantId, next.View.Status, next.Version);
-                if (wasAuthorized && next.View.Status != PaymentStatus.RequiresCapture)
-                {
-                    // Captured, voided or expired: its expiry reminder has nothing left to do, and reminders of finished
-                    // payments would pile up in the reminder table for a week.
-                    await DropExpiryReminderAsync();
-                }
-
                 return new IdempotentOutcome(committed.Response ?? PaymentsJson.Created(next.View), stamp?.RequestHash);
             case LedgerResult.Duplicate duplicate:
                 await ReloadAsync();
@@ -413,7 +398,11 @@ public sealed partial class MerchantPaymentGrain(
 
     private PaymentState? Owned(string merchantId) => _state is { } state && state.View.MerchantId == merchantId ? state : null;
 
-    private async Task ReloadAsync() => _state = PrefixedId.IsValid(Id, PrefixedId.Payment) ? await store.LoadAsync(Id) : null;
+    private async Task ReloadAsync()
+    {
+        _state = PrefixedId.IsValid(Id, PrefixedId.Payment) ? await store.LoadAsync(Id) : null;
+        _loaded = true;
+    }
 
     private static string KeyActor(string keyId) => $"api_key:{keyId}";
 
@@ -450,8 +439,8 @@ public sealed partial class MerchantPaymentGrain(
     [LoggerMessage(3, LogLevel.Warning, "The acquirer did not answer for payment {PaymentId}")]
     private static partial void LogAcquirerUnavailable(ILogger logger, Exception error, string paymentId);
 
-    [LoggerMessage(5, LogLevel.Error, "The expiry reminder of payment {PaymentId} could not be registered or removed; its next activation or tick tries again")]
-    private static partial void LogReminderFailed(ILogger logger, Exception error, string paymentId);
+    [LoggerMessage(5, LogLevel.Error, "The merchant's expiry sweep could not be told about payment {PaymentId}; its next activation tries again")]
+    private static partial void LogTrackingFailed(ILogger logger, Exception error, string paymentId);
 
     [LoggerMessage(4, LogLevel.Warning, "Commit of {TransactionId} for payment {PaymentId} has an unknown outcome; rereading the row")]
     private static partial void LogCommitUnknown(ILogger logger, Exception error, string paymentId, string transactionId);

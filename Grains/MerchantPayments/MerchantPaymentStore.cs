@@ -26,10 +26,10 @@ public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource, WalFlushBa
         var save = new NpgsqlBatchCommand(
             """
             INSERT INTO merchant_payments (id, merchant_id, status, amount, currency, customer_reference, description, hold_id, view, version, created_at, updated_at,
-                                           card_fingerprint, payer_user_id, client_ip, customer_country)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13, $14, $15, $16)
+                                           card_fingerprint, payer_user_id, client_ip, customer_country, authorization_expires_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13, $14, $15, $16, $17)
             ON CONFLICT (id) DO UPDATE SET status = excluded.status, hold_id = excluded.hold_id, view = excluded.view,
-                version = excluded.version, updated_at = excluded.updated_at
+                version = excluded.version, updated_at = excluded.updated_at, authorization_expires_at = excluded.authorization_expires_at
             """);
         save.Parameters.Add(new NpgsqlParameter<string> { TypedValue = view.Id });
         save.Parameters.Add(new NpgsqlParameter<string> { TypedValue = view.MerchantId });
@@ -48,6 +48,7 @@ public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource, WalFlushBa
         save.Parameters.Add(Nullable(signals?.PayerUserId is { } payer ? Guid.Parse(payer) : null, NpgsqlDbType.Uuid));
         save.Parameters.Add(Nullable(signals?.ClientIp, NpgsqlDbType.Text));
         save.Parameters.Add(Nullable(signals?.Country, NpgsqlDbType.Text));
+        save.Parameters.Add(Nullable(view.AuthorizationExpiresAt?.UtcDateTime, NpgsqlDbType.TimestampTz));
         yield return save;
 
         // The event's key (payment, sequence) makes a second writer of the same version fail the whole transaction.
@@ -113,6 +114,31 @@ public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource, WalFlushBa
 
         var view = JsonSerializer.Deserialize<PaymentView>(reader.GetString(0), PaymentsJson.Options)!;
         return new PaymentState(view, reader.IsDBNull(1) ? null : reader.GetGuid(1), reader.GetInt32(2));
+    }
+
+    /// <summary>Ids of the merchant's uncaptured authorizations past their expiry (at most <paramref name="limit"/>), and whether any uncaptured one is left at all.</summary>
+    public async Task<(List<string> Expired, bool AnyAuthorized)> AuthorizationsToExpireAsync(string merchantId, DateTimeOffset now, int limit)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT id FROM merchant_payments WHERE merchant_id = $1 AND status = 'requires_capture' AND authorization_expires_at <= $2
+            ORDER BY authorization_expires_at LIMIT $3
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = merchantId });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = now.UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var expired = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                expired.Add(reader.GetString(0));
+            }
+        }
+
+        await using var any = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM merchant_payments WHERE merchant_id = $1 AND status = 'requires_capture')");
+        any.Parameters.Add(new NpgsqlParameter<string> { TypedValue = merchantId });
+        return (expired, (bool)(await any.ExecuteScalarAsync())!);
     }
 
     public async Task<List<PaymentEventView>> EventsAsync(string paymentId)
