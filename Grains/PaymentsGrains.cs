@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Payments.Grains.Acquiring;
+using Payments.Grains.Analytics;
 using Payments.Grains.Banking;
 using Payments.Grains.Errors;
 using Payments.Grains.Feed;
@@ -94,6 +95,7 @@ public static class PaymentsGrains
             .ValidateOnStart();
         services.AddSingleton<MerchantPaymentStore>();
         services.AddSingleton<FraudScorer>();
+        services.AddSingleton<MerchantAnalyticsStore>();
         services.AddOptions<SimulatedAcquirerOptions>().BindConfiguration(SimulatedAcquirerOptions.SectionName)
             .Validate(options => options.FailureRate is >= 0 and <= 1, $"{SimulatedAcquirerOptions.SectionName}:{nameof(SimulatedAcquirerOptions.FailureRate)} is between 0 and 1.")
             .ValidateOnStart();

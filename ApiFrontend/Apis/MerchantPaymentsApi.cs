@@ -11,6 +11,7 @@ using Payments.ApiFrontend.Errors;
 using Payments.ApiFrontend.Idempotency;
 using Payments.ApiFrontend.OpenApi;
 using Payments.ApiFrontend.Requests;
+using Payments.Grains.Interfaces.Analytics;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Idempotency;
 using Payments.Grains.Interfaces.MerchantPayments;
@@ -100,6 +101,14 @@ public static class MerchantPaymentsApi
             .WithSummary("Get the merchant's balance")
             .WithDescription("Per currency: `pending` is captured money not yet settled (it may be negative after refunds), `available` is settled and ready to pay out.")
             .Produces<MerchantBalance>();
+        routes.MapGet("/analytics/summary", GetAnalyticsSummary)
+            .RequireAuthorization(ApiAuth.MerchantPolicy)
+            .WithTags(ApiTags.MerchantPayments)
+            .WithName(nameof(GetAnalyticsSummary))
+            .WithSummary("Summarize payments")
+            .WithDescription("Per `interval` (day, week or month; day when absent) of `timezone` (an IANA name; UTC when absent) and per currency, from `from` (inclusive) to `to` (exclusive; ISO 8601, at most 400 days apart; the last 30 days when absent): attempts, captures, declines, refunds, captured volume, refunded amount, refund rate, decline rate and average ticket. Read from hourly buckets the payment stream keeps, so a new payment shows after its event is delivered (usually within a second).")
+            .Produces<AnalyticsSummary>()
+            .ProducesErrors(ErrorCodes.ValidationError);
         return routes;
     }
 
@@ -308,6 +317,46 @@ public static class MerchantPaymentsApi
 
     public static async Task<IResult> GetMerchantBalance(ClaimsPrincipal caller, [FromServices] IGrainFactory grains) =>
         ApiResults.Ok(await grains.GetGrain<IMerchantGrain>(caller.MerchantId()).Balance());
+
+    /// <summary>GET /v1/analytics/summary?from=&amp;to=&amp;interval=&amp;timezone= → the intervals with payments, oldest first.</summary>
+    public static async Task<IResult> GetAnalyticsSummary(
+        ClaimsPrincipal caller,
+        [FromServices] IGrainFactory grains,
+        [FromServices] TimeProvider time,
+        [FromQuery] string? from,
+        [FromQuery] string? to,
+        [FromQuery] string? interval,
+        [FromQuery] string? timezone)
+    {
+        var start = Instant(from, "from");
+        var end = Instant(to, "to");
+        if ((start.Error ?? end.Error) is { } badInstant)
+        {
+            return ApiResults.Error(badInstant);
+        }
+
+        var until = end.Value ?? time.GetUtcNow();
+        var since = start.Value ?? until.AddDays(-30);
+        if (since >= until || until - since > AnalyticsIntervals.MaxSpan)
+        {
+            return ApiResults.Error(ApiError.Validation("from", $"from must be before to, and at most {AnalyticsIntervals.MaxSpan.TotalDays:0} days before it."));
+        }
+
+        var grouping = interval ?? AnalyticsIntervals.Day;
+        if (!AnalyticsIntervals.All.Contains(grouping))
+        {
+            return ApiResults.Error(ApiError.Validation("interval", $"interval is one of {string.Join(", ", AnalyticsIntervals.All)}."));
+        }
+
+        // IANA names only: PostgreSQL groups by them, and it knows no Windows names.
+        var zone = timezone ?? "UTC";
+        if (zone.Length > 64 || !TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var found) || !found.HasIanaId || found.Id != zone)
+        {
+            return ApiResults.Error(ApiError.Validation("timezone", "timezone is an IANA time zone name, e.g. Europe/Paris or UTC."));
+        }
+
+        return ApiResults.Json(await grains.GetGrain<IMerchantAnalyticsGrain>(caller.MerchantId()).Summary(since, until, grouping, zone));
+    }
 
     private static async Task<IResult> ExecuteAsync(HttpContext context, IGrainFactory grains, string scope, IdempotencyKey key, IdempotentCommand command)
     {

@@ -1,4 +1,5 @@
 using Payments.ApiFrontend.Requests;
+using Payments.Grains.Interfaces.Analytics;
 using Payments.Grains.Interfaces.Fraud;
 using Payments.Grains.Interfaces.MerchantPayments;
 using Payments.Grains.Interfaces.Merchants;
@@ -43,6 +44,10 @@ internal static class MerchantExamples
         examples[typeof(PaymentPage)] = page(examples[typeof(PaymentView)]);
         examples[typeof(PaymentEventView)] = $$"""{"sequence":2,"type":"payment.captured","actor":"api_key:{{Key}}","amount":1500,"createdAt":"2026-12-03T18:23:17.9+00:00"}""";
         examples[typeof(PaymentEventPage)] = page(examples[typeof(PaymentEventView)]);
+        examples[typeof(AnalyticsInterval)] =
+            """{"start":"2026-12-03T00:00:00+00:00","currency":"USD","payments":5,"succeeded":3,"declined":1,"refunds":1,"volume":6000,"refundedAmount":500,"refundRate":0.3333,"declineRate":0.2,"averageTicket":2000}""";
+        examples[typeof(AnalyticsSummary)] =
+            $$"""{"from":"2026-11-03T00:00:00+00:00","to":"2026-12-04T00:00:00+00:00","interval":"day","timezone":"UTC","data":[{{examples[typeof(AnalyticsInterval)]}}]}""";
         examples[typeof(CardDeclinedBody)] =
             $$$"""{"code":"CARD_DECLINED","declineCode":"insufficient_funds","message":"The card has insufficient funds.","retryable":false,"payment":{"id":"{{{Declined}}}","merchantId":"{{{Merchant}}}","status":"failed","amount":2000,"amountCapturable":0,"amountCaptured":0,"amountRefunded":0,"fee":0,"currency":"USD","captureMethod":"automatic","paymentMethod":{"type":"card","brand":"visa","last4":"9995","expMonth":12,"expYear":2030,"fingerprint":"{{{Fingerprint}}}"},"fraud":{"score":0,"outcome":"allow","reasons":[]},"declineCode":"insufficient_funds","refunds":[],"createdAt":"2026-12-03T18:22:10.3+00:00"}}""";
     }

@@ -7,11 +7,13 @@ using Payments.Grains.Interfaces.MerchantPayments;
 using Payments.Grains.Interfaces.Merchants;
 using Payments.Grains.Ledger;
 using Payments.Infrastructure.Postgres;
+using Payments.Infrastructure.Streams;
 
 namespace Payments.Grains.MerchantPayments;
 
 /// <summary>
-/// The <c>merchant_payments</c> and <c>merchant_payment_events</c> tables. A change that moves money writes its rows
+/// The <c>merchant_payments</c> and <c>merchant_payment_events</c> tables, and each change's event on the merchant's
+/// stream (<see cref="MerchantPaymentStream"/>). A change that moves money writes its rows
 /// as statements of its ledger entry (<see cref="SaveCommands"/>); one that does not (a decline, a wallet payment
 /// awaiting its payer) writes them with its idempotency record in one transaction (<see cref="SaveWithRecordAsync"/>).
 /// </summary>
@@ -61,6 +63,11 @@ public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource, WalFlushBa
         recorded.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(new { amount = change.Amount }, PaymentsJson.Options) });
         recorded.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = change.At.UtcDateTime });
         yield return recorded;
+
+        // The same change on the merchant's stream (analytics; webhooks to come), committed with it.
+        var changed = new PaymentChangedEvent(change.Type, change.Amount, change.At, state.Version, view);
+        yield return StreamOutbox.AppendCommand(
+            [OutboxMessage.Create(MerchantPaymentStream.Namespace, view.MerchantId, change.Type, JsonSerializer.Serialize(changed, PaymentsJson.Options))]);
     }
 
     /// <summary>

@@ -124,6 +124,20 @@ public sealed class ApiClient(HttpClient http)
 
     public async Task<JsonNode> AuditAsync(string adminToken) => await AsJsonAsync(Declared(await Typed(adminToken).V1.Admin.Ledger.Audit.GetAsync()));
 
+    /// <summary>Creates a merchant owned by the signed-in user (typed client); its id.</summary>
+    public async Task<string> CreateMerchantAsync(string ownerToken, string name, string currency) =>
+        Declared(await Typed(ownerToken).V1.Merchants.PostAsync(new CreateMerchantRequest { Name = name, Country = "US", DefaultCurrency = currency })).Id!;
+
+    /// <summary>Issues an API key of the merchant (typed client); its secret.</summary>
+    public async Task<string> CreateApiKeyAsync(string ownerToken, string merchantId) =>
+        Declared(await Typed(ownerToken).V1.Merchants[merchantId].Api_keys.PostAsync()).Secret!;
+
+    /// <summary>A payment as its merchant's API key reads it (typed client).</summary>
+    public async Task<JsonNode> PaymentAsync(string apiKey, string paymentId) => await AsJsonAsync(Declared(await Typed(apiKey).V1.Payments[paymentId].GetAsync()));
+
+    /// <summary>The merchant's balance (typed client).</summary>
+    public async Task<JsonNode> MerchantBalanceAsync(string apiKey) => await AsJsonAsync(Declared(await Typed(apiKey).V1.Balance.GetAsync()));
+
     private PaymentsApiClient Typed(string token) => PaymentsClient.Create(Http, token);
 
     /// <summary>

@@ -11,16 +11,12 @@ public sealed class MerchantClient(ApiClient api)
 
     public ApiClient Api => api;
 
-    /// <summary>A user owning a merchant, and one API key of it.</summary>
+    /// <summary>A user owning a merchant, and one API key of it (through the typed client, which checks the document).</summary>
     public async Task<(string OwnerToken, string MerchantId, string Key)> MerchantAsync(string username, string currency = "USD")
     {
         var (_, owner) = await api.SignUpAsync(username);
-        var created = await api.SendAsync(HttpMethod.Post, "/v1/merchants", owner, new { name = $"{username} shop", country = "US", defaultCurrency = currency });
-        Assert.True(created.Status == HttpStatusCode.Created, created.Body);
-        var merchantId = created.Json["id"]!.GetValue<string>();
-        var key = await api.SendAsync(HttpMethod.Post, $"/v1/merchants/{merchantId}/api_keys", owner);
-        Assert.True(key.Status == HttpStatusCode.Created, key.Body);
-        return (owner, merchantId, key.Json["secret"]!.GetValue<string>());
+        var merchantId = await api.CreateMerchantAsync(owner, $"{username} shop", currency);
+        return (owner, merchantId, await api.CreateApiKeyAsync(owner, merchantId));
     }
 
     public static object Card(string number = Visa, int expYear = 2030, string cvc = "123") =>
@@ -50,19 +46,13 @@ public sealed class MerchantClient(ApiClient api)
     public Task<ApiClient.Response> ConfirmAsync(string userToken, string paymentId) =>
         api.SendAsync(HttpMethod.Post, $"/v1/payments/{paymentId}/confirm", userToken, null, Guid.NewGuid().ToString());
 
-    public async Task<JsonNode> GetAsync(string key, string paymentId)
-    {
-        var payment = await api.SendAsync(HttpMethod.Get, $"/v1/payments/{paymentId}", key);
-        Assert.True(payment.Status == HttpStatusCode.OK, payment.Body);
-        return payment.Json;
-    }
+    public Task<JsonNode> GetAsync(string key, string paymentId) => api.PaymentAsync(key, paymentId);
 
     /// <summary>(pending, available) of the merchant's balance in USD.</summary>
     public async Task<(long Pending, long Available)> BalanceAsync(string key)
     {
-        var balance = await api.SendAsync(HttpMethod.Get, "/v1/balance", key);
-        Assert.True(balance.Status == HttpStatusCode.OK, balance.Body);
-        return (balance.Json["pending"]![0]!["amount"]!.GetValue<long>(), balance.Json["available"]![0]!["amount"]!.GetValue<long>());
+        var balance = await api.MerchantBalanceAsync(key);
+        return (balance["pending"]![0]!["amount"]!.GetValue<long>(), balance["available"]![0]!["amount"]!.GetValue<long>());
     }
 
     public async Task AssertLedgerBalancedAsync()

@@ -3,6 +3,7 @@
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
 using Payments.Client.Generated.V1.Admin;
+using Payments.Client.Generated.V1.Analytics;
 using Payments.Client.Generated.V1.Balance;
 using Payments.Client.Generated.V1.Feed;
 using Payments.Client.Generated.V1.Friends;
@@ -31,6 +32,11 @@ namespace Payments.Client.Generated.V1
         public global::Payments.Client.Generated.V1.Admin.AdminRequestBuilder Admin
         {
             get => new global::Payments.Client.Generated.V1.Admin.AdminRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The analytics property</summary>
+        public global::Payments.Client.Generated.V1.Analytics.AnalyticsRequestBuilder Analytics
+        {
+            get => new global::Payments.Client.Generated.V1.Analytics.AnalyticsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The balance property</summary>
         public global::Payments.Client.Generated.V1.Balance.BalanceRequestBuilder Balance
