@@ -148,7 +148,7 @@ public static class PaymentsApiExtensions
         app.UseStatusCodePages(StatusCodeErrors.WriteAsync);
         app.UseWebSockets();
         app.UseAuthentication();
-        app.UseRateLimiter();
+        app.UseRateLimiterReleasedOnStop();
         app.UseAuthorization();
 
         app.MapApiReference();
