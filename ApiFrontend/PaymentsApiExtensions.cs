@@ -96,6 +96,10 @@ public static class PaymentsApiExtensions
                 .AddAuthenticationSchemes(ApiAuth.ApiKeyScheme)
                 .RequireAuthenticatedUser()
                 .RequireClaim(ApiAuth.MerchantClaim))
+            .AddPolicy(ApiAuth.DashboardPolicy, policy => policy
+                .AddAuthenticationSchemes(ApiAuth.BearerScheme)
+                .RequireAuthenticatedUser()
+                .RequireClaim(ApiAuth.SubjectClaim))
             .SetDefaultPolicy(new AuthorizationPolicyBuilder(ApiAuth.SessionScheme)
                 .RequireAuthenticatedUser()
                 .RequireClaim(ApiAuth.SubjectClaim)

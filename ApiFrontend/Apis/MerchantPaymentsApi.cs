@@ -33,6 +33,7 @@ public static class MerchantPaymentsApi
     {
         var payments = routes.MapGroup("/payments").WithTags(ApiTags.MerchantPayments);
         var merchant = payments.MapGroup("/").RequireAuthorization(ApiAuth.MerchantPolicy);
+        var dashboard = payments.MapGroup("/").RequireAuthorization(ApiAuth.DashboardPolicy);
 
         merchant.MapPost("/", CreateMerchantPayment)
             .WithName(nameof(CreateMerchantPayment))
@@ -43,21 +44,22 @@ public static class MerchantPaymentsApi
             .Produces<PaymentView>(StatusCodes.Status201Created)
             .Produces<CardDeclinedBody>(StatusCodes.Status402PaymentRequired)
             .ProducesErrors(ErrorCodes.InvalidAmount, ErrorCodes.InvalidCurrency, ErrorCodes.CurrencyMismatch, ErrorCodes.InvalidCard, ErrorCodes.RecipientNotFound, ErrorCodes.IdempotencyKeyReused, ErrorCodes.ServiceUnavailable);
-        merchant.MapGet("/", ListMerchantPayments)
+        dashboard.MapGet("/", ListMerchantPayments)
             .WithName(nameof(ListMerchantPayments))
             .WithSummary("List payments")
-            .WithDescription("The merchant's payments, newest first, filtered by `status`, creation time (`created[gte]`, `created[lt]`, ISO 8601), amount (`amount[gte]`, `amount[lte]`), `currency` and `customerReference`; `q` matches an id prefix or a word of the description. `startingAfter` is a payment id; pages stay stable while payments are added.")
-            .Produces<PaymentPage>();
-        merchant.MapGet("/{id}", GetMerchantPayment)
+            .WithDescription("The merchant's payments, newest first, filtered by `status`, creation time (`created[gte]`, `created[lt]`, ISO 8601), amount (`amount[gte]`, `amount[lte]`), `currency` and `customerReference`; `q` matches an id prefix or a word of the description. `startingAfter` is a payment id; pages stay stable while payments are added. With the owner's session instead of an API key, `merchant` names the merchant.")
+            .Produces<PaymentPage>()
+            .ProducesErrors(ErrorCodes.NotFound);
+        dashboard.MapGet("/{id}", GetMerchantPayment)
             .WithName(nameof(GetMerchantPayment))
             .WithSummary("Get a payment")
-            .WithDescription("A payment of another merchant, as an unknown id, is 404.")
+            .WithDescription("A payment of another merchant, as an unknown id, is 404. With the owner's session instead of an API key, `merchant` names the merchant.")
             .Produces<PaymentView>()
             .ProducesErrors(ErrorCodes.NotFound);
-        merchant.MapGet("/{id}/events", ListMerchantPaymentEvents)
+        dashboard.MapGet("/{id}/events", ListMerchantPaymentEvents)
             .WithName(nameof(ListMerchantPaymentEvents))
             .WithSummary("List a payment's events")
-            .WithDescription("Its history, oldest first: created, authorized, captured, refunded, canceled, expired, failed, with who did it (an API key, a user, the system) and when.")
+            .WithDescription("Its history, oldest first: created, authorized, captured, refunded, canceled, expired, failed, with who did it (an API key, a user, the system) and when. With the owner's session instead of an API key, `merchant` names the merchant.")
             .Produces<PaymentEventPage>()
             .ProducesErrors(ErrorCodes.NotFound);
         merchant.MapPost("/{id}/capture", CaptureMerchantPayment)
@@ -95,20 +97,21 @@ public static class MerchantPaymentsApi
             .Produces<RefundView>(StatusCodes.Status201Created)
             .ProducesErrors([.. s_paymentErrors, ErrorCodes.PaymentNotRefundable, ErrorCodes.RefundExceedsCaptured, ErrorCodes.InvalidAmount]);
         routes.MapGet("/balance", GetMerchantBalance)
-            .RequireAuthorization(ApiAuth.MerchantPolicy)
+            .RequireAuthorization(ApiAuth.DashboardPolicy)
             .WithTags(ApiTags.MerchantPayments)
             .WithName(nameof(GetMerchantBalance))
             .WithSummary("Get the merchant's balance")
-            .WithDescription("Per currency: `pending` is captured money not yet settled (it may be negative after refunds), `available` is settled and ready to pay out.")
-            .Produces<MerchantBalance>();
+            .WithDescription("Per currency: `pending` is captured money not yet settled (it may be negative after refunds), `available` is settled and ready to pay out. With the owner's session instead of an API key, `merchant` names the merchant.")
+            .Produces<MerchantBalance>()
+            .ProducesErrors(ErrorCodes.NotFound);
         routes.MapGet("/analytics/summary", GetAnalyticsSummary)
-            .RequireAuthorization(ApiAuth.MerchantPolicy)
+            .RequireAuthorization(ApiAuth.DashboardPolicy)
             .WithTags(ApiTags.MerchantPayments)
             .WithName(nameof(GetAnalyticsSummary))
             .WithSummary("Summarize payments")
-            .WithDescription("Per `interval` (day, week or month; day when absent) of `timezone` (an IANA name; UTC when absent) and per currency, from `from` (inclusive) to `to` (exclusive; ISO 8601, at most 400 days apart; the last 30 days when absent): attempts, captures, declines, refunds, captured volume, refunded amount, refund rate, decline rate and average ticket. Read from hourly buckets the payment stream keeps, so a new payment shows after its event is delivered (usually within a second).")
+            .WithDescription("Per `interval` (day, week or month; day when absent) of `timezone` (an IANA name; UTC when absent) and per currency, from `from` (inclusive) to `to` (exclusive; ISO 8601, at most 400 days apart; the last 30 days when absent): attempts, captures, declines, refunds, captured volume, refunded amount, refund rate, decline rate and average ticket. Read from hourly buckets the payment stream keeps, so a new payment shows after its event is delivered (usually within a second). With the owner's session instead of an API key, `merchant` names the merchant.")
             .Produces<AnalyticsSummary>()
-            .ProducesErrors(ErrorCodes.ValidationError);
+            .ProducesErrors(ErrorCodes.ValidationError, ErrorCodes.NotFound);
         return routes;
     }
 
@@ -173,7 +176,8 @@ public static class MerchantPaymentsApi
         [FromQuery] string? customerReference,
         [FromQuery] string? q,
         [FromQuery] string? limit,
-        [FromQuery] string? startingAfter)
+        [FromQuery] string? startingAfter,
+        [FromQuery] string? merchant)
     {
         var pageSize = PageLimit.Read(limit);
         if (pageSize.Error is { } badLimit)
@@ -200,15 +204,31 @@ public static class MerchantPaymentsApi
             return ApiResults.Error(badText);
         }
 
+        var scope = await DashboardMerchant.ResolveAsync(caller, merchant, grains);
+        if (scope.Error is { } notOwned)
+        {
+            return ApiResults.Error(notOwned);
+        }
+
         var filter = new PaymentFilter(status, from.Value, before.Value, low.Value, high.Value, currency, customerReference, string.IsNullOrEmpty(q) ? null : q);
-        return ApiResults.Ok(await grains.GetGrain<IMerchantPaymentListGrain>(caller.MerchantId()).List(filter, pageSize.Value, startingAfter));
+        return ApiResults.Ok(await grains.GetGrain<IMerchantPaymentListGrain>(scope.Value!).List(filter, pageSize.Value, startingAfter));
     }
 
-    public static async Task<IResult> GetMerchantPayment(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains) =>
-        Known(id) ? ApiResults.Ok(await grains.GetGrain<IMerchantPaymentGrain>(id).Get(caller.MerchantId())) : NoSuchPayment();
+    public static async Task<IResult> GetMerchantPayment(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromQuery] string? merchant)
+    {
+        var scope = await DashboardMerchant.ResolveAsync(caller, merchant, grains);
+        return scope.Error is { } notOwned ? ApiResults.Error(notOwned)
+            : Known(id) ? ApiResults.Ok(await grains.GetGrain<IMerchantPaymentGrain>(id).Get(scope.Value!))
+            : NoSuchPayment();
+    }
 
-    public static async Task<IResult> ListMerchantPaymentEvents(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains) =>
-        Known(id) ? ApiResults.Ok(await grains.GetGrain<IMerchantPaymentGrain>(id).Events(caller.MerchantId())) : NoSuchPayment();
+    public static async Task<IResult> ListMerchantPaymentEvents(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromQuery] string? merchant)
+    {
+        var scope = await DashboardMerchant.ResolveAsync(caller, merchant, grains);
+        return scope.Error is { } notOwned ? ApiResults.Error(notOwned)
+            : Known(id) ? ApiResults.Ok(await grains.GetGrain<IMerchantPaymentGrain>(id).Events(scope.Value!))
+            : NoSuchPayment();
+    }
 
     /// <summary>POST /v1/payments/{id}/capture {amount?} with Idempotency-Key → 201 the payment.</summary>
     public static async Task<IResult> CaptureMerchantPayment(string id, HttpContext context, ClaimsPrincipal caller, [FromServices] IGrainFactory grains)
@@ -315,8 +335,11 @@ public static class MerchantPaymentsApi
         return await ExecuteAsync(context, grains, merchantId, key.Value, new RefundMerchantPaymentCommand(merchantId, caller.UserId(), refund.Payment!, refund.Amount, refund.Reason));
     }
 
-    public static async Task<IResult> GetMerchantBalance(ClaimsPrincipal caller, [FromServices] IGrainFactory grains) =>
-        ApiResults.Ok(await grains.GetGrain<IMerchantGrain>(caller.MerchantId()).Balance());
+    public static async Task<IResult> GetMerchantBalance(ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromQuery] string? merchant)
+    {
+        var scope = await DashboardMerchant.ResolveAsync(caller, merchant, grains);
+        return scope.Error is { } notOwned ? ApiResults.Error(notOwned) : ApiResults.Ok(await grains.GetGrain<IMerchantGrain>(scope.Value!).Balance());
+    }
 
     /// <summary>GET /v1/analytics/summary?from=&amp;to=&amp;interval=&amp;timezone= → the intervals with payments, oldest first.</summary>
     public static async Task<IResult> GetAnalyticsSummary(
@@ -326,7 +349,8 @@ public static class MerchantPaymentsApi
         [FromQuery] string? from,
         [FromQuery] string? to,
         [FromQuery] string? interval,
-        [FromQuery] string? timezone)
+        [FromQuery] string? timezone,
+        [FromQuery] string? merchant)
     {
         var start = Instant(from, "from");
         var end = Instant(to, "to");
@@ -355,7 +379,13 @@ public static class MerchantPaymentsApi
             return ApiResults.Error(ApiError.Validation("timezone", "timezone is an IANA time zone name, e.g. Europe/Paris or UTC."));
         }
 
-        return ApiResults.Json(await grains.GetGrain<IMerchantAnalyticsGrain>(caller.MerchantId()).Summary(since, until, grouping, zone));
+        var scope = await DashboardMerchant.ResolveAsync(caller, merchant, grains);
+        if (scope.Error is { } notOwned)
+        {
+            return ApiResults.Error(notOwned);
+        }
+
+        return ApiResults.Json(await grains.GetGrain<IMerchantAnalyticsGrain>(scope.Value!).Summary(since, until, grouping, zone));
     }
 
     private static async Task<IResult> ExecuteAsync(HttpContext context, IGrainFactory grains, string scope, IdempotencyKey key, IdempotentCommand command)

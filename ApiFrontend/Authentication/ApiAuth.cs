@@ -25,6 +25,9 @@ public static class ApiAuth
     /// <summary>A merchant's API key.</summary>
     public const string MerchantPolicy = "Merchant";
 
+    /// <summary>A merchant's dashboard reads: its API key, or its owner's session (see <see cref="DashboardMerchant"/>).</summary>
+    public const string DashboardPolicy = "MerchantDashboard";
+
     /// <summary>The merchant an API key acts for.</summary>
     public const string MerchantClaim = "merchant";
 

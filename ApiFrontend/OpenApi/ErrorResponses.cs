@@ -46,7 +46,7 @@ public static class ErrorResponses
         ArgumentNullException.ThrowIfNull(context);
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         var codes = new SortedSet<string>(metadata.OfType<ErrorCodesMetadata>().SelectMany(declared => declared.Codes), StringComparer.Ordinal);
-        if (OperationSecurity.SchemeOf(metadata) is not null)
+        if (OperationSecurity.SchemesOf(metadata).Count > 0)
         {
             codes.Add(ErrorCodes.Unauthenticated);
         }

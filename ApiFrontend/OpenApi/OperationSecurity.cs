@@ -7,8 +7,8 @@ namespace Payments.ApiFrontend.OpenApi;
 
 /// <summary>
 /// The security schemes of the OpenAPI document and which one each operation takes, read from the endpoint's
-/// authorization metadata: the operator policy → <c>operator</c>; the merchant policy → <c>apiKey</c>; any other authorization → <c>session</c>; anonymous
-/// endpoints declare an empty requirement (no credentials).
+/// authorization metadata: the operator policy → <c>operator</c>; the merchant policy → <c>apiKey</c>; the dashboard policy → <c>apiKey</c>
+/// or <c>session</c> (either one); any other authorization → <c>session</c>; anonymous endpoints declare an empty requirement (no credentials).
 /// </summary>
 public static class OperationSecurity
 {
@@ -16,24 +16,21 @@ public static class OperationSecurity
     public const string OperatorSchemeId = "operator";
     public const string ApiKeySchemeId = "apiKey";
 
-    /// <summary>The scheme an endpoint requires, or null when it is open to anyone.</summary>
-    public static string? SchemeOf(IList<object> endpointMetadata)
+    /// <summary>The schemes an endpoint accepts (any one of them), or none when it is open to anyone.</summary>
+    public static IReadOnlyList<string> SchemesOf(IList<object> endpointMetadata)
     {
         ArgumentNullException.ThrowIfNull(endpointMetadata);
         if (endpointMetadata.OfType<IAllowAnonymous>().Any())
         {
-            return null;
+            return [];
         }
 
-        var requirements = endpointMetadata.OfType<IAuthorizeData>().ToList();
-        if (requirements.Count == 0)
-        {
-            return null;
-        }
-
-        return requirements.Any(requirement => requirement.Policy == ApiAuth.AdminPolicy) ? OperatorSchemeId
-            : requirements.Any(requirement => requirement.Policy == ApiAuth.MerchantPolicy) ? ApiKeySchemeId
-            : SessionSchemeId;
+        var policies = endpointMetadata.OfType<IAuthorizeData>().Select(requirement => requirement.Policy).ToList();
+        return policies.Count == 0 ? []
+            : policies.Contains(ApiAuth.AdminPolicy) ? [OperatorSchemeId]
+            : policies.Contains(ApiAuth.MerchantPolicy) ? [ApiKeySchemeId]
+            : policies.Contains(ApiAuth.DashboardPolicy) ? [ApiKeySchemeId, SessionSchemeId]
+            : [SessionSchemeId];
     }
 
     /// <summary>Operation transformer: the operation's security requirement.</summary>
@@ -41,9 +38,8 @@ public static class OperationSecurity
     {
         ArgumentNullException.ThrowIfNull(operation);
         ArgumentNullException.ThrowIfNull(context);
-        operation.Security = SchemeOf(context.Description.ActionDescriptor.EndpointMetadata) is { } scheme
-            ? [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] }]
-            : [];
+        operation.Security = [.. SchemesOf(context.Description.ActionDescriptor.EndpointMetadata)
+            .Select(scheme => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] })];
         return Task.CompletedTask;
     }
 

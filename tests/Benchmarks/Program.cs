@@ -16,6 +16,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
                Benchmarks feed      [--transfers 1000] [--out results.json]   (fan-out of a user with 1,000 friends: feed items written per second)
                Benchmarks notifications [--duration 20] [--rate 1000] [--out results.json]   (payment_received latency over WebSockets at a paced transfer rate)
                Benchmarks payments  [--duration 20] [--only grains,rowlock] [--out results.json]   (card payments authorized then captured on one hot merchant, 64 workers, against a row-locking baseline)
+               Benchmarks dashboard [--payments 1000000] [--requests 200] [--out results.json]   (listing pages and 90-day summaries over HTTP on one merchant with that many payments, against OFFSET paging and aggregating the payment rows)
         """);
     return 2;
 }
@@ -58,8 +59,11 @@ switch (scenario)
     case "payments":
         await MerchantPaymentsBenchmark.RunAsync(report, duration, (Option("--only") ?? "grains,rowlock").Split(','));
         break;
+    case "dashboard":
+        await DashboardBenchmark.RunAsync(report, int.Parse(Option("--payments") ?? "1000000", CultureInfo.InvariantCulture), int.Parse(Option("--requests") ?? "200", CultureInfo.InvariantCulture));
+        break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{scenario}'. Known: runtime, transfers, cluster, feed, notifications, payments.");
+        Console.Error.WriteLine($"Unknown benchmark '{scenario}'. Known: runtime, transfers, cluster, feed, notifications, payments, dashboard.");
         return 2;
 }
 

@@ -280,8 +280,8 @@ public sealed class MerchantPaymentTests() : ApiTest("merchant-payments")
         Assert.Equal(2, (await Api.SendAsync(HttpMethod.Get, "/v1/payments", keyA)).Json["data"]!.AsArray().Count);
         Assert.Equal("requires_capture", (await Merchants.GetAsync(keyA, authorized))["status"]!.GetValue<string>());
 
-        // Sessions are not API keys, and API keys are not sessions.
-        Assert.Equal(HttpStatusCode.Unauthorized, (await Api.SendAsync(HttpMethod.Get, "/v1/payments", ownerA)).Status);
+        // Sessions are not API keys (they only read the dashboard of a merchant they name), and API keys are not sessions.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Merchants.CaptureAsync(ownerA, authorized)).Status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await Api.SendAsync(HttpMethod.Get, "/v1/wallet", keyA)).Status);
     }
 

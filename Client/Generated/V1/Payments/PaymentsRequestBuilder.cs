@@ -35,7 +35,7 @@ namespace Payments.Client.Generated.V1.Payments
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public PaymentsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/payments{?amount%5Bgte%5D*,amount%5Blte%5D*,created%5Bgte%5D*,created%5Blt%5D*,currency*,customerReference*,limit*,q*,startingAfter*,status*}", pathParameters)
+        public PaymentsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/payments{?amount%5Bgte%5D*,amount%5Blte%5D*,created%5Bgte%5D*,created%5Blt%5D*,currency*,customerReference*,limit*,merchant*,q*,startingAfter*,status*}", pathParameters)
         {
         }
         /// <summary>
@@ -43,17 +43,18 @@ namespace Payments.Client.Generated.V1.Payments
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public PaymentsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/payments{?amount%5Bgte%5D*,amount%5Blte%5D*,created%5Bgte%5D*,created%5Blt%5D*,currency*,customerReference*,limit*,q*,startingAfter*,status*}", rawUrl)
+        public PaymentsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/payments{?amount%5Bgte%5D*,amount%5Blte%5D*,created%5Bgte%5D*,created%5Blt%5D*,currency*,customerReference*,limit*,merchant*,q*,startingAfter*,status*}", rawUrl)
         {
         }
         /// <summary>
-        /// The merchant&apos;s payments, newest first, filtered by `status`, creation time (`created[gte]`, `created[lt]`, ISO 8601), amount (`amount[gte]`, `amount[lte]`), `currency` and `customerReference`; `q` matches an id prefix or a word of the description. `startingAfter` is a payment id; pages stay stable while payments are added.
+        /// The merchant&apos;s payments, newest first, filtered by `status`, creation time (`created[gte]`, `created[lt]`, ISO 8601), amount (`amount[gte]`, `amount[lte]`), `currency` and `customerReference`; `q` matches an id prefix or a word of the description. `startingAfter` is a payment id; pages stay stable while payments are added. With the owner&apos;s session instead of an API key, `merchant` names the merchant.
         /// </summary>
         /// <returns>A <see cref="global::Payments.Client.Generated.Models.PaymentPage"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 400 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 401 status code</exception>
+        /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 404 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 429 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -70,6 +71,7 @@ namespace Payments.Client.Generated.V1.Payments
             {
                 { "400", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "401", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
+                { "404", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "429", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "503", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
             };
@@ -117,7 +119,7 @@ namespace Payments.Client.Generated.V1.Payments
             return await RequestAdapter.SendAsync<global::Payments.Client.Generated.Models.PaymentView>(requestInfo, global::Payments.Client.Generated.Models.PaymentView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The merchant&apos;s payments, newest first, filtered by `status`, creation time (`created[gte]`, `created[lt]`, ISO 8601), amount (`amount[gte]`, `amount[lte]`), `currency` and `customerReference`; `q` matches an id prefix or a word of the description. `startingAfter` is a payment id; pages stay stable while payments are added.
+        /// The merchant&apos;s payments, newest first, filtered by `status`, creation time (`created[gte]`, `created[lt]`, ISO 8601), amount (`amount[gte]`, `amount[lte]`), `currency` and `customerReference`; `q` matches an id prefix or a word of the description. `startingAfter` is a payment id; pages stay stable while payments are added. With the owner&apos;s session instead of an API key, `merchant` names the merchant.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -167,7 +169,7 @@ namespace Payments.Client.Generated.V1.Payments
             return new global::Payments.Client.Generated.V1.Payments.PaymentsRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// The merchant&apos;s payments, newest first, filtered by `status`, creation time (`created[gte]`, `created[lt]`, ISO 8601), amount (`amount[gte]`, `amount[lte]`), `currency` and `customerReference`; `q` matches an id prefix or a word of the description. `startingAfter` is a payment id; pages stay stable while payments are added.
+        /// The merchant&apos;s payments, newest first, filtered by `status`, creation time (`created[gte]`, `created[lt]`, ISO 8601), amount (`amount[gte]`, `amount[lte]`), `currency` and `customerReference`; `q` matches an id prefix or a word of the description. `startingAfter` is a payment id; pages stay stable while payments are added. With the owner&apos;s session instead of an API key, `merchant` names the merchant.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class PaymentsRequestBuilderGetQueryParameters 
@@ -253,6 +255,19 @@ namespace Payments.Client.Generated.V1.Payments
             /// <summary>How many items to return, 1–100.</summary>
             [QueryParameter("limit")]
             public int? Limit { get; set; }
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            #pragma warning disable CS1591
+            [QueryParameter("merchant")]
+            public string? Merchant { get; set; }
+            #pragma warning restore CS1591
+#nullable restore
+#else
+            #pragma warning disable CS1591
+            [QueryParameter("merchant")]
+            public string Merchant { get; set; }
+            #pragma warning restore CS1591
+#endif
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             #pragma warning disable CS1591

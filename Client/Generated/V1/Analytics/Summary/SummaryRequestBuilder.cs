@@ -22,7 +22,7 @@ namespace Payments.Client.Generated.V1.Analytics.Summary
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public SummaryRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/analytics/summary{?from*,interval*,timezone*,to*}", pathParameters)
+        public SummaryRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/analytics/summary{?from*,interval*,merchant*,timezone*,to*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,17 +30,18 @@ namespace Payments.Client.Generated.V1.Analytics.Summary
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public SummaryRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/analytics/summary{?from*,interval*,timezone*,to*}", rawUrl)
+        public SummaryRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/analytics/summary{?from*,interval*,merchant*,timezone*,to*}", rawUrl)
         {
         }
         /// <summary>
-        /// Per `interval` (day, week or month; day when absent) of `timezone` (an IANA name; UTC when absent) and per currency, from `from` (inclusive) to `to` (exclusive; ISO 8601, at most 400 days apart; the last 30 days when absent): attempts, captures, declines, refunds, captured volume, refunded amount, refund rate, decline rate and average ticket. Read from hourly buckets the payment stream keeps, so a new payment shows after its event is delivered (usually within a second).
+        /// Per `interval` (day, week or month; day when absent) of `timezone` (an IANA name; UTC when absent) and per currency, from `from` (inclusive) to `to` (exclusive; ISO 8601, at most 400 days apart; the last 30 days when absent): attempts, captures, declines, refunds, captured volume, refunded amount, refund rate, decline rate and average ticket. Read from hourly buckets the payment stream keeps, so a new payment shows after its event is delivered (usually within a second). With the owner&apos;s session instead of an API key, `merchant` names the merchant.
         /// </summary>
         /// <returns>A <see cref="global::Payments.Client.Generated.Models.AnalyticsSummary"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 400 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 401 status code</exception>
+        /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 404 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 429 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -57,13 +58,14 @@ namespace Payments.Client.Generated.V1.Analytics.Summary
             {
                 { "400", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "401", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
+                { "404", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "429", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "503", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Payments.Client.Generated.Models.AnalyticsSummary>(requestInfo, global::Payments.Client.Generated.Models.AnalyticsSummary.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Per `interval` (day, week or month; day when absent) of `timezone` (an IANA name; UTC when absent) and per currency, from `from` (inclusive) to `to` (exclusive; ISO 8601, at most 400 days apart; the last 30 days when absent): attempts, captures, declines, refunds, captured volume, refunded amount, refund rate, decline rate and average ticket. Read from hourly buckets the payment stream keeps, so a new payment shows after its event is delivered (usually within a second).
+        /// Per `interval` (day, week or month; day when absent) of `timezone` (an IANA name; UTC when absent) and per currency, from `from` (inclusive) to `to` (exclusive; ISO 8601, at most 400 days apart; the last 30 days when absent): attempts, captures, declines, refunds, captured volume, refunded amount, refund rate, decline rate and average ticket. Read from hourly buckets the payment stream keeps, so a new payment shows after its event is delivered (usually within a second). With the owner&apos;s session instead of an API key, `merchant` names the merchant.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -91,7 +93,7 @@ namespace Payments.Client.Generated.V1.Analytics.Summary
             return new global::Payments.Client.Generated.V1.Analytics.Summary.SummaryRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Per `interval` (day, week or month; day when absent) of `timezone` (an IANA name; UTC when absent) and per currency, from `from` (inclusive) to `to` (exclusive; ISO 8601, at most 400 days apart; the last 30 days when absent): attempts, captures, declines, refunds, captured volume, refunded amount, refund rate, decline rate and average ticket. Read from hourly buckets the payment stream keeps, so a new payment shows after its event is delivered (usually within a second).
+        /// Per `interval` (day, week or month; day when absent) of `timezone` (an IANA name; UTC when absent) and per currency, from `from` (inclusive) to `to` (exclusive; ISO 8601, at most 400 days apart; the last 30 days when absent): attempts, captures, declines, refunds, captured volume, refunded amount, refund rate, decline rate and average ticket. Read from hourly buckets the payment stream keeps, so a new payment shows after its event is delivered (usually within a second). With the owner&apos;s session instead of an API key, `merchant` names the merchant.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class SummaryRequestBuilderGetQueryParameters 
@@ -120,6 +122,19 @@ namespace Payments.Client.Generated.V1.Analytics.Summary
             #pragma warning disable CS1591
             [QueryParameter("interval")]
             public string Interval { get; set; }
+            #pragma warning restore CS1591
+#endif
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            #pragma warning disable CS1591
+            [QueryParameter("merchant")]
+            public string? Merchant { get; set; }
+            #pragma warning restore CS1591
+#nullable restore
+#else
+            #pragma warning disable CS1591
+            [QueryParameter("merchant")]
+            public string Merchant { get; set; }
             #pragma warning restore CS1591
 #endif
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
