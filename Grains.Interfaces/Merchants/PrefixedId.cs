@@ -1,10 +1,13 @@
 using System.Buffers;
+using System.Globalization;
 
 namespace Payments.Grains.Interfaces.Merchants;
 
 /// <summary>
 /// Ids of the merchant side, Stripe-style: a type prefix and a UUIDv7 as 32 hex digits ("mer_…", "pay_…", "re_…",
 /// "key_…"). The prefix says what an id names; the UUIDv7 makes id order creation order, so an id is also a page cursor.
+/// A payment's creation time is its id's millisecond (<see cref="TimeOf"/>), so a time window is also a range of ids
+/// (<see cref="FirstAtOrAfter"/>).
 /// </summary>
 public static class PrefixedId
 {
@@ -16,6 +19,24 @@ public static class PrefixedId
     private static readonly SearchValues<char> s_hex = SearchValues.Create("0123456789abcdef");
 
     public static string New(string prefix) => prefix + Guid.CreateVersion7().ToString("N");
+
+    /// <summary>The millisecond an id was issued in: the first 48 bits of its UUIDv7.</summary>
+    public static DateTimeOffset TimeOf(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var separator = id.IndexOf('_', StringComparison.Ordinal);
+        return DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(id.AsSpan(separator + 1, 12), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// The smallest string at or below every id of <paramref name="prefix"/> issued at or after <paramref name="instant"/>
+    /// and above every id issued before it: for ids, <c>id &gt;= bound</c> is <c>TimeOf(id) &gt;= instant</c>.
+    /// </summary>
+    public static string FirstAtOrAfter(string prefix, DateTimeOffset instant)
+    {
+        var milliseconds = (instant.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;
+        return prefix + Math.Clamp(milliseconds, 0, 0xFFFF_FFFF_FFFF).ToString("x12", CultureInfo.InvariantCulture);
+    }
 
     /// <summary>Whether <paramref name="text"/> is an id of that prefix (lowercase hex, as issued).</summary>
     public static bool IsValid(string? text, string prefix) =>

@@ -82,9 +82,10 @@ public sealed partial class MerchantPaymentGrain(
         var assessment = await fraud.AssessAsync(
             new FraudInput(command.UserId, command.Amount, command.Currency, signals.CardFingerprint, signals.PayerUserId, signals.ClientIp, signals.Country, command.CustomerReference),
             merchant.Value.Fraud);
+        // Created when its id was issued (to the millisecond): listings find a time window as a range of ids.
         var view = new PaymentView(
             Id, command.UserId, PaymentStatus.RequiresConfirmation, command.Amount, 0, 0, 0, 0, command.Currency, command.CaptureMethod, method,
-            command.Description, command.Metadata, command.CustomerReference, assessment, null, null, [], now, null, null, null, null);
+            command.Description, command.Metadata, command.CustomerReference, assessment, null, null, [], PrefixedId.TimeOf(Id), null, null, null, null);
         if (assessment.Outcome == FraudOutcomes.Block)
         {
             // Blocked before authorization: the network is never asked, the payment is on record as failed.

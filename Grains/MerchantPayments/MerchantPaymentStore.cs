@@ -163,7 +163,11 @@ public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource, WalFlushBa
         return events;
     }
 
-    /// <summary>A merchant's payments, newest first, filtered; one row more than the limit says whether more follow.</summary>
+    /// <summary>
+    /// A merchant's payments, newest first, filtered; one row more than the limit says whether more follow. A creation
+    /// window is also a range of ids (a payment's creation time is its id's), so any window is a range scan of the
+    /// merchant's id index, not a walk from the newest payment back to it.
+    /// </summary>
     public async Task<List<PaymentView>> ListAsync(string merchantId, PaymentFilter filter, int limit, string? startingAfter)
     {
         ArgumentNullException.ThrowIfNull(filter);
@@ -177,6 +181,7 @@ public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource, WalFlushBa
               AND ($8::text IS NULL OR currency = $8)
               AND ($9::text IS NULL OR customer_reference = $9)
               AND ($10::text IS NULL OR starts_with(id, $10) OR strpos(lower(description), lower($10)) > 0)
+              AND ($12::text IS NULL OR id >= $12) AND ($13::text IS NULL OR id < $13)
             ORDER BY id DESC LIMIT $11
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = merchantId });
@@ -190,6 +195,8 @@ public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource, WalFlushBa
         command.Parameters.Add(Nullable(filter.CustomerReference, NpgsqlDbType.Text));
         command.Parameters.Add(Nullable(filter.Query, NpgsqlDbType.Text));
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit + 1 });
+        command.Parameters.Add(Nullable(filter.CreatedFrom is { } from ? PrefixedId.FirstAtOrAfter(PrefixedId.Payment, from) : null, NpgsqlDbType.Text));
+        command.Parameters.Add(Nullable(filter.CreatedBefore is { } before ? PrefixedId.FirstAtOrAfter(PrefixedId.Payment, before) : null, NpgsqlDbType.Text));
         var payments = new List<PaymentView>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())

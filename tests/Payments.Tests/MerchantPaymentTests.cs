@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Payments.Grains.Acquiring;
+using Payments.Grains.Interfaces.Merchants;
 using Xunit;
 
 namespace Payments.Tests;
@@ -396,5 +398,17 @@ public sealed class MerchantPaymentTests() : ApiTest("merchant-payments")
         Assert.Equal(1, await CountAsync($"q={ids[0][..30]}"));
         Assert.Equal(7, await CountAsync($"created[gte]={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(-10).ToString("O"))}"));
         Assert.Equal(0, await CountAsync($"created[lt]={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(-10).ToString("O"))}"));
+
+        // A window's edges are exact: [createdAt, createdAt + 1 ms) holds that payment, and [.., createdAt) does not.
+        var fourth = await Merchants.GetAsync(key, ids[3]);
+        var createdAt = fourth["createdAt"]!.GetValue<DateTimeOffset>();
+        Assert.Equal(PrefixedId.TimeOf(ids[3]), createdAt);
+        string At(DateTimeOffset instant) => Uri.EscapeDataString(instant.ToString("O", CultureInfo.InvariantCulture));
+        var window = await Api.SendAsync(HttpMethod.Get, $"/v1/payments?created[gte]={At(createdAt)}&created[lt]={At(createdAt.AddMilliseconds(1))}", key);
+        Assert.Contains(ids[3], window.Json["data"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()));
+        var earlier = await Api.SendAsync(HttpMethod.Get, $"/v1/payments?created[lt]={At(createdAt)}", key);
+        Assert.DoesNotContain(ids[3], earlier.Json["data"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()));
+        var later = await Api.SendAsync(HttpMethod.Get, $"/v1/payments?created[gte]={At(createdAt.AddTicks(1))}", key);
+        Assert.DoesNotContain(ids[3], later.Json["data"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()));
     }
 }
