@@ -165,8 +165,8 @@ public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource, WalFlushBa
 
     /// <summary>
     /// A merchant's payments, newest first, filtered; one row more than the limit says whether more follow. A creation
-    /// window is also a range of ids (a payment's creation time is its id's), so any window is a range scan of the
-    /// merchant's id index, not a walk from the newest payment back to it.
+    /// window is filtered as the range of ids it is (a payment's creation time is its id's), so any window is a range
+    /// scan of the merchant's id index, not a walk from the newest payment back to it.
     /// </summary>
     public async Task<List<PaymentView>> ListAsync(string merchantId, PaymentFilter filter, int limit, string? startingAfter)
     {
@@ -176,27 +176,24 @@ public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource, WalFlushBa
             SELECT view FROM merchant_payments
             WHERE merchant_id = $1 AND ($2::text IS NULL OR id < $2)
               AND ($3::text IS NULL OR status = $3)
-              AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at < $5)
+              AND ($4::text IS NULL OR id >= $4) AND ($5::text IS NULL OR id < $5)
               AND ($6::bigint IS NULL OR amount >= $6) AND ($7::bigint IS NULL OR amount <= $7)
               AND ($8::text IS NULL OR currency = $8)
               AND ($9::text IS NULL OR customer_reference = $9)
               AND ($10::text IS NULL OR starts_with(id, $10) OR strpos(lower(description), lower($10)) > 0)
-              AND ($12::text IS NULL OR id >= $12) AND ($13::text IS NULL OR id < $13)
             ORDER BY id DESC LIMIT $11
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = merchantId });
         command.Parameters.Add(Nullable(startingAfter, NpgsqlDbType.Text));
         command.Parameters.Add(Nullable(filter.Status, NpgsqlDbType.Text));
-        command.Parameters.Add(Nullable(filter.CreatedFrom?.UtcDateTime, NpgsqlDbType.TimestampTz));
-        command.Parameters.Add(Nullable(filter.CreatedBefore?.UtcDateTime, NpgsqlDbType.TimestampTz));
+        command.Parameters.Add(Nullable(filter.CreatedFrom is { } from ? PrefixedId.FirstAtOrAfter(PrefixedId.Payment, from) : null, NpgsqlDbType.Text));
+        command.Parameters.Add(Nullable(filter.CreatedBefore is { } before ? PrefixedId.FirstAtOrAfter(PrefixedId.Payment, before) : null, NpgsqlDbType.Text));
         command.Parameters.Add(Nullable(filter.AmountFrom, NpgsqlDbType.Bigint));
         command.Parameters.Add(Nullable(filter.AmountTo, NpgsqlDbType.Bigint));
         command.Parameters.Add(Nullable(filter.Currency, NpgsqlDbType.Text));
         command.Parameters.Add(Nullable(filter.CustomerReference, NpgsqlDbType.Text));
         command.Parameters.Add(Nullable(filter.Query, NpgsqlDbType.Text));
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit + 1 });
-        command.Parameters.Add(Nullable(filter.CreatedFrom is { } from ? PrefixedId.FirstAtOrAfter(PrefixedId.Payment, from) : null, NpgsqlDbType.Text));
-        command.Parameters.Add(Nullable(filter.CreatedBefore is { } before ? PrefixedId.FirstAtOrAfter(PrefixedId.Payment, before) : null, NpgsqlDbType.Text));
         var payments = new List<PaymentView>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
