@@ -30,15 +30,8 @@ internal static class DashboardBenchmark
         await using var app = await BenchmarkSilo.StartAsync(connectionString);
         var grains = app.Services.GetRequiredService<IGrainFactory>();
         var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
-        var owner = (await BenchmarkUsers.SeedAsync(dataSource, 1))[0];
-        var merchantId = PrefixedId.New(PrefixedId.Merchant);
-        var merchant = grains.GetGrain<IMerchantGrain>(merchantId);
-        if ((await merchant.Create(owner, "Busy merchant", "US", "USD")).Error is { } refused)
-        {
-            throw new InvalidOperationException($"The merchant was not created: {refused.Message}");
-        }
-
-        var key = (await merchant.CreateApiKey(owner)).Value ?? throw new InvalidOperationException("No API key.");
+        var (owner, merchantId) = await BenchmarkMerchant.CreateAsync(app, "Busy merchant");
+        var key = (await grains.GetGrain<IMerchantGrain>(merchantId).CreateApiKey(owner)).Value ?? throw new InvalidOperationException("No API key.");
         var seeding = Stopwatch.StartNew();
         await DashboardSeed.SeedAsync(dataSource, merchantId, payments, Days);
         Console.WriteLine($"Seeded {payments:N0} payments over {Days} days in {seeding.Elapsed.TotalSeconds:0} s");

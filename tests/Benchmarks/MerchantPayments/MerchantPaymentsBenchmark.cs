@@ -8,7 +8,6 @@ using Payments.Benchmarks.Transfers;
 using Payments.Grains.Interfaces.Idempotency;
 using Payments.Grains.Interfaces.Ledger;
 using Payments.Grains.Interfaces.MerchantPayments;
-using Payments.Grains.Interfaces.Merchants;
 
 namespace Payments.Benchmarks.MerchantPayments;
 
@@ -27,13 +26,7 @@ internal static class MerchantPaymentsBenchmark
         var connectionString = await BenchmarkPostgres.CreateDatabaseAsync(postgres.ConnectionString);
         await using var app = await BenchmarkSilo.StartAsync(connectionString);
         var grains = app.Services.GetRequiredService<IGrainFactory>();
-        var owner = (await BenchmarkUsers.SeedAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), 1))[0];
-        var merchantId = PrefixedId.New(PrefixedId.Merchant);
-        var created = await grains.GetGrain<IMerchantGrain>(merchantId).Create(owner, "Hot merchant", "US", "USD");
-        if (created.Error is { } refused)
-        {
-            throw new InvalidOperationException($"The merchant was not created: {refused.Message}");
-        }
+        var (_, merchantId) = await BenchmarkMerchant.CreateAsync(app, "Hot merchant");
 
         await using var baselineData = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 300 }.ConnectionString);
         var baseline = new RowLockPayments(baselineData);
