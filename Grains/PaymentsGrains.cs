@@ -94,7 +94,8 @@ public static class PaymentsGrains
             .Validate(options => options.ExpiryRetryInterval >= TimeSpan.FromSeconds(1), $"{MerchantPaymentOptions.SectionName}:{nameof(MerchantPaymentOptions.ExpiryRetryInterval)} is at least 1 second.")
             .ValidateOnStart();
         services.AddSingleton<MerchantPaymentStore>();
-        services.AddSingleton<FraudScorer>();
+        services.AddDedicatedDataSource(FraudScorer.DataSourceKey).AddSingleton<FraudScorer>();
+        services.AddSingleton<UsualTickets>();
         services.AddSingleton<MerchantAnalyticsStore>();
         services.AddOptions<SimulatedAcquirerOptions>().BindConfiguration(SimulatedAcquirerOptions.SectionName)
             .Validate(options => options.FailureRate is >= 0 and <= 1, $"{SimulatedAcquirerOptions.SectionName}:{nameof(SimulatedAcquirerOptions.FailureRate)} is between 0 and 1.")

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -18,19 +19,33 @@ internal sealed class OutboxLog([FromKeyedServices(OutboxLog.DataSourceKey)] Npg
     /// <summary>The <c>stream_checkpoints.consumer</c> of the provider's checkpoints.</summary>
     public const string CheckpointConsumer = "outbox";
 
+    /// <summary>How many rows past its cursor one read of a partition looks at, per event it may return.</summary>
+    public const int ScanFactor = 4;
+
     // Only rows whose transaction is older than every transaction still open are read: every row that becomes
     // visible later has a transaction id at or above that horizon, so it sorts after everything read now and a
     // checkpoint never passes it. The horizon is computed once per statement in a sub-select: pg_current_snapshot()
     // is volatile, so written inline it is evaluated per row and cannot bound the index scan.
+    // The partition is not indexed (its count is configuration), so a read walks the rows of every partition. It
+    // walks a bounded run of them and also returns the last row it walked (frontier = 1): a partition whose streams
+    // are quiet moves past the others' rows instead of walking them again on every poll from its old cursor.
     private static readonly string ReadSql =
         $"""
-        SELECT transaction_id, position, event_id, stream_namespace, stream_key, type, payload, created_at
-        FROM outbox_events
-        WHERE (transaction_id, position) > ($1, $2)
-          AND transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
-          AND {OutboxPartition.Sql(null, "$3")} = $4
-        ORDER BY transaction_id, position
-        LIMIT $5
+        WITH scanned AS MATERIALIZED (
+            SELECT transaction_id, position, event_id, stream_namespace, stream_key, type, payload, created_at,
+                   {OutboxPartition.Sql(null, "$3")} = $4 AS mine
+            FROM outbox_events
+            WHERE (transaction_id, position) > ($1, $2)
+              AND transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
+            ORDER BY transaction_id, position
+            LIMIT $6)
+        SELECT * FROM (
+            (SELECT 0 AS frontier, transaction_id, position, event_id, stream_namespace, stream_key, type, payload, created_at
+             FROM scanned WHERE mine ORDER BY transaction_id, position LIMIT $5)
+            UNION ALL
+            (SELECT 1, transaction_id, position, NULL, NULL, NULL, NULL, NULL, NULL
+             FROM scanned ORDER BY transaction_id DESC, position DESC LIMIT 1)) AS page
+        ORDER BY frontier, transaction_id, position
         """;
 
     /// <summary>
@@ -39,19 +54,19 @@ internal sealed class OutboxLog([FromKeyedServices(OutboxLog.DataSourceKey)] Npg
     /// a flush, and consumers must not act on an event before that either (a "payment received" for a payment a crash
     /// could still undo). One flush covers every event read; the connection goes back to the pool before the wait.
     /// </summary>
-    public async Task<IReadOnlyList<StreamEvent>> ReadAsync(int partition, int partitions, OutboxPosition after, int limit, CancellationToken cancellationToken)
+    public async Task<OutboxRead> ReadAsync(int partition, int partitions, OutboxPosition after, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        var events = await ReadCommittedAsync(partition, partitions, after, limit, cancellationToken).ConfigureAwait(false);
-        if (events.Count > 0)
+        var read = await ReadCommittedAsync(partition, partitions, after, limit, cancellationToken).ConfigureAwait(false);
+        if (read.Events.Count > 0)
         {
             await flushBarrier.WaitForFlushAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return events;
+        return read;
     }
 
-    private async Task<List<StreamEvent>> ReadCommittedAsync(int partition, int partitions, OutboxPosition after, int limit, CancellationToken cancellationToken)
+    private async Task<OutboxRead> ReadCommittedAsync(int partition, int partitions, OutboxPosition after, int limit, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(ReadSql);
         command.Parameters.Add(TransactionId(after.TransactionId));
@@ -59,20 +74,31 @@ internal sealed class OutboxLog([FromKeyedServices(OutboxLog.DataSourceKey)] Npg
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = partitions });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = partition });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit * ScanFactor });
         var events = new List<StreamEvent>();
+        var next = after;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
+            var position = new OutboxPosition(reader.GetFieldValue<ulong>(1), reader.GetInt64(2));
+            if (reader.GetInt32(0) == 1)
+            {
+                // The walk's end. Past it only when the page of events is not full: a full page may stop before it.
+                next = events.Count < limit ? position : events[^1].Position;
+                break;
+            }
+
             events.Add(new StreamEvent(
-                reader.GetGuid(2),
-                StreamId.Create(reader.GetString(3), reader.GetString(4)),
-                reader.GetString(5),
-                reader.GetFieldValue<JsonElement>(6),
-                new OutboxPosition(reader.GetFieldValue<ulong>(0), reader.GetInt64(1)),
-                reader.GetFieldValue<DateTimeOffset>(7)));
+                reader.GetGuid(3),
+                StreamId.Create(reader.GetString(4), reader.GetString(5)),
+                reader.GetString(6),
+                reader.GetFieldValue<JsonElement>(7),
+                position,
+                reader.GetFieldValue<DateTimeOffset>(8)));
         }
 
-        return events;
+        Debug.Assert(events.Count == 0 || next >= events[^1].Position, "A read never ends before the events it returns.");
+        return new OutboxRead(events, next);
     }
 
     /// <summary>Where the partition's delivery resumes: its checkpoint, or before the first event if it has none.</summary>

@@ -6,7 +6,8 @@ namespace Payments.Infrastructure.Streams;
 /// <summary>
 /// Reads one partition of the outbox for its queue's pulling agent. It starts at the partition's checkpoint, reads on
 /// from where its last read ended, and moves the checkpoint when the queue cache releases delivered containers (a
-/// prefix of what was read, see <see cref="OutboxQueueCache"/>). Events read but not yet released are read again by
+/// prefix of what was read, see <see cref="OutboxQueueCache"/>), or past other partitions' rows when it has nothing
+/// left to deliver (<see cref="CheckpointQuietAsync"/>). Events read but not yet released are read again by
 /// whoever reads the partition next (after a restart or when Orleans moves the queue): at least once.
 /// A silo that does not deliver (<see cref="StreamOptions.Deliver"/> off) reads nothing and checkpoints nothing.
 /// </summary>
@@ -16,6 +17,13 @@ internal sealed partial class OutboxQueueReceiver(QueueId queue, OutboxLog log, 
     // Null until the checkpoint is loaded: the agent goes on reading even if Initialize failed, and reading from the
     // start instead would deliver the whole outbox again.
     private OutboxPosition? _readFrom;
+    // The last event handed to the cache, and how far the checkpoint has been moved (by releases or quiet walks).
+    private OutboxPosition? _handedOut;
+    private OutboxPosition _released = OutboxPosition.Start;
+    private long _quietCheckpointAt;
+
+    /// <summary>How often at most a partition with nothing to deliver moves its checkpoint past the rows it walked.</summary>
+    public static readonly TimeSpan QuietCheckpointInterval = TimeSpan.FromSeconds(5);
 
     public async Task Initialize(TimeSpan timeout)
     {
@@ -42,14 +50,33 @@ internal sealed partial class OutboxQueueReceiver(QueueId queue, OutboxLog log, 
         }
 
         var readFrom = _readFrom ?? await LoadCheckpointAsync(cancellationToken).ConfigureAwait(false);
-        var events = await log.ReadAsync(_partition, options.Partitions, readFrom, limit, cancellationToken).ConfigureAwait(false);
-        if (events.Count == 0)
+        var read = await log.ReadAsync(_partition, options.Partitions, readFrom, limit, cancellationToken).ConfigureAwait(false);
+        _readFrom = read.Next;
+        if (read.Events.Count == 0)
         {
+            await CheckpointQuietAsync(read.Next, cancellationToken).ConfigureAwait(false);
             return [];
         }
 
-        _readFrom = events[^1].Position;
-        return Containers(events);
+        _handedOut = read.Events[^1].Position;
+        return Containers(read.Events);
+    }
+
+    /// <summary>
+    /// Moves the checkpoint of a partition with nothing left to deliver past the other partitions' rows it walked, at
+    /// most every <see cref="QuietCheckpointInterval"/>: otherwise a quiet partition's checkpoint would stay behind, the
+    /// outbox janitor (which trims below the lowest checkpoint) would never trim, and a restart would walk it all again.
+    /// </summary>
+    private async Task CheckpointQuietAsync(OutboxPosition walkedTo, CancellationToken cancellationToken)
+    {
+        var nothingPending = _handedOut is not { } handedOut || _released >= handedOut;
+        if (!nothingPending || walkedTo <= _released || Environment.TickCount64 - _quietCheckpointAt < QuietCheckpointInterval.TotalMilliseconds)
+        {
+            return;
+        }
+
+        await log.SaveCheckpointAsync(_partition, walkedTo, cancellationToken).ConfigureAwait(false);
+        (_released, _quietCheckpointAt) = (walkedTo, Environment.TickCount64);
     }
 
     [Obsolete("Orleans calls the overload with a CancellationToken.")]
@@ -65,6 +92,7 @@ internal sealed partial class OutboxQueueReceiver(QueueId queue, OutboxLog log, 
         }
 
         var delivered = messages.Cast<OutboxBatchContainer>().Max(container => container.End);
+        _released = delivered > _released ? delivered : _released;
         return log.SaveCheckpointAsync(_partition, delivered, cancellationToken);
     }
 
@@ -81,7 +109,7 @@ internal sealed partial class OutboxQueueReceiver(QueueId queue, OutboxLog log, 
     private async Task<OutboxPosition> LoadCheckpointAsync(CancellationToken cancellationToken)
     {
         var checkpoint = await log.LoadCheckpointAsync(_partition, cancellationToken).ConfigureAwait(false);
-        _readFrom = checkpoint;
+        (_readFrom, _released) = (checkpoint, checkpoint);
         LogStarted(logger, _partition, checkpoint.TransactionId, checkpoint.Position);
         return checkpoint;
     }

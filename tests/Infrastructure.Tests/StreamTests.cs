@@ -231,11 +231,30 @@ public sealed class StreamTests
         }
 
         await AppendAsync(dataSource, StreamRecorderGrain.Event("trim", 100));
-        var janitor = new StreamOutboxJanitor(
-            dataSource, new StreamDeliveryFailures(dataSource, NullLogger<StreamDeliveryFailures>.Instance), Options.Create(options), TimeProvider.System, NullLogger<StreamOutboxJanitor>.Instance);
+        var janitor = Janitor(dataSource, options);
 
         Assert.True(await janitor.CleanAsync(CancellationToken.None) >= 10);
         Assert.Equal(1, await CountRowsAsync(dataSource, "outbox_events"));
+    }
+
+    [Fact]
+    public async Task Partitions_without_events_move_their_checkpoints_past_the_others_so_the_outbox_is_trimmed()
+    {
+        var database = await CreateDatabaseAsync("streams-quiet");
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        var options = new StreamOptions { Partitions = 4, OutboxRetention = TimeSpan.Zero };
+        await using (await TestSilo.StartAsync(database, silo => silo.Partitions = 4))
+        {
+            // One stream: one partition delivers, the three others only walk past its rows.
+            var produced = await ProduceAsync(dataSource, "quiet", transactions: 10);
+            await WaitUntilAppliedAsync(dataSource, produced);
+            await Eventually.TrueAsync(async () => await CountCheckpointsPastLastEventAsync(dataSource) == 4, s_within, "every partition checkpoints past the last event");
+            Assert.Equal(0, await new StreamBacklog(dataSource, 4).CountPendingAsync());
+        }
+
+        var janitor = Janitor(dataSource, options);
+        Assert.True(await janitor.CleanAsync(CancellationToken.None) >= 10);
+        Assert.Equal(0, await CountRowsAsync(dataSource, "outbox_events"));
     }
 
     [Fact]
@@ -464,6 +483,19 @@ public sealed class StreamTests
     private static async Task<long> CountRowsAsync(NpgsqlDataSource dataSource, string table)
     {
         await using var command = dataSource.CreateCommand($"SELECT count(*) FROM {table}");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static StreamOutboxJanitor Janitor(NpgsqlDataSource dataSource, StreamOptions options) => new(
+        dataSource, new StreamDeliveryFailures(dataSource, NullLogger<StreamDeliveryFailures>.Instance), Options.Create(options), TimeProvider.System, NullLogger<StreamOutboxJanitor>.Instance);
+
+    private static async Task<long> CountCheckpointsPastLastEventAsync(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT count(*) FROM stream_checkpoints
+            WHERE (transaction_id, position) >= (SELECT transaction_id, position FROM outbox_events ORDER BY transaction_id DESC, position DESC LIMIT 1)
+            """);
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
