@@ -185,11 +185,6 @@ public static class MerchantPaymentsApi
             return ApiResults.Error(badLimit);
         }
 
-        if (status is not null && !PaymentStatus.All.Contains(status))
-        {
-            return ApiResults.Error(ApiError.Validation("status", $"status is one of {string.Join(", ", PaymentStatus.All)}."));
-        }
-
         var from = Instant(createdFrom, "created[gte]");
         var before = Instant(createdBefore, "created[lt]");
         var low = Amount(amountFrom, "amount[gte]");

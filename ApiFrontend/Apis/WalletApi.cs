@@ -11,12 +11,13 @@ using Payments.ApiFrontend.Idempotency;
 using Payments.ApiFrontend.Requests;
 using Payments.Grains.Interfaces.Identity;
 using Payments.Grains.Interfaces.Idempotency;
+using Payments.Grains.Interfaces.MerchantPayments;
 using Payments.Grains.Interfaces.Wallets;
 using Orleans;
 
 namespace Payments.ApiFrontend.Apis;
 
-/// <summary>/v1/wallet: the caller's balances, deposits and withdrawals (idempotent), history.</summary>
+/// <summary>/v1/wallet: the caller's balances, deposits and withdrawals (idempotent), history, and payments to merchants.</summary>
 public static class WalletApi
 {
     public static RouteGroupBuilder MapWalletApi(this IEndpointRouteBuilder routes)
@@ -43,6 +44,11 @@ public static class WalletApi
             .WithSummary("List your wallet's history")
             .WithDescription("Every ledger entry of your wallet, newest first, each with the balance after it. `startingAfter` is an entry's `transactionId`.")
             .Produces<HistoryPage>();
+        group.MapGet("/payments", ListWalletPayments)
+            .WithName(nameof(ListWalletPayments))
+            .WithSummary("List your payments to merchants")
+            .WithDescription("Merchants' payments from your wallet, newest first, with the merchant's name. `status=requires_confirmation` lists the ones awaiting your confirmation (`POST /v1/payments/{id}/confirm`). `startingAfter` is a payment id.")
+            .Produces<WalletPaymentPage>();
         return group;
     }
 
@@ -89,6 +95,20 @@ public static class WalletApi
         }
 
         return ApiResults.Ok(await grains.GetGrain<IWalletGrain>(user.UserId()).History(pageSize.Value, after));
+    }
+
+    /// <summary>GET /v1/wallet/payments?status=&amp;limit=&amp;startingAfter= → {data, hasMore}, newest first.</summary>
+    public static async Task<IResult> ListWalletPayments(
+        ClaimsPrincipal user,
+        [FromServices] IGrainFactory grains,
+        [FromQuery] string? status,
+        [FromQuery] string? limit,
+        [FromQuery] string? startingAfter)
+    {
+        var pageSize = PageLimit.Read(limit);
+        return pageSize.Error is { } invalidLimit
+            ? ApiResults.Error(invalidLimit)
+            : ApiResults.Ok(await grains.GetGrain<IWalletPaymentListGrain>(user.UserId()).List(status, pageSize.Value, startingAfter));
     }
 
     private static async Task<IResult> MoveAsync(HttpContext context, IGrainFactory grains, Func<long, IdempotentCommand> command)

@@ -47,6 +47,26 @@ public sealed record RefundView(string Id, string Payment, long Amount, string C
 [GenerateSerializer, Immutable]
 public sealed record PaymentPage(IReadOnlyList<PaymentView> Data, bool HasMore);
 
+/// <summary>
+/// A merchant's wallet payment as its payer sees it: who asks, how much, for what, and where it stands. It leaves out
+/// what is the merchant's business (fraud score, metadata, customer reference, fee).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record WalletPaymentView(
+    string Id,
+    string MerchantId,
+    string MerchantName,
+    string Status,
+    long Amount,
+    long AmountCaptured,
+    long AmountRefunded,
+    string Currency,
+    string? Description,
+    DateTimeOffset CreatedAt);
+
+[GenerateSerializer, Immutable]
+public sealed record WalletPaymentPage(IReadOnlyList<WalletPaymentView> Data, bool HasMore);
+
 /// <summary>A change in a payment's life: what happened, who did it (an API key, a user, the system) and when.</summary>
 [GenerateSerializer, Immutable]
 public sealed record PaymentEventView(int Sequence, string Type, string Actor, long? Amount, DateTimeOffset CreatedAt);

@@ -2,8 +2,6 @@ using Orleans;
 using Orleans.Concurrency;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.MerchantPayments;
-using Payments.Grains.Interfaces.Merchants;
-using Payments.Grains.Interfaces.Paging;
 
 namespace Payments.Grains.MerchantPayments;
 
@@ -18,14 +16,9 @@ public sealed class MerchantPaymentListGrain(MerchantPaymentStore store) : Grain
     public async Task<Outcome<PaymentPage>> List(PaymentFilter filter, int limit, string? startingAfter)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        if (limit is < 1 or > PageLimits.Max)
+        if (PaymentListArguments.Check(limit, filter.Status, startingAfter) is { } invalid)
         {
-            return PaymentError.Validation("limit", $"limit is between 1 and {PageLimits.Max}.");
-        }
-
-        if (startingAfter is not null && !PrefixedId.IsValid(startingAfter, PrefixedId.Payment))
-        {
-            return PaymentError.Validation("startingAfter", "startingAfter is the id of the last payment of the previous page.");
+            return invalid;
         }
 
         var (rows, hasMore) = PageRows.Trim(await store.ListAsync(this.GetPrimaryKeyString(), filter, limit, startingAfter), limit);

@@ -204,6 +204,31 @@ public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource, WalFlushBa
         return payments;
     }
 
+    /// <summary>The wallet payments <paramref name="payer"/> pays, newest first, with their merchants' names; one row more than the limit says whether more follow.</summary>
+    public async Task<List<WalletPaymentView>> ListForPayerAsync(Guid payer, string? status, int limit, string? startingAfter)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT p.view, m.name FROM merchant_payments p JOIN merchants m ON m.id = p.merchant_id
+            WHERE p.payer_user_id = $1 AND ($2::text IS NULL OR p.status = $2) AND ($3::text IS NULL OR p.id < $3)
+            ORDER BY p.id DESC LIMIT $4
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = payer });
+        command.Parameters.Add(Nullable(status, NpgsqlDbType.Text));
+        command.Parameters.Add(Nullable(startingAfter, NpgsqlDbType.Text));
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit + 1 });
+        var payments = new List<WalletPaymentView>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var view = JsonSerializer.Deserialize<PaymentView>(reader.GetString(0), PaymentsJson.Options)!;
+            payments.Add(new WalletPaymentView(
+                view.Id, view.MerchantId, reader.GetString(1), view.Status, view.Amount, view.AmountCaptured, view.AmountRefunded, view.Currency, view.Description, view.CreatedAt));
+        }
+
+        return payments;
+    }
+
     private static NpgsqlParameter Nullable(object? value, NpgsqlDbType type) => new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };
 }
 

@@ -76,4 +76,33 @@ public sealed class MerchantWalletPaymentTests() : ApiTest("merchant-wallet")
         Assert.Equal(2_000, (await Api.WalletAsync(payer))["balance"]!.GetValue<long>());
         await Merchants.AssertLedgerBalancedAsync();
     }
+
+    [Fact]
+    public async Task A_payer_lists_the_payments_awaiting_their_confirmation_and_no_one_elses()
+    {
+        var (_, _, key) = await Merchants.MerchantAsync("mw_listing_shop");
+        var (_, payer) = await Api.SignUpAsync("mw_lister", deposit: 5_000);
+        var (_, other) = await Api.SignUpAsync("mw_other_payer", deposit: 5_000);
+        var first = (await WalletPayAsync(key, 1_000, "mw_lister")).Json["id"]!.GetValue<string>();
+        var second = (await WalletPayAsync(key, 2_000, "mw_lister")).Json["id"]!.GetValue<string>();
+        var others = (await WalletPayAsync(key, 3_000, "mw_other_payer")).Json["id"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.Created, (await Merchants.ConfirmAsync(payer, first)).Status);
+
+        var awaiting = await Api.SendAsync(HttpMethod.Get, "/v1/wallet/payments?status=requires_confirmation", payer);
+        Assert.True(awaiting.Status == HttpStatusCode.OK, awaiting.Body);
+        var item = Assert.Single(awaiting.Json["data"]!.AsArray())!;
+        Assert.Equal((second, "mw_listing_shop shop", 2_000L), (item["id"]!.GetValue<string>(), item["merchantName"]!.GetValue<string>(), item["amount"]!.GetValue<long>()));
+        Assert.Null(item["fraud"]);
+
+        // Every payment of this payer, newest first, a page at a time; another payer's is never among them.
+        var page = await Api.SendAsync(HttpMethod.Get, "/v1/wallet/payments?limit=1", payer);
+        Assert.Equal((second, true), (page.Json["data"]![0]!["id"]!.GetValue<string>(), page.Json["hasMore"]!.GetValue<bool>()));
+        var next = await Api.SendAsync(HttpMethod.Get, $"/v1/wallet/payments?limit=1&startingAfter={second}", payer);
+        Assert.Equal((first, "requires_capture", false), (next.Json["data"]![0]!["id"]!.GetValue<string>(), next.Json["data"]![0]!["status"]!.GetValue<string>(), next.Json["hasMore"]!.GetValue<bool>()));
+        var theirs = await Api.SendAsync(HttpMethod.Get, "/v1/wallet/payments", other);
+        Assert.Equal([others], theirs.Json["data"]!.AsArray().Select(payment => payment!["id"]!.GetValue<string>()));
+
+        var bad = await Api.SendAsync(HttpMethod.Get, "/v1/wallet/payments?status=paid", payer);
+        Assert.Equal((HttpStatusCode.BadRequest, "VALIDATION_ERROR", "status"), (bad.Status, bad.Code, bad.Json["field"]!.GetValue<string>()));
+    }
 }

@@ -5,6 +5,7 @@ using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
 using Payments.Client.Generated.Models;
 using Payments.Client.Generated.V1.Wallet.Deposits;
+using Payments.Client.Generated.V1.Wallet.Payments;
 using Payments.Client.Generated.V1.Wallet.Transactions;
 using Payments.Client.Generated.V1.Wallet.Withdrawals;
 using System.Collections.Generic;
@@ -24,6 +25,11 @@ namespace Payments.Client.Generated.V1.Wallet
         public global::Payments.Client.Generated.V1.Wallet.Deposits.DepositsRequestBuilder Deposits
         {
             get => new global::Payments.Client.Generated.V1.Wallet.Deposits.DepositsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The payments property</summary>
+        public global::Payments.Client.Generated.V1.Wallet.Payments.PaymentsRequestBuilder Payments
+        {
+            get => new global::Payments.Client.Generated.V1.Wallet.Payments.PaymentsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The transactions property</summary>
         public global::Payments.Client.Generated.V1.Wallet.Transactions.TransactionsRequestBuilder Transactions
