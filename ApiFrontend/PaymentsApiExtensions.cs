@@ -169,6 +169,7 @@ public static class PaymentsApiExtensions
         v1.MapNotificationsApi();
         v1.MapMerchantsApi();
         v1.MapMerchantPaymentsApi();
+        v1.MapWebhooksApi();
         v1.MapAdminApi();
         return app;
     }

@@ -17,6 +17,7 @@ using Payments.Grains.Payouts;
 using Payments.Grains.Requests;
 using Payments.Grains.Users;
 using Payments.Grains.Wallets;
+using Payments.Grains.Webhooks;
 using Payments.Infrastructure.Postgres;
 
 namespace Payments.Grains;
@@ -64,6 +65,12 @@ public static class PaymentsGrains
         services.AddOptions<BankResilienceOptions>().BindConfiguration(BankResilienceOptions.SectionName)
             .Validate(options => options.Problem() is null, $"{BankResilienceOptions.SectionName}: MaxRetries 0-10, BreakFailureRatio in (0, 1], BreakMinimumCalls >= 2, AttemptTimeout > 0, BreakDuration >= 0.5 s.")
             .ValidateOnStart();
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName)
+            .Validate(options => options.Problem() is null, $"{WebhookOptions.SectionName}: RetrySchedule 1-20 delays of 0-3 days, RetryJitter 0-0.5, Timeout (0, 1 min], MaxConcurrentDeliveries 1-256, DisableAfterFailingFor > 0, RolledSecretOverlap 0-7 days, MaxEndpointsPerMerchant 1-100.")
+            .ValidateOnStart();
+        services.AddSingleton<WebhookStore>();
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton<WebhookAttemptLog>();
         services.AddOptions<PaymentRequestOptions>().BindConfiguration(PaymentRequestOptions.SectionName)
             .Validate(options => options.Expiry >= TimeSpan.FromSeconds(1) && options.Expiry <= TimeSpan.FromDays(365), $"{PaymentRequestOptions.SectionName}:{nameof(PaymentRequestOptions.Expiry)} is between 1 second and 365 days.")
             .Validate(options => options.SettleRetryInterval >= TimeSpan.FromSeconds(1) && options.SettleRetryInterval <= TimeSpan.FromHours(1), $"{PaymentRequestOptions.SectionName}:{nameof(PaymentRequestOptions.SettleRetryInterval)} is between 1 second and 1 hour.")

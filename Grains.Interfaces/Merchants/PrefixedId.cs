@@ -15,6 +15,9 @@ public static class PrefixedId
     public const string Payment = "pay_";
     public const string Refund = "re_";
     public const string ApiKey = "key_";
+    public const string WebhookEndpoint = "we_";
+    public const string WebhookDelivery = "whd_";
+    public const string Event = "evt_";
 
     private static readonly SearchValues<char> s_hex = SearchValues.Create("0123456789abcdef");
 

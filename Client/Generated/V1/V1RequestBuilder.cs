@@ -5,6 +5,7 @@ using Microsoft.Kiota.Abstractions;
 using Payments.Client.Generated.V1.Admin;
 using Payments.Client.Generated.V1.Analytics;
 using Payments.Client.Generated.V1.Balance;
+using Payments.Client.Generated.V1.Events;
 using Payments.Client.Generated.V1.Feed;
 using Payments.Client.Generated.V1.Friends;
 using Payments.Client.Generated.V1.Merchants;
@@ -16,6 +17,7 @@ using Payments.Client.Generated.V1.Sessions;
 using Payments.Client.Generated.V1.Transfers;
 using Payments.Client.Generated.V1.Users;
 using Payments.Client.Generated.V1.Wallet;
+using Payments.Client.Generated.V1.Webhook_endpoints;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
@@ -42,6 +44,11 @@ namespace Payments.Client.Generated.V1
         public global::Payments.Client.Generated.V1.Balance.BalanceRequestBuilder Balance
         {
             get => new global::Payments.Client.Generated.V1.Balance.BalanceRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The events property</summary>
+        public global::Payments.Client.Generated.V1.Events.EventsRequestBuilder Events
+        {
+            get => new global::Payments.Client.Generated.V1.Events.EventsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The feed property</summary>
         public global::Payments.Client.Generated.V1.Feed.FeedRequestBuilder Feed
@@ -97,6 +104,11 @@ namespace Payments.Client.Generated.V1
         public global::Payments.Client.Generated.V1.Wallet.WalletRequestBuilder Wallet
         {
             get => new global::Payments.Client.Generated.V1.Wallet.WalletRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The webhook_endpoints property</summary>
+        public global::Payments.Client.Generated.V1.Webhook_endpoints.Webhook_endpointsRequestBuilder Webhook_endpoints
+        {
+            get => new global::Payments.Client.Generated.V1.Webhook_endpoints.Webhook_endpointsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::Payments.Client.Generated.V1.V1RequestBuilder"/> and sets the default values.
