@@ -27,7 +27,11 @@ public interface IWebhookEndpointGrain : IGrainWithStringKey
 
     Task<Outcome<WebhookDeliveryPage>> Deliveries(string merchantId, string? status, int limit, string? startingAfter);
 
-    /// <summary>Deliveries written for this endpoint (by the dispatcher or a resend) to send now.</summary>
+    /// <summary>Deliveries written for this endpoint (by a resend or a test), loaded from their rows, to send when due.</summary>
     [OneWay]
     Task Enqueue(IReadOnlyList<string> deliveryIds);
+
+    /// <summary>Deliveries the dispatcher just wrote, with their bodies, to send when due (no read of their rows).</summary>
+    [OneWay]
+    Task Accept(IReadOnlyList<PendingDelivery> deliveries);
 }

@@ -28,7 +28,7 @@ public sealed class WebhookDispatcherGrain(WebhookStore store, TimeProvider time
         var pending = await store.RecordEventsAsync(stream.GetKeyAsString()!, webhookEvents, time.GetUtcNow());
         foreach (var endpoint in pending)
         {
-            await GrainFactory.GetGrain<IWebhookEndpointGrain>(endpoint.Key).Enqueue([.. endpoint]);
+            await GrainFactory.GetGrain<IWebhookEndpointGrain>(endpoint.Key).Accept([.. endpoint]);
         }
     }
 }

@@ -204,6 +204,12 @@ public sealed partial class WebhookEndpointGrain(
         return fresh.Count == 0 || _endpoint is not { IsEnabled: true } ? Task.CompletedTask : LoadAsync(fresh);
     }
 
+    public Task Accept(IReadOnlyList<PendingDelivery> deliveries)
+    {
+        ArgumentNullException.ThrowIfNull(deliveries);
+        return _endpoint is { IsEnabled: true } ? QueueAsync(deliveries) : Task.CompletedTask;
+    }
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (_endpoint is not { IsEnabled: true })
@@ -219,15 +225,18 @@ public sealed partial class WebhookEndpointGrain(
         }
     }
 
-    /// <summary>Loads pending deliveries (the given ones, or the earliest due) into the queue and sends what is due.</summary>
-    private async Task LoadAsync(IReadOnlyList<string>? ids)
+    /// <summary>Loads pending deliveries (the given ones, or the earliest due) into the queue.</summary>
+    private async Task LoadAsync(IReadOnlyList<string>? ids) => await QueueAsync(await store.LoadPendingAsync(Id, ids, LoadLimit));
+
+    /// <summary>Queues deliveries not already queued or in flight, and sends what is due.</summary>
+    private async Task QueueAsync(IReadOnlyList<PendingDelivery> deliveries)
     {
-        foreach (var (delivery, due) in await store.LoadPendingAsync(Id, ids, LoadLimit))
+        foreach (var delivery in deliveries)
         {
             if (_known.Add(delivery.Id))
             {
                 _loaded[delivery.Id] = delivery;
-                _due.Enqueue(delivery.Id, due);
+                _due.Enqueue(delivery.Id, delivery.Due);
             }
         }
 
@@ -270,7 +279,18 @@ public sealed partial class WebhookEndpointGrain(
     private async Task SendAsync(WebhookEndpointRow endpoint, PendingDelivery delivery)
     {
         var attempt = delivery.Attempts + 1;
-        var result = await sender.SendAsync(endpoint.Url, delivery.EventId, delivery.Body, endpoint.SigningSecrets(time.GetUtcNow()), CancellationToken.None);
+        WebhookAttemptResult result;
+        try
+        {
+            result = await sender.SendAsync(endpoint.Url, delivery.EventId, delivery.Body, endpoint.SigningSecrets(time.GetUtcNow()), CancellationToken.None);
+        }
+        finally
+        {
+            // The slot is the receiver's: free it as soon as it has answered, not after the attempt is recorded.
+            _inFlight--;
+        }
+
+        await Pump();
         var now = time.GetUtcNow();
         var retryAt = result.Succeeded || result.Gone || attempt >= Settings.Schedule.Count ? (DateTimeOffset?)null : now + Jittered(Settings.Schedule[attempt]);
         var status = result.Succeeded ? "succeeded" : retryAt is null ? "failed" : "pending";
@@ -296,12 +316,6 @@ public sealed partial class WebhookEndpointGrain(
             LogRecordFailed(logger, failure, Id, delivery.Id);
             Forget(delivery.Id);
         }
-        finally
-        {
-            _inFlight--;
-        }
-
-        await Pump();
     }
 
     /// <summary>Clears the failing mark on a success; disables the endpoint on a 410 or after failing for too long.</summary>

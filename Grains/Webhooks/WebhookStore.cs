@@ -98,9 +98,9 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource)
     /// <summary>
     /// Records events of a merchant and a delivery of each to every enabled endpoint that takes its type, once however
     /// often it is recorded; answers every delivery of these events still pending (new or from an earlier recording
-    /// that did not get sent), by endpoint.
+    /// that did not get sent), by endpoint, with its body.
     /// </summary>
-    public async Task<ILookup<string, string>> RecordEventsAsync(string merchantId, IReadOnlyList<WebhookEvent> events, DateTimeOffset now)
+    public async Task<ILookup<string, PendingDelivery>> RecordEventsAsync(string merchantId, IReadOnlyList<WebhookEvent> events, DateTimeOffset now)
     {
         var ids = events.Select(item => item.Id).ToArray();
         await using var connection = await dataSource.OpenConnectionAsync();
@@ -128,16 +128,18 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource)
                     """,
                     Text(merchantId), TextArray(ids), Timestamp(now), TextArray(events.Select(item => item.Type))),
                 Command(
-                    "SELECT id, endpoint_id FROM webhook_deliveries WHERE event_id = ANY ($1) AND origin = 'event' AND status = 'pending'",
+                    "SELECT id, endpoint_id, event_id, attempts, next_attempt_at FROM webhook_deliveries WHERE event_id = ANY ($1) AND origin = 'event' AND status = 'pending'",
                     TextArray(ids)),
             },
         };
-        var pending = new List<(string Endpoint, string Delivery)>();
+        var bodies = events.ToDictionary(item => item.Id, item => item.Body, StringComparer.Ordinal);
+        var pending = new List<(string Endpoint, PendingDelivery Delivery)>();
         await using (var reader = await batch.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
             {
-                pending.Add((reader.GetString(1), reader.GetString(0)));
+                var eventId = reader.GetString(2);
+                pending.Add((reader.GetString(1), new PendingDelivery(reader.GetString(0), eventId, bodies[eventId], reader.GetInt32(3), reader.GetFieldValue<DateTimeOffset>(4))));
             }
         }
 
@@ -206,7 +208,7 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Pending deliveries of the endpoint among <paramref name="ids"/>, or (ids null) the earliest due at most <paramref name="limit"/>.</summary>
-    public async Task<List<(PendingDelivery Delivery, DateTimeOffset Due)>> LoadPendingAsync(string endpointId, IReadOnlyList<string>? ids, int limit)
+    public async Task<List<PendingDelivery>> LoadPendingAsync(string endpointId, IReadOnlyList<string>? ids, int limit)
     {
         await using var command = dataSource.CreateCommand(
             """
@@ -217,11 +219,11 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(Text(endpointId));
         command.Parameters.Add(ids is null ? new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text } : TextArray(ids));
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-        var pending = new List<(PendingDelivery, DateTimeOffset)>();
+        var pending = new List<PendingDelivery>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            pending.Add((new PendingDelivery(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3)), reader.GetFieldValue<DateTimeOffset>(4)));
+            pending.Add(new PendingDelivery(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetFieldValue<DateTimeOffset>(4)));
         }
 
         return pending;

@@ -6,6 +6,7 @@ using Payments.Benchmarks.Notifications;
 using Payments.Benchmarks.Reporting;
 using Payments.Benchmarks.Runtime;
 using Payments.Benchmarks.Transfers;
+using Payments.Benchmarks.Webhooks;
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
@@ -17,6 +18,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
                Benchmarks notifications [--duration 20] [--rate 1000] [--out results.json]   (payment_received latency over WebSockets at a paced transfer rate)
                Benchmarks payments  [--duration 20] [--only grains,rowlock] [--out results.json]   (card payments authorized then captured on one hot merchant, 64 workers, against a row-locking baseline)
                Benchmarks dashboard [--payments 1000000] [--requests 200] [--out results.json]   (listing pages and 90-day summaries over HTTP on one merchant with that many payments, against OFFSET paging and aggregating the payment rows)
+               Benchmarks webhooks  [--duration 20] [--rate 2000] [--out results.json]   (webhook deliveries a second to a local receiver at a paced rate, commit-to-arrival latency, against a SKIP LOCKED queue table)
         """);
     return 2;
 }
@@ -62,8 +64,11 @@ switch (scenario)
     case "dashboard":
         await DashboardBenchmark.RunAsync(report, int.Parse(Option("--payments") ?? "1000000", CultureInfo.InvariantCulture), int.Parse(Option("--requests") ?? "200", CultureInfo.InvariantCulture));
         break;
+    case "webhooks":
+        await WebhooksBenchmark.RunAsync(report, duration, int.Parse(Option("--rate") ?? "2000", CultureInfo.InvariantCulture));
+        break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{scenario}'. Known: runtime, transfers, cluster, feed, notifications, payments, dashboard.");
+        Console.Error.WriteLine($"Unknown benchmark '{scenario}'. Known: runtime, transfers, cluster, feed, notifications, payments, dashboard, webhooks.");
         return 2;
 }
 

@@ -20,7 +20,7 @@ namespace Payments.Benchmarks.Setup;
 /// </remarks>
 internal static class BenchmarkSilo
 {
-    public static async Task<WebApplication> StartAsync(string connectionString)
+    public static async Task<WebApplication> StartAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -40,6 +40,11 @@ internal static class BenchmarkSilo
         });
         // Sessions for every user are made 64 logins at a time (BenchmarkUsers.LoginAllAsync), from one address.
         builder.Configuration.AddInMemoryCollection(TestSignInLimits.Settings);
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         builder.UseOrleans(silo => silo.UseTransactions());
         var app = SiloApplication.Build(builder, connectionString, typeof(BenchmarkSilo).Assembly);
         await app.StartAsync();
