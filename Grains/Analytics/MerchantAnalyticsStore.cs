@@ -2,6 +2,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Payments.Grains.Interfaces.Analytics;
 using Payments.Infrastructure.Streams;
+using static Payments.Infrastructure.Postgres.BatchCommands;
 
 namespace Payments.Grains.Analytics;
 
@@ -106,13 +107,6 @@ public sealed class MerchantAnalyticsStore(NpgsqlDataSource dataSource)
     }
 
     private static double Rate(long part, long whole) => whole == 0 ? 0 : Math.Round((double)part / whole, 4);
-
-    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.AddRange(parameters);
-        return command;
-    }
 }
 
 /// <summary>What one payment change adds to its hour's bucket.</summary>

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Npgsql;
 using NpgsqlTypes;
 using Payments.Grains.Interfaces.Fraud;
+using static Payments.Infrastructure.Postgres.BatchCommands;
 
 namespace Payments.Grains.Fraud;
 
@@ -153,11 +154,4 @@ public sealed class FraudScorer([FromKeyedServices(FraudScorer.DataSourceKey)] N
     private static NpgsqlParameter Text(string? text) => new() { Value = (object?)text ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 
     private static NpgsqlParameter<DateTime> Timestamp(DateTime instant) => new() { TypedValue = instant };
-
-    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.AddRange(parameters);
-        return command;
-    }
 }

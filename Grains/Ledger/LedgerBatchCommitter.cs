@@ -10,6 +10,7 @@ using Payments.Grains.Payouts;
 using Payments.Grains.Wallets;
 using Payments.Infrastructure.Postgres;
 using Payments.Infrastructure.Streams;
+using static Payments.Infrastructure.Postgres.BatchCommands;
 
 namespace Payments.Grains.Ledger;
 
@@ -453,12 +454,6 @@ public sealed partial class LedgerBatchCommitter(
     // invalid, whatever the database's state, so retrying cannot help; one entry's value is the cause.
     private static bool IsDataException(PostgresException error) => error.SqlState.StartsWith("22", StringComparison.Ordinal);
 
-    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.AddRange(parameters);
-        return command;
-    }
 
     private static NpgsqlParameter<T[]> Array<T>(IEnumerable<T> values) => new() { TypedValue = values.ToArray() };
 

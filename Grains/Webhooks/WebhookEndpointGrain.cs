@@ -34,7 +34,6 @@ public sealed partial class WebhookEndpointGrain(
     private readonly Dictionary<string, PendingDelivery> _loaded = new(StringComparer.Ordinal);
     private WebhookEndpointRow? _endpoint;
     private int _inFlight;
-    private bool _pumping;
     private bool _reminderRegistered;
     private IGrainTimer? _timer;
 
@@ -252,12 +251,11 @@ public sealed partial class WebhookEndpointGrain(
     /// <summary>Starts every due delivery there is a slot for; each records its attempt and frees its slot when done.</summary>
     private Task Pump()
     {
-        if (_pumping || _endpoint is not { IsEnabled: true } endpoint)
+        if (_endpoint is not { IsEnabled: true } endpoint)
         {
             return Task.CompletedTask;
         }
 
-        _pumping = true;
         var now = time.GetUtcNow();
         while (_inFlight < Settings.MaxConcurrentDeliveries && _due.TryPeek(out var id, out var due) && due <= now)
         {
@@ -266,7 +264,6 @@ public sealed partial class WebhookEndpointGrain(
             _ = SendAsync(endpoint, _loaded[id]);
         }
 
-        _pumping = false;
         if (_known.Count == 0 && _timer is not null)
         {
             _timer.Dispose();

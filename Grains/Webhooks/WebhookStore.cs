@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Payments.Grains.Interfaces;
 using Payments.Grains.Interfaces.Webhooks;
+using static Payments.Infrastructure.Postgres.BatchCommands;
 
 namespace Payments.Grains.Webhooks;
 
@@ -331,11 +332,4 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource)
 
     private static NpgsqlParameter NullableTimestamp(DateTimeOffset? instant) =>
         new() { Value = instant is { } value ? value.UtcDateTime : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
-
-    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.AddRange(parameters);
-        return command;
-    }
 }
