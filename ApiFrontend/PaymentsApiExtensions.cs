@@ -170,6 +170,7 @@ public static class PaymentsApiExtensions
         v1.MapMerchantsApi();
         v1.MapMerchantPaymentsApi();
         v1.MapWebhooksApi();
+        v1.MapPayoutsApi();
         v1.MapAdminApi();
         return app;
     }

@@ -14,6 +14,8 @@ using Payments.Grains.MerchantPayments;
 using Payments.Grains.Merchants;
 using Payments.Grains.Notifications;
 using Payments.Grains.Payouts;
+using Payments.Grains.Reconciliation;
+using Payments.Grains.Settlements;
 using Payments.Grains.Requests;
 using Payments.Grains.Users;
 using Payments.Grains.Wallets;
@@ -66,8 +68,9 @@ public static class PaymentsGrains
             .Validate(options => options.Problem() is null, $"{BankResilienceOptions.SectionName}: MaxRetries 0-10, BreakFailureRatio in (0, 1], BreakMinimumCalls >= 2, AttemptTimeout > 0, BreakDuration >= 0.5 s.")
             .ValidateOnStart();
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName)
-            .Validate(options => options.Problem() is null, $"{WebhookOptions.SectionName}: RetrySchedule 1-20 delays of 0-3 days, RetryJitter 0-0.5, Timeout (0, 1 min], MaxConcurrentDeliveries 1-256, DisableAfterFailingFor > 0, RolledSecretOverlap 0-7 days, MaxEndpointsPerMerchant 1-100.")
+            .Validate(options => options.Problem() is null, $"{WebhookOptions.SectionName}: RetrySchedule 1-20 delays of 0-3 days, RetryJitter 0-0.5, Timeout (0, 1 min], MaxConcurrentDeliveries 1-256, DisableAfterFailingFor > 0, RolledSecretOverlap 0-7 days, MaxEndpointsPerMerchant 1-100, SecretEncryptionKey the base64 of 32 bytes.")
             .ValidateOnStart();
+        services.AddSingleton<WebhookSecretProtector>();
         services.AddSingleton<WebhookStore>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<WebhookAttemptLog>();
@@ -82,6 +85,15 @@ public static class PaymentsGrains
             .Validate(options => options.RetryInterval >= TimeSpan.FromSeconds(1) && options.RetryInterval <= TimeSpan.FromDays(1), $"{PayoutOptions.SectionName}:{nameof(PayoutOptions.RetryInterval)} is between 1 second and 1 day.")
             .ValidateOnStart();
         services.AddSingleton<PayoutStore>();
+        services.AddOptions<SettlementOptions>().BindConfiguration(SettlementOptions.SectionName)
+            .Validate(options => options.HourUtc is >= 0 and <= 23, $"{SettlementOptions.SectionName}:{nameof(SettlementOptions.HourUtc)} is between 0 and 23.")
+            .Validate(options => options.Delay >= TimeSpan.Zero && options.Delay <= TimeSpan.FromDays(30), $"{SettlementOptions.SectionName}:{nameof(SettlementOptions.Delay)} is between 0 and 30 days.")
+            .Validate(options => options.CommitMargin >= TimeSpan.FromSeconds(1), $"{SettlementOptions.SectionName}:{nameof(SettlementOptions.CommitMargin)} is at least 1 second.")
+            .Validate(options => options.PayoutRetryInterval >= TimeSpan.FromSeconds(1) && options.PayoutRetryInterval <= TimeSpan.FromDays(1), $"{SettlementOptions.SectionName}:{nameof(SettlementOptions.PayoutRetryInterval)} is between 1 second and 1 day.")
+            .ValidateOnStart();
+        services.AddSingleton<SettlementStore>();
+        services.AddSingleton<ReconciliationStore>();
+        services.AddSingleton<ReconciliationService>();
         services.AddDedicatedDataSource(FeedFanOut.DataSourceKey).AddSingleton<FeedFanOut>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider => provider.GetRequiredService<FeedFanOut>());
         services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.SectionName)

@@ -1,4 +1,5 @@
 using Payments.Infrastructure.Hosting;
+using Payments.Silo.Commands;
 using Payments.Silo.Database;
 using Payments.Silo.Hosting;
 using Serilog.Extensions.Logging;
@@ -10,6 +11,11 @@ var startup = bootstrapLoggers.CreateLogger("Payments.Silo");
 
 try
 {
+    if (args.Length > 0 && args[0] == ReconcileCommand.Name)
+    {
+        return await ReconcileCommand.RunAsync(args[1..], builder.Configuration, bootstrapLoggers, Console.Out);
+    }
+
     // The embedded PostgreSQL (when no connection string is set) outlives the host: it stops after the silo has stopped.
     await using var database = await PaymentsDatabase.OpenAsync(builder.Configuration, startup);
     var app = SiloApplication.Build(builder, database.ConnectionString);

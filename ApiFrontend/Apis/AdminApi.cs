@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Payments.ApiFrontend.Authentication;
@@ -10,7 +12,10 @@ using Payments.Grains.Interfaces.Errors;
 using Payments.ApiFrontend.Requests;
 using Payments.Grains.Interfaces.Identity;
 using Payments.Grains.Interfaces.Ledger;
+using Payments.Grains.Interfaces.Merchants;
 using Payments.Grains.Interfaces.Payouts;
+using Payments.Grains.Interfaces.Reconciliation;
+using Payments.Grains.Interfaces.Settlements;
 using Payments.Grains.Interfaces.Wallets;
 using Orleans;
 using Payments.Infrastructure.Streams;
@@ -20,6 +25,9 @@ namespace Payments.ApiFrontend.Apis;
 /// <summary>/v1/admin: operator endpoints, behind the operator token (policy Admin).</summary>
 public static class AdminApi
 {
+    /// <summary>The largest bank statement taken: 100,000 lines of a typical 60–100 bytes fit with room to spare.</summary>
+    public const int MaxStatementBytes = 16 * 1024 * 1024;
+
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/admin").WithTags(ApiTags.Admin).RequireAuthorization(ApiAuth.AdminPolicy);
@@ -44,6 +52,29 @@ public static class AdminApi
             .WithSummary("List payouts owed")
             .WithDescription("Withdrawals the bank has not confirmed yet: counts and totals per currency, and the `limit` oldest with their attempts and last error.")
             .Produces<PendingPayouts>();
+        group.MapPost("/merchants/{merchantId}/settlements", RunSettlement)
+            .WithName(nameof(RunSettlement))
+            .WithSummary("Settle a merchant now")
+            .WithDescription("Runs the merchant's daily settlement now: captured money older than the settlement delay, net of fees and refunds, moves from pending to available, and the whole available balance goes out as a payout to the merchant's bank. `settlement` and `payout` are null when there was nothing to move. Running it again moves nothing twice.")
+            .Produces<SettlementRun>()
+            .ProducesErrors(ErrorCodes.NotFound);
+        group.MapPost("/reconciliation", Reconcile)
+            .WithName(nameof(Reconcile))
+            .WithSummary("Reconcile a bank statement")
+            .WithDescription("Takes the bank's statement as `text/csv` (UTF-8, header `date,reference,amount,currency`, amounts in minor units, up to 100,000 lines of at most 1 KiB, 16 MiB in all) and checks it against what was sent to the bank: user withdrawals (their transaction id) and merchant payouts (`po_…`). The report, stored, lists the matched lines, `missingInBank` (ours, confirmed within the statement's dates, that the bank does not list), `missingInternally` (bank lines we have no record of) and `amountMismatch`. A malformed statement is a 400 whose `line` and `field` say where.")
+            .Accepts<string>("text/csv")
+            .Produces<ReconciliationReport>(StatusCodes.Status201Created)
+            .ProducesErrors(ErrorCodes.UnsupportedMediaType, ErrorCodes.RequestTooLarge);
+        group.MapGet("/reconciliation", ListReconciliations)
+            .WithName(nameof(ListReconciliations))
+            .WithSummary("List reconciliation reports")
+            .WithDescription("Newest first, each with its summary; `startingAfter` is a report id.")
+            .Produces<ReconciliationReportPage>();
+        group.MapGet("/reconciliation/{id}", GetReconciliation)
+            .WithName(nameof(GetReconciliation))
+            .WithSummary("Get a reconciliation report")
+            .Produces<ReconciliationReport>()
+            .ProducesErrors(ErrorCodes.NotFound);
         group.MapPost("/wallets/{userId}/freeze", FreezeWallet)
             .WithName(nameof(FreezeWallet))
             .WithSummary("Freeze a wallet")
@@ -125,6 +156,55 @@ public static class AdminApi
 
         return ApiResults.Json(await grains.GetGrain<IPayoutReportGrain>(GrainKeys.PayoutReport).Pending(pageSize.Value));
     }
+
+    /// <summary>POST /v1/admin/merchants/{merchantId}/settlements → 200 {merchantId, settlement, payout}.</summary>
+    public static async Task<IResult> RunSettlement(string merchantId, [FromServices] IGrainFactory grains) =>
+        PrefixedId.IsValid(merchantId, PrefixedId.Merchant)
+            ? ApiResults.Ok(await grains.GetGrain<ISettlementGrain>(merchantId).RunNow())
+            : ApiResults.Error(ApiError.NotFound("No such merchant."));
+
+    /// <summary>POST /v1/admin/reconciliation (text/csv) → 201 the report; a malformed statement is a 400 naming line and field.</summary>
+    public static async Task<IResult> Reconcile(HttpContext context, [FromServices] IGrainFactory grains)
+    {
+        var request = context.Request;
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) || !mediaType.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase)
+            || (mediaType.Charset.HasValue && !mediaType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)))
+        {
+            return ApiResults.Error(new ApiError(ErrorCodes.UnsupportedMediaType, "A bank statement is sent as Content-Type: text/csv, in UTF-8."));
+        }
+
+        if (request.ContentLength > MaxStatementBytes)
+        {
+            return ApiResults.Error(new ApiError(ErrorCodes.RequestTooLarge, $"A bank statement is at most {MaxStatementBytes} bytes."));
+        }
+
+        // Statements are larger than the JSON bodies Kestrel's limit is set for; Kestrel still stops this one at its own.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxStatementBytes;
+        }
+
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, context.RequestAborted);
+        var (lines, problem) = BankStatement.Parse(new ReadOnlySpan<byte>(buffer.GetBuffer(), 0, (int)buffer.Length));
+        if (problem is not null)
+        {
+            return ApiResults.Error(new ApiError(ErrorCodes.ValidationError, $"Line {problem.Line}: {problem.Message}", problem.Field, Line: problem.Line));
+        }
+
+        return ApiResults.Json(await grains.GetGrain<IReconciliationGrain>(GrainKeys.Reconciliation).Reconcile(lines), StatusCodes.Status201Created);
+    }
+
+    public static async Task<IResult> ListReconciliations([FromServices] IGrainFactory grains, [FromQuery] string? limit, [FromQuery] string? startingAfter)
+    {
+        var pageSize = PageLimit.Read(limit);
+        return pageSize.Error is { } badLimit
+            ? ApiResults.Error(badLimit)
+            : ApiResults.Ok(await grains.GetGrain<IReconciliationGrain>(GrainKeys.Reconciliation).List(pageSize.Value, startingAfter));
+    }
+
+    public static async Task<IResult> GetReconciliation(string id, [FromServices] IGrainFactory grains) =>
+        ApiResults.Ok(await grains.GetGrain<IReconciliationGrain>(GrainKeys.Reconciliation).Get(id));
 
     /// <summary>POST /v1/admin/wallets/{userId}/freeze → 200 wallet; frozen wallets refuse sends and withdrawals.</summary>
     public static Task<IResult> FreezeWallet(string userId, [FromServices] IGrainFactory grains) => SetFrozenAsync(userId, frozen: true, grains);

@@ -8,4 +8,6 @@ internal static class GrainKeys
     public const string LedgerAudit = "default";
 
     public const string PayoutReport = "default";
+
+    public const string Reconciliation = "default";
 }

@@ -4,7 +4,8 @@ using Payments.Grains.Interfaces.Errors;
 namespace Payments.ApiFrontend.Errors;
 
 /// <summary>
-/// The one error body of the API: <c>{code, message, field?, retryable?, retryAfter?}</c> (nulls omitted).
+/// The one error body of the API: <c>{code, message, field?, retryable?, retryAfter?, line?}</c> (nulls omitted).
+/// <c>line</c> is the line of a text body (a bank statement) the error is on.
 /// <c>retryAfter</c> (seconds, also sent as the Retry-After header) is set on refusals that end at a known time.
 /// <see cref="Status"/> is the HTTP status it is written with; it is not part of the body.
 /// </summary>
@@ -13,7 +14,8 @@ public sealed record ApiError(
     string Message,
     string? Field = null,
     bool? Retryable = null,
-    int? RetryAfter = null)
+    int? RetryAfter = null,
+    int? Line = null)
 {
     /// <summary>The HTTP status; by default the one <see cref="ErrorCodes.StatusOf"/> gives the code.</summary>
     [JsonIgnore]

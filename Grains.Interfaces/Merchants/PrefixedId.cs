@@ -18,6 +18,9 @@ public static class PrefixedId
     public const string WebhookEndpoint = "we_";
     public const string WebhookDelivery = "whd_";
     public const string Event = "evt_";
+    public const string Settlement = "stl_";
+    public const string Payout = "po_";
+    public const string Reconciliation = "rec_";
 
     private static readonly SearchValues<char> s_hex = SearchValues.Create("0123456789abcdef");
 

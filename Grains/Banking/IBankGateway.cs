@@ -9,9 +9,15 @@ public interface IBankGateway
     /// <summary>Pulls money from the user's bank into the platform's bank account; throws <see cref="BankUnavailableException"/> on failure.</summary>
     Task PullAsync(string userId, long amount, string currency, string idempotencyKey, CancellationToken cancellationToken);
 
-    /// <summary>Pays money out to the user's bank.</summary>
-    Task PayOutAsync(string userId, long amount, string currency, string idempotencyKey, CancellationToken cancellationToken);
+    /// <summary>Pays money out to the bank account of <paramref name="destination"/> (a user or a merchant id).</summary>
+    Task PayOutAsync(string destination, long amount, string currency, string idempotencyKey, CancellationToken cancellationToken);
 }
 
 /// <summary>The bank did not answer or refused for a transient reason; retry with the same key.</summary>
 public sealed class BankUnavailableException(string message) : Exception(message);
+
+/// <summary>The bank refused for good (<paramref name="Code"/>, e.g. <c>account_closed</c>): retrying with the same key changes nothing.</summary>
+public sealed class BankRejectedException(string code, string message) : Exception(message)
+{
+    public string Code { get; } = code;
+}

@@ -22,8 +22,8 @@ public sealed class ResilientBankGateway(IBankGateway bank, IOptions<BankResilie
     public Task PullAsync(string userId, long amount, string currency, string idempotencyKey, CancellationToken cancellationToken) =>
         ExecuteAsync(token => bank.PullAsync(userId, amount, currency, idempotencyKey, token), cancellationToken);
 
-    public Task PayOutAsync(string userId, long amount, string currency, string idempotencyKey, CancellationToken cancellationToken) =>
-        ExecuteAsync(token => bank.PayOutAsync(userId, amount, currency, idempotencyKey, token), cancellationToken);
+    public Task PayOutAsync(string destination, long amount, string currency, string idempotencyKey, CancellationToken cancellationToken) =>
+        ExecuteAsync(token => bank.PayOutAsync(destination, amount, currency, idempotencyKey, token), cancellationToken);
 
     private Task ExecuteAsync(Func<CancellationToken, Task> call, CancellationToken cancellationToken) =>
         _pipeline.ExecuteAsync(

@@ -4,6 +4,7 @@ using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Fraud;
 using Payments.Grains.Interfaces.Merchants;
 using Payments.Grains.Interfaces.Money;
+using Payments.Grains.Interfaces.Settlements;
 using Payments.Grains.Interfaces.Text;
 
 namespace Payments.Grains.Merchants;
@@ -42,7 +43,24 @@ public sealed partial class MerchantGrain(MerchantStore store, TimeProvider time
         await store.CreateAsync(ownerId, merchant);
         (_ownerId, _merchant) = (ownerId, merchant);
         LogCreated(logger, merchant.Id, ownerId);
+        await ScheduleSettlementAsync(merchant.Id);
         return merchant;
+    }
+
+    /// <summary>
+    /// Starts the merchant's daily settlement. The merchant exists already, so a failure here is logged, not answered:
+    /// an operator's run (or the first settlement run of any kind) schedules it too.
+    /// </summary>
+    private async Task ScheduleSettlementAsync(string merchantId)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<ISettlementGrain>(merchantId).Schedule();
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            LogScheduleFailed(logger, error, merchantId);
+        }
     }
 
     public Task<Outcome<MerchantView>> Get(string ownerId) => Task.FromResult(Owned(ownerId) is { } error ? error : Outcome<MerchantView>.Success(_merchant!));
@@ -192,4 +210,7 @@ public sealed partial class MerchantGrain(MerchantStore store, TimeProvider time
 
     [LoggerMessage(4, LogLevel.Information, "Merchant {MerchantId} fraud settings: review at {ReviewThreshold}, block at {BlockThreshold}, {AllowEntries} allowed and {BlockEntries} blocked entries")]
     private static partial void LogFraudSettings(ILogger logger, string merchantId, int reviewThreshold, int blockThreshold, int allowEntries, int blockEntries);
+
+    [LoggerMessage(5, LogLevel.Error, "The daily settlement of merchant {MerchantId} could not be scheduled; an operator's run schedules it")]
+    private static partial void LogScheduleFailed(ILogger logger, Exception error, string merchantId);
 }

@@ -11,8 +11,8 @@ namespace Payments.Grains.Merchants;
 public sealed class MerchantStore(NpgsqlDataSource dataSource)
 {
     /// <summary>
-    /// Inserts the merchant with its pending and available accounts, and the card clearing and fee accounts of its
-    /// currency if this is the first merchant to use it, in one transaction.
+    /// Inserts the merchant with its pending and available accounts, and the card clearing, fee and bank accounts of
+    /// its currency if this is the first merchant to use it, in one transaction.
     /// </summary>
     public async Task CreateAsync(string ownerId, MerchantView merchant)
     {
@@ -30,8 +30,8 @@ public sealed class MerchantStore(NpgsqlDataSource dataSource)
                     "INSERT INTO accounts (id, kind, merchant_id, currency) VALUES ($1, 'merchant', $3, $4), ($2, 'merchant', $3, $4)",
                     LedgerAccounts.MerchantPending(merchant.Id, currency), LedgerAccounts.MerchantAvailable(merchant.Id, currency), merchant.Id, currency),
                 Command(
-                    "INSERT INTO accounts (id, kind, currency) VALUES ($1, 'system', $3), ($2, 'system', $3) ON CONFLICT (id) DO NOTHING",
-                    LedgerAccounts.CardClearing(currency), LedgerAccounts.Fees(currency), currency),
+                    "INSERT INTO accounts (id, kind, currency) VALUES ($1, 'system', $4), ($2, 'system', $4), ($3, 'system', $4) ON CONFLICT (id) DO NOTHING",
+                    LedgerAccounts.CardClearing(currency), LedgerAccounts.Fees(currency), LedgerAccounts.Bank(currency), currency),
             },
         };
         await batch.ExecuteNonQueryAsync();

@@ -14,6 +14,20 @@ public sealed class WebhookOptions
     /// <summary>Lets endpoints use plain <c>http</c>. Off: https only.</summary>
     public bool AllowHttp { get; set; }
 
+    /// <summary>
+    /// The key signing secrets are encrypted with at rest: the base64 of 32 random bytes, the same on every silo. When
+    /// unset, the silo keeps one in a file under its data directory (<c>webhook-secret.key</c>), which suits one silo
+    /// or silos sharing that folder; a cluster across machines sets it (from a secret store).
+    /// </summary>
+    public string? SecretEncryptionKey { get; set; }
+
+    /// <summary>The key's 32 bytes, or null if <paramref name="base64"/> is not the base64 of exactly 32 bytes.</summary>
+    public static byte[]? DecodeKey(string? base64)
+    {
+        var buffer = new byte[48];
+        return base64 is not null && Convert.TryFromBase64String(base64, buffer, out var length) && length == 32 ? buffer[..32] : null;
+    }
+
     /// <summary>The default <see cref="RetrySchedule"/>: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.</summary>
     public static readonly TimeSpan[] DefaultRetrySchedule =
     [
@@ -54,5 +68,6 @@ public sealed class WebhookOptions
         : DisableAfterFailingFor <= TimeSpan.Zero ? "DisableAfterFailingFor is positive"
         : RolledSecretOverlap < TimeSpan.Zero || RolledSecretOverlap > TimeSpan.FromDays(7) ? "RolledSecretOverlap is between 0 and 7 days"
         : MaxEndpointsPerMerchant is < 1 or > 100 ? "MaxEndpointsPerMerchant is between 1 and 100"
+        : DecodeKey(SecretEncryptionKey) is null ? "SecretEncryptionKey is the base64 of 32 bytes"
         : null;
 }

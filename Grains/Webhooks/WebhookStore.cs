@@ -8,7 +8,7 @@ using static Payments.Infrastructure.Postgres.BatchCommands;
 namespace Payments.Grains.Webhooks;
 
 /// <summary>The webhook tables: endpoints, events, deliveries and their attempts (deploy/sql/0019_webhooks.sql).</summary>
-public sealed class WebhookStore(NpgsqlDataSource dataSource)
+public sealed class WebhookStore(NpgsqlDataSource dataSource, WebhookSecretProtector secrets)
 {
     // A delivery id is "whd_" and 32 hex digits that start with the millisecond it was made, as PrefixedId's UUIDv7s do,
     // so ids made in SQL sort by creation like the rest and page the same way.
@@ -302,7 +302,7 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource)
         return deliveries;
     }
 
-    private static void AddEndpoint(NpgsqlParameterCollection parameters, WebhookEndpointRow row)
+    private void AddEndpoint(NpgsqlParameterCollection parameters, WebhookEndpointRow row)
     {
         parameters.Add(Text(row.Id));
         parameters.Add(Text(row.MerchantId));
@@ -311,17 +311,17 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource)
         parameters.Add(TextArray(row.EnabledEvents));
         parameters.Add(Text(row.Status));
         parameters.Add(Text(row.DisabledReason));
-        parameters.Add(Text(row.Secret));
-        parameters.Add(Text(row.PreviousSecret));
+        parameters.Add(Text(secrets.Protect(row.Id, row.Secret)));
+        parameters.Add(Text(row.PreviousSecret is { } previous ? secrets.Protect(row.Id, previous) : null));
         parameters.Add(NullableTimestamp(row.PreviousSecretExpiresAt));
         parameters.Add(NullableTimestamp(row.FailingSince));
         parameters.Add(Timestamp(row.CreatedAt));
     }
 
-    private static WebhookEndpointRow ReadEndpoint(NpgsqlDataReader reader) => new(
+    private WebhookEndpointRow ReadEndpoint(NpgsqlDataReader reader) => new(
         reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-        reader.GetFieldValue<string[]>(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetString(7),
-        reader.IsDBNull(8) ? null : reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
+        reader.GetFieldValue<string[]>(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), secrets.Unprotect(reader.GetString(0), reader.GetString(7)),
+        reader.IsDBNull(8) ? null : secrets.Unprotect(reader.GetString(0), reader.GetString(8)), reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
         reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10), reader.GetFieldValue<DateTimeOffset>(11));
 
     private static NpgsqlParameter Text(string? text) => new() { Value = (object?)text ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };

@@ -55,6 +55,7 @@ public sealed class EmbeddedPostgresServer : IAsyncDisposable
 
         var password = (await File.ReadAllTextAsync(passwordFile, cancellationToken).ConfigureAwait(false)).Trim();
         var port = await RunningPortAsync(binDirectory, clusterDirectory, runAs, cancellationToken).ConfigureAwait(false);
+        var wasRunning = port is not null;
         if (port is int runningPort)
         {
             logger.LogInformation("Reusing the PostgreSQL server already running on port {Port} for {ClusterDirectory}", runningPort, clusterDirectory);
@@ -74,8 +75,11 @@ public sealed class EmbeddedPostgresServer : IAsyncDisposable
             Database = settings.Database,
         }.ConnectionString;
         await CreateDatabaseIfMissingAsync(connectionString, settings.Database, cancellationToken).ConfigureAwait(false);
-        return new EmbeddedPostgresServer(binDirectory, clusterDirectory, runAs, connectionString, logger);
+        return new EmbeddedPostgresServer(binDirectory, clusterDirectory, runAs, connectionString, logger) { WasRunning = wasRunning };
     }
+
+    /// <summary>Whether the server was running already (left by a crashed process, or a silo's while a command runs beside it).</summary>
+    public bool WasRunning { get; private init; }
 
     /// <summary>Stops the server (fast shutdown: open sessions are ended, committed data is safe).</summary>
     public async ValueTask DisposeAsync()

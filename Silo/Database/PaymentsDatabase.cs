@@ -21,6 +21,9 @@ public sealed class PaymentsDatabase : IAsyncDisposable
 
     public bool IsEmbedded => _embedded is not null;
 
+    /// <summary>Whether the embedded server was running before this process opened it (a silo's, when a command runs beside it).</summary>
+    public bool WasRunning => _embedded?.WasRunning ?? true;
+
     public static async Task<PaymentsDatabase> OpenAsync(IConfiguration configuration, ILogger logger, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(configuration);

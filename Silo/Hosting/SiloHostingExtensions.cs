@@ -30,6 +30,7 @@ public static class SiloHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddPostgresDataSource(connectionString, "payments");
+        WebhookSecretKeyFile.AddIfUnset(builder.Configuration);
 
         // Hosted services start in registration order: the schema (Orleans' own tables included) is current before the
         // silo starts, and the silo (UseOrleans) stops before anything registered ahead of it.

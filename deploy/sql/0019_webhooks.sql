@@ -3,8 +3,8 @@
 -- it exists once however often the stream redelivers; a delivery is one event to one endpoint, and the unique index on
 -- (endpoint, event) for stream-made deliveries keeps a redelivered event from being sent twice. Resends and test pings
 -- are deliveries of their own. A delivery's event is written before it or in its transaction, by the same code: no
--- foreign key checks it (a row-by-row lookup on the hottest insert). Secrets are kept as issued (signing needs them);
--- they are never listed.
+-- foreign key checks it (a row-by-row lookup on the hottest insert). Secrets are kept encrypted (AES-256-GCM, the
+-- silo's key; signing needs them back, so they cannot be hashed) and are never listed.
 CREATE TABLE webhook_endpoints (
     id                          text        PRIMARY KEY CHECK (id ~ '^we_[0-9a-f]{32}$'),
     merchant_id                 text        NOT NULL REFERENCES merchants (id),
@@ -13,8 +13,8 @@ CREATE TABLE webhook_endpoints (
     enabled_events              text[]      NOT NULL CHECK (cardinality(enabled_events) BETWEEN 1 AND 32),
     status                      text        NOT NULL CHECK (status IN ('enabled', 'disabled')),
     disabled_reason             text,
-    secret                      text        NOT NULL,
-    previous_secret             text,
+    secret                      text        NOT NULL CHECK (secret LIKE 'enc:v1:%'),
+    previous_secret             text        CHECK (previous_secret LIKE 'enc:v1:%'),
     previous_secret_expires_at  timestamptz,
     failing_since               timestamptz,
     created_at                  timestamptz NOT NULL,

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Npgsql;
 using Payments.TestSupport;
 using Xunit;
 
@@ -12,6 +13,12 @@ namespace Payments.Tests;
 public sealed class WebhookDeliveryTests() : ApiTest("webhooks")
 {
     private static readonly TimeSpan s_within = TimeSpan.FromSeconds(30);
+
+    private static readonly string[] s_cards =
+    [
+        "4242424242424242", "5555555555554444", "4000056655665556", "5200828282828210",
+        "5105105105105100", "2223003122003222", "6011111111111117", "6011000990139424",
+    ];
     private WebhookReceiverProcess _receiver = null!;
 
     private MerchantClient Merchants => new(Api);
@@ -68,6 +75,14 @@ public sealed class WebhookDeliveryTests() : ApiTest("webhooks")
         var listed = await Api.SendAsync(HttpMethod.Get, "/v1/webhook_endpoints", key);
         Assert.DoesNotContain(secret, listed.Body, StringComparison.Ordinal);
         Assert.Null(listed.Json["data"]![0]!["secret"]);
+
+        // At rest the secret is encrypted: neither it nor its key part is in the row.
+        await using var database = NpgsqlDataSource.Create(Silo.ConnectionString);
+        await using var read = database.CreateCommand("SELECT secret FROM webhook_endpoints WHERE id = $1");
+        read.Parameters.AddWithValue(id);
+        var stored = (string)(await read.ExecuteScalarAsync())!;
+        Assert.StartsWith("enc:v1:", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret["whsec_".Length..], stored, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -105,6 +120,32 @@ public sealed class WebhookDeliveryTests() : ApiTest("webhooks")
         Assert.Equal(3, delivery["attempts"]!.AsArray().Count);
         Assert.All(delivery["attempts"]!.AsArray(), attempt => Assert.Equal("no answer within 2 s", attempt!["error"]!.GetValue<string>()));
         Assert.Empty(await DeliveriesAsync(key, id, "?status=pending"));
+    }
+
+    [Fact]
+    public async Task A_hung_endpoint_does_not_hold_back_another_endpoint_of_the_same_merchant()
+    {
+        var (_, _, key) = await Merchants.MerchantAsync("wh_slow");
+        var hung = await CreateEndpointAsync(key, "stuck", ["payment.succeeded"]);
+        var healthy = await CreateEndpointAsync(key, "quick", ["payment.succeeded"]);
+        await _receiver.SetAsync("stuck", "hang", hung["secret"]!.GetValue<string>());
+        await _receiver.SetAsync("quick", "ok", healthy["secret"]!.GetValue<string>());
+
+        // More payments than the hung endpoint has delivery slots (16): all of them queue behind hung sends there.
+        const int Payments = 24;
+        for (var i = 0; i < Payments; i++)
+        {
+            // Eight cards, three payments each: under the card velocity rule's limit.
+            var paid = await Merchants.PayAsync(key, 100 + i, Guid.NewGuid().ToString(), method: MerchantClient.Card(s_cards[i % s_cards.Length]));
+            Assert.True(paid.Status == HttpStatusCode.Created, paid.Body);
+        }
+
+        // The healthy endpoint gets every event while the hung one has not had a single delivery succeed.
+        var received = await ReceivedAsync("quick", Payments);
+        Assert.All(received, webhook => Assert.True(webhook!["verified"]!.GetValue<bool>()));
+        var hungId = hung["id"]!.GetValue<string>();
+        Assert.Empty(await DeliveriesAsync(key, hungId, "?status=succeeded"));
+        Assert.NotEmpty(await DeliveriesAsync(key, hungId, "?status=pending"));
     }
 
     [Fact]

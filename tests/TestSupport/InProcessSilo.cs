@@ -16,13 +16,17 @@ public sealed class InProcessSilo : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private InProcessSilo(WebApplication app, Uri baseAddress)
+    private InProcessSilo(WebApplication app, Uri baseAddress, string connectionString)
     {
         _app = app;
         BaseAddress = baseAddress;
+        ConnectionString = connectionString;
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The database the silo runs on.</summary>
+    public string ConnectionString { get; }
 
     public IGrainFactory GrainFactory => _app.Services.GetRequiredService<IGrainFactory>();
 
@@ -56,7 +60,7 @@ public sealed class InProcessSilo : IAsyncDisposable
 
         var app = SiloApplication.Build(builder, connectionString, grainAssemblies);
         await app.StartAsync();
-        return new InProcessSilo(app, new Uri($"http://127.0.0.1:{port}"));
+        return new InProcessSilo(app, new Uri($"http://127.0.0.1:{port}"), connectionString);
     }
 
     /// <summary>The operator token test silos are configured with.</summary>

@@ -50,8 +50,9 @@ public static class TestPostgres
         }
 
         var directory = Path.Combine(Path.GetTempPath(), $"orleans-payments-tests-{Environment.ProcessId}");
+        // Test classes run in parallel, each with silos that hold several pools (ledger, fraud, feed, notifications…).
         var server = await EmbeddedPostgresServer.StartAsync(
-            new EmbeddedPostgresSettings { DataDirectory = directory, Durable = false, MaxConnections = 400 },
+            new EmbeddedPostgresSettings { DataDirectory = directory, Durable = false, MaxConnections = 1000 },
             NullLogger.Instance);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
