@@ -32,7 +32,7 @@ public static class ApiDocument
                 the operator token for `/v1/admin`. Amounts are integers in cents (USD). Requests that move money take
                 an `Idempotency-Key` header: a retry with the same key and body returns the first answer and moves
                 nothing again, so retry a `retryable` error (503, 429) with the same key. Errors are
-                `{code, message, field?, retryable?, retryAfter?}`. Lists are `{data, hasMore}`, paged with `limit`
+                `{code, message, field?, retryable?, retryAfter?, line?}`. Lists are `{data, hasMore}`, paged with `limit`
                 and `startingAfter`.
                 """,
             License = new OpenApiLicense { Name = "MIT", Identifier = "MIT" },

@@ -115,7 +115,7 @@ public static class ErrorResponses
         return response;
     }
 
-    /// <summary>The shared error object, <c>{code, message, field?, retryable?, retryAfter?}</c>.</summary>
+    /// <summary>The shared error object, <c>{code, message, field?, retryable?, retryAfter?, line?}</c>.</summary>
     public static OpenApiSchema ErrorSchema() => new()
     {
         Type = JsonSchemaType.Object,
@@ -133,6 +133,7 @@ public static class ErrorResponses
             ["field"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The request field (body property, query parameter or header) at fault, when there is one." },
             ["retryable"] = new OpenApiSchema { Type = JsonSchemaType.Boolean, Description = "True when the same request may succeed later; absent otherwise." },
             ["retryAfter"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "Seconds to wait before retrying (also in the Retry-After header), when the refusal ends at a known time." },
+            ["line"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "The line of a text body (a bank statement, 1 for its header) the error is on." },
         },
         Examples =
         [

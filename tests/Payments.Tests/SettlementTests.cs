@@ -11,42 +11,24 @@ namespace Payments.Tests;
 /// Daily settlement: captured money, net of fees and refunds, moves from pending to available once older than the
 /// delay, and goes out to the merchant's bank as a payout, once; a payout the bank refuses comes back to available.
 /// </summary>
-public sealed class SettlementTests() : ApiTest("settlement")
+public sealed class SettlementTests() : WebhookReceiverTest("settlement")
 {
     private static readonly TimeSpan s_within = TimeSpan.FromSeconds(30);
-    private WebhookReceiverProcess _receiver = null!;
-
-    private MerchantClient Merchants => new(Api);
-
     // No settlement delay beyond the commit margin (1 s); the first payout that reaches the bank is refused for good.
-    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    protected override IReadOnlyDictionary<string, string?> MoreSettings => new Dictionary<string, string?>
     {
         ["Payments:Settlement:Delay"] = "00:00:00",
         ["Payments:Settlement:CommitMargin"] = "00:00:01",
         ["Payments:Bank:RejectFirstPayouts"] = "1",
-        ["Payments:Webhooks:AllowPrivateTargets"] = "true",
-        ["Payments:Webhooks:AllowHttp"] = "true",
     };
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        _receiver = await WebhookReceiverProcess.StartAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await _receiver.DisposeAsync();
-        await base.DisposeAsync();
-    }
 
     [Fact]
     public async Task Settlement_pays_out_captures_net_of_fees_and_refunds_once_and_a_refused_payout_returns_to_available()
     {
         var (_, merchantId, key) = await Merchants.MerchantAsync("settle_shop");
-        var endpoint = await Api.SendAsync(HttpMethod.Post, "/v1/webhook_endpoints", key, new { url = _receiver.Hook("payouts"), enabledEvents = new[] { "payout.paid", "payout.failed" } });
+        var endpoint = await Api.SendAsync(HttpMethod.Post, "/v1/webhook_endpoints", key, new { url = Receiver.Hook("payouts"), enabledEvents = new[] { "payout.paid", "payout.failed" } });
         Assert.True(endpoint.Status == HttpStatusCode.Created, endpoint.Body);
-        await _receiver.SetAsync("payouts", "ok", endpoint.Json["secret"]!.GetValue<string>());
+        await Receiver.SetAsync("payouts", "ok", endpoint.Json["secret"]!.GetValue<string>());
 
         long net = 0;
         string? refunded = null;
@@ -92,8 +74,8 @@ public sealed class SettlementTests() : ApiTest("settlement")
             payouts.Json["data"]!.AsArray().Select(payout => (payout!["id"]!.GetValue<string>(), payout["status"]!.GetValue<string>())).ToArray());
         var failedOnly = await Api.SendAsync(HttpMethod.Get, "/v1/payouts?status=failed", key);
         Assert.Equal(failed["id"]!.GetValue<string>(), Assert.Single(failedOnly.Json["data"]!.AsArray())!["id"]!.GetValue<string>());
-        await Eventually.TrueAsync(async () => (await _receiver.ReceivedAsync("payouts")).Count >= 2, s_within, "both payout webhooks arrive");
-        var webhooks = await _receiver.ReceivedAsync("payouts");
+        await Eventually.TrueAsync(async () => (await Receiver.ReceivedAsync("payouts")).Count >= 2, s_within, "both payout webhooks arrive");
+        var webhooks = await Receiver.ReceivedAsync("payouts");
         Assert.All(webhooks, webhook => Assert.True(webhook!["verified"]!.GetValue<bool>()));
         Assert.Equal(
             new[] { ("payout.failed", failed["id"]!.GetValue<string>()), ("payout.paid", paid["id"]!.GetValue<string>()) }.Order(),

@@ -10,7 +10,7 @@ namespace Payments.Tests;
 /// Webhooks end to end: payments make events, the silo posts them to a receiver process that verifies every
 /// signature with the StandardWebhooks package, retries on the schedule, and keeps a delivery log.
 /// </summary>
-public sealed class WebhookDeliveryTests() : ApiTest("webhooks")
+public sealed class WebhookDeliveryTests() : WebhookReceiverTest("webhooks")
 {
     private static readonly TimeSpan s_within = TimeSpan.FromSeconds(30);
 
@@ -19,32 +19,15 @@ public sealed class WebhookDeliveryTests() : ApiTest("webhooks")
         "4242424242424242", "5555555555554444", "4000056655665556", "5200828282828210",
         "5105105105105100", "2223003122003222", "6011111111111117", "6011000990139424",
     ];
-    private WebhookReceiverProcess _receiver = null!;
 
-    private MerchantClient Merchants => new(Api);
-
-    // Receivers run on loopback over http; two quick retries after the first attempt; a hung receiver times out in 2 s.
-    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    // Two quick retries after the first attempt; a hung receiver times out in 2 s.
+    protected override IReadOnlyDictionary<string, string?> MoreSettings => new Dictionary<string, string?>
     {
-        ["Payments:Webhooks:AllowPrivateTargets"] = "true",
-        ["Payments:Webhooks:AllowHttp"] = "true",
         ["Payments:Webhooks:RetrySchedule:0"] = "00:00:00",
         ["Payments:Webhooks:RetrySchedule:1"] = "00:00:01",
         ["Payments:Webhooks:RetrySchedule:2"] = "00:00:01",
         ["Payments:Webhooks:Timeout"] = "00:00:02",
     };
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        _receiver = await WebhookReceiverProcess.StartAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await _receiver.DisposeAsync();
-        await base.DisposeAsync();
-    }
 
     [Fact]
     public async Task A_captured_payment_reaches_its_subscribed_endpoint_signed_as_the_reference_library_verifies()
@@ -53,7 +36,7 @@ public sealed class WebhookDeliveryTests() : ApiTest("webhooks")
         var endpoint = await CreateEndpointAsync(key, "shop", ["payment.succeeded"]);
         var secret = endpoint["secret"]!.GetValue<string>();
         Assert.StartsWith("whsec_", secret);
-        await _receiver.SetAsync("shop", "ok", secret);
+        await Receiver.SetAsync("shop", "ok", secret);
 
         var payment = await Merchants.PayAsync(key, 2_500, Guid.NewGuid().ToString());
         Assert.True(payment.Status == HttpStatusCode.Created, payment.Body);
@@ -90,28 +73,28 @@ public sealed class WebhookDeliveryTests() : ApiTest("webhooks")
     {
         var (_, _, key) = await Merchants.MerchantAsync("wh_retry");
         var endpoint = await CreateEndpointAsync(key, "flaky", ["*"]);
-        await _receiver.SetAsync("flaky", "fail", endpoint["secret"]!.GetValue<string>());
+        await Receiver.SetAsync("flaky", "fail", endpoint["secret"]!.GetValue<string>());
         var id = endpoint["id"]!.GetValue<string>();
 
         var test = await Api.SendAsync(HttpMethod.Post, $"/v1/webhook_endpoints/{id}/test", key);
         Assert.True(test.Status == HttpStatusCode.Accepted, test.Body);
         await ReceivedAsync("flaky", 2);
-        await _receiver.SetAsync("flaky", "ok", endpoint["secret"]!.GetValue<string>());
+        await Receiver.SetAsync("flaky", "ok", endpoint["secret"]!.GetValue<string>());
 
         await Eventually.TrueAsync(async () => (await DeliveriesAsync(key, id)).Single()!["status"]!.GetValue<string>() == "succeeded", s_within, "the third attempt succeeds");
         var attempts = (await DeliveriesAsync(key, id)).Single()!["attempts"]!.AsArray();
         Assert.Equal([500, 500, 200], attempts.Select(attempt => attempt!["statusCode"]!.GetValue<int>()));
         Assert.Equal("failing on purpose", attempts[0]!["responseBody"]!.GetValue<string>());
         Assert.Equal("status 500", attempts[0]!["error"]!.GetValue<string>());
-        Assert.All((await _receiver.ReceivedAsync("flaky")).Select(item => item!["type"]!.GetValue<string>()), type => Assert.Equal("test.ping", type));
+        Assert.All((await Receiver.ReceivedAsync("flaky")).Select(item => item!["type"]!.GetValue<string>()), type => Assert.Equal("test.ping", type));
     }
 
     [Fact]
-    public async Task The_last_failure_ends_a_delivery_as_failed_and_a_hung_receiver_times_out()
+    public async Task The_last_failure_ends_a_delivery_as_failed_and_a_hungReceiver_times_out()
     {
         var (_, _, key) = await Merchants.MerchantAsync("wh_hang");
         var endpoint = await CreateEndpointAsync(key, "hung", ["*"]);
-        await _receiver.SetAsync("hung", "hang", endpoint["secret"]!.GetValue<string>());
+        await Receiver.SetAsync("hung", "hang", endpoint["secret"]!.GetValue<string>());
         var id = endpoint["id"]!.GetValue<string>();
         await Api.SendAsync(HttpMethod.Post, $"/v1/webhook_endpoints/{id}/test", key);
 
@@ -128,8 +111,8 @@ public sealed class WebhookDeliveryTests() : ApiTest("webhooks")
         var (_, _, key) = await Merchants.MerchantAsync("wh_slow");
         var hung = await CreateEndpointAsync(key, "stuck", ["payment.succeeded"]);
         var healthy = await CreateEndpointAsync(key, "quick", ["payment.succeeded"]);
-        await _receiver.SetAsync("stuck", "hang", hung["secret"]!.GetValue<string>());
-        await _receiver.SetAsync("quick", "ok", healthy["secret"]!.GetValue<string>());
+        await Receiver.SetAsync("stuck", "hang", hung["secret"]!.GetValue<string>());
+        await Receiver.SetAsync("quick", "ok", healthy["secret"]!.GetValue<string>());
 
         // More payments than the hung endpoint has delivery slots (16): all of them queue behind hung sends there.
         const int Payments = 24;
@@ -153,13 +136,13 @@ public sealed class WebhookDeliveryTests() : ApiTest("webhooks")
     {
         var (_, _, key) = await Merchants.MerchantAsync("wh_gone");
         var endpoint = await CreateEndpointAsync(key, "gone", ["*"]);
-        await _receiver.SetAsync("gone", "gone", endpoint["secret"]!.GetValue<string>());
+        await Receiver.SetAsync("gone", "gone", endpoint["secret"]!.GetValue<string>());
         var id = endpoint["id"]!.GetValue<string>();
         await Api.SendAsync(HttpMethod.Post, $"/v1/webhook_endpoints/{id}/test", key);
 
         await Eventually.TrueAsync(async () => (await GetEndpointAsync(key, id))["status"]!.GetValue<string>() == "disabled", s_within, "a 410 disables the endpoint");
         Assert.Contains("410", (await GetEndpointAsync(key, id))["disabledReason"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(1, (await _receiver.ReceivedAsync("gone")).Count);
+        Assert.Equal(1, (await Receiver.ReceivedAsync("gone")).Count);
         var test = await Api.SendAsync(HttpMethod.Post, $"/v1/webhook_endpoints/{id}/test", key);
         Assert.Equal(HttpStatusCode.BadRequest, test.Status);
 
@@ -179,12 +162,12 @@ public sealed class WebhookDeliveryTests() : ApiTest("webhooks")
         Assert.NotEqual(endpoint["secret"]!.GetValue<string>(), newSecret);
 
         // A receiver still on the old secret verifies; so would one on the new (two signatures go out).
-        await _receiver.SetAsync("old-secret", "ok", endpoint["secret"]!.GetValue<string>());
+        await Receiver.SetAsync("old-secret", "ok", endpoint["secret"]!.GetValue<string>());
         await Merchants.PayAsync(key, 700, Guid.NewGuid().ToString());
         var first = (await ReceivedAsync("old-secret", 1)).Single()!;
         Assert.Equal((true, 2), (first["verified"]!.GetValue<bool>(), first["signatures"]!.GetValue<int>()));
 
-        await _receiver.SetAsync("old-secret", "ok", newSecret);
+        await Receiver.SetAsync("old-secret", "ok", newSecret);
         var eventId = first["webhookId"]!.GetValue<string>();
         var resend = await Api.SendAsync(HttpMethod.Post, $"/v1/events/{eventId}/resend", key);
         Assert.True(resend.Status == HttpStatusCode.Accepted, resend.Body);
@@ -206,9 +189,9 @@ public sealed class WebhookDeliveryTests() : ApiTest("webhooks")
         {
             (new { url = "not a url", enabledEvents = new[] { "*" } }, "url"),
             (new { url = "ftp://example.com/hook", enabledEvents = new[] { "*" } }, "url"),
-            (new { url = _receiver.Hook("x"), enabledEvents = new[] { "payment.exploded" } }, "enabledEvents"),
-            (new { url = _receiver.Hook("x"), enabledEvents = Array.Empty<string>() }, "enabledEvents"),
-            (new { url = _receiver.Hook("x"), enabledEvents = new[] { "*" }, description = new string('d', 501) }, "description"),
+            (new { url = Receiver.Hook("x"), enabledEvents = new[] { "payment.exploded" } }, "enabledEvents"),
+            (new { url = Receiver.Hook("x"), enabledEvents = Array.Empty<string>() }, "enabledEvents"),
+            (new { url = Receiver.Hook("x"), enabledEvents = new[] { "*" }, description = new string('d', 501) }, "description"),
         })
         {
             var refused = await Api.SendAsync(HttpMethod.Post, "/v1/webhook_endpoints", key, body);
@@ -221,7 +204,7 @@ public sealed class WebhookDeliveryTests() : ApiTest("webhooks")
 
     private async Task<JsonNode> CreateEndpointAsync(string key, string receiver, string[] events)
     {
-        var created = await Api.SendAsync(HttpMethod.Post, "/v1/webhook_endpoints", key, new { url = _receiver.Hook(receiver), enabledEvents = events });
+        var created = await Api.SendAsync(HttpMethod.Post, "/v1/webhook_endpoints", key, new { url = Receiver.Hook(receiver), enabledEvents = events });
         Assert.True(created.Status == HttpStatusCode.Created, created.Body);
         return created.Json;
     }
@@ -237,7 +220,7 @@ public sealed class WebhookDeliveryTests() : ApiTest("webhooks")
 
     private async Task<JsonArray> ReceivedAsync(string receiver, int count)
     {
-        await Eventually.TrueAsync(async () => (await _receiver.ReceivedAsync(receiver)).Count >= count, s_within, $"{count} webhooks reach {receiver}");
-        return await _receiver.ReceivedAsync(receiver);
+        await Eventually.TrueAsync(async () => (await Receiver.ReceivedAsync(receiver)).Count >= count, s_within, $"{count} webhooks reach {receiver}");
+        return await Receiver.ReceivedAsync(receiver);
     }
 }

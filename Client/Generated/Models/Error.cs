@@ -26,6 +26,8 @@ namespace Payments.Client.Generated.Models
 #else
         public string Field { get; set; }
 #endif
+        /// <summary>The line of a text body (a bank statement, 1 for its header) the error is on.</summary>
+        public int? Line { get; set; }
         /// <summary>The primary error message.</summary>
         public override string Message { get => MessageEscaped ?? string.Empty; }
         /// <summary>What went wrong, for people; its wording may change.</summary>
@@ -67,6 +69,7 @@ namespace Payments.Client.Generated.Models
             {
                 { "code", n => { Code = n.GetEnumValue<global::Payments.Client.Generated.Models.Error_code>(); } },
                 { "field", n => { Field = n.GetStringValue(); } },
+                { "line", n => { Line = n.GetIntValue(); } },
                 { "message", n => { MessageEscaped = n.GetStringValue(); } },
                 { "retryAfter", n => { RetryAfter = n.GetIntValue(); } },
                 { "retryable", n => { Retryable = n.GetBoolValue(); } },
@@ -81,6 +84,7 @@ namespace Payments.Client.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteEnumValue<global::Payments.Client.Generated.Models.Error_code>("code", Code);
             writer.WriteStringValue("field", Field);
+            writer.WriteIntValue("line", Line);
             writer.WriteStringValue("message", MessageEscaped);
             writer.WriteBoolValue("retryable", Retryable);
             writer.WriteIntValue("retryAfter", RetryAfter);

@@ -11,6 +11,7 @@ using Payments.Client.Generated.V1.Friends;
 using Payments.Client.Generated.V1.Merchants;
 using Payments.Client.Generated.V1.Notifications;
 using Payments.Client.Generated.V1.Payments;
+using Payments.Client.Generated.V1.Payouts;
 using Payments.Client.Generated.V1.Refunds;
 using Payments.Client.Generated.V1.Requests;
 using Payments.Client.Generated.V1.Sessions;
@@ -74,6 +75,11 @@ namespace Payments.Client.Generated.V1
         public global::Payments.Client.Generated.V1.Payments.PaymentsRequestBuilder Payments
         {
             get => new global::Payments.Client.Generated.V1.Payments.PaymentsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The payouts property</summary>
+        public global::Payments.Client.Generated.V1.Payouts.PayoutsRequestBuilder Payouts
+        {
+            get => new global::Payments.Client.Generated.V1.Payouts.PayoutsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The refunds property</summary>
         public global::Payments.Client.Generated.V1.Refunds.RefundsRequestBuilder Refunds

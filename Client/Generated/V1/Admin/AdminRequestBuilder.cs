@@ -4,7 +4,9 @@ using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
 using Payments.Client.Generated.V1.Admin.Cluster;
 using Payments.Client.Generated.V1.Admin.Ledger;
+using Payments.Client.Generated.V1.Admin.Merchants;
 using Payments.Client.Generated.V1.Admin.Payouts;
+using Payments.Client.Generated.V1.Admin.Reconciliation;
 using Payments.Client.Generated.V1.Admin.Streams;
 using Payments.Client.Generated.V1.Admin.Wallets;
 using System.Collections.Generic;
@@ -29,10 +31,20 @@ namespace Payments.Client.Generated.V1.Admin
         {
             get => new global::Payments.Client.Generated.V1.Admin.Ledger.LedgerRequestBuilder(PathParameters, RequestAdapter);
         }
+        /// <summary>The merchants property</summary>
+        public global::Payments.Client.Generated.V1.Admin.Merchants.MerchantsRequestBuilder Merchants
+        {
+            get => new global::Payments.Client.Generated.V1.Admin.Merchants.MerchantsRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The payouts property</summary>
         public global::Payments.Client.Generated.V1.Admin.Payouts.PayoutsRequestBuilder Payouts
         {
             get => new global::Payments.Client.Generated.V1.Admin.Payouts.PayoutsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The reconciliation property</summary>
+        public global::Payments.Client.Generated.V1.Admin.Reconciliation.ReconciliationRequestBuilder Reconciliation
+        {
+            get => new global::Payments.Client.Generated.V1.Admin.Reconciliation.ReconciliationRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The streams property</summary>
         public global::Payments.Client.Generated.V1.Admin.Streams.StreamsRequestBuilder Streams
