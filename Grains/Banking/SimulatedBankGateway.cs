@@ -39,6 +39,7 @@ public sealed class SimulatedBankOptions
 public sealed class SimulatedBankGateway : IBankGateway
 {
     private readonly ConcurrentDictionary<string, (string UserId, long Amount)> _paidOut = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _refused = new(StringComparer.Ordinal);
     private readonly IOptions<SimulatedBankOptions> _options;
     private readonly TimeProvider _time;
     private readonly Lock _journal = new();
@@ -83,7 +84,9 @@ public sealed class SimulatedBankGateway : IBankGateway
             throw new BankUnavailableException("The simulated bank failed a payout (failure injection).");
         }
 
-        if (!_paidOut.ContainsKey(idempotencyKey) && Interlocked.Increment(ref _payoutsReached) <= settings.RejectFirstPayouts)
+        // A refusal sticks to its key, as at a real bank: asking again is refused again.
+        if (_refused.ContainsKey(idempotencyKey)
+            || (!_paidOut.ContainsKey(idempotencyKey) && Interlocked.Increment(ref _payoutsReached) <= settings.RejectFirstPayouts && _refused.TryAdd(idempotencyKey, true)))
         {
             throw new BankRejectedException("account_closed", "The simulated bank refused the payout: the account is closed (failure injection).");
         }

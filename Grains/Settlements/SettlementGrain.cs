@@ -157,8 +157,15 @@ public sealed partial class SettlementGrain(
             try
             {
                 await bank.PayOutAsync(MerchantId, payout.Amount, payout.Currency, payout.Id, CancellationToken.None);
-                await store.MarkPaidAsync(MerchantId, payout with { Status = MerchantPayoutStatus.Paid, PaidAt = DatabaseTime.Now(time) });
-                LogPaid(logger, payout.Id, MerchantId, payout.Amount);
+                if (await store.MarkPaidAsync(MerchantId, payout with { Status = MerchantPayoutStatus.Paid, PaidAt = DatabaseTime.Now(time) }))
+                {
+                    LogPaid(logger, payout.Id, MerchantId, payout.Amount);
+                }
+                else
+                {
+                    // The bank paid a payout another activation ended first; if it was returned, the merchant got it twice.
+                    LogPaidButNotPending(logger, payout.Id, MerchantId, payout.Amount);
+                }
             }
             catch (BankUnavailableException error)
             {
@@ -204,6 +211,9 @@ public sealed partial class SettlementGrain(
 
     [LoggerMessage(3, LogLevel.Warning, "The bank did not take payout {PayoutId} ({Amount}) to merchant {MerchantId}; trying again in {RetryInterval}")]
     private static partial void LogBankFailed(ILogger logger, string payoutId, string merchantId, long amount, TimeSpan retryInterval);
+
+    [LoggerMessage(5, LogLevel.Critical, "The bank confirmed payout {PayoutId} ({Amount}) to merchant {MerchantId}, which was no longer pending; reconcile it")]
+    private static partial void LogPaidButNotPending(ILogger logger, string payoutId, string merchantId, long amount);
 
     [LoggerMessage(4, LogLevel.Warning, "The bank refused payout {PayoutId} ({Amount}) to merchant {MerchantId} ({Code}); the money is back in its available balance")]
     private static partial void LogReturned(ILogger logger, string payoutId, string merchantId, long amount, string code);

@@ -99,8 +99,15 @@ public sealed class SettlementStore(NpgsqlDataSource dataSource)
     /// </summary>
     public static IEnumerable<NpgsqlBatchCommand> FailCommands(string merchantId, MerchantPayoutView failed)
     {
+        // A payout no longer pending (marked paid by another activation) must not have its money returned: the
+        // division by the count of updated rows fails the whole transaction when there is none.
         yield return Command(
-            "UPDATE merchant_payouts SET status = 'failed', failed_at = $2, failure_code = $3, last_error = $4, attempts = attempts + 1 WHERE id = $1 AND status = 'pending'",
+            """
+            WITH failed AS (
+                UPDATE merchant_payouts SET status = 'failed', failed_at = $2, failure_code = $3, last_error = $4, attempts = attempts + 1
+                WHERE id = $1 AND status = 'pending' RETURNING id)
+            SELECT 1 / (SELECT count(*) FROM failed)::int
+            """,
             new NpgsqlParameter<string> { TypedValue = failed.Id },
             new NpgsqlParameter<DateTime> { TypedValue = failed.FailedAt!.Value.UtcDateTime },
             new NpgsqlParameter<string> { TypedValue = failed.FailureCode! },

@@ -21,6 +21,9 @@ public sealed class WebhookOptions
     /// </summary>
     public string? SecretEncryptionKey { get; set; }
 
+    /// <summary>Set by the silo (not by configuration) when <see cref="SecretEncryptionKey"/> came from its key file: that file's path.</summary>
+    public string? SecretKeyFile { get; set; }
+
     /// <summary>The key's 32 bytes, or null if <paramref name="base64"/> is not the base64 of exactly 32 bytes.</summary>
     public static byte[]? DecodeKey(string? base64)
     {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Payments.Grains.Webhooks;
@@ -11,7 +12,7 @@ namespace Payments.Grains.Webhooks;
 /// which key a value needs, so a silo with another key fails loudly instead of signing garbage. Signing needs the
 /// secret itself, so a one-way hash cannot do here.
 /// </summary>
-public sealed class WebhookSecretProtector
+public sealed partial class WebhookSecretProtector
 {
     private const string Prefix = "enc:v1:";
     private const int NonceBytes = 12;
@@ -20,13 +21,20 @@ public sealed class WebhookSecretProtector
     private readonly byte[] _key;
     private readonly string _keyId;
 
-    public WebhookSecretProtector(IOptions<WebhookOptions> options)
+    public WebhookSecretProtector(IOptions<WebhookOptions> options, ILogger<WebhookSecretProtector> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _key = WebhookOptions.DecodeKey(options.Value.SecretEncryptionKey)
             ?? throw new InvalidOperationException($"{WebhookOptions.SectionName}:{nameof(WebhookOptions.SecretEncryptionKey)} must be the base64 of 32 random bytes.");
         _keyId = Convert.ToHexStringLower(SHA256.HashData(_key), 0, 4);
+        if (options.Value.SecretKeyFile is { } file)
+        {
+            LogKeyFromFile(logger, _keyId, file);
+        }
     }
+
+    [LoggerMessage(1, LogLevel.Warning, "Webhook secrets are encrypted with key {KeyId} from {KeyFile}; silos on other machines must use the same key (Payments__Webhooks__SecretEncryptionKey), and losing the file loses every endpoint's secret")]
+    private static partial void LogKeyFromFile(ILogger logger, string keyId, string keyFile);
 
     public string Protect(string endpointId, string secret)
     {
@@ -55,6 +63,11 @@ public sealed class WebhookSecretProtector
 
         var sealedBytes = Convert.FromBase64String(parts[3]);
         var length = sealedBytes.Length - NonceBytes - TagBytes;
+        if (length < 0)
+        {
+            throw new CryptographicException($"The secret of webhook endpoint {endpointId} is cut short.");
+        }
+
         var plaintext = new byte[length];
         using var aes = new AesGcm(_key, TagBytes);
         aes.Decrypt(sealedBytes.AsSpan(0, NonceBytes), sealedBytes.AsSpan(NonceBytes, length), sealedBytes.AsSpan(NonceBytes + length), plaintext, Encoding.UTF8.GetBytes(endpointId));

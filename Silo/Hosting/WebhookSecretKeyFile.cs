@@ -25,7 +25,12 @@ public static class WebhookSecretKeyFile
 
         var directory = configuration["Payments:DataDirectory"] ?? ".data";
         Directory.CreateDirectory(directory);
-        configuration.AddInMemoryCollection(new Dictionary<string, string?> { [KeySetting] = ReadOrCreate(Path.Combine(directory, FileName)) });
+        var path = Path.GetFullPath(Path.Combine(directory, FileName));
+        configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [KeySetting] = ReadOrCreate(path),
+            [$"{WebhookOptions.SectionName}:{nameof(WebhookOptions.SecretKeyFile)}"] = path,
+        });
     }
 
     private static string ReadOrCreate(string path)

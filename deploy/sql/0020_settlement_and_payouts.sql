@@ -8,6 +8,11 @@ ALTER TABLE ledger_entries DROP CONSTRAINT ledger_entries_type_check,
     ADD CONSTRAINT ledger_entries_type_check
         CHECK (type IN ('deposit', 'withdrawal', 'transfer', 'capture', 'refund', 'settlement', 'payout_return'));
 
+-- Only settlements and returned payouts move a merchant's available account, and a payout takes what was there: two
+-- runs racing on one balance (two activations in a split cluster) would take it below zero, so the row refuses that.
+ALTER TABLE accounts ADD CONSTRAINT merchant_available_not_negative
+    CHECK (kind <> 'merchant' OR id NOT LIKE '%:available' OR balance >= 0);
+
 -- Each settlement covers the pending account's ledger rows after the previous settlement's last row, up to
 -- through_sequence: every row of that range is older than the cutoff, so nothing is counted twice or skipped.
 CREATE TABLE merchant_settlements (
