@@ -15,7 +15,12 @@ public sealed record ReconciliationReport(
     IReadOnlyList<ReconciliationItem> Matched,
     IReadOnlyList<ReconciliationItem> MissingInBank,
     IReadOnlyList<ReconciliationItem> MissingInternally,
-    IReadOnlyList<ReconciliationItem> AmountMismatch);
+    IReadOnlyList<ReconciliationItem> AmountMismatch)
+{
+    /// <summary>The three discrepancy lists with the names logs, metrics and the CLI give their kinds.</summary>
+    public IEnumerable<(string Kind, IReadOnlyList<ReconciliationItem> Items)> DiscrepanciesByKind() =>
+        [("missing_in_bank", MissingInBank), ("missing_internally", MissingInternally), ("amount_mismatch", AmountMismatch)];
+}
 
 [GenerateSerializer, Immutable]
 public sealed record ReconciliationSummary(int Matched, int MissingInBank, int MissingInternally, int AmountMismatch)

@@ -29,12 +29,10 @@ public sealed partial class ReconciliationService(ReconciliationStore store, Tim
     private void Record(ReconciliationReport report)
     {
         ReconciliationMetrics.Reports.Add(1);
-        ReconciliationMetrics.Discrepancies.Add(report.Summary.MissingInBank, new KeyValuePair<string, object?>("kind", "missing_in_bank"));
-        ReconciliationMetrics.Discrepancies.Add(report.Summary.MissingInternally, new KeyValuePair<string, object?>("kind", "missing_internally"));
-        ReconciliationMetrics.Discrepancies.Add(report.Summary.AmountMismatch, new KeyValuePair<string, object?>("kind", "amount_mismatch"));
         var logged = 0;
-        foreach (var (kind, items) in new[] { ("missing_in_bank", report.MissingInBank), ("missing_internally", report.MissingInternally), ("amount_mismatch", report.AmountMismatch) })
+        foreach (var (kind, items) in report.DiscrepanciesByKind())
         {
+            ReconciliationMetrics.Discrepancies.Add(items.Count, new KeyValuePair<string, object?>("kind", kind));
             foreach (var item in items.Take(MaxLoggedDiscrepancies - logged))
             {
                 LogDiscrepancy(logger, report.Id, kind, item.Reference, item.Amount, item.BankAmount, item.Currency, item.Line);

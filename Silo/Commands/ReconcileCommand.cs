@@ -79,7 +79,7 @@ public static class ReconcileCommand
 
         await output.WriteLineAsync();
         await output.WriteLineAsync($"{"KIND",-19} {"REFERENCE",-40} {"OURS",14} {"BANK",14} CUR {"LINE",7}");
-        foreach (var (kind, items) in new[] { ("missing_in_bank", report.MissingInBank), ("missing_internally", report.MissingInternally), ("amount_mismatch", report.AmountMismatch) })
+        foreach (var (kind, items) in report.DiscrepanciesByKind())
         {
             foreach (var item in items)
             {
