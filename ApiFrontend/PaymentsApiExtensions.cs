@@ -171,6 +171,8 @@ public static class PaymentsApiExtensions
         v1.MapMerchantPaymentsApi();
         v1.MapWebhooksApi();
         v1.MapPayoutsApi();
+        v1.MapDevicesApi();
+        v1.MapCardsApi();
         v1.MapAdminApi();
         return app;
     }

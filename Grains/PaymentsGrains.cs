@@ -4,6 +4,8 @@ using Orleans.Configuration;
 using Payments.Grains.Acquiring;
 using Payments.Grains.Analytics;
 using Payments.Grains.Banking;
+using Payments.Grains.CardNetworks;
+using Payments.Grains.CardWallet;
 using Payments.Grains.Errors;
 using Payments.Grains.Feed;
 using Payments.Grains.Fraud;
@@ -124,8 +126,29 @@ public static class PaymentsGrains
             .ValidateOnStart();
         services.AddSingleton<SimulatedCardAcquirer>();
         services.AddSingleton<ICardAcquirer>(provider => ActivatorUtilities.CreateInstance<ResilientCardAcquirer>(provider, provider.GetRequiredService<SimulatedCardAcquirer>()));
+        services.AddOptions<CardWalletOptions>().BindConfiguration(CardWalletOptions.SectionName)
+            .Validate(options => options.VerificationLockout >= TimeSpan.FromSeconds(1) && options.VerificationLockout <= TimeSpan.FromDays(1), $"{CardWalletOptions.SectionName}:{nameof(CardWalletOptions.VerificationLockout)} is between 1 second and 1 day.")
+            .Validate(options => options.LostDeviceRetryInterval >= TimeSpan.FromMilliseconds(100) && options.LostDeviceRetryInterval <= TimeSpan.FromHours(1), $"{CardWalletOptions.SectionName}:{nameof(CardWalletOptions.LostDeviceRetryInterval)} is between 100 ms and 1 hour.")
+            .Validate(options => options.LostDeviceReminderPeriod >= TimeSpan.FromMinutes(1), $"{CardWalletOptions.SectionName}:{nameof(CardWalletOptions.LostDeviceReminderPeriod)} is at least 1 minute.")
+            .ValidateOnStart();
+        services.AddSingleton<CardWalletStore>();
+        services.AddOptions<SimulatedCardNetworkOptions>().BindConfiguration(SimulatedCardNetworkOptions.SectionName)
+            .Validate(options => IsKey(options.MasterKey), $"{SimulatedCardNetworkOptions.SectionName}:{nameof(SimulatedCardNetworkOptions.MasterKey)} is the base64 of at least 32 bytes.")
+            .Validate(options => options.Faults.Values.All(faults => faults.Problem() is null), $"{SimulatedCardNetworkOptions.SectionName}:{nameof(SimulatedCardNetworkOptions.Faults)}: Latency 0-60 s, ErrorRate 0-1.")
+            .ValidateOnStart();
+        services.AddOptions<CardNetworkResilienceOptions>().BindConfiguration(CardNetworkResilienceOptions.SectionName)
+            .Validate(options => options.Problem() is null, $"{CardNetworkResilienceOptions.SectionName}: MaxRetries 0-10, BreakFailureRatio in (0, 1], BreakMinimumCalls >= 2, AttemptTimeout > 0, BreakDuration >= 0.5 s.")
+            .ValidateOnStart();
+        services.AddSingleton<SimulatedNetworkFaults>();
+        services.AddSingleton<CardNetworks.CardNetworks>();
         services.AddSingleton<SimulatedBankGateway>();
         services.AddSingleton<IBankGateway>(provider => ActivatorUtilities.CreateInstance<ResilientBankGateway>(provider, provider.GetRequiredService<SimulatedBankGateway>()));
         return services;
+    }
+
+    private static bool IsKey(string base64)
+    {
+        var bytes = new byte[base64.Length];
+        return Convert.TryFromBase64String(base64, bytes, out var length) && length >= 32;
     }
 }

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Payments.ApiFrontend.Authentication;
 using Payments.ApiFrontend.Errors;
 using Payments.ApiFrontend.OpenApi;
+using Payments.Grains.Interfaces.CardWallet;
 using Payments.Grains.Interfaces.Errors;
 using Payments.ApiFrontend.Requests;
 using Payments.Grains.Interfaces.Identity;
@@ -75,6 +76,13 @@ public static class AdminApi
             .WithSummary("Get a reconciliation report")
             .Produces<ReconciliationReport>()
             .ProducesErrors(ErrorCodes.NotFound);
+        group.MapPost("/card_networks/{network}/faults", SetCardNetworkFaults)
+            .WithName(nameof(SetCardNetworkFaults))
+            .WithSummary("Inject failures into a simulated card network")
+            .WithDescription("Sets the simulated network's (visa, mastercard, amex or discover) added latency, share of failing calls and whether it is down, for every silo (each rereads it within a second). Absent fields reset to none. Each network's client has its own circuit breaker, so one failing network leaves the others at full speed.")
+            .Accepts<NetworkFaultsRequest>("application/json")
+            .Produces<NetworkFaults>()
+            .ProducesErrors(ErrorCodes.NotFound, ErrorCodes.ValidationError);
         group.MapPost("/wallets/{userId}/freeze", FreezeWallet)
             .WithName(nameof(FreezeWallet))
             .WithSummary("Freeze a wallet")
@@ -207,6 +215,30 @@ public static class AdminApi
         ApiResults.Ok(await grains.GetGrain<IReconciliationGrain>(GrainKeys.Reconciliation).Get(id));
 
     /// <summary>POST /v1/admin/wallets/{userId}/freeze → 200 wallet; frozen wallets refuse sends and withdrawals.</summary>
+    /// <summary>POST /v1/admin/card_networks/{network}/faults {latencyMs?, errorRate?, down?} → 200 the faults now in force.</summary>
+    public static async Task<IResult> SetCardNetworkFaults(string network, HttpContext context, [FromServices] IGrainFactory grains)
+    {
+        if (!Grains.Interfaces.Cards.CardNumber.Networks.Contains(network))
+        {
+            return ApiResults.Error(new ApiError(ErrorCodes.NotFound, $"No card network {network}; the networks are {string.Join(", ", Grains.Interfaces.Cards.CardNumber.Networks)}."));
+        }
+
+        var body = await JsonBody.ReadAsync<NetworkFaultsRequest>(context.Request);
+        if (body.Error is { } invalid)
+        {
+            return ApiResults.Error(invalid);
+        }
+
+        var faults = body.Value!.Validate();
+        if (faults.Error is { } error)
+        {
+            return ApiResults.Error(error);
+        }
+
+        await grains.GetGrain<ICardNetworkSimulatorGrain>(network).SetFaults(faults.Value!);
+        return ApiResults.Json(faults.Value!);
+    }
+
     public static Task<IResult> FreezeWallet(string userId, [FromServices] IGrainFactory grains) => SetFrozenAsync(userId, frozen: true, grains);
 
     /// <summary>POST /v1/admin/wallets/{userId}/unfreeze → 200 wallet.</summary>

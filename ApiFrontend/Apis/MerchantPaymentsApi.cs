@@ -81,10 +81,12 @@ public static class MerchantPaymentsApi
             .RequireAuthorization()
             .WithName(nameof(ConfirmMerchantPayment))
             .WithSummary("Confirm a wallet payment")
-            .WithDescription("The paying user confirms a merchant's wallet payment with their session: the amount is held on their wallet (and, for automatic capture, paid at once).")
+            .WithDescription("The paying user confirms a merchant's wallet payment with their session. Without a body, the amount is held on their wallet (and, for automatic capture, paid at once). With `{card, cryptogram, atc}`, a card of their card wallet pays in-app: its network checks the device's cryptogram over this payment's amount, currency and merchant, and refuses a counter (`atc`) it has seen before (402 `CARD_DECLINED`, `declineCode` invalid_cryptogram or replayed_cryptogram; the payment still awaits confirmation). A suspended or removed card, or one on a lost device, cannot pay.")
             .WithMetadata(IdempotencyHeader.Metadata)
+            .Accepts<ConfirmPaymentRequest>("application/json")
             .Produces<PaymentView>(StatusCodes.Status201Created)
-            .ProducesErrors([.. s_paymentErrors, ErrorCodes.PaymentNotConfirmable, ErrorCodes.InsufficientFunds, ErrorCodes.AccountFrozen]);
+            .Produces<CardDeclinedBody>(StatusCodes.Status402PaymentRequired)
+            .ProducesErrors([.. s_paymentErrors, ErrorCodes.PaymentNotConfirmable, ErrorCodes.InsufficientFunds, ErrorCodes.AccountFrozen, ErrorCodes.CardStatusConflict, ErrorCodes.DeviceLost, ErrorCodes.NetworkUnavailable, ErrorCodes.ValidationError]);
 
         routes.MapPost("/refunds", CreateRefund)
             .RequireAuthorization(ApiAuth.MerchantPolicy)
@@ -286,13 +288,31 @@ public static class MerchantPaymentsApi
             return ApiResults.Error(missingKey);
         }
 
+        DeviceCardPayment? card = null;
+        if (HasBody(context.Request))
+        {
+            var body = await JsonBody.ReadAsync<ConfirmPaymentRequest>(context.Request);
+            if (body.Error is { } invalid)
+            {
+                return ApiResults.Error(invalid);
+            }
+
+            var payment = body.Value!.Validate();
+            if (payment.Error is { } error)
+            {
+                return ApiResults.Error(error);
+            }
+
+            card = payment.Value;
+        }
+
         if (!Known(id))
         {
             return NoSuchPayment();
         }
 
         var userId = caller.UserId();
-        return await ExecuteAsync(context, grains, userId, key.Value, new ConfirmMerchantPaymentCommand(userId, id));
+        return await ExecuteAsync(context, grains, userId, key.Value, new ConfirmMerchantPaymentCommand(userId, id, card));
     }
 
     /// <summary>POST /v1/refunds {payment, amount?, reason?} with Idempotency-Key → 201 the refund.</summary>

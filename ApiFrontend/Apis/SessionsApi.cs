@@ -28,7 +28,7 @@ public static class SessionsApi
             .WithDescription("Checks the username and password and answers a bearer token (shown once; the server keeps only its hash). An unknown user and a wrong password get the same answer in the same time. Limited per address and per username; after repeated failures for a username, `TOO_MANY_ATTEMPTS` then `ACCOUNT_LOCKED`, each with `retryAfter`. 503 when the servers are busy checking passwords.")
             .Accepts<CreateSessionRequest>("application/json")
             .Produces<SessionGrant>(StatusCodes.Status201Created)
-            .ProducesErrors(ErrorCodes.InvalidCredentials, ErrorCodes.TooManyAttempts, ErrorCodes.AccountLocked);
+            .ProducesErrors(ErrorCodes.InvalidCredentials, ErrorCodes.TooManyAttempts, ErrorCodes.AccountLocked, ErrorCodes.NotFound);
         group.MapDelete("/current", DeleteCurrentSession)
             .WithName(nameof(DeleteCurrentSession))
             .WithSummary("Sign out")
@@ -62,13 +62,13 @@ public static class SessionsApi
             return ApiResults.Error(error);
         }
 
-        var (username, password) = credentials.Value!;
+        var (username, password, deviceId) = credentials.Value!;
         if (limits.LoginAs(username) is { } tooManyForName)
         {
             return ApiResults.Error(tooManyForName);
         }
 
-        var outcome = await grains.GetGrain<IUserDirectoryGrain>(GrainKeys.UserDirectory).Login(username.Value, password);
+        var outcome = await grains.GetGrain<IUserDirectoryGrain>(GrainKeys.UserDirectory).Login(username.Value, password, deviceId);
         return ApiResults.Created(outcome);
     }
 

@@ -14,6 +14,7 @@ public static class ApiTags
     public const string Merchants = "Merchants";
     public const string MerchantPayments = "Merchant payments";
     public const string Webhooks = "Webhooks";
+    public const string CardWallet = "Card wallet";
     public const string Admin = "Admin";
     public const string Operations = "Operations";
 
@@ -31,7 +32,8 @@ public static class ApiTags
         (Merchants, "Businesses that take payments: create one (you own it), and issue, roll and revoke its secret API keys. Managed with your session."),
         (MerchantPayments, "A merchant's payments through its API key (`Bearer sk_test_…`): authorize and capture cards or wallet payments, void, refund, list with filters, each payment's events, and the merchant's balance. Every mutation takes an Idempotency-Key. A wallet payment is confirmed by its payer's session."),
         (Webhooks, "Signed notifications of a merchant's payment events to its endpoints (Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature`), retried for about a day and a half, with a delivery log, resends and test pings. Managed with the merchant's API key."),
-        (Admin, "Operator endpoints behind the operator token: the ledger audit, freezing wallets, the cluster's silos, payouts owed, stream dead letters, running a merchant's settlement now, and reconciling bank statements."),
+        (CardWallet, "Your devices and the cards on them: a card is provisioned into a network token bound to one device (the card number is never stored), may need a code to verify it, and can be suspended, reactivated, removed or made the default. A device reported lost has its cards suspended and its sessions revoked. Merchant payments are paid in-app with a card's cryptogram from its device."),
+        (Admin, "Operator endpoints behind the operator token: the ledger audit, freezing wallets, the cluster's silos, payouts owed, stream dead letters, running a merchant's settlement now, reconciling bank statements, and failure injection into the simulated card networks."),
         (Operations, "Health probes for orchestrators, Prometheus metrics and the Orleans Dashboard."),
     ];
 }

@@ -15,6 +15,9 @@ namespace Payments.ApiFrontend.OpenApi;
 /// <summary>Endpoint metadata: error codes an endpoint answers with besides those <see cref="ErrorResponses"/> infers.</summary>
 public sealed record ErrorCodesMetadata(IReadOnlyList<string> Codes);
 
+/// <summary>Endpoint metadata: an error code this endpoint answers with another status than its usual one.</summary>
+public sealed record ErrorStatusMetadata(string Code, int Status);
+
 /// <summary>
 /// The error responses of each operation in the OpenAPI document: one response per status, the shared <c>Error</c>
 /// schema, and the codes that status carries for this operation. Codes come from the endpoint's own
@@ -30,6 +33,10 @@ public static class ErrorResponses
     /// <summary>Declares the error codes this endpoint answers with (besides the inferred ones).</summary>
     public static TBuilder ProducesErrors<TBuilder>(this TBuilder builder, params string[] codes) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new ErrorCodesMetadata(codes));
+
+    /// <summary>Declares an error code this endpoint answers with <paramref name="status"/> instead of its usual status.</summary>
+    public static TBuilder ProducesError<TBuilder>(this TBuilder builder, string code, int status) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ErrorCodesMetadata([code]), new ErrorStatusMetadata(code, status));
 
     /// <summary>Every error code the API can answer with, from <see cref="ErrorCodes"/> and <see cref="ApiErrorCodes"/>.</summary>
     public static IReadOnlyList<string> AllCodes { get; } = typeof(ErrorCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
@@ -89,7 +96,8 @@ public static class ErrorResponses
         ArgumentNullException.ThrowIfNull(operation);
         ArgumentNullException.ThrowIfNull(context);
         operation.Responses ??= [];
-        foreach (var status in CodesOf(operation, context).GroupBy(ErrorCodes.StatusOf).OrderBy(group => group.Key))
+        var statuses = context.Description.ActionDescriptor.EndpointMetadata.OfType<ErrorStatusMetadata>().ToDictionary(declared => declared.Code, declared => declared.Status);
+        foreach (var status in CodesOf(operation, context).GroupBy(code => statuses.GetValueOrDefault(code, ErrorCodes.StatusOf(code))).OrderBy(group => group.Key))
         {
             operation.Responses[status.Key.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Response(status.Key, [.. status], context.Document!);
         }

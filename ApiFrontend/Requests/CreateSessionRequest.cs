@@ -10,7 +10,8 @@ namespace Payments.ApiFrontend.Requests;
 /// <summary>POST /v1/sessions.</summary>
 public sealed record CreateSessionRequest(
     [property: Required] string? Username,
-    [property: Required] string? Password)
+    [property: Required] string? Password,
+    [property: Description("Binds the session to one of your devices (\"dev_…\"): reporting the device lost revokes the session.")] string? DeviceId = null)
 {
     /// <summary>
     /// Missing fields are 400. A username or password that no account could have is answered like a wrong password
@@ -33,7 +34,12 @@ public sealed record CreateSessionRequest(
             return InvalidCredentials;
         }
 
-        return new Credentials(username, Password);
+        if (DeviceId is not null && !Grains.Interfaces.Merchants.PrefixedId.IsValid(DeviceId, Grains.Interfaces.Merchants.PrefixedId.Device))
+        {
+            return new ApiError(ErrorCodes.NotFound, "No such device.", "deviceId");
+        }
+
+        return new Credentials(username, Password, DeviceId);
     }
 
     public static ApiError InvalidCredentials { get; } = new(ErrorCodes.InvalidCredentials, "Unknown username or wrong password.");
@@ -43,7 +49,7 @@ public sealed record CreateSessionRequest(
 }
 
 /// <summary>A validated login.</summary>
-public sealed record Credentials(Username Username, string Password)
+public sealed record Credentials(Username Username, string Password, string? DeviceId)
 {
     public override string ToString() => $"Credentials {{ Username = {Username} }}";
 }

@@ -11,6 +11,9 @@ public static class CardNumber
     public const string Amex = "amex";
     public const string Discover = "discover";
 
+    /// <summary>Every supported network.</summary>
+    public static readonly IReadOnlyList<string> Networks = [Visa, Mastercard, Amex, Discover];
+
     public static bool IsValid(string? number) =>
         number is { Length: >= 12 and <= 19 } && number.All(char.IsAsciiDigit) && PassesLuhn(number);
 

@@ -66,6 +66,33 @@ public static class ErrorCodes
     /// <summary>The payment's fraud score is at or above the merchant's block threshold (402; nothing was authorized).</summary>
     public const string FraudBlocked = "FRAUD_BLOCKED";
 
+    /// <summary>A valid card number of a network the card wallet does not support.</summary>
+    public const string UnsupportedCard = "UNSUPPORTED_CARD";
+
+    /// <summary>A card network did not answer, or its circuit is open (503, retryable; nothing changed).</summary>
+    public const string NetworkUnavailable = "NETWORK_UNAVAILABLE";
+
+    /// <summary>The user has as many devices as allowed.</summary>
+    public const string DeviceLimitReached = "DEVICE_LIMIT_REACHED";
+
+    /// <summary>The device holds as many cards as allowed.</summary>
+    public const string CardLimitReached = "CARD_LIMIT_REACHED";
+
+    /// <summary>The device was reported lost: nothing more is added to it, and its cards cannot pay.</summary>
+    public const string DeviceLost = "DEVICE_LOST";
+
+    /// <summary>This card is already on this device (409; the card's id is in the message).</summary>
+    public const string CardAlreadyAdded = "CARD_ALREADY_ADDED";
+
+    /// <summary>The card's status does not allow this change (e.g. reactivating an active card, paying with a suspended one).</summary>
+    public const string CardStatusConflict = "CARD_STATUS_CONFLICT";
+
+    /// <summary>A wrong verification code.</summary>
+    public const string VerificationFailed = "VERIFICATION_FAILED";
+
+    /// <summary>Too many wrong verification codes: the card's verification is locked until retryAfter.</summary>
+    public const string VerificationLocked = "VERIFICATION_LOCKED";
+
     public static int StatusOf(string code) => code switch
     {
         ValidationError or InvalidAmount or InvalidCurrency or InvalidCard => 400,
@@ -73,18 +100,20 @@ public static class ErrorCodes
         Forbidden => 403,
         NotFound or RecipientNotFound => 404,
         UsernameTaken or RequestNotPending or AlreadyFriends or FriendRequestPending or HoldNotAvailable
-            or PaymentNotCapturable or PaymentNotCancelable or PaymentNotConfirmable or PaymentNotRefundable or RefundExceedsCaptured => 409,
+            or PaymentNotCapturable or PaymentNotCancelable or PaymentNotConfirmable or PaymentNotRefundable or RefundExceedsCaptured
+            or DeviceLost or CardAlreadyAdded or CardStatusConflict => 409,
         CardDeclined or FraudBlocked => 402,
         RequestTooLarge => 413,
         UnsupportedMediaType => 415,
         IdempotencyKeyRequired => 400,
-        InsufficientFunds or InvalidRecipient or DailyLimitExceeded or AccountFrozen or IdempotencyKeyReused or CurrencyMismatch => 422,
-        AccountLocked => 423,
+        InsufficientFunds or InvalidRecipient or DailyLimitExceeded or AccountFrozen or IdempotencyKeyReused or CurrencyMismatch
+            or UnsupportedCard or DeviceLimitReached or CardLimitReached or VerificationFailed => 422,
+        AccountLocked or VerificationLocked => 423,
         RateLimited or TooManyAttempts => 429,
-        ServiceUnavailable => 503,
+        ServiceUnavailable or NetworkUnavailable => 503,
         _ => 500,
     };
 
     /// <summary>Failures a client may retry with the same idempotency key.</summary>
-    public static bool IsRetryable(string code) => code is ServiceUnavailable or RateLimited or TooManyAttempts or AccountLocked;
+    public static bool IsRetryable(string code) => code is ServiceUnavailable or NetworkUnavailable or RateLimited or TooManyAttempts or AccountLocked;
 }

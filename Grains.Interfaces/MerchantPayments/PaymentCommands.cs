@@ -41,9 +41,16 @@ public sealed record CreateMerchantPaymentCommand(
     string? ClientIp,
     string? CustomerCountry) : IdempotentCommand(UserId);
 
-/// <summary>The paying user (<c>UserId</c>) confirms a wallet payment, which holds the amount on their wallet.</summary>
+/// <summary>
+/// The paying user (<c>UserId</c>) confirms a wallet payment: without <c>Card</c> the amount is held on their wallet;
+/// with it, a card of their card wallet pays, by the cryptogram their device made.
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record ConfirmMerchantPaymentCommand(string UserId, string PaymentId) : IdempotentCommand(UserId);
+public sealed record ConfirmMerchantPaymentCommand(string UserId, string PaymentId, DeviceCardPayment? Card = null) : IdempotentCommand(UserId);
+
+/// <summary>A wallet card's in-app payment: the card, and the device's cryptogram with its transaction counter (ATC).</summary>
+[GenerateSerializer, Immutable]
+public sealed record DeviceCardPayment(string CardId, string Cryptogram, int Atc);
 
 /// <summary>The merchant (<c>UserId</c> = merchant id) captures all (null) or part of the authorized amount.</summary>
 [GenerateSerializer, Immutable]

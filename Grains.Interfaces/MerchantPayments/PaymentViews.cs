@@ -35,10 +35,19 @@ public sealed record PaymentView(
 
 /// <summary>
 /// How a payment is paid: <c>card</c> (brand, last4, expiry, and the card's fingerprint: the same card always has the
-/// same one, and it cannot be turned back into the number) or <c>wallet</c> (the paying user).
+/// same one, and it cannot be turned back into the number), <c>wallet</c> (the paying user), or <c>network_token</c>
+/// (the paying user's wallet card, by its id, brand and last four digits).
 /// </summary>
 [GenerateSerializer, Immutable]
-public sealed record PaymentMethodView(string Type, string? Brand, string? Last4, int? ExpMonth, int? ExpYear, string? Fingerprint, string? User);
+public sealed record PaymentMethodView(string Type, string? Brand, string? Last4, int? ExpMonth, int? ExpYear, string? Fingerprint, string? User, string? Card = null);
+
+/// <summary>Payment method types.</summary>
+public static class PaymentMethodTypes
+{
+    public const string Card = "card";
+    public const string Wallet = "wallet";
+    public const string NetworkToken = "network_token";
+}
 
 /// <summary>One refund of a payment.</summary>
 [GenerateSerializer, Immutable]

@@ -21,6 +21,8 @@ public static class PrefixedId
     public const string Settlement = "stl_";
     public const string Payout = "po_";
     public const string Reconciliation = "rec_";
+    public const string Device = "dev_";
+    public const string Card = "card_";
 
     private static readonly SearchValues<char> s_hex = SearchValues.Create("0123456789abcdef");
 

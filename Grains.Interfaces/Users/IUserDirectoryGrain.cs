@@ -11,7 +11,8 @@ public interface IUserDirectoryGrain : IGrainWithStringKey
     Task<Outcome<UserProfile>> Register(string username, string displayName, string password);
 
     /// <summary>Checks the password and opens a session; INVALID_CREDENTIALS on any mismatch.</summary>
-    Task<Outcome<SessionGrant>> Login(string username, string password);
+    /// <summary>Signs in; with <paramref name="deviceId"/>, the session is bound to that device of the user (NOT_FOUND when it is not theirs or is lost).</summary>
+    Task<Outcome<SessionGrant>> Login(string username, string password, string? deviceId = null);
 
     Task<UserProfile?> Find(string userId);
 

@@ -1,5 +1,6 @@
 using Payments.Infrastructure.Placement;
 using Payments.Grains.Interfaces;
+using Payments.Grains.Interfaces.CardWallet;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Idempotency;
 using Payments.Grains.Interfaces.Identity;
@@ -89,6 +90,7 @@ public sealed class IdempotencyGrain(IdempotencyRecordStore records) : Grain, II
             CaptureMerchantPaymentCommand capture => GrainFactory.GetGrain<IMerchantPaymentGrain>(capture.PaymentId).Capture(capture, stamp),
             VoidMerchantPaymentCommand cancel => GrainFactory.GetGrain<IMerchantPaymentGrain>(cancel.PaymentId).Void(cancel, stamp),
             RefundMerchantPaymentCommand refund => GrainFactory.GetGrain<IMerchantPaymentGrain>(refund.PaymentId).Refund(refund, stamp),
+            ProvisionCardCommand provision => GrainFactory.GetGrain<ICardTokenGrain>(PrefixedId.New(PrefixedId.Card)).Provision(provision, stamp),
             _ => throw new ArgumentException($"Unknown idempotent command {command.GetType().Name}.", nameof(command)),
         };
     }

@@ -47,6 +47,46 @@ public sealed class IdempotencyRecordStore(NpgsqlDataSource dataSource, WalFlush
         return standing;
     }
 
+    /// <summary>
+    /// Saves a change that moves no money (<paramref name="change"/>'s statements) together with its idempotency record,
+    /// in one transaction; if the key already has a record, nothing is saved and the standing record is returned
+    /// (after the WAL flush, like any record found).
+    /// </summary>
+    public async Task<(string RequestHash, StoredResponse Response)> SaveWithRecordAsync(IdempotencyStamp stamp, StoredResponse response, IEnumerable<NpgsqlBatchCommand> change)
+    {
+        ArgumentNullException.ThrowIfNull(stamp);
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(change);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var claim = new NpgsqlCommand(
+            """
+            INSERT INTO idempotency_records (scope, key, request_hash, status, body, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (scope, key) DO NOTHING
+            """, connection, transaction);
+        claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stamp.Scope });
+        claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stamp.Key });
+        claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stamp.RequestHash });
+        claim.Parameters.Add(new NpgsqlParameter<int> { TypedValue = response.Status });
+        claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = response.Body });
+        claim.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = time.GetUtcNow().UtcDateTime + options.Value.IdempotencyRetention });
+        if (await claim.ExecuteNonQueryAsync() == 0)
+        {
+            await transaction.RollbackAsync();
+            return await FindAsync(stamp) ?? throw new InvalidOperationException($"Idempotency record {stamp.Scope}/{stamp.Key} neither inserted nor found.");
+        }
+
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var command in change)
+        {
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+        return (stamp.RequestHash, response);
+    }
+
     /// <summary>The record standing under the stamp's key, if any (returned once durable, like a record found above).</summary>
     public async Task<(string RequestHash, StoredResponse Response)?> FindAsync(IdempotencyStamp stamp)
     {

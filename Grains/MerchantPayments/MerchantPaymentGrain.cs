@@ -4,7 +4,9 @@ using Microsoft.Extensions.Options;
 using Orleans;
 using Payments.Grains.Acquiring;
 using Payments.Grains.Fraud;
+using Payments.Grains.Idempotency;
 using Payments.Grains.Interfaces;
+using Payments.Grains.Interfaces.CardWallet;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Fraud;
 using Payments.Grains.Interfaces.Idempotency;
@@ -29,7 +31,7 @@ public sealed partial class MerchantPaymentGrain(
     ICardAcquirer acquirer,
     FraudScorer fraud,
     IOptions<MerchantPaymentOptions> options,
-    IOptions<LedgerWriterOptions> ledgerOptions,
+    IdempotencyRecordStore records,
     TimeProvider time,
     ILogger<MerchantPaymentGrain> logger) : Grain, IMerchantPaymentGrain
 {
@@ -76,8 +78,8 @@ public sealed partial class MerchantPaymentGrain(
         var now = Now();
         var actor = KeyActor(command.ActorKeyId);
         var method = command.Card is { } card
-            ? new PaymentMethodView("card", card.Brand, card.Last4, card.ExpMonth, card.ExpYear, card.Fingerprint, null)
-            : new PaymentMethodView("wallet", null, null, null, null, null, command.PayerUserId);
+            ? new PaymentMethodView(PaymentMethodTypes.Card, card.Brand, card.Last4, card.ExpMonth, card.ExpYear, card.Fingerprint, null)
+            : new PaymentMethodView(PaymentMethodTypes.Wallet, null, null, null, null, null, command.PayerUserId);
         var signals = new PaymentSignals(command.Card?.Fingerprint, command.PayerUserId, command.ClientIp, command.CustomerCountry);
         var assessment = await fraud.AssessAsync(
             new FraudInput(command.UserId, command.Amount, command.Currency, signals.CardFingerprint, signals.PayerUserId, signals.ClientIp, signals.Country, command.CustomerReference),
@@ -151,7 +153,40 @@ public sealed partial class MerchantPaymentGrain(
             return Unrecorded(NotFound());
         }
 
+        if (command.Card is { } card)
+        {
+            return await ConfirmWithCardAsync(state.View, command.UserId, card, stamp);
+        }
+
         return await AuthorizeAsync(state.View, LedgerAccounts.Wallet(payer, state.View.Currency), $"user:{command.UserId}", stamp, Now());
+    }
+
+    /// <summary>
+    /// The payer's wallet card pays: its network checks the device's cryptogram (over this payment's amount, currency
+    /// and merchant) and its counter, keyed by this confirmation so a retry is charged once. The money then comes in
+    /// through card clearing, as for any card. A declined cryptogram leaves the payment awaiting confirmation.
+    /// </summary>
+    private async Task<IdempotentOutcome> ConfirmWithCardAsync(PaymentView view, string payerId, DeviceCardPayment card, IdempotencyStamp stamp)
+    {
+        var charge = await GrainFactory.GetGrain<ICardTokenGrain>(card.CardId).Charge(
+            new CardChargeRequest(payerId, Id, view.MerchantId, view.Amount, view.Currency, card.Cryptogram, card.Atc, $"{stamp.Scope}/{stamp.Key}/{stamp.RequestHash}"));
+        if (charge.Error is { } refused)
+        {
+            return Unrecorded(refused);
+        }
+
+        var result = charge.Value!;
+        if (!result.Approved)
+        {
+            LogDeclined(logger, Id, view.MerchantId, result.DeclineCode!);
+            var body = new CardDeclinedBody(ErrorCodes.CardDeclined, result.DeclineCode!, DeclineMessage(result.DeclineCode!), false, view);
+            return Unrecorded(Declined(body));
+        }
+
+        var wallet = result.Card;
+        var method = new PaymentMethodView(PaymentMethodTypes.NetworkToken, wallet.Network, wallet.Last4, wallet.ExpMonth, wallet.ExpYear, null, payerId, wallet.Id);
+        return await AuthorizeAsync(
+            view with { PaymentMethod = method, AuthorizationCode = result.AuthorizationCode }, LedgerAccounts.CardClearing(view.Currency), $"user:{payerId}", stamp, Now());
     }
 
     public async Task<IdempotentOutcome> Capture(CaptureMerchantPaymentCommand command, IdempotencyStamp stamp)
@@ -375,7 +410,7 @@ public sealed partial class MerchantPaymentGrain(
 
     private async Task<IdempotentOutcome> SaveWithoutMoneyAsync(PaymentState state, PaymentChange change, IdempotencyStamp stamp, StoredResponse response)
     {
-        var (hash, standing) = await store.SaveWithRecordAsync(state, change, stamp, response, ledgerOptions.Value.IdempotencyRetention);
+        var (hash, standing) = await records.SaveWithRecordAsync(stamp, response, MerchantPaymentStore.SaveCommands(state, change));
         if (hash == stamp.RequestHash && standing == response)
         {
             _state = state;
@@ -393,7 +428,7 @@ public sealed partial class MerchantPaymentGrain(
 
     /// <summary>Where the payment's money comes from: the card networks' clearing account, or the payer's wallet.</summary>
     private static string PayerAccount(PaymentView view) =>
-        view.PaymentMethod.User is { } user && UserId.TryParse(user, out var payer)
+        view.PaymentMethod is { Type: PaymentMethodTypes.Wallet, User: { } user } && UserId.TryParse(user, out var payer)
             ? LedgerAccounts.Wallet(payer, view.Currency)
             : LedgerAccounts.CardClearing(view.Currency);
 
@@ -416,6 +451,9 @@ public sealed partial class MerchantPaymentGrain(
         DeclineCodes.InsufficientFunds => "The card has insufficient funds.",
         DeclineCodes.ExpiredCard => "The card has expired.",
         DeclineCodes.ProcessingError => "The card network could not process the card; try again.",
+        "invalid_cryptogram" => "The device's cryptogram does not match this payment.",
+        "replayed_cryptogram" => "The device's cryptogram was used before.",
+        "token_inactive" => "The card's network token is not active.",
         _ => "The card was declined.",
     };
 

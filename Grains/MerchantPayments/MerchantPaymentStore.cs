@@ -15,9 +15,9 @@ namespace Payments.Grains.MerchantPayments;
 /// The <c>merchant_payments</c> and <c>merchant_payment_events</c> tables, and each change's event on the merchant's
 /// stream (<see cref="MerchantPaymentStream"/>). A change that moves money writes its rows
 /// as statements of its ledger entry (<see cref="SaveCommands"/>); one that does not (a decline, a wallet payment
-/// awaiting its payer) writes them with its idempotency record in one transaction (<see cref="SaveWithRecordAsync"/>).
+/// awaiting its payer) writes them with its idempotency record in one transaction (<see cref="Idempotency.IdempotencyRecordStore.SaveWithRecordAsync"/>).
 /// </summary>
-public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource, WalFlushBarrier flushBarrier, TimeProvider time)
+public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource)
 {
     /// <summary>The payment's row and its next event: written only if the row is still at the version before this one.</summary>
     public static IEnumerable<NpgsqlBatchCommand> SaveCommands(PaymentState state, PaymentChange change)
@@ -28,9 +28,9 @@ public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource, WalFlushBa
         var save = new NpgsqlBatchCommand(
             """
             INSERT INTO merchant_payments (id, merchant_id, status, amount, currency, customer_reference, description, hold_id, view, version, created_at, updated_at,
-                                           card_fingerprint, payer_user_id, client_ip, customer_country, authorization_expires_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13, $14, $15, $16, $17)
-            ON CONFLICT (id) DO UPDATE SET status = excluded.status, hold_id = excluded.hold_id, view = excluded.view,
+                                           card_fingerprint, payer_user_id, client_ip, customer_country, authorization_expires_at, card_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+            ON CONFLICT (id) DO UPDATE SET status = excluded.status, hold_id = excluded.hold_id, view = excluded.view, card_id = excluded.card_id,
                 version = excluded.version, updated_at = excluded.updated_at, authorization_expires_at = excluded.authorization_expires_at
             """);
         save.Parameters.Add(new NpgsqlParameter<string> { TypedValue = view.Id });
@@ -51,6 +51,7 @@ public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource, WalFlushBa
         save.Parameters.Add(Nullable(signals?.ClientIp, NpgsqlDbType.Text));
         save.Parameters.Add(Nullable(signals?.Country, NpgsqlDbType.Text));
         save.Parameters.Add(Nullable(view.AuthorizationExpiresAt?.UtcDateTime, NpgsqlDbType.TimestampTz));
+        save.Parameters.Add(Nullable(view.PaymentMethod.Card, NpgsqlDbType.Text));
         yield return save;
 
         // The event's key (payment, sequence) makes a second writer of the same version fail the whole transaction.
@@ -68,45 +69,6 @@ public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource, WalFlushBa
         var changed = new PaymentChangedEvent(change.Type, change.Amount, change.At, state.Version, view);
         yield return StreamOutbox.AppendCommand(
             [OutboxMessage.Create(MerchantPaymentStream.Namespace, view.MerchantId, change.Type, JsonSerializer.Serialize(changed, PaymentsJson.Options))]);
-    }
-
-    /// <summary>
-    /// Saves a change that moves no money together with its idempotency record; if the key already has a record, nothing
-    /// is saved and the standing record is returned (after the WAL flush, like any record found).
-    /// </summary>
-    public async Task<(string RequestHash, StoredResponse Response)> SaveWithRecordAsync(PaymentState state, PaymentChange change, IdempotencyStamp stamp, StoredResponse response, TimeSpan retention)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var claim = new NpgsqlCommand(
-            """
-            INSERT INTO idempotency_records (scope, key, request_hash, status, body, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
-            ON CONFLICT (scope, key) DO NOTHING
-            """, connection, transaction);
-        claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stamp.Scope });
-        claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stamp.Key });
-        claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stamp.RequestHash });
-        claim.Parameters.Add(new NpgsqlParameter<int> { TypedValue = response.Status });
-        claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = response.Body });
-        claim.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = time.GetUtcNow().UtcDateTime + retention });
-        if (await claim.ExecuteNonQueryAsync() == 0)
-        {
-            await transaction.RollbackAsync();
-            var standing = await Idempotency.IdempotencyRecordStore.ReadAsync(dataSource, stamp)
-                ?? throw new InvalidOperationException($"Idempotency record {stamp.Scope}/{stamp.Key} neither inserted nor found.");
-            await flushBarrier.WaitForFlushAsync();
-            return standing;
-        }
-
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        foreach (var command in SaveCommands(state, change))
-        {
-            batch.BatchCommands.Add(command);
-        }
-
-        await batch.ExecuteNonQueryAsync();
-        await transaction.CommitAsync();
-        return (stamp.RequestHash, response);
     }
 
     public async Task<PaymentState?> LoadAsync(string paymentId)

@@ -9,10 +9,13 @@ namespace Payments.Grains.Resilience;
 /// <summary>
 /// The Polly pipeline in front of an outside party: a circuit breaker that stops hammering a party that keeps
 /// failing, retries with backoff and jitter (safe: every call carries its idempotency key), and a timeout per attempt.
-/// <typeparamref name="TUnavailable"/> is the party's own "did not answer" exception, retried like a timeout.
+/// <typeparamref name="TUnavailable"/> is the party's own "did not answer" exception, retried like a timeout. A call
+/// that is not idempotent (<c>idempotent: false</c>) goes through the same breaker and timeout but is never retried.
 /// </summary>
 public static class OutsideCallPipeline
 {
+    private static readonly ResiliencePropertyKey<bool> s_notIdempotent = new("payments.not-idempotent");
+
     public static ResiliencePipeline Build<TUnavailable>(string party, OutsideCallOptions settings, TimeProvider time, ILogger logger)
         where TUnavailable : Exception
     {
@@ -34,9 +37,10 @@ public static class OutsideCallPipeline
             });
         if (settings.MaxRetries > 0)
         {
+            Func<RetryPredicateArguments<object>, ValueTask<bool>> retryable = transient;
             builder.AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = transient,
+                ShouldHandle = arguments => arguments.Context.Properties.GetValue(s_notIdempotent, false) ? PredicateResult.False() : retryable(arguments),
                 MaxRetryAttempts = settings.MaxRetries,
                 Delay = settings.RetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
@@ -48,13 +52,16 @@ public static class OutsideCallPipeline
     }
 
     /// <summary>Runs the call; what still fails after the pipeline comes out as the reason it failed (open circuit or timeout), for the caller to wrap.</summary>
-    public static async Task<T> ExecuteAsync<T>(this ResiliencePipeline pipeline, Func<CancellationToken, Task<T>> call, Func<string, Exception> unavailable, CancellationToken cancellationToken)
+    public static async Task<T> ExecuteAsync<T>(
+        this ResiliencePipeline pipeline, Func<CancellationToken, Task<T>> call, Func<string, Exception> unavailable, CancellationToken cancellationToken, bool idempotent = true)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(unavailable);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(s_notIdempotent, !idempotent);
         try
         {
-            return await pipeline.ExecuteAsync(async token => await call(token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            return await pipeline.ExecuteAsync(async (resilience, _) => await call(resilience.CancellationToken).ConfigureAwait(false), context, 0).ConfigureAwait(false);
         }
         catch (BrokenCircuitException open)
         {
@@ -63,6 +70,10 @@ public static class OutsideCallPipeline
         catch (TimeoutRejectedException)
         {
             throw unavailable("it did not answer in time");
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 }

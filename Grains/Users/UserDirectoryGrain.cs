@@ -106,7 +106,7 @@ public sealed partial class UserDirectoryGrain(
     /// read in one statement (a username that must wait: 429 TOO_MANY_ATTEMPTS or 423 ACCOUNT_LOCKED, without hashing),
     /// then the password is checked, against a decoy hash when the user is unknown so both take the same time.
     /// </summary>
-    public async Task<Outcome<SessionGrant>> Login(string username, string password)
+    public async Task<Outcome<SessionGrant>> Login(string username, string password, string? deviceId = null)
     {
         if (!Username.TryParse(username, out var name))
         {
@@ -143,13 +143,21 @@ public sealed partial class UserDirectoryGrain(
         var token = SessionTokens.NewToken();
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(LoginAttempts.Succeeded(name.Value));
-        var insertSession = new NpgsqlBatchCommand("INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)");
+        // Bound to a device only if it is the user's and not lost: otherwise no row, and the answer is NOT_FOUND.
+        var insertSession = new NpgsqlBatchCommand(
+            """
+            INSERT INTO sessions (token_hash, user_id, expires_at, device_id)
+            SELECT $1, $2, $3, $4 WHERE $4::text IS NULL OR EXISTS (SELECT 1 FROM devices WHERE id = $4 AND user_id = $2 AND status = 'active')
+            """);
         insertSession.Parameters.Add(new NpgsqlParameter<string> { TypedValue = SessionTokens.KeyOf(token) });
         insertSession.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
         insertSession.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = time.GetUtcNow().UtcDateTime + options.Value.SessionLifetime });
+        insertSession.Parameters.Add(new NpgsqlParameter { Value = (object?)deviceId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         batch.BatchCommands.Add(insertSession);
         await batch.ExecuteNonQueryAsync();
-        return new SessionGrant(token, userId.ToString("D"));
+        return insertSession.RecordsAffected == 1
+            ? new SessionGrant(token, userId.ToString("D"))
+            : new PaymentError(ErrorCodes.NotFound, "No such device.", "deviceId");
     }
 
     private PaymentError Refused(LoginAttempt attempt, LoginThrottleOptions throttle)
