@@ -59,6 +59,9 @@ public interface ICardTokenGrain : IGrainWithStringKey
 
     Task<Outcome<CardTransactionPage>> Transactions(string userId, int limit, string? startingAfter);
 
+    /// <summary>Rereads the card's row: another card of the user became the default in its own transaction.</summary>
+    Task Reload();
+
     /// <summary>The device was reported lost: suspend at the network (retried by the device until it succeeds).</summary>
     Task<bool> SuspendForLostDevice(string deviceId);
 

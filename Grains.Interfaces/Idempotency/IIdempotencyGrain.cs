@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Payments.Grains.Interfaces.CardWallet;
 using Orleans;
 using Payments.Grains.Interfaces.MerchantPayments;
 
@@ -33,6 +34,7 @@ public interface IIdempotencyGrain : IGrainWithStringKey
 [JsonDerivedType(typeof(CaptureMerchantPaymentCommand), "capture-merchant-payment")]
 [JsonDerivedType(typeof(VoidMerchantPaymentCommand), "void-merchant-payment")]
 [JsonDerivedType(typeof(RefundMerchantPaymentCommand), "refund-merchant-payment")]
+[JsonDerivedType(typeof(ProvisionCardCommand), "provision-card")]
 [GenerateSerializer, Immutable]
 public abstract record IdempotentCommand(string UserId);
 

@@ -13,7 +13,7 @@ namespace Payments.Grains.CardNetworks;
 /// declined; 4000000000003220, 4000002500003155 and 4000002760003184 need a code (sms or email, six digits); any
 /// other card becomes an active token. Debit test numbers (4000056655665556, 5200828282828210) make debit cards.
 /// A token's key is derived from the network's master key and its reference: the device gets it at provisioning
-/// (<see cref="DeviceKeyOf"/>, the simulated channel to the device's secure element), and the platform never does.
+/// (<see cref="DeviceKeyOf"/> stands for the channel to the device's secure element), and the platform never does.
 /// </summary>
 public sealed class SimulatedCardNetwork(string name, NpgsqlDataSource dataSource, SimulatedNetworkFaults faults, byte[] masterKey, TimeProvider time) : ICardNetwork
 {
@@ -29,11 +29,12 @@ public sealed class SimulatedCardNetwork(string name, NpgsqlDataSource dataSourc
     public long Calls => Interlocked.Read(ref _calls);
 
     /// <summary>The key the network gives the token's device: HMAC-SHA256 of the reference under the master key.</summary>
-    public byte[] DeviceKeyOf(string tokenReference) => HMACSHA256.HashData(masterKey, Encoding.UTF8.GetBytes(tokenReference));
+    public static byte[] DeviceKeyOf(byte[] masterKey, string tokenReference) => HMACSHA256.HashData(masterKey, Encoding.UTF8.GetBytes(tokenReference));
 
-    /// <summary>The code the network sent for a token waiting for verification (the simulated SMS or email).</summary>
-    public async Task<string?> SentCodeAsync(string tokenReference)
+    /// <summary>The code a simulated network sent for a token waiting for verification (the simulated SMS or email), read from its records.</summary>
+    public static async Task<string?> SentCodeAsync(NpgsqlDataSource dataSource, string tokenReference)
     {
+        ArgumentNullException.ThrowIfNull(dataSource);
         await using var command = dataSource.CreateCommand("SELECT verification_code FROM card_network_simulator.tokens WHERE token_reference = $1");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tokenReference });
         return await command.ExecuteScalarAsync() as string;
@@ -131,7 +132,7 @@ public sealed class SimulatedCardNetwork(string name, NpgsqlDataSource dataSourc
             return new TokenChargeAnswer(false, null, "token_inactive");
         }
 
-        var expected = TokenCryptogram.Compute(DeviceKeyOf(request.TokenReference), request.TokenReference, request.Atc, request.Amount, request.Currency, request.MerchantId);
+        var expected = TokenCryptogram.Compute(DeviceKeyOf(masterKey, request.TokenReference), request.TokenReference, request.Atc, request.Amount, request.Currency, request.MerchantId);
         if (!TokenCryptogram.Matches(expected, request.Cryptogram))
         {
             return new TokenChargeAnswer(false, null, "invalid_cryptogram");

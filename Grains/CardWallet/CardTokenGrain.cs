@@ -30,10 +30,9 @@ public sealed partial class CardTokenGrain(
 
     private string Id => this.GetPrimaryKeyString();
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        _state = PrefixedId.IsValid(Id, PrefixedId.Card) ? await store.LoadCardAsync(Id) : null;
-    }
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => Reload();
+
+    public async Task Reload() => _state = PrefixedId.IsValid(Id, PrefixedId.Card) ? await store.LoadCardAsync(Id) : null;
 
     public async Task<IdempotentOutcome> Provision(ProvisionCardCommand command, IdempotencyStamp stamp)
     {
@@ -230,14 +229,24 @@ public sealed partial class CardTokenGrain(
             return state.View;
         }
 
+        var previous = await store.DefaultCardAsync(userId);
+        CardView made;
         try
         {
-            return await SaveAsync(state, view => view with { IsDefault = true }, "card.made_default", UserActor(userId), []);
+            made = await SaveAsync(state, view => view with { IsDefault = true }, "card.made_default", UserActor(userId), []);
         }
         catch (PostgresException race) when (race is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "card_tokens_one_default" })
         {
             return Conflict("Another card became the default at the same moment; try again.");
         }
+
+        // The previous default's row changed in this transaction; its grain holds the row as it was.
+        if (previous is not null && previous != Id)
+        {
+            await GrainFactory.GetGrain<ICardTokenGrain>(previous).Reload();
+        }
+
+        return made;
     }
 
     public async Task<Outcome<CardEventPage>> Events(string userId) =>

@@ -107,6 +107,13 @@ public sealed class CardWalletStore(NpgsqlDataSource dataSource)
         return await command.ExecuteScalarAsync() as string;
     }
 
+    public async Task<string?> DefaultCardAsync(string userId)
+    {
+        await using var command = dataSource.CreateCommand("SELECT id FROM card_tokens WHERE user_id = $1 AND is_default");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(userId) });
+        return await command.ExecuteScalarAsync() as string;
+    }
+
     public async Task<int> CountCardsOnDeviceAsync(string deviceId)
     {
         await using var command = dataSource.CreateCommand("SELECT count(*) FROM card_tokens WHERE device_id = $1 AND status <> 'removed'");
