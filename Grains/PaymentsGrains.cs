@@ -129,11 +129,12 @@ public static class PaymentsGrains
         services.AddOptions<CardWalletOptions>().BindConfiguration(CardWalletOptions.SectionName)
             .Validate(options => options.VerificationLockout >= TimeSpan.FromSeconds(1) && options.VerificationLockout <= TimeSpan.FromDays(1), $"{CardWalletOptions.SectionName}:{nameof(CardWalletOptions.VerificationLockout)} is between 1 second and 1 day.")
             .Validate(options => options.LostDeviceRetryInterval >= TimeSpan.FromMilliseconds(100) && options.LostDeviceRetryInterval <= TimeSpan.FromHours(1), $"{CardWalletOptions.SectionName}:{nameof(CardWalletOptions.LostDeviceRetryInterval)} is between 100 ms and 1 hour.")
-            .Validate(options => options.LostDeviceReminderPeriod >= TimeSpan.FromMinutes(1), $"{CardWalletOptions.SectionName}:{nameof(CardWalletOptions.LostDeviceReminderPeriod)} is at least 1 minute.")
+            .Validate(options => options.LostDeviceReminderPeriod >= TimeSpan.FromSeconds(1) && options.LostDeviceReminderPeriod <= TimeSpan.FromDays(1), $"{CardWalletOptions.SectionName}:{nameof(CardWalletOptions.LostDeviceReminderPeriod)} is between 1 second and 1 day.")
             .ValidateOnStart();
         services.AddSingleton<CardWalletStore>();
         services.AddOptions<SimulatedCardNetworkOptions>().BindConfiguration(SimulatedCardNetworkOptions.SectionName)
             .Validate(options => IsKey(options.MasterKey), $"{SimulatedCardNetworkOptions.SectionName}:{nameof(SimulatedCardNetworkOptions.MasterKey)} is the base64 of at least 32 bytes.")
+            .Validate(options => options.FaultsRefreshInterval >= TimeSpan.Zero && options.FaultsRefreshInterval <= TimeSpan.FromMinutes(1), $"{SimulatedCardNetworkOptions.SectionName}:{nameof(SimulatedCardNetworkOptions.FaultsRefreshInterval)} is between 0 and 1 minute.")
             .Validate(options => options.Faults.Values.All(faults => faults.Problem() is null), $"{SimulatedCardNetworkOptions.SectionName}:{nameof(SimulatedCardNetworkOptions.Faults)}: Latency 0-60 s, ErrorRate 0-1.")
             .ValidateOnStart();
         services.AddOptions<CardNetworkResilienceOptions>().BindConfiguration(CardNetworkResilienceOptions.SectionName)

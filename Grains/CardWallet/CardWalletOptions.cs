@@ -11,6 +11,6 @@ public sealed class CardWalletOptions
     /// <summary>While a lost device's cards are not all suspended, how often its grain tries again. Default 5 s.</summary>
     public TimeSpan LostDeviceRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>The reminder that finishes a lost device's suspensions after a restart (Orleans reminders tick at most once a minute). Default 1 min.</summary>
+    /// <summary>The reminder that finishes a lost device's suspensions after a restart or a move to another silo. Default 1 min.</summary>
     public TimeSpan LostDeviceReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 }
