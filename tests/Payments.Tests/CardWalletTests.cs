@@ -118,7 +118,7 @@ public sealed class CardWalletTests() : ApiTest("card-wallet")
             (Card(phone, CardWalletClient.Visa, expYear: 2020), HttpStatusCode.BadRequest, "INVALID_CARD", "expYear"),
             (Card(phone, CardWalletClient.Visa, cvc: "12a"), HttpStatusCode.BadRequest, "INVALID_CARD", "cvc"),
             (Card(phone, CardWalletClient.Visa, name: new string('x', 101)), HttpStatusCode.BadRequest, "VALIDATION_ERROR", "cardholderName"),
-            (Card(phone, CardWalletClient.Visa, name: new string('x', 100_000)), HttpStatusCode.RequestEntityTooLarge, "REQUEST_TOO_LARGE", null),
+            (Card(phone, CardWalletClient.Visa, name: new string('x', 50_000)), HttpStatusCode.BadRequest, "VALIDATION_ERROR", "cardholderName"),
             (Card(phone, CardWalletClient.Visa, name: "bad\u0000name"), HttpStatusCode.BadRequest, "VALIDATION_ERROR", "cardholderName"),
             (Card("dev_nope", CardWalletClient.Visa), HttpStatusCode.NotFound, "NOT_FOUND", "deviceId"),
             (Card("dev_" + new string('0', 32), CardWalletClient.Visa), HttpStatusCode.NotFound, "NOT_FOUND", "deviceId"),

@@ -14,6 +14,14 @@ namespace Payments.Client.Generated.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>Binds the session to one of your devices (&quot;dev_…&quot;): reporting the device lost revokes the session.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? DeviceId { get; set; }
+#nullable restore
+#else
+        public string DeviceId { get; set; }
+#endif
         /// <summary>The password property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -55,6 +63,7 @@ namespace Payments.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "deviceId", n => { DeviceId = n.GetStringValue(); } },
                 { "password", n => { Password = n.GetStringValue(); } },
                 { "username", n => { Username = n.GetStringValue(); } },
             };
@@ -66,6 +75,7 @@ namespace Payments.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteStringValue("deviceId", DeviceId);
             writer.WriteStringValue("password", Password);
             writer.WriteStringValue("username", Username);
             writer.WriteAdditionalData(AdditionalData);

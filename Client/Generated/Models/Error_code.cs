@@ -19,9 +19,21 @@ namespace Payments.Client.Generated.Models
         #pragma warning disable CS1591
         ALREADY_FRIENDS,
         #pragma warning restore CS1591
+        [EnumMember(Value = "CARD_ALREADY_ADDED")]
+        #pragma warning disable CS1591
+        CARD_ALREADY_ADDED,
+        #pragma warning restore CS1591
         [EnumMember(Value = "CARD_DECLINED")]
         #pragma warning disable CS1591
         CARD_DECLINED,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "CARD_LIMIT_REACHED")]
+        #pragma warning disable CS1591
+        CARD_LIMIT_REACHED,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "CARD_STATUS_CONFLICT")]
+        #pragma warning disable CS1591
+        CARD_STATUS_CONFLICT,
         #pragma warning restore CS1591
         [EnumMember(Value = "CURRENCY_MISMATCH")]
         #pragma warning disable CS1591
@@ -30,6 +42,14 @@ namespace Payments.Client.Generated.Models
         [EnumMember(Value = "DAILY_LIMIT_EXCEEDED")]
         #pragma warning disable CS1591
         DAILY_LIMIT_EXCEEDED,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "DEVICE_LIMIT_REACHED")]
+        #pragma warning disable CS1591
+        DEVICE_LIMIT_REACHED,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "DEVICE_LOST")]
+        #pragma warning disable CS1591
+        DEVICE_LOST,
         #pragma warning restore CS1591
         [EnumMember(Value = "FORBIDDEN")]
         #pragma warning disable CS1591
@@ -87,6 +107,10 @@ namespace Payments.Client.Generated.Models
         #pragma warning disable CS1591
         METHOD_NOT_ALLOWED,
         #pragma warning restore CS1591
+        [EnumMember(Value = "NETWORK_UNAVAILABLE")]
+        #pragma warning disable CS1591
+        NETWORK_UNAVAILABLE,
+        #pragma warning restore CS1591
         [EnumMember(Value = "NOT_FOUND")]
         #pragma warning disable CS1591
         NOT_FOUND,
@@ -139,6 +163,10 @@ namespace Payments.Client.Generated.Models
         #pragma warning disable CS1591
         UNAUTHENTICATED,
         #pragma warning restore CS1591
+        [EnumMember(Value = "UNSUPPORTED_CARD")]
+        #pragma warning disable CS1591
+        UNSUPPORTED_CARD,
+        #pragma warning restore CS1591
         [EnumMember(Value = "UNSUPPORTED_MEDIA_TYPE")]
         #pragma warning disable CS1591
         UNSUPPORTED_MEDIA_TYPE,
@@ -150,6 +178,14 @@ namespace Payments.Client.Generated.Models
         [EnumMember(Value = "VALIDATION_ERROR")]
         #pragma warning disable CS1591
         VALIDATION_ERROR,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "VERIFICATION_FAILED")]
+        #pragma warning disable CS1591
+        VERIFICATION_FAILED,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "VERIFICATION_LOCKED")]
+        #pragma warning disable CS1591
+        VERIFICATION_LOCKED,
         #pragma warning restore CS1591
     }
 }

@@ -22,6 +22,14 @@ namespace Payments.Client.Generated.Models
 #else
         public string Brand { get; set; }
 #endif
+        /// <summary>The card property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Card { get; set; }
+#nullable restore
+#else
+        public string Card { get; set; }
+#endif
         /// <summary>The expMonth property</summary>
         public int? ExpMonth { get; set; }
         /// <summary>The expYear property</summary>
@@ -84,6 +92,7 @@ namespace Payments.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "brand", n => { Brand = n.GetStringValue(); } },
+                { "card", n => { Card = n.GetStringValue(); } },
                 { "expMonth", n => { ExpMonth = n.GetIntValue(); } },
                 { "expYear", n => { ExpYear = n.GetIntValue(); } },
                 { "fingerprint", n => { Fingerprint = n.GetStringValue(); } },
@@ -100,6 +109,7 @@ namespace Payments.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("brand", Brand);
+            writer.WriteStringValue("card", Card);
             writer.WriteIntValue("expMonth", ExpMonth);
             writer.WriteIntValue("expYear", ExpYear);
             writer.WriteStringValue("fingerprint", Fingerprint);

@@ -5,6 +5,8 @@ using Microsoft.Kiota.Abstractions;
 using Payments.Client.Generated.V1.Admin;
 using Payments.Client.Generated.V1.Analytics;
 using Payments.Client.Generated.V1.Balance;
+using Payments.Client.Generated.V1.Cards;
+using Payments.Client.Generated.V1.Devices;
 using Payments.Client.Generated.V1.Events;
 using Payments.Client.Generated.V1.Feed;
 using Payments.Client.Generated.V1.Friends;
@@ -45,6 +47,16 @@ namespace Payments.Client.Generated.V1
         public global::Payments.Client.Generated.V1.Balance.BalanceRequestBuilder Balance
         {
             get => new global::Payments.Client.Generated.V1.Balance.BalanceRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The cards property</summary>
+        public global::Payments.Client.Generated.V1.Cards.CardsRequestBuilder Cards
+        {
+            get => new global::Payments.Client.Generated.V1.Cards.CardsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The devices property</summary>
+        public global::Payments.Client.Generated.V1.Devices.DevicesRequestBuilder Devices
+        {
+            get => new global::Payments.Client.Generated.V1.Devices.DevicesRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The events property</summary>
         public global::Payments.Client.Generated.V1.Events.EventsRequestBuilder Events

@@ -2,6 +2,7 @@
 #pragma warning disable CS0618
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
+using Payments.Client.Generated.V1.Admin.Card_networks;
 using Payments.Client.Generated.V1.Admin.Cluster;
 using Payments.Client.Generated.V1.Admin.Ledger;
 using Payments.Client.Generated.V1.Admin.Merchants;
@@ -21,6 +22,11 @@ namespace Payments.Client.Generated.V1.Admin
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class AdminRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The card_networks property</summary>
+        public global::Payments.Client.Generated.V1.Admin.Card_networks.Card_networksRequestBuilder Card_networks
+        {
+            get => new global::Payments.Client.Generated.V1.Admin.Card_networks.Card_networksRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The cluster property</summary>
         public global::Payments.Client.Generated.V1.Admin.Cluster.ClusterRequestBuilder Cluster
         {

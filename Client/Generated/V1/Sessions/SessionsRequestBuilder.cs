@@ -48,6 +48,7 @@ namespace Payments.Client.Generated.V1.Sessions
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 400 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 401 status code</exception>
+        /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 404 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 413 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 415 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 423 status code</exception>
@@ -68,6 +69,7 @@ namespace Payments.Client.Generated.V1.Sessions
             {
                 { "400", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "401", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
+                { "404", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "413", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "415", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "423", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },

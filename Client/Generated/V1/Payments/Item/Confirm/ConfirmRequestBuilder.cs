@@ -34,34 +34,42 @@ namespace Payments.Client.Generated.V1.Payments.Item.Confirm
         {
         }
         /// <summary>
-        /// The paying user confirms a merchant&apos;s wallet payment with their session: the amount is held on their wallet (and, for automatic capture, paid at once).
+        /// The paying user confirms a merchant&apos;s wallet payment with their session. Without a body, the amount is held on their wallet (and, for automatic capture, paid at once). With `{card, cryptogram, atc}`, a card of their card wallet pays in-app: its network checks the device&apos;s cryptogram over this payment&apos;s amount, currency and merchant, and refuses a counter (`atc`) it has seen before (402 `CARD_DECLINED`, `declineCode` invalid_cryptogram or replayed_cryptogram; the payment still awaits confirmation). A suspended or removed card, or one on a lost device, cannot pay.
         /// </summary>
         /// <returns>A <see cref="global::Payments.Client.Generated.Models.PaymentView"/></returns>
+        /// <param name="body">The request body</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 400 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 401 status code</exception>
+        /// <exception cref="global::Payments.Client.Generated.Models.CardDeclinedBody">When receiving a 402 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 404 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 409 status code</exception>
+        /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 413 status code</exception>
+        /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 415 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 422 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 429 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::Payments.Client.Generated.Models.PaymentView?> PostAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Payments.Client.Generated.Models.PaymentView?> PostAsync(global::Payments.Client.Generated.Models.ConfirmPaymentRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::Payments.Client.Generated.Models.PaymentView> PostAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Payments.Client.Generated.Models.PaymentView> PostAsync(global::Payments.Client.Generated.Models.ConfirmPaymentRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
-            var requestInfo = ToPostRequestInformation(requestConfiguration);
+            if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
+            var requestInfo = ToPostRequestInformation(body, requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
                 { "400", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "401", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
+                { "402", global::Payments.Client.Generated.Models.CardDeclinedBody.CreateFromDiscriminatorValue },
                 { "404", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "409", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
+                { "413", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
+                { "415", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "422", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "429", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "503", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
@@ -69,22 +77,25 @@ namespace Payments.Client.Generated.V1.Payments.Item.Confirm
             return await RequestAdapter.SendAsync<global::Payments.Client.Generated.Models.PaymentView>(requestInfo, global::Payments.Client.Generated.Models.PaymentView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The paying user confirms a merchant&apos;s wallet payment with their session: the amount is held on their wallet (and, for automatic capture, paid at once).
+        /// The paying user confirms a merchant&apos;s wallet payment with their session. Without a body, the amount is held on their wallet (and, for automatic capture, paid at once). With `{card, cryptogram, atc}`, a card of their card wallet pays in-app: its network checks the device&apos;s cryptogram over this payment&apos;s amount, currency and merchant, and refuses a counter (`atc`) it has seen before (402 `CARD_DECLINED`, `declineCode` invalid_cryptogram or replayed_cryptogram; the payment still awaits confirmation). A suspended or removed card, or one on a lost device, cannot pay.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
+        /// <param name="body">The request body</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToPostRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::Payments.Client.Generated.Models.ConfirmPaymentRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToPostRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::Payments.Client.Generated.Models.ConfirmPaymentRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
         {
 #endif
+            if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
             var requestInfo = new RequestInformation(Method.POST, UrlTemplate, PathParameters);
             requestInfo.Configure(requestConfiguration);
             requestInfo.Headers.TryAdd("Accept", "application/json");
+            requestInfo.SetContentFromParsable(RequestAdapter, "application/json", body);
             return requestInfo;
         }
         /// <summary>
