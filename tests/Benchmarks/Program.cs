@@ -1,4 +1,5 @@
 using System.Globalization;
+using Payments.Benchmarks.CardWallet;
 using Payments.Benchmarks.Cluster;
 using Payments.Benchmarks.Feed;
 using Payments.Benchmarks.MerchantPayments;
@@ -19,6 +20,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
                Benchmarks payments  [--duration 20] [--only grains,rowlock] [--out results.json]   (card payments authorized then captured on one hot merchant, 64 workers, against a row-locking baseline)
                Benchmarks dashboard [--payments 1000000] [--requests 200] [--out results.json]   (listing pages and 90-day summaries over HTTP on one merchant with that many payments, against OFFSET paging and aggregating the payment rows)
                Benchmarks webhooks  [--duration 20] [--rate 2000] [--out results.json]   (webhook deliveries a second to a local receiver at a paced rate, commit-to-arrival latency, against a SKIP LOCKED queue table)
+               Benchmarks cards     [--duration 20] [--only provision,card-payment,in-app,wallet-payment] [--out results.json]   (card provisioning and in-app payments a second through the API, 64 workers, against card and wallet payments)
         """);
     return 2;
 }
@@ -67,8 +69,11 @@ switch (scenario)
     case "webhooks":
         await WebhooksBenchmark.RunAsync(report, duration, int.Parse(Option("--rate") ?? "2000", CultureInfo.InvariantCulture));
         break;
+    case "cards":
+        await CardWalletBenchmark.RunAsync(report, duration, (Option("--only") ?? "provision,card-payment,in-app,wallet-payment").Split(','));
+        break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{scenario}'. Known: runtime, transfers, cluster, feed, notifications, payments, dashboard, webhooks.");
+        Console.Error.WriteLine($"Unknown benchmark '{scenario}'. Known: runtime, transfers, cluster, feed, notifications, payments, dashboard, webhooks, cards.");
         return 2;
 }
 

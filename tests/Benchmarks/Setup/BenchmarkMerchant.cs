@@ -9,9 +9,10 @@ namespace Payments.Benchmarks.Setup;
 /// <summary>The merchant a benchmark takes payments for: a seeded owner and a USD merchant made through its grain.</summary>
 internal static class BenchmarkMerchant
 {
-    public static async Task<(string Owner, string MerchantId)> CreateAsync(WebApplication app, string name)
+    /// <param name="owner">A seeded user to own it; when absent, the first seeded user (bench_0) is made for it.</param>
+    public static async Task<(string Owner, string MerchantId)> CreateAsync(WebApplication app, string name, string? owner = null)
     {
-        var owner = (await BenchmarkUsers.SeedAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), 1))[0];
+        owner ??= (await BenchmarkUsers.SeedAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), 1))[0];
         var merchantId = PrefixedId.New(PrefixedId.Merchant);
         var created = await app.Services.GetRequiredService<IGrainFactory>().GetGrain<IMerchantGrain>(merchantId).Create(owner, name, "US", "USD");
         if (created.Error is { } refused)
