@@ -173,6 +173,7 @@ public static class PaymentsApiExtensions
         v1.MapPayoutsApi();
         v1.MapDevicesApi();
         v1.MapCardsApi();
+        v1.MapFundingSourcesApi();
         v1.MapAdminApi();
         return app;
     }

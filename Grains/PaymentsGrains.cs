@@ -34,6 +34,9 @@ public static class PaymentsGrains
         services.AddSingleton<IIncomingGrainCallFilter, ConstraintViolationFilter>();
         services.AddOptions<WalletOptions>().BindConfiguration(WalletOptions.SectionName)
             .Validate(options => options.DailySendLimit > 0, $"{WalletOptions.SectionName}:{nameof(WalletOptions.DailySendLimit)} must be positive.")
+            .Validate(
+                options => options.InstantCashOutFeeBasisPoints is >= 0 and <= 10_000 && options.InstantCashOutMinFee >= 0 && options.InstantCashOutMaxFee >= options.InstantCashOutMinFee,
+                $"{WalletOptions.SectionName}: InstantCashOutFeeBasisPoints is 0-10,000, and 0 <= InstantCashOutMinFee <= InstantCashOutMaxFee.")
             .ValidateOnStart();
         services.AddOptions<UserOptions>().BindConfiguration(UserOptions.SectionName)
             .Validate(options => options.PasswordHashIterations is >= 1_000 and <= 10_000_000, $"{UserOptions.SectionName}:{nameof(UserOptions.PasswordHashIterations)} must be between 1,000 and 10,000,000.")

@@ -40,10 +40,12 @@ public static class RequestsApi
         group.MapPost("/{id}/pay", PayPaymentRequest)
             .WithName(nameof(PayPaymentRequest))
             .WithSummary("Pay a payment request")
-            .WithDescription("Pays a pending request addressed to you with a transfer to its requester. However often, and with whatever keys, it is called, a request is paid by one transfer: once paid, it answers 409 `REQUEST_NOT_PENDING` (a retry with the same key answers the first payment).")
+            .WithDescription("Pays a pending request addressed to you with a transfer to its requester. However often, and with whatever keys, it is called, a request is paid by one transfer: once paid, it answers 409 `REQUEST_NOT_PENDING` (a retry with the same key answers the first payment). Like a send, a payment larger than your balance is covered by your default funding source, if you chose one.")
             .WithMetadata(IdempotencyHeader.Metadata)
             .Produces<PayReceipt>(StatusCodes.Status201Created)
-            .ProducesErrors(ErrorCodes.NotFound, ErrorCodes.RequestNotPending, ErrorCodes.InsufficientFunds, ErrorCodes.DailyLimitExceeded, ErrorCodes.AccountFrozen);
+            .ProducesErrors(
+                ErrorCodes.NotFound, ErrorCodes.RequestNotPending, ErrorCodes.InsufficientFunds, ErrorCodes.DailyLimitExceeded, ErrorCodes.AccountFrozen,
+                ErrorCodes.FundingDeclined, ErrorCodes.CardStatusConflict, ErrorCodes.DeviceLost, ErrorCodes.NetworkUnavailable);
         MapClose(group.MapPost("/{id}/decline", DeclinePaymentRequest))
             .WithName(nameof(DeclinePaymentRequest))
             .WithSummary("Decline a payment request")

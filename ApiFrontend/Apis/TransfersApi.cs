@@ -28,13 +28,14 @@ public static class TransfersApi
         group.MapPost("/", CreateTransfer)
             .WithName(nameof(CreateTransfer))
             .WithSummary("Send money")
-            .WithDescription("Moves `amount` cents from your wallet to another user's (`to`: a username or a user id) in one ledger transaction, exactly once per Idempotency-Key. The transfer appears in the feed according to `visibility` (your default when absent), and the recipient is notified.")
+            .WithDescription("Moves `amount` cents from your wallet to another user's (`to`: a username or a user id) in one ledger transaction, exactly once per Idempotency-Key. The transfer appears in the feed according to `visibility` (your default when absent), and the recipient is notified. When `amount` is more than your balance and you chose a default funding source (`POST /v1/funding_sources/{id}/default`), the shortfall is pulled from it (your bank account, or a card through its network) and the pull and the transfer commit together; `funding` then says how it was paid. A retry with the same key never pulls twice, and a pull that fails leaves no transfer (402 `FUNDING_DECLINED`, or a retryable 503).")
             .WithMetadata(IdempotencyHeader.Metadata)
             .Accepts<CreateTransferRequest>("application/json")
             .Produces<TransferReceipt>(StatusCodes.Status201Created)
             .ProducesErrors(
                 ErrorCodes.InvalidAmount, ErrorCodes.InvalidCurrency, ErrorCodes.CurrencyMismatch, ErrorCodes.RecipientNotFound,
-                ErrorCodes.InvalidRecipient, ErrorCodes.InsufficientFunds, ErrorCodes.DailyLimitExceeded, ErrorCodes.AccountFrozen);
+                ErrorCodes.InvalidRecipient, ErrorCodes.InsufficientFunds, ErrorCodes.DailyLimitExceeded, ErrorCodes.AccountFrozen,
+                ErrorCodes.FundingDeclined, ErrorCodes.CardStatusConflict, ErrorCodes.DeviceLost, ErrorCodes.NetworkUnavailable);
         group.MapGet("/{id}", GetTransfer)
             .WithName(nameof(GetTransfer))
             .WithSummary("Get a transfer")

@@ -37,8 +37,8 @@ public static class WalletApi
         MapMovement(group.MapPost("/withdrawals", CreateWithdrawal))
             .WithName(nameof(CreateWithdrawal))
             .WithSummary("Withdraw to your bank account")
-            .WithDescription("Takes `amount` cents from your wallet at once (atomically with a payout owed to you) and pays your bank account; the bank transfer is retried until the bank confirms it.")
-            .ProducesErrors(ErrorCodes.InvalidAmount, ErrorCodes.InsufficientFunds, ErrorCodes.AccountFrozen);
+            .WithDescription("Takes `amount` cents from your wallet at once (atomically with a payout owed to you) and pays your bank account; the bank transfer is retried until the bank confirms it. With `speed` instant and `card` (a debit card of your card wallet), the money is pushed to the card through its network instead, for a fee (1.75%, at least 25¢, at most $25) that the receipt's `fee` shows; the card receives `amount` less the fee.")
+            .ProducesErrors(ErrorCodes.InvalidAmount, ErrorCodes.InsufficientFunds, ErrorCodes.AccountFrozen, ErrorCodes.NotFound, ErrorCodes.CardStatusConflict, ErrorCodes.DeviceLost);
         group.MapGet("/transactions", GetTransactions)
             .WithName(nameof(GetTransactions))
             .WithSummary("List your wallet's history")
@@ -64,11 +64,11 @@ public static class WalletApi
 
     /// <summary>POST /v1/wallet/deposits {amount} with Idempotency-Key → 201 {transactionId, balance}.</summary>
     public static Task<IResult> CreateDeposit(HttpContext context, ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
-        MoveAsync(context, grains, amount => new DepositCommand(user.UserId(), amount));
+        MoveAsync(context, grains, withdrawal: false, (amount, _) => new DepositCommand(user.UserId(), amount));
 
     /// <summary>POST /v1/wallet/withdrawals {amount} with Idempotency-Key → 201 {transactionId, balance}.</summary>
     public static Task<IResult> CreateWithdrawal(HttpContext context, ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
-        MoveAsync(context, grains, amount => new WithdrawalCommand(user.UserId(), amount));
+        MoveAsync(context, grains, withdrawal: true, (amount, card) => new WithdrawalCommand(user.UserId(), amount, card));
 
     /// <summary>GET /v1/wallet/transactions?limit=&amp;startingAfter= → {data, hasMore}, newest first.</summary>
     public static async Task<IResult> GetTransactions(
@@ -111,7 +111,7 @@ public static class WalletApi
             : ApiResults.Ok(await grains.GetGrain<IWalletPaymentListGrain>(user.UserId()).List(status, pageSize.Value, startingAfter));
     }
 
-    private static async Task<IResult> MoveAsync(HttpContext context, IGrainFactory grains, Func<long, IdempotentCommand> command)
+    private static async Task<IResult> MoveAsync(HttpContext context, IGrainFactory grains, bool withdrawal, Func<long, string?, IdempotentCommand> command)
     {
         var key = IdempotencyHeader.Read(context.Request);
         if (key.Error is { } missingKey)
@@ -131,7 +131,13 @@ public static class WalletApi
             return ApiResults.Error(error);
         }
 
-        var validated = command(amount.Value);
+        var card = body.Value.InstantCard(withdrawal);
+        if (card.Error is { } badCard)
+        {
+            return ApiResults.Error(badCard);
+        }
+
+        var validated = command(amount.Value, card.Value);
         var hash = RequestHash.Compute(context, validated);
         var grain = grains.GetGrain<IIdempotencyGrain>(IdempotencyHeader.GrainKey(validated.UserId, key.Value));
         return ApiResults.Stored(await grain.Execute(validated, hash));

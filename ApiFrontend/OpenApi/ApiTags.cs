@@ -23,7 +23,7 @@ public static class ApiTags
     [
         (Users, "Sign up, read and change your own profile, and find other users by username or display name."),
         (Sessions, "Sign in with a username and password for a bearer session token, and sign out. Sign-in is limited per address and per username, and repeated failures lock the account for a while."),
-        (Wallet, "Your USD wallet: its balance, deposits from and withdrawals to your (simulated) linked bank account, and its history with the balance after each line. Amounts are integers in cents."),
+        (Wallet, "Your USD wallet: its balance, deposits from and withdrawals to your (simulated) linked bank account (or instantly to a debit card, for a fee), its history with the balance after each line, and the funding sources that cover a send larger than the balance. Amounts are integers in cents."),
         (Transfers, "Peer-to-peer payments from your wallet to another user's, exactly once per Idempotency-Key, with a note and a visibility for the feed."),
         (PaymentRequests, "Ask another user for money; they pay (a transfer, exactly once) or decline, and you may cancel while it is pending."),
         (Friends, "Friend requests and friendships. Friends see each other's transfers of visibility `friends` in their feeds."),

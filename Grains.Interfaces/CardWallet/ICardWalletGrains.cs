@@ -17,6 +17,15 @@ public interface ICardholderGrain : IGrainWithStringKey
 
     /// <summary>The user's cards (all but removed ones), by device, oldest first; only one device's when named.</summary>
     Task<CardPage> Cards(string? deviceId);
+
+    /// <summary>The bank account and the active cards, the default marked.</summary>
+    Task<Funding.FundingSourcePage> FundingSources();
+
+    /// <summary>Makes <paramref name="source"/> (<c>bank</c> or an active card's id) the default, or clears it (null).</summary>
+    Task<Outcome<Funding.FundingSourcePage>> SetDefaultFundingSource(string? source);
+
+    /// <summary>The default funding source if it can pay now (<c>bank</c>, or a card that is active on a device not lost), else null.</summary>
+    Task<string?> UsableDefaultFundingSource();
 }
 
 /// <summary>One device (key: "dev_…"). Reporting it lost suspends its cards and revokes its sessions, to the end.</summary>
@@ -67,6 +76,15 @@ public interface ICardTokenGrain : IGrainWithStringKey
 
     /// <summary>Charges a merchant payment to the card: only an active card of the payer, on a device not lost.</summary>
     Task<Outcome<CardChargeResult>> Charge(CardChargeRequest request);
+
+    /// <summary>Pushes an instant cash-out to the card (keyed by the withdrawal's transaction id).</summary>
+    Task<Outcome<CardChargeResult>> Push(string userId, long amount, string currency, string idempotencyKey);
+
+    /// <summary>The card, if it can move money for <paramref name="userId"/> now: theirs, active, on a device not lost.</summary>
+    Task<Outcome<CardView>> Payable(string userId);
+
+    /// <summary>Pulls money from the card into the user's wallet (a funding pull, keyed), for a send larger than the balance.</summary>
+    Task<Outcome<CardChargeResult>> Pull(string userId, long amount, string currency, string idempotencyKey);
 }
 
 /// <summary>An operator's handle on a simulated card network (key: the network's name): failure injection for every silo.</summary>

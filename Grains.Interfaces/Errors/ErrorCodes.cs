@@ -87,6 +87,9 @@ public static class ErrorCodes
     /// <summary>The card's status does not allow this change (e.g. reactivating an active card, paying with a suspended one).</summary>
     public const string CardStatusConflict = "CARD_STATUS_CONFLICT";
 
+    /// <summary>The default funding source refused to cover a send larger than the balance (402; nothing moved).</summary>
+    public const string FundingDeclined = "FUNDING_DECLINED";
+
     /// <summary>A wrong verification code.</summary>
     public const string VerificationFailed = "VERIFICATION_FAILED";
 
@@ -102,7 +105,7 @@ public static class ErrorCodes
         UsernameTaken or RequestNotPending or AlreadyFriends or FriendRequestPending or HoldNotAvailable
             or PaymentNotCapturable or PaymentNotCancelable or PaymentNotConfirmable or PaymentNotRefundable or RefundExceedsCaptured
             or DeviceLost or CardAlreadyAdded or CardStatusConflict => 409,
-        CardDeclined or FraudBlocked => 402,
+        CardDeclined or FraudBlocked or FundingDeclined => 402,
         RequestTooLarge => 413,
         UnsupportedMediaType => 415,
         IdempotencyKeyRequired => 400,

@@ -45,8 +45,9 @@ public sealed record TransferCommand(string UserId, string RecipientId, long Amo
 [GenerateSerializer, Immutable]
 public sealed record DepositCommand(string UserId, long Amount) : IdempotentCommand(UserId);
 
+/// <summary>A withdrawal: to the bank (standard, free), or with <c>InstantToCard</c> at once to that debit card of the wallet, for a fee.</summary>
 [GenerateSerializer, Immutable]
-public sealed record WithdrawalCommand(string UserId, long Amount) : IdempotentCommand(UserId);
+public sealed record WithdrawalCommand(string UserId, long Amount, string? InstantToCard = null) : IdempotentCommand(UserId);
 
 /// <summary>The caller (<c>UserId</c>) asks <c>RequesteeId</c> for money; the request's id is chosen when it runs, not hashed.</summary>
 [GenerateSerializer, Immutable]

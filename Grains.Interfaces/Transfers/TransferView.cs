@@ -11,7 +11,8 @@ public sealed record TransferView(
     string Note,
     string Visibility,
     string Status,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    IReadOnlyList<Funding.FundingLine>? Funding = null);
 
 /// <summary>The response to a transfer: the transfer and the sender's balance right after it.</summary>
 [GenerateSerializer, Immutable]

@@ -9,7 +9,7 @@ public sealed record WalletView(long Balance, long Available, long Held, string 
 
 /// <summary>The response to a deposit or withdrawal.</summary>
 [GenerateSerializer, Immutable]
-public sealed record MovementReceipt(string TransactionId, long Balance);
+public sealed record MovementReceipt(string TransactionId, long Balance, long? Fee = null);
 
 /// <summary>One line of a wallet's history: amount signed (credit positive), balance right after it.</summary>
 [GenerateSerializer, Immutable]

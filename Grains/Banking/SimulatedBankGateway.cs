@@ -40,6 +40,7 @@ public sealed class SimulatedBankGateway : IBankGateway
 {
     private readonly ConcurrentDictionary<string, (string UserId, long Amount)> _paidOut = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _refused = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string UserId, long Amount)> _pulled = new(StringComparer.Ordinal);
     private readonly IOptions<SimulatedBankOptions> _options;
     private readonly TimeProvider _time;
     private readonly Lock _journal = new();
@@ -69,8 +70,14 @@ public sealed class SimulatedBankGateway : IBankGateway
     /// <summary>Calls that reached the bank (attempts, including failed ones).</summary>
     public long Calls => Interlocked.Read(ref _calls);
 
-    public Task PullAsync(string userId, long amount, string currency, string idempotencyKey, CancellationToken cancellationToken) =>
-        SimulateAsync(cancellationToken);
+    public async Task PullAsync(string userId, long amount, string currency, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        await SimulateAsync(cancellationToken);
+        _pulled.TryAdd(idempotencyKey, (userId, amount));
+    }
+
+    /// <summary>Pulls the bank has made, by idempotency key: a repeated key pulls nothing more.</summary>
+    public IReadOnlyDictionary<string, (string UserId, long Amount)> Pulled => _pulled;
 
     /// <summary>Payouts the bank has made, by idempotency key: a repeated key pays nothing more, as at a real bank.</summary>
     public IReadOnlyDictionary<string, (string UserId, long Amount)> PaidOut => _paidOut;

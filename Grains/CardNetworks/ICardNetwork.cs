@@ -20,7 +20,16 @@ public interface ICardNetwork
     Task<bool> ChangeAsync(string tokenReference, TokenChange change, CancellationToken cancellationToken);
 
     Task<TokenChargeAnswer> ChargeAsync(TokenCharge request, CancellationToken cancellationToken);
+
+    /// <summary>A funding pull by the wallet (the token requestor) from one of its holder's tokens: no device cryptogram, keyed.</summary>
+    Task<TokenChargeAnswer> PullAsync(TokenFunds request, CancellationToken cancellationToken);
+
+    /// <summary>A push of money to a debit card's token (an instant cash-out), keyed.</summary>
+    Task<TokenChargeAnswer> PushAsync(TokenFunds request, CancellationToken cancellationToken);
 }
+
+/// <summary>Money the wallet moves from or to one of its holder's tokens, keyed by the operation it belongs to.</summary>
+public sealed record TokenFunds(string IdempotencyKey, string TokenReference, long Amount, string Currency);
 
 /// <summary>
 /// What provisioning sends: the card number and CVC live only in this object, for this call; <see cref="ToString"/>

@@ -34,6 +34,12 @@ public sealed class ResilientCardNetwork(ICardNetwork network, OutsideCallOption
     public Task<TokenChargeAnswer> ChargeAsync(TokenCharge request, CancellationToken cancellationToken) =>
         RunAsync(token => network.ChargeAsync(request, token), cancellationToken);
 
+    public Task<TokenChargeAnswer> PullAsync(TokenFunds request, CancellationToken cancellationToken) =>
+        RunAsync(token => network.PullAsync(request, token), cancellationToken);
+
+    public Task<TokenChargeAnswer> PushAsync(TokenFunds request, CancellationToken cancellationToken) =>
+        RunAsync(token => network.PushAsync(request, token), cancellationToken);
+
     private Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken, bool idempotent = true) =>
         _pipeline.ExecuteAsync(call, reason => new NetworkUnavailableException($"The {network.Name} network failed: {reason}."), cancellationToken, idempotent);
 }

@@ -103,14 +103,37 @@ public sealed class SimulatedCardNetwork(string name, NpgsqlDataSource dataSourc
             : throw new NetworkRefusedException($"The {Name} network refused to {change.ToString().ToLowerInvariant()} the token: it is unknown or deleted.");
     }
 
-    public async Task<TokenChargeAnswer> ChargeAsync(TokenCharge request, CancellationToken cancellationToken)
+    public Task<TokenChargeAnswer> ChargeAsync(TokenCharge request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        return AnswerOnceAsync(request.IdempotencyKey, (connection, transaction) => DecideAsync(connection, transaction, request, cancellationToken), cancellationToken);
+    }
+
+    public Task<TokenChargeAnswer> PullAsync(TokenFunds request, CancellationToken cancellationToken) => MoveFundsAsync(request, cancellationToken);
+
+    public Task<TokenChargeAnswer> PushAsync(TokenFunds request, CancellationToken cancellationToken) => MoveFundsAsync(request, cancellationToken);
+
+    /// <summary>A pull or a push: approved while the token is active, answered once per key.</summary>
+    private Task<TokenChargeAnswer> MoveFundsAsync(TokenFunds request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return AnswerOnceAsync(
+            request.IdempotencyKey,
+            async (connection, transaction) => await StatusAsync(connection, transaction, request.TokenReference, cancellationToken) == "active"
+                ? new TokenChargeAnswer(true, Convert.ToHexString(RandomNumberGenerator.GetBytes(3)), null)
+                : new TokenChargeAnswer(false, null, "token_inactive"),
+            cancellationToken);
+    }
+
+    /// <summary>Decides and records the answer in one transaction; a key answered before gets its first answer, and nothing the decision wrote stays.</summary>
+    private async Task<TokenChargeAnswer> AnswerOnceAsync(
+        string idempotencyKey, Func<NpgsqlConnection, NpgsqlTransaction, Task<TokenChargeAnswer>> decide, CancellationToken cancellationToken)
+    {
         await EnterAsync(cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var answer = await DecideAsync(connection, transaction, request, cancellationToken);
-        var standing = await RecordAnswerAsync(connection, transaction, request.IdempotencyKey, answer, cancellationToken);
+        var answer = await decide(connection, transaction);
+        var standing = await RecordAnswerAsync(connection, transaction, idempotencyKey, answer, cancellationToken);
         if (standing is not null)
         {
             // A retry of a charge answered before: the first answer, and no counter spent twice.
@@ -124,10 +147,7 @@ public sealed class SimulatedCardNetwork(string name, NpgsqlDataSource dataSourc
 
     private async Task<TokenChargeAnswer> DecideAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TokenCharge request, CancellationToken cancellationToken)
     {
-        await using var status = new NpgsqlCommand("SELECT status FROM card_network_simulator.tokens WHERE token_reference = $1 AND network = $2", connection, transaction);
-        status.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.TokenReference });
-        status.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Name });
-        if (await status.ExecuteScalarAsync(cancellationToken) as string != "active")
+        if (await StatusAsync(connection, transaction, request.TokenReference, cancellationToken) != "active")
         {
             return new TokenChargeAnswer(false, null, "token_inactive");
         }
@@ -145,6 +165,14 @@ public sealed class SimulatedCardNetwork(string name, NpgsqlDataSource dataSourc
         return await counter.ExecuteNonQueryAsync(cancellationToken) == 1
             ? new TokenChargeAnswer(true, Convert.ToHexString(RandomNumberGenerator.GetBytes(3)), null)
             : new TokenChargeAnswer(false, null, "replayed_cryptogram");
+    }
+
+    private async Task<string?> StatusAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tokenReference, CancellationToken cancellationToken)
+    {
+        await using var status = new NpgsqlCommand("SELECT status FROM card_network_simulator.tokens WHERE token_reference = $1 AND network = $2", connection, transaction);
+        status.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tokenReference });
+        status.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Name });
+        return await status.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     /// <summary>Records the answer under its key; when the key has one already, returns that one (and records nothing).</summary>

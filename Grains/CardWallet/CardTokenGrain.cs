@@ -278,10 +278,28 @@ public sealed partial class CardTokenGrain(
         return outcome.Succeeded;
     }
 
-    public async Task<Outcome<CardChargeResult>> Charge(CardChargeRequest request)
+    public Task<Outcome<CardChargeResult>> Charge(CardChargeRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Owned(request.UserId) is not { } state)
+        return ChargeAsync(
+            request.UserId, request.PaymentId,
+            (network, reference) => network.ChargeAsync(
+                new TokenCharge(request.IdempotencyKey, reference, request.Cryptogram, request.Atc, request.Amount, request.Currency, request.MerchantId), CancellationToken.None));
+    }
+
+    public Task<Outcome<CardChargeResult>> Pull(string userId, long amount, string currency, string idempotencyKey) =>
+        ChargeAsync(userId, "funding pull", (network, reference) => network.PullAsync(new TokenFunds(idempotencyKey, reference, amount, currency), CancellationToken.None));
+
+    public Task<Outcome<CardChargeResult>> Push(string userId, long amount, string currency, string idempotencyKey) =>
+        ChargeAsync(userId, "instant cash-out", (network, reference) => network.PushAsync(new TokenFunds(idempotencyKey, reference, amount, currency), CancellationToken.None));
+
+    public async Task<Outcome<CardView>> Payable(string userId) =>
+        await PayableError(userId) is { } refused ? refused : _state!.View;
+
+    /// <summary>Why the card cannot move money for <paramref name="userId"/> now, or null: it is theirs, active, on a device not lost.</summary>
+    private async Task<PaymentError?> PayableError(string userId)
+    {
+        if (Owned(userId) is not { } state)
         {
             return new PaymentError(ErrorCodes.NotFound, "No such card.", "card");
         }
@@ -291,19 +309,25 @@ public sealed partial class CardTokenGrain(
             return new PaymentError(ErrorCodes.CardStatusConflict, $"The card is {state.View.Status}; only an active card can pay.", "card");
         }
 
-        if (await LostDeviceError(state) is { } lost)
+        return await LostDeviceError(state);
+    }
+
+    /// <summary>Charges the card at its network: only an active card of <paramref name="userId"/>, on a device not lost.</summary>
+    private async Task<Outcome<CardChargeResult>> ChargeAsync(string userId, string purpose, Func<ICardNetwork, string, Task<TokenChargeAnswer>> charge)
+    {
+        if (await PayableError(userId) is { } refused)
         {
-            return lost;
+            return refused;
         }
 
+        var state = _state!;
         var network = networks.For(state.View.Network);
         try
         {
-            var answer = await network.ChargeAsync(
-                new TokenCharge(request.IdempotencyKey, state.View.TokenReference, request.Cryptogram, request.Atc, request.Amount, request.Currency, request.MerchantId), CancellationToken.None);
+            var answer = await charge(network, state.View.TokenReference);
             if (!answer.Approved)
             {
-                LogChargeDeclined(logger, Id, request.PaymentId, answer.DeclineCode!);
+                LogChargeDeclined(logger, Id, purpose, answer.DeclineCode!);
             }
 
             return new CardChargeResult(answer.Approved, answer.AuthorizationCode, answer.DeclineCode, state.View);
@@ -400,6 +424,6 @@ public sealed partial class CardTokenGrain(
     [LoggerMessage(4, LogLevel.Information, "Provisioning of card {CardId} declined by {Network}: {Reason}")]
     private static partial void LogDeclined(ILogger logger, string cardId, string network, string reason);
 
-    [LoggerMessage(5, LogLevel.Information, "Charge of card {CardId} for payment {PaymentId} declined: {DeclineCode}")]
-    private static partial void LogChargeDeclined(ILogger logger, string cardId, string paymentId, string declineCode);
+    [LoggerMessage(5, LogLevel.Information, "Charge of card {CardId} for {Purpose} declined: {DeclineCode}")]
+    private static partial void LogChargeDeclined(ILogger logger, string cardId, string purpose, string declineCode);
 }

@@ -107,6 +107,28 @@ public sealed class CardWalletStore(NpgsqlDataSource dataSource)
         return await command.ExecuteScalarAsync() as string;
     }
 
+    /// <summary>The user's chosen default funding source (<c>bank</c> or a card id), if any.</summary>
+    public async Task<string?> DefaultFundingSourceAsync(string userId)
+    {
+        await using var command = dataSource.CreateCommand("SELECT source FROM funding_defaults WHERE user_id = $1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(userId) });
+        return await command.ExecuteScalarAsync() as string;
+    }
+
+    public async Task SetDefaultFundingSourceAsync(string userId, string? source)
+    {
+        await using var command = dataSource.CreateCommand(source is null
+            ? "DELETE FROM funding_defaults WHERE user_id = $1"
+            : "INSERT INTO funding_defaults (user_id, source) VALUES ($1, $2) ON CONFLICT (user_id) DO UPDATE SET source = excluded.source");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(userId) });
+        if (source is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = source });
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
+
     public async Task<string?> DefaultCardAsync(string userId)
     {
         await using var command = dataSource.CreateCommand("SELECT id FROM card_tokens WHERE user_id = $1 AND is_default");

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans;
 using Payments.Grains.Interfaces.CardWallet;
 using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Funding;
 using Payments.Grains.Interfaces.Merchants;
 
 namespace Payments.Grains.CardWallet;
@@ -31,6 +32,47 @@ public sealed partial class CardholderGrain(CardWalletStore store, TimeProvider 
     public async Task<DevicePage> Devices() => new(await store.DevicesAsync(UserId), false);
 
     public async Task<CardPage> Cards(string? deviceId) => new(await store.CardsAsync(UserId, deviceId), false);
+
+    public async Task<FundingSourcePage> FundingSources()
+    {
+        var chosen = await store.DefaultFundingSourceAsync(UserId);
+        var cards = (await store.CardsAsync(UserId, null)).Where(card => card.Status == CardStatus.Active);
+        return new FundingSourcePage(
+            [
+                new FundingSourceView(Interfaces.Funding.FundingSources.Bank, Interfaces.Funding.FundingSources.Bank, "Linked bank account", chosen == Interfaces.Funding.FundingSources.Bank),
+                .. cards.Select(card => new FundingSourceView(card.Id, Interfaces.Funding.FundingSources.Card, $"{card.Network} {card.Kind} •••• {card.Last4}", chosen == card.Id)),
+            ],
+            false);
+    }
+
+    public async Task<Outcome<FundingSourcePage>> SetDefaultFundingSource(string? source)
+    {
+        if (source is not null && source != Interfaces.Funding.FundingSources.Bank
+            && (await store.CardsAsync(UserId, null)).All(card => card.Id != source || card.Status != CardStatus.Active))
+        {
+            return new PaymentError(ErrorCodes.NotFound, "No such funding source: it is bank or one of your active cards.", "source");
+        }
+
+        await store.SetDefaultFundingSourceAsync(UserId, source);
+        LogDefaultSource(logger, UserId, source ?? "none");
+        return await FundingSources();
+    }
+
+    public async Task<string?> UsableDefaultFundingSource()
+    {
+        var chosen = await store.DefaultFundingSourceAsync(UserId);
+        if (chosen is null or Interfaces.Funding.FundingSources.Bank)
+        {
+            return chosen;
+        }
+
+        // A card pays only while active; the card's grain checks its device when it is asked to pay.
+        var card = await GrainFactory.GetGrain<ICardTokenGrain>(chosen).Get(UserId);
+        return card.Value is { Status: CardStatus.Active } ? chosen : null;
+    }
+
+    [LoggerMessage(2, LogLevel.Information, "User {UserId}'s default funding source is now {Source}")]
+    private static partial void LogDefaultSource(ILogger logger, string userId, string source);
 
     [LoggerMessage(1, LogLevel.Information, "Device {DeviceId} added for user {UserId} ({Platform})")]
     private static partial void LogAdded(ILogger logger, string deviceId, string userId, string platform);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Payments.Grains.Banking;
 using Payments.Grains.Interfaces;
+using Payments.Grains.Interfaces.CardWallet;
 using Orleans;
 using Payments.Infrastructure.Streams;
 
@@ -64,17 +65,16 @@ public sealed partial class PayoutGrain(PayoutStore store, IBankGateway bank, IO
                 break;
             }
 
-            try
-            {
-                await bank.PayOutAsync(payout.UserId, payout.Amount, payout.Currency, payout.TransactionId, CancellationToken.None);
-                await store.MarkPaidAsync(payout.TransactionId);
-                LogPaid(logger, payout.TransactionId, payout.UserId, payout.Amount);
-            }
-            catch (BankUnavailableException error)
+            if (await PayAsync(payout) is { } failure)
             {
                 unpaid++;
-                await store.MarkFailedAsync(payout.TransactionId, error.Message);
-                LogFailed(logger, payout.TransactionId, payout.UserId, payout.Amount, options.Value.RetryInterval);
+                await store.MarkFailedAsync(payout.TransactionId, failure);
+                LogFailed(logger, payout.TransactionId, payout.UserId, payout.Amount, failure, options.Value.RetryInterval);
+            }
+            else
+            {
+                await store.MarkPaidAsync(payout.TransactionId);
+                LogPaid(logger, payout.TransactionId, payout.UserId, payout.Amount);
             }
         }
 
@@ -85,9 +85,32 @@ public sealed partial class PayoutGrain(PayoutStore store, IBankGateway bank, IO
         }
     }
 
+    /// <summary>
+    /// Pays one payout: to the bank, or pushed to the debit card of an instant cash-out. Null when paid, else why not.
+    /// A card that refuses for good (suspended, removed) keeps its payout pending, retried and listed for operators.
+    /// </summary>
+    private async Task<string?> PayAsync(PayoutRequest payout)
+    {
+        if (payout.CardId is { } card)
+        {
+            var pushed = await GrainFactory.GetGrain<ICardTokenGrain>(card).Push(payout.UserId, payout.Amount, payout.Currency, payout.TransactionId);
+            return pushed.Error?.Message ?? (pushed.Value!.Approved ? null : $"The card's network declined the push ({pushed.Value.DeclineCode}).");
+        }
+
+        try
+        {
+            await bank.PayOutAsync(payout.UserId, payout.Amount, payout.Currency, payout.TransactionId, CancellationToken.None);
+            return null;
+        }
+        catch (BankUnavailableException error)
+        {
+            return error.Message;
+        }
+    }
+
     [LoggerMessage(1, LogLevel.Information, "Paid out {TransactionId} ({Amount}) to the bank of {UserId}")]
     private static partial void LogPaid(ILogger logger, string transactionId, string userId, long amount);
 
-    [LoggerMessage(2, LogLevel.Warning, "The bank did not take payout {TransactionId} ({Amount}) to {UserId}; trying again in {RetryInterval}")]
-    private static partial void LogFailed(ILogger logger, string transactionId, string userId, long amount, TimeSpan retryInterval);
+    [LoggerMessage(2, LogLevel.Warning, "Payout {TransactionId} ({Amount}) to {UserId} was not taken ({Failure}); trying again in {RetryInterval}")]
+    private static partial void LogFailed(ILogger logger, string transactionId, string userId, long amount, string failure, TimeSpan retryInterval);
 }

@@ -1,4 +1,7 @@
 namespace Payments.Grains.Payouts;
 
-/// <summary>A committed withdrawal's money, owed to the user's bank; <paramref name="TransactionId"/> is the bank call's idempotency key.</summary>
-public sealed record PayoutRequest(string TransactionId, string UserId, long Amount, string Currency, DateTimeOffset RequestedAt);
+/// <summary>
+/// A committed withdrawal's money, owed to the user's bank, or to their debit card (<paramref name="CardId"/>) for an
+/// instant cash-out; <paramref name="TransactionId"/> is the bank's or the network's idempotency key.
+/// </summary>
+public sealed record PayoutRequest(string TransactionId, string UserId, long Amount, string Currency, DateTimeOffset RequestedAt, string? CardId = null);

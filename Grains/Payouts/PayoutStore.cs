@@ -17,8 +17,8 @@ public sealed class PayoutStore(NpgsqlDataSource dataSource)
     {
         var command = new NpgsqlBatchCommand(
             """
-            INSERT INTO payouts (transaction_id, user_id, amount, currency, status, requested_at)
-            SELECT t, u, a, c, 'pending', r FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::timestamptz[]) AS p(t, u, a, c, r)
+            INSERT INTO payouts (transaction_id, user_id, amount, currency, status, requested_at, card_id)
+            SELECT t, u, a, c, 'pending', r, k FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::timestamptz[], $6::text[]) AS p(t, u, a, c, r, k)
             ON CONFLICT (transaction_id) DO NOTHING
             """);
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. requests.Select(request => Guid.Parse(request.TransactionId))] });
@@ -26,6 +26,7 @@ public sealed class PayoutStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. requests.Select(request => request.Amount)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. requests.Select(request => request.Currency)] });
         command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = [.. requests.Select(request => request.RequestedAt.UtcDateTime)] });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. requests.Select(request => request.CardId)] });
         return command;
     }
 
@@ -45,7 +46,7 @@ public sealed class PayoutStore(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand(
             """
-            SELECT transaction_id, amount, currency, requested_at FROM payouts
+            SELECT transaction_id, amount, currency, requested_at, card_id FROM payouts
             WHERE user_id = $1 AND status = 'pending' ORDER BY requested_at LIMIT $2
             """);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(userId) });
@@ -54,7 +55,8 @@ public sealed class PayoutStore(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            pending.Add(new PayoutRequest(reader.GetGuid(0).ToString(), userId, reader.GetInt64(1), reader.GetString(2).TrimEnd(), reader.GetFieldValue<DateTimeOffset>(3)));
+            pending.Add(new PayoutRequest(
+                reader.GetGuid(0).ToString(), userId, reader.GetInt64(1), reader.GetString(2).TrimEnd(), reader.GetFieldValue<DateTimeOffset>(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
         }
 
         return pending;

@@ -84,25 +84,40 @@ public sealed partial class WalletGrain(
             return Unrecorded(invalid);
         }
 
-        if (await AdmitDebitAsync(command.Amount, isSend: true) is { } refused)
+        var refused = await AdmitDebitAsync(command.Amount, isSend: true);
+        if (refused is { Code: ErrorCodes.InsufficientFunds })
+        {
+            return await SendFundedAsync(command, recipient, stamp, refused);
+        }
+
+        if (refused is not null)
         {
             return Unrecorded(refused);
         }
 
+        return await CommitDebitAsync(TransferEntry(command, recipient, stamp, null), command.Amount, isSend: true, stamp);
+    }
+
+    /// <summary>
+    /// The transfer's ledger entry. A funded transfer first moves the pulled shortfall from where it came (bank or
+    /// card clearing) into the wallet, in the same transaction, so the wallet never goes below zero in between.
+    /// </summary>
+    private LedgerEntry TransferEntry(TransferCommand command, UserId recipient, IdempotencyStamp stamp, FundedShortfall? funded)
+    {
         var now = Now();
         var id = TransactionId.New();
         var account = _account;
-        var recipientAccount = LedgerAccounts.Wallet(recipient, s_currency);
         var visibility = command.Visibility ?? _defaultVisibility;
-        var view = new TransferView(id.ToString(), _user.Key, recipient.Key, command.Amount, s_currency, command.Note, visibility, TransferStatus.Completed, now);
-        var entry = new LedgerEntry(
+        var view = new TransferView(
+            id.ToString(), _user.Key, recipient.Key, command.Amount, s_currency, command.Note, visibility, TransferStatus.Completed, now, funded?.Lines(command.Amount));
+        var transfer = new LedgerMovement(account, LedgerAccounts.Wallet(recipient, s_currency), command.Amount, s_currency);
+        return new LedgerEntry(
             id, LedgerEntryTypes.Transfer, now,
-            [new LedgerMovement(account, recipientAccount, command.Amount, s_currency)],
+            funded is null ? [transfer] : [new LedgerMovement(funded.Account, account, funded.Amount, s_currency), transfer],
             new TransferRemark(command.Note, visibility),
             stamp,
             balances => PaymentsJson.Created(new TransferReceipt(view, balances.BalanceAfter(account))),
             [OutboxMessage.Create(TransferStream.Namespace, _user.Key, TransferStream.TransferCompleted, JsonSerializer.Serialize(view, PaymentsJson.Options))]);
-        return await CommitDebitAsync(entry, command.Amount, isSend: true, stamp);
     }
 
     public async Task<IdempotentOutcome> Deposit(DepositCommand command, IdempotencyStamp stamp)
@@ -141,6 +156,11 @@ public sealed partial class WalletGrain(
         if (ValidateMovement(command.Amount) is { } invalid)
         {
             return Unrecorded(invalid);
+        }
+
+        if (command.InstantToCard is { } card)
+        {
+            return await CashOutToCardAsync(command.Amount, card, stamp);
         }
 
         if (await AdmitDebitAsync(command.Amount, isSend: false) is { } refused)
@@ -221,7 +241,8 @@ public sealed partial class WalletGrain(
         return refusal;
     }
 
-    private PaymentError? TryAdmit(long amount, bool isSend)
+    /// <param name="funded">The part of <paramref name="amount"/> pulled from a funding source, not taken from the balance.</param>
+    private PaymentError? TryAdmit(long amount, bool isSend, long funded = 0)
     {
         if (!_exists)
         {
@@ -239,12 +260,12 @@ public sealed partial class WalletGrain(
             return WalletRefusals.DailyLimitExceeded(options.Value.DailySendLimit, _sentCommittedToday + _sendsPending);
         }
 
-        if (Available < amount)
+        if (Available < amount - funded)
         {
             return new PaymentError(ErrorCodes.InsufficientFunds, "Insufficient funds.", "amount");
         }
 
-        _pendingDebits += amount;
+        _pendingDebits += amount - funded;
         if (isSend)
         {
             _sendsPending += amount;
@@ -253,7 +274,7 @@ public sealed partial class WalletGrain(
         return null;
     }
 
-    private async Task<IdempotentOutcome> CommitDebitAsync(LedgerEntry entry, long amount, bool isSend, IdempotencyStamp stamp)
+    private async Task<IdempotentOutcome> CommitDebitAsync(LedgerEntry entry, long amount, bool isSend, IdempotencyStamp stamp, long funded = 0)
     {
         LedgerResult? result;
         try
@@ -262,11 +283,7 @@ public sealed partial class WalletGrain(
         }
         finally
         {
-            _pendingDebits -= amount;
-            if (isSend)
-            {
-                _sendsPending -= amount;
-            }
+            ReleaseDebit(amount, isSend, funded);
         }
 
         if (result is LedgerResult.Committed && isSend)
@@ -275,6 +292,16 @@ public sealed partial class WalletGrain(
         }
 
         return await AnswerAsync(result, stamp);
+    }
+
+    /// <summary>Takes an admitted debit off the pending ones (committed or not, the row now tells).</summary>
+    private void ReleaseDebit(long amount, bool isSend, long funded)
+    {
+        _pendingDebits -= amount - funded;
+        if (isSend)
+        {
+            _sendsPending -= amount;
+        }
     }
 
     private async Task<LedgerResult?> SubmitAsync(LedgerEntry entry)

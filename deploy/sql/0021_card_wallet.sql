@@ -102,3 +102,13 @@ CREATE TABLE card_network_simulator.faults (
     down         boolean          NOT NULL,
     updated_at   timestamptz      NOT NULL
 );
+
+-- A user's default funding source, when they chose one: 'bank' or a card of theirs. A send larger than the wallet's
+-- balance pulls the shortfall from it; without one, such a send is refused for insufficient funds.
+CREATE TABLE funding_defaults (
+    user_id  uuid PRIMARY KEY REFERENCES users (id),
+    source   text NOT NULL CHECK (source = 'bank' OR source ~ '^card_[0-9a-f]{32}$')
+);
+
+-- An instant cash-out is a payout pushed to a debit card of the wallet instead of paid to the bank.
+ALTER TABLE payouts ADD COLUMN card_id text REFERENCES card_tokens (id);

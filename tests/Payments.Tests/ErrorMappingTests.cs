@@ -119,7 +119,8 @@ public sealed class OverloadErrorMappingTests(ITestOutputHelper output) : ApiTes
         // Alice's sends are admitted by her (reentrant) wallet grain, then wait for a commit that waits for the row.
         await using var connection = await Silo.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
         var stall = await connection.BeginTransactionAsync();
-        await using (var lockWallets = new NpgsqlCommand("SELECT id FROM accounts WHERE kind = 'wallet' FOR UPDATE", connection, stall))
+        // The stall lasts as long as a slow machine needs to refuse the burst: longer than the pool's idle-in-transaction limit.
+        await using (var lockWallets = new NpgsqlCommand("SET LOCAL idle_in_transaction_session_timeout = 0; SELECT id FROM accounts WHERE kind = 'wallet' FOR UPDATE", connection, stall))
         {
             await lockWallets.ExecuteNonQueryAsync();
         }

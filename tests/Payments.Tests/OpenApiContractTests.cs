@@ -65,10 +65,11 @@ public sealed class OpenApiContractTests() : ApiTest("openapi")
 
                 foreach (var (status, response) in responses.Where(response => response.Key[0] is '4' or '5'))
                 {
-                    // Health probes answer 503 with their report; a declined card (402) answers the error with its decline
-                    // code and the failed payment; everything else answers the one error shape.
+                    // Health probes answer 503 with their report; a merchant payment's declined card (402) answers the error
+                    // with its decline code and the failed payment; everything else, a declined funding pull of a P2P send
+                    // among them, answers the one error shape.
                     var schema = response!["content"]?["application/json"]?["schema"]?["$ref"]?.GetValue<string>();
-                    if (status == "402")
+                    if (status == "402" && path.StartsWith("/v1/payments", StringComparison.Ordinal))
                     {
                         Assert.Equal("#/components/schemas/CardDeclinedBody", schema);
                     }

@@ -63,6 +63,10 @@ namespace Payments.Client.Generated.Models
         #pragma warning disable CS1591
         FRIEND_REQUEST_PENDING,
         #pragma warning restore CS1591
+        [EnumMember(Value = "FUNDING_DECLINED")]
+        #pragma warning disable CS1591
+        FUNDING_DECLINED,
+        #pragma warning restore CS1591
         [EnumMember(Value = "HOLD_NOT_AVAILABLE")]
         #pragma warning disable CS1591
         HOLD_NOT_AVAILABLE,

@@ -16,6 +16,8 @@ namespace Payments.Client.Generated.Models
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The balance property</summary>
         public long? Balance { get; set; }
+        /// <summary>The fee property</summary>
+        public long? Fee { get; set; }
         /// <summary>The transactionId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -50,6 +52,7 @@ namespace Payments.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "balance", n => { Balance = n.GetLongValue(); } },
+                { "fee", n => { Fee = n.GetLongValue(); } },
                 { "transactionId", n => { TransactionId = n.GetStringValue(); } },
             };
         }
@@ -61,6 +64,7 @@ namespace Payments.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteLongValue("balance", Balance);
+            writer.WriteLongValue("fee", Fee);
             writer.WriteStringValue("transactionId", TransactionId);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -16,6 +16,22 @@ namespace Payments.Client.Generated.Models
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>Cents (USD).</summary>
         public long? Amount { get; set; }
+        /// <summary>Withdrawals only, with speed instant: the debit card&apos;s id (&quot;card_…&quot;).</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Card { get; set; }
+#nullable restore
+#else
+        public string Card { get; set; }
+#endif
+        /// <summary>Withdrawals only: standard (to the bank, free; the default) or instant (to a debit card of your card wallet, for a fee).</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Speed { get; set; }
+#nullable restore
+#else
+        public string Speed { get; set; }
+#endif
         /// <summary>
         /// Instantiates a new <see cref="global::Payments.Client.Generated.Models.MovementRequest"/> and sets the default values.
         /// </summary>
@@ -42,6 +58,8 @@ namespace Payments.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "amount", n => { Amount = n.GetLongValue(); } },
+                { "card", n => { Card = n.GetStringValue(); } },
+                { "speed", n => { Speed = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -52,6 +70,8 @@ namespace Payments.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteLongValue("amount", Amount);
+            writer.WriteStringValue("card", Card);
+            writer.WriteStringValue("speed", Speed);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

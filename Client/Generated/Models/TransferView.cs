@@ -34,6 +34,14 @@ namespace Payments.Client.Generated.Models
 #else
         public string From { get; set; }
 #endif
+        /// <summary>The funding property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::Payments.Client.Generated.Models.FundingLine>? Funding { get; set; }
+#nullable restore
+#else
+        public List<global::Payments.Client.Generated.Models.FundingLine> Funding { get; set; }
+#endif
         /// <summary>The id property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -103,6 +111,7 @@ namespace Payments.Client.Generated.Models
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "currency", n => { Currency = n.GetStringValue(); } },
                 { "from", n => { From = n.GetStringValue(); } },
+                { "funding", n => { Funding = n.GetCollectionOfObjectValues<global::Payments.Client.Generated.Models.FundingLine>(global::Payments.Client.Generated.Models.FundingLine.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "id", n => { Id = n.GetStringValue(); } },
                 { "note", n => { Note = n.GetStringValue(); } },
                 { "status", n => { Status = n.GetStringValue(); } },
@@ -121,6 +130,7 @@ namespace Payments.Client.Generated.Models
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteStringValue("currency", Currency);
             writer.WriteStringValue("from", From);
+            writer.WriteCollectionOfObjectValues<global::Payments.Client.Generated.Models.FundingLine>("funding", Funding);
             writer.WriteStringValue("id", Id);
             writer.WriteStringValue("note", Note);
             writer.WriteStringValue("status", Status);

@@ -10,6 +10,7 @@ using Payments.Client.Generated.V1.Devices;
 using Payments.Client.Generated.V1.Events;
 using Payments.Client.Generated.V1.Feed;
 using Payments.Client.Generated.V1.Friends;
+using Payments.Client.Generated.V1.Funding_sources;
 using Payments.Client.Generated.V1.Merchants;
 using Payments.Client.Generated.V1.Notifications;
 using Payments.Client.Generated.V1.Payments;
@@ -72,6 +73,11 @@ namespace Payments.Client.Generated.V1
         public global::Payments.Client.Generated.V1.Friends.FriendsRequestBuilder Friends
         {
             get => new global::Payments.Client.Generated.V1.Friends.FriendsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The funding_sources property</summary>
+        public global::Payments.Client.Generated.V1.Funding_sources.Funding_sourcesRequestBuilder Funding_sources
+        {
+            get => new global::Payments.Client.Generated.V1.Funding_sources.Funding_sourcesRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The merchants property</summary>
         public global::Payments.Client.Generated.V1.Merchants.MerchantsRequestBuilder Merchants

@@ -47,7 +47,7 @@ namespace Payments.Client.Generated.V1.Transfers
         {
         }
         /// <summary>
-        /// Moves `amount` cents from your wallet to another user&apos;s (`to`: a username or a user id) in one ledger transaction, exactly once per Idempotency-Key. The transfer appears in the feed according to `visibility` (your default when absent), and the recipient is notified.
+        /// Moves `amount` cents from your wallet to another user&apos;s (`to`: a username or a user id) in one ledger transaction, exactly once per Idempotency-Key. The transfer appears in the feed according to `visibility` (your default when absent), and the recipient is notified. When `amount` is more than your balance and you chose a default funding source (`POST /v1/funding_sources/{id}/default`), the shortfall is pulled from it (your bank account, or a card through its network) and the pull and the transfer commit together; `funding` then says how it was paid. A retry with the same key never pulls twice, and a pull that fails leaves no transfer (402 `FUNDING_DECLINED`, or a retryable 503).
         /// </summary>
         /// <returns>A <see cref="global::Payments.Client.Generated.Models.TransferReceipt"/></returns>
         /// <param name="body">The request body</param>
@@ -55,7 +55,9 @@ namespace Payments.Client.Generated.V1.Transfers
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 400 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 401 status code</exception>
+        /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 402 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 404 status code</exception>
+        /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 409 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 413 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 415 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 422 status code</exception>
@@ -76,7 +78,9 @@ namespace Payments.Client.Generated.V1.Transfers
             {
                 { "400", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "401", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
+                { "402", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "404", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
+                { "409", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "413", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "415", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "422", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
@@ -86,7 +90,7 @@ namespace Payments.Client.Generated.V1.Transfers
             return await RequestAdapter.SendAsync<global::Payments.Client.Generated.Models.TransferReceipt>(requestInfo, global::Payments.Client.Generated.Models.TransferReceipt.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Moves `amount` cents from your wallet to another user&apos;s (`to`: a username or a user id) in one ledger transaction, exactly once per Idempotency-Key. The transfer appears in the feed according to `visibility` (your default when absent), and the recipient is notified.
+        /// Moves `amount` cents from your wallet to another user&apos;s (`to`: a username or a user id) in one ledger transaction, exactly once per Idempotency-Key. The transfer appears in the feed according to `visibility` (your default when absent), and the recipient is notified. When `amount` is more than your balance and you chose a default funding source (`POST /v1/funding_sources/{id}/default`), the shortfall is pulled from it (your bank account, or a card through its network) and the pull and the transfer commit together; `funding` then says how it was paid. A retry with the same key never pulls twice, and a pull that fails leaves no transfer (402 `FUNDING_DECLINED`, or a retryable 503).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

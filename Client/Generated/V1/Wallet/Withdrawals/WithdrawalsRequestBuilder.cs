@@ -34,7 +34,7 @@ namespace Payments.Client.Generated.V1.Wallet.Withdrawals
         {
         }
         /// <summary>
-        /// Takes `amount` cents from your wallet at once (atomically with a payout owed to you) and pays your bank account; the bank transfer is retried until the bank confirms it.
+        /// Takes `amount` cents from your wallet at once (atomically with a payout owed to you) and pays your bank account; the bank transfer is retried until the bank confirms it. With `speed` instant and `card` (a debit card of your card wallet), the money is pushed to the card through its network instead, for a fee (1.75%, at least 25¢, at most $25) that the receipt&apos;s `fee` shows; the card receives `amount` less the fee.
         /// </summary>
         /// <returns>A <see cref="global::Payments.Client.Generated.Models.MovementReceipt"/></returns>
         /// <param name="body">The request body</param>
@@ -42,6 +42,8 @@ namespace Payments.Client.Generated.V1.Wallet.Withdrawals
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 400 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 401 status code</exception>
+        /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 404 status code</exception>
+        /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 409 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 413 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 415 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 422 status code</exception>
@@ -62,6 +64,8 @@ namespace Payments.Client.Generated.V1.Wallet.Withdrawals
             {
                 { "400", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "401", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
+                { "404", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
+                { "409", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "413", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "415", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "422", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
@@ -71,7 +75,7 @@ namespace Payments.Client.Generated.V1.Wallet.Withdrawals
             return await RequestAdapter.SendAsync<global::Payments.Client.Generated.Models.MovementReceipt>(requestInfo, global::Payments.Client.Generated.Models.MovementReceipt.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Takes `amount` cents from your wallet at once (atomically with a payout owed to you) and pays your bank account; the bank transfer is retried until the bank confirms it.
+        /// Takes `amount` cents from your wallet at once (atomically with a payout owed to you) and pays your bank account; the bank transfer is retried until the bank confirms it. With `speed` instant and `card` (a debit card of your card wallet), the money is pushed to the card through its network instead, for a fee (1.75%, at least 25¢, at most $25) that the receipt&apos;s `fee` shows; the card receives `amount` less the fee.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

@@ -34,13 +34,14 @@ namespace Payments.Client.Generated.V1.Requests.Item.Pay
         {
         }
         /// <summary>
-        /// Pays a pending request addressed to you with a transfer to its requester. However often, and with whatever keys, it is called, a request is paid by one transfer: once paid, it answers 409 `REQUEST_NOT_PENDING` (a retry with the same key answers the first payment).
+        /// Pays a pending request addressed to you with a transfer to its requester. However often, and with whatever keys, it is called, a request is paid by one transfer: once paid, it answers 409 `REQUEST_NOT_PENDING` (a retry with the same key answers the first payment). Like a send, a payment larger than your balance is covered by your default funding source, if you chose one.
         /// </summary>
         /// <returns>A <see cref="global::Payments.Client.Generated.Models.PayReceipt"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 400 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 401 status code</exception>
+        /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 402 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 404 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 409 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 422 status code</exception>
@@ -60,6 +61,7 @@ namespace Payments.Client.Generated.V1.Requests.Item.Pay
             {
                 { "400", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "401", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
+                { "402", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "404", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "409", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "422", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
@@ -69,7 +71,7 @@ namespace Payments.Client.Generated.V1.Requests.Item.Pay
             return await RequestAdapter.SendAsync<global::Payments.Client.Generated.Models.PayReceipt>(requestInfo, global::Payments.Client.Generated.Models.PayReceipt.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Pays a pending request addressed to you with a transfer to its requester. However often, and with whatever keys, it is called, a request is paid by one transfer: once paid, it answers 409 `REQUEST_NOT_PENDING` (a retry with the same key answers the first payment).
+        /// Pays a pending request addressed to you with a transfer to its requester. However often, and with whatever keys, it is called, a request is paid by one transfer: once paid, it answers 409 `REQUEST_NOT_PENDING` (a retry with the same key answers the first payment). Like a send, a payment larger than your balance is covered by your default funding source, if you chose one.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
