@@ -174,6 +174,9 @@ public static class PaymentsApiExtensions
         v1.MapDevicesApi();
         v1.MapCardsApi();
         v1.MapFundingSourcesApi();
+        v1.MapProductsApi();
+        v1.MapOrdersApi();
+        v1.MapAuditApi();
         v1.MapAdminApi();
         return app;
     }

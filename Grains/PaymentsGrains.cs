@@ -6,6 +6,8 @@ using Payments.Grains.Analytics;
 using Payments.Grains.Banking;
 using Payments.Grains.CardNetworks;
 using Payments.Grains.CardWallet;
+using Payments.Grains.Commerce;
+using Payments.Grains.Commerce.Fulfilment;
 using Payments.Grains.Errors;
 using Payments.Grains.Feed;
 using Payments.Grains.Fraud;
@@ -29,6 +31,9 @@ namespace Payments.Grains;
 /// <summary>Registers the payment domain's services next to its grains (the silo hosts this assembly's grain classes).</summary>
 public static class PaymentsGrains
 {
+    /// <summary>The ADO.NET grain storage of grains that keep Orleans-managed state: the stock grains' transactional state.</summary>
+    public const string GrainStorageName = "payments";
+
     public static IServiceCollection AddPaymentsDomain(this IServiceCollection services)
     {
         services.AddSingleton<IIncomingGrainCallFilter, ConstraintViolationFilter>();
@@ -97,6 +102,20 @@ public static class PaymentsGrains
             .Validate(options => options.PayoutRetryInterval >= TimeSpan.FromSeconds(1) && options.PayoutRetryInterval <= TimeSpan.FromDays(1), $"{SettlementOptions.SectionName}:{nameof(SettlementOptions.PayoutRetryInterval)} is between 1 second and 1 day.")
             .ValidateOnStart();
         services.AddSingleton<SettlementStore>();
+        services.AddOptions<CommerceOptions>().BindConfiguration(CommerceOptions.SectionName)
+            .Validate(options => options.Problem() is null, $"{CommerceOptions.SectionName}: ListingCacheDuration 0-1 min, StepAttempts and CompensationAttempts 1-100, RetryDelay >= 10 ms <= MaxRetryDelay <= 1 day, ResumePeriod >= 1 s, FailSteps known saga steps.")
+            .ValidateOnStart();
+        services.AddOptions<SimulatedFulfilmentOptions>().BindConfiguration(SimulatedFulfilmentOptions.SectionName)
+            .Validate(options => options.FailureRate is >= 0 and <= 1 && options.Latency >= TimeSpan.Zero, $"{SimulatedFulfilmentOptions.SectionName}: FailureRate is between 0 and 1, Latency not negative.")
+            .ValidateOnStart();
+        services.AddOptions<FulfilmentResilienceOptions>().BindConfiguration(FulfilmentResilienceOptions.SectionName)
+            .Validate(options => options.Problem() is null, $"{FulfilmentResilienceOptions.SectionName}: MaxRetries 0-10, BreakFailureRatio in (0, 1], BreakMinimumCalls >= 2, AttemptTimeout > 0, BreakDuration >= 0.5 s.")
+            .ValidateOnStart();
+        services.AddSingleton<SimulatedFulfilmentService>();
+        services.AddSingleton<IFulfilmentService>(provider => ActivatorUtilities.CreateInstance<ResilientFulfilmentService>(provider, provider.GetRequiredService<SimulatedFulfilmentService>()));
+        services.AddSingleton<ProductStore>();
+        services.AddSingleton<OrderStore>();
+        services.AddSingleton<AuditStore>();
         services.AddSingleton<ReconciliationStore>();
         services.AddSingleton<ReconciliationService>();
         services.AddDedicatedDataSource(FeedFanOut.DataSourceKey).AddSingleton<FeedFanOut>();

@@ -15,6 +15,7 @@ public static class ApiTags
     public const string MerchantPayments = "Merchant payments";
     public const string Webhooks = "Webhooks";
     public const string CardWallet = "Card wallet";
+    public const string Commerce = "Commerce";
     public const string Admin = "Admin";
     public const string Operations = "Operations";
 
@@ -33,7 +34,8 @@ public static class ApiTags
         (MerchantPayments, "A merchant's payments through its API key (`Bearer sk_test_…`): authorize and capture cards or wallet payments, void, refund, list with filters, each payment's events, and the merchant's balance. Every mutation takes an Idempotency-Key. A wallet payment is confirmed by its payer's session."),
         (Webhooks, "Signed notifications of a merchant's payment events to its endpoints (Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature`), retried for about a day and a half, with a delivery log, resends and test pings. Managed with the merchant's API key."),
         (CardWallet, "Your devices and the cards on them: a card is provisioned into a network token bound to one device (the card number is never stored), may need a code to verify it, and can be suspended, reactivated, removed or made the default. A device reported lost has its cards suspended and its sessions revoked. Merchant payments are paid in-app with a card's cryptogram from its device."),
-        (Admin, "Operator endpoints behind the operator token: the ledger audit, freezing wallets, the cluster's silos, payouts owed, stream dead letters, running a merchant's settlement now, reconciling bank statements, and failure injection into the simulated card networks."),
+        (Commerce, "A merchant's products with their stock (managed with its API key or its owner's session; listed publicly), buyers' orders paid from the wallet or with a card of the card wallet, each run by a saga (reserve stock, authorize, capture, fulfil) that compensates in reverse when a step fails, the orders' event logs, and the merchant's audit log."),
+        (Admin, "Operator endpoints behind the operator token: the ledger audit, freezing wallets, the cluster's silos, payouts owed, stream dead letters, running a merchant's settlement now, reconciling bank statements, failure injection into the simulated card networks, stuck orders, and the whole audit log."),
         (Operations, "Health probes for orchestrators, Prometheus metrics and the Orleans Dashboard."),
     ];
 }

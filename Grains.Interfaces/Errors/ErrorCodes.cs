@@ -96,6 +96,18 @@ public static class ErrorCodes
     /// <summary>Too many wrong verification codes: the card's verification is locked until retryAfter.</summary>
     public const string VerificationLocked = "VERIFICATION_LOCKED";
 
+    /// <summary>A product has fewer units than an order asks for (the order reserved nothing and was charged nothing).</summary>
+    public const string OutOfStock = "OUT_OF_STOCK";
+
+    /// <summary>A product that is not for sale (deactivated or deleted) cannot be ordered.</summary>
+    public const string ProductUnavailable = "PRODUCT_UNAVAILABLE";
+
+    /// <summary>The order is fulfilled or already ended: it can no longer be canceled.</summary>
+    public const string OrderNotCancelable = "ORDER_NOT_CANCELABLE";
+
+    /// <summary>Only a fulfilled order can be refunded.</summary>
+    public const string OrderNotRefundable = "ORDER_NOT_REFUNDABLE";
+
     public static int StatusOf(string code) => code switch
     {
         ValidationError or InvalidAmount or InvalidCurrency or InvalidCard => 400,
@@ -104,7 +116,7 @@ public static class ErrorCodes
         NotFound or RecipientNotFound => 404,
         UsernameTaken or RequestNotPending or AlreadyFriends or FriendRequestPending or HoldNotAvailable
             or PaymentNotCapturable or PaymentNotCancelable or PaymentNotConfirmable or PaymentNotRefundable or RefundExceedsCaptured
-            or DeviceLost or CardAlreadyAdded or CardStatusConflict => 409,
+            or DeviceLost or CardAlreadyAdded or CardStatusConflict or OutOfStock or ProductUnavailable or OrderNotCancelable or OrderNotRefundable => 409,
         CardDeclined or FraudBlocked or FundingDeclined => 402,
         RequestTooLarge => 413,
         UnsupportedMediaType => 415,

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Payments.Grains.Interfaces.CardWallet;
+using Payments.Grains.Interfaces.Commerce;
 using Orleans;
 using Payments.Grains.Interfaces.MerchantPayments;
 
@@ -35,6 +36,7 @@ public interface IIdempotencyGrain : IGrainWithStringKey
 [JsonDerivedType(typeof(VoidMerchantPaymentCommand), "void-merchant-payment")]
 [JsonDerivedType(typeof(RefundMerchantPaymentCommand), "refund-merchant-payment")]
 [JsonDerivedType(typeof(ProvisionCardCommand), "provision-card")]
+[JsonDerivedType(typeof(PlaceOrderCommand), "place-order")]
 [GenerateSerializer, Immutable]
 public abstract record IdempotentCommand(string UserId);
 

@@ -42,11 +42,12 @@ public sealed record CreateMerchantPaymentCommand(
     string? CustomerCountry) : IdempotentCommand(UserId);
 
 /// <summary>
-/// The paying user (<c>UserId</c>) confirms a wallet payment: without <c>Card</c> the amount is held on their wallet;
-/// with it, a card of their card wallet pays, by the cryptogram their device made.
+/// The paying user (<c>UserId</c>) confirms a wallet payment: without a card the amount is held on their wallet; with
+/// <c>Card</c>, a card of their card wallet pays, by the cryptogram their device made. <c>CardOnFile</c> (a card id) is
+/// set only by the platform for a payment it starts on the payer's behalf (an order): the API never builds it.
 /// </summary>
 [GenerateSerializer, Immutable]
-public sealed record ConfirmMerchantPaymentCommand(string UserId, string PaymentId, DeviceCardPayment? Card = null) : IdempotentCommand(UserId);
+public sealed record ConfirmMerchantPaymentCommand(string UserId, string PaymentId, DeviceCardPayment? Card = null, string? CardOnFile = null) : IdempotentCommand(UserId);
 
 /// <summary>A wallet card's in-app payment: the card, and the device's cryptogram with its transaction counter (ATC).</summary>
 [GenerateSerializer, Immutable]

@@ -23,6 +23,8 @@ public static class PrefixedId
     public const string Reconciliation = "rec_";
     public const string Device = "dev_";
     public const string Card = "card_";
+    public const string Product = "prod_";
+    public const string Order = "ord_";
 
     private static readonly SearchValues<char> s_hex = SearchValues.Create("0123456789abcdef");
 

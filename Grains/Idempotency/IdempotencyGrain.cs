@@ -1,6 +1,7 @@
 using Payments.Infrastructure.Placement;
 using Payments.Grains.Interfaces;
 using Payments.Grains.Interfaces.CardWallet;
+using Payments.Grains.Interfaces.Commerce;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Idempotency;
 using Payments.Grains.Interfaces.Identity;
@@ -90,6 +91,7 @@ public sealed class IdempotencyGrain(IdempotencyRecordStore records) : Grain, II
             CaptureMerchantPaymentCommand capture => GrainFactory.GetGrain<IMerchantPaymentGrain>(capture.PaymentId).Capture(capture, stamp),
             VoidMerchantPaymentCommand cancel => GrainFactory.GetGrain<IMerchantPaymentGrain>(cancel.PaymentId).Void(cancel, stamp),
             RefundMerchantPaymentCommand refund => GrainFactory.GetGrain<IMerchantPaymentGrain>(refund.PaymentId).Refund(refund, stamp),
+            PlaceOrderCommand order => GrainFactory.GetGrain<IOrderGrain>(PrefixedId.New(PrefixedId.Order)).Place(order, stamp),
             ProvisionCardCommand provision => GrainFactory.GetGrain<ICardTokenGrain>(PrefixedId.New(PrefixedId.Card)).Provision(provision, stamp),
             _ => throw new ArgumentException($"Unknown idempotent command {command.GetType().Name}.", nameof(command)),
         };

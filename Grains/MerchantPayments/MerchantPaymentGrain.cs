@@ -158,6 +158,11 @@ public sealed partial class MerchantPaymentGrain(
             return await ConfirmWithCardAsync(state.View, command.UserId, card, stamp);
         }
 
+        if (command.CardOnFile is { } storedCard)
+        {
+            return await ConfirmWithCardOnFileAsync(state.View, command.UserId, storedCard, stamp);
+        }
+
         return await AuthorizeAsync(state.View, LedgerAccounts.Wallet(payer, state.View.Currency), $"user:{command.UserId}", stamp, Now());
     }
 
@@ -170,6 +175,12 @@ public sealed partial class MerchantPaymentGrain(
     {
         var charge = await GrainFactory.GetGrain<ICardTokenGrain>(card.CardId).Charge(
             new CardChargeRequest(payerId, Id, view.MerchantId, view.Amount, view.Currency, card.Cryptogram, card.Atc, $"{stamp.Scope}/{stamp.Key}/{stamp.RequestHash}"));
+        return await AuthorizeCardChargeAsync(view, payerId, charge, stamp);
+    }
+
+    /// <summary>A wallet card's charge answered: approved, the money comes in through card clearing; declined, the payment still awaits confirmation.</summary>
+    private async Task<IdempotentOutcome> AuthorizeCardChargeAsync(PaymentView view, string payerId, Outcome<CardChargeResult> charge, IdempotencyStamp stamp)
+    {
         if (charge.Error is { } refused)
         {
             return Unrecorded(refused);
@@ -187,6 +198,16 @@ public sealed partial class MerchantPaymentGrain(
         var method = new PaymentMethodView(PaymentMethodTypes.NetworkToken, wallet.Network, wallet.Last4, wallet.ExpMonth, wallet.ExpYear, null, payerId, wallet.Id);
         return await AuthorizeAsync(
             view with { PaymentMethod = method, AuthorizationCode = result.AuthorizationCode }, LedgerAccounts.CardClearing(view.Currency), $"user:{payerId}", stamp, Now());
+    }
+
+    /// <summary>
+    /// The platform charges the payer's wallet card as a card on file, with no device cryptogram: only for payments the
+    /// platform itself starts for the payer (an order's saga), never from the API's confirm, which requires the cryptogram.
+    /// </summary>
+    private async Task<IdempotentOutcome> ConfirmWithCardOnFileAsync(PaymentView view, string payerId, string cardId, IdempotencyStamp stamp)
+    {
+        var charge = await GrainFactory.GetGrain<ICardTokenGrain>(cardId).Pull(payerId, view.Amount, view.Currency, $"{stamp.Scope}/{stamp.Key}/{stamp.RequestHash}");
+        return await AuthorizeCardChargeAsync(view, payerId, charge, stamp);
     }
 
     public async Task<IdempotentOutcome> Capture(CaptureMerchantPaymentCommand command, IdempotencyStamp stamp)
@@ -229,9 +250,19 @@ public sealed partial class MerchantPaymentGrain(
             return Unrecorded(NotFound());
         }
 
+        if (state.View.Status == PaymentStatus.RequiresConfirmation)
+        {
+            // Nothing is held yet: canceled, it can no longer be confirmed (an order whose saga gave up closes its payment so).
+            var now = Now();
+            var canceled = state.View with { Status = PaymentStatus.Canceled, CanceledAt = now, CancellationReason = "void" };
+            return await SaveWithoutMoneyAsync(
+                new PaymentState(canceled, null, state.Version + 1, state.Signals), new PaymentChange("payment.canceled", KeyActor(command.ActorKeyId), null, now), stamp,
+                PaymentsJson.Created(canceled));
+        }
+
         if (state.View.Status != PaymentStatus.RequiresCapture)
         {
-            return Unrecorded(new PaymentError(ErrorCodes.PaymentNotCancelable, $"The payment is {state.View.Status}; only an authorized, uncaptured payment can be voided."));
+            return Unrecorded(new PaymentError(ErrorCodes.PaymentNotCancelable, $"The payment is {state.View.Status}; only a payment awaiting confirmation or capture can be voided."));
         }
 
         return await ReleaseAsync(state, KeyActor(command.ActorKeyId), expired: false, stamp);

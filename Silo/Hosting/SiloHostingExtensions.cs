@@ -22,7 +22,7 @@ namespace Payments.Silo.Hosting;
 public static class SiloHostingExtensions
 {
     /// <summary>The ADO.NET grain storage of grains that keep Orleans-managed state (and of Orleans transactions).</summary>
-    public const string GrainStorageName = "payments";
+    public const string GrainStorageName = PaymentsGrains.GrainStorageName;
 
     /// <summary>Adds the silo's services. <paramref name="extraGrainAssemblies"/> lets tests and tools host their own grains beside the domain's.</summary>
     public static WebApplicationBuilder AddSilo(this WebApplicationBuilder builder, string connectionString, params Assembly[] extraGrainAssemblies)
@@ -65,6 +65,8 @@ public static class SiloHostingExtensions
                 options.Invariant = PaymentsClusterOptions.AdoNetInvariant;
                 options.ConnectionString = connectionString;
             });
+            // Orleans Transactions reserve an order's stock across its products' grains (their state in the grain storage above).
+            silo.UseTransactions();
             silo.AddOutboxStreams();
             silo.Services.AddPlacementDirector<UserAffinityPlacement, UserAffinityPlacementDirector>();
             silo.Services.AddSerializer(serializer =>
