@@ -105,12 +105,11 @@ public sealed partial class OrderGrain
 
             case StepResult.Refused refused when forward:
                 {
-                    // A refused step had no effect: the compensation undoes only the steps before it.
+                    // A refused reservation aborted its whole transaction: nothing to release. A refused authorization may
+                    // have created its payment, which the compensation closes.
                     var failure = new OrderFailure(refused.Error.Code, refused.Error.Message, step, refused.Error.Field);
-                    var progress = order.Progress with
-                    {
-                        Mode = SagaModes.Compensating, Started = order.Progress.Started.Where(started => started != step).ToList(), Attempts = 0, RetryAt = null, LastError = null,
-                    };
+                    var started = step == SagaSteps.Reserve ? order.Progress.Started.Where(started => started != step).ToList() : order.Progress.Started;
+                    var progress = order.Progress with { Mode = SagaModes.Compensating, Started = started, Attempts = 0, RetryAt = null, LastError = null };
                     var view = order.View with { Failure = failure, Saga = [.. order.View.Saga, new SagaStep(step, "failed", refused.Error.Code, now)] };
                     LogStepRefused(logger, Id, step, refused.Error.Code);
                     await AdvanceAsync(new OrderRecord(view, progress), [Change("order.step_failed", new() { ["step"] = step, ["failure"] = failure })], []);

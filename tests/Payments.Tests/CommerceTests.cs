@@ -174,7 +174,7 @@ public sealed class CommerceTests() : ApiTest("commerce")
         Assert.Equal(3, balances.Count(balance => balance["balance"]!.GetValue<long>() == 4_000));
         Assert.Equal(47, balances.Count(balance => balance["balance"]!.GetValue<long>() == 5_000 && balance["held"]!.GetValue<long>() == 0));
         await Eventually.TrueAsync(async () => await Shop.UnitsAvailableAsync(ticket) == 0, TimeSpan.FromSeconds(10), "the listing shows none left");
-        Assert.Equal(3, await ScalarAsync($"SELECT count(*) FROM orders WHERE status = 'fulfilled' AND body->'lines'->0->>'product' = '{ticket}'"));
+        Assert.Equal(3, await ScalarAsync($"SELECT count(*) FROM orders WHERE status = 'fulfilled' AND body->'view'->'lines'->0->>'product' = '{ticket}'"));
         await Merchants.AssertLedgerBalancedAsync();
     }
 

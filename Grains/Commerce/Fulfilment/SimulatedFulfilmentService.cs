@@ -12,11 +12,14 @@ public sealed class SimulatedFulfilmentOptions
 
     public TimeSpan Latency { get; set; } = TimeSpan.FromMilliseconds(5);
 
-    /// <summary>Share of calls that fail, 0..1.</summary>
+    /// <summary>Share of deliveries that fail, 0..1.</summary>
     public double FailureRate { get; set; }
 
-    /// <summary>Every call fails.</summary>
+    /// <summary>Every delivery fails (the service cannot issue licenses); revocations still work unless <see cref="RevocationsDown"/>.</summary>
     public bool Down { get; set; }
+
+    /// <summary>Every revocation fails.</summary>
+    public bool RevocationsDown { get; set; }
 }
 
 /// <summary>
@@ -29,7 +32,12 @@ public sealed class SimulatedFulfilmentService(NpgsqlDataSource dataSource, IOpt
 
     public async Task<string> DeliverAsync(string orderId, IReadOnlyList<OrderLine> lines, CancellationToken cancellationToken)
     {
-        await AnswerAsync(cancellationToken);
+        var settings = await AnswerAsync(cancellationToken);
+        if (settings.Down || (settings.FailureRate > 0 && Random.Shared.NextDouble() < settings.FailureRate))
+        {
+            throw new FulfilmentUnavailableException("The fulfilment service failed to deliver (simulated).");
+        }
+
         await using var command = dataSource.CreateCommand(
             """
             WITH issued AS (
@@ -48,14 +56,19 @@ public sealed class SimulatedFulfilmentService(NpgsqlDataSource dataSource, IOpt
 
     public async Task RevokeAsync(string orderId, CancellationToken cancellationToken)
     {
-        await AnswerAsync(cancellationToken);
+        if ((await AnswerAsync(cancellationToken)).RevocationsDown)
+        {
+            throw new FulfilmentUnavailableException("The fulfilment service failed to revoke (simulated).");
+        }
+
         await using var command = dataSource.CreateCommand("UPDATE fulfilment_simulator.licenses SET revoked_at = $2 WHERE order_id = $1 AND revoked_at IS NULL");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = orderId });
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = time.GetUtcNow().UtcDateTime });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task AnswerAsync(CancellationToken cancellationToken)
+    /// <summary>Waits the simulated latency; the settings then say whether the call fails.</summary>
+    private async Task<SimulatedFulfilmentOptions> AnswerAsync(CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
         if (settings.Latency > TimeSpan.Zero)
@@ -63,10 +76,7 @@ public sealed class SimulatedFulfilmentService(NpgsqlDataSource dataSource, IOpt
             await Task.Delay(settings.Latency, time, cancellationToken);
         }
 
-        if (settings.Down || (settings.FailureRate > 0 && Random.Shared.NextDouble() < settings.FailureRate))
-        {
-            throw new FulfilmentUnavailableException("The fulfilment service failed (simulated).");
-        }
+        return settings;
     }
 
     /// <summary>Four groups of five characters, without look-alikes (0/O, 1/I).</summary>
