@@ -73,7 +73,7 @@ public static class MerchantPaymentsApi
         merchant.MapPost("/{id}/void", VoidMerchantPayment)
             .WithName(nameof(VoidMerchantPayment))
             .WithSummary("Void a payment")
-            .WithDescription("Releases an authorized, uncaptured payment: nothing is charged.")
+            .WithDescription("Releases an authorized, uncaptured payment, or cancels a wallet payment its payer has not confirmed: nothing is charged.")
             .WithMetadata(IdempotencyHeader.Metadata)
             .Produces<PaymentView>(StatusCodes.Status201Created)
             .ProducesErrors([.. s_paymentErrors, ErrorCodes.PaymentNotCancelable]);

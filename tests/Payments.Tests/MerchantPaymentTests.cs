@@ -131,7 +131,7 @@ public sealed class MerchantPaymentTests() : ApiTest("merchant-payments")
         {
             ("requires_confirmation", "confirm", "201 requires_capture"),
             ("requires_confirmation", "capture", "409 PAYMENT_NOT_CAPTURABLE"),
-            ("requires_confirmation", "void", "409 PAYMENT_NOT_CANCELABLE"),
+            ("requires_confirmation", "void", "201 canceled"),
             ("requires_confirmation", "refund", "409 PAYMENT_NOT_REFUNDABLE"),
             ("requires_capture", "confirm", "409 PAYMENT_NOT_CONFIRMABLE"),
             ("requires_capture", "capture", "201 succeeded"),

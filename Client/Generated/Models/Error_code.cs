@@ -119,6 +119,18 @@ namespace Payments.Client.Generated.Models
         #pragma warning disable CS1591
         NOT_FOUND,
         #pragma warning restore CS1591
+        [EnumMember(Value = "ORDER_NOT_CANCELABLE")]
+        #pragma warning disable CS1591
+        ORDER_NOT_CANCELABLE,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "ORDER_NOT_REFUNDABLE")]
+        #pragma warning disable CS1591
+        ORDER_NOT_REFUNDABLE,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "OUT_OF_STOCK")]
+        #pragma warning disable CS1591
+        OUT_OF_STOCK,
+        #pragma warning restore CS1591
         [EnumMember(Value = "PAYMENT_NOT_CANCELABLE")]
         #pragma warning disable CS1591
         PAYMENT_NOT_CANCELABLE,
@@ -134,6 +146,10 @@ namespace Payments.Client.Generated.Models
         [EnumMember(Value = "PAYMENT_NOT_REFUNDABLE")]
         #pragma warning disable CS1591
         PAYMENT_NOT_REFUNDABLE,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "PRODUCT_UNAVAILABLE")]
+        #pragma warning disable CS1591
+        PRODUCT_UNAVAILABLE,
         #pragma warning restore CS1591
         [EnumMember(Value = "RATE_LIMITED")]
         #pragma warning disable CS1591

@@ -4,6 +4,7 @@ using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
 using Payments.Client.Generated.V1.Admin;
 using Payments.Client.Generated.V1.Analytics;
+using Payments.Client.Generated.V1.Audit;
 using Payments.Client.Generated.V1.Balance;
 using Payments.Client.Generated.V1.Cards;
 using Payments.Client.Generated.V1.Devices;
@@ -13,8 +14,10 @@ using Payments.Client.Generated.V1.Friends;
 using Payments.Client.Generated.V1.Funding_sources;
 using Payments.Client.Generated.V1.Merchants;
 using Payments.Client.Generated.V1.Notifications;
+using Payments.Client.Generated.V1.Orders;
 using Payments.Client.Generated.V1.Payments;
 using Payments.Client.Generated.V1.Payouts;
+using Payments.Client.Generated.V1.Products;
 using Payments.Client.Generated.V1.Refunds;
 using Payments.Client.Generated.V1.Requests;
 using Payments.Client.Generated.V1.Sessions;
@@ -43,6 +46,11 @@ namespace Payments.Client.Generated.V1
         public global::Payments.Client.Generated.V1.Analytics.AnalyticsRequestBuilder Analytics
         {
             get => new global::Payments.Client.Generated.V1.Analytics.AnalyticsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The audit property</summary>
+        public global::Payments.Client.Generated.V1.Audit.AuditRequestBuilder Audit
+        {
+            get => new global::Payments.Client.Generated.V1.Audit.AuditRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The balance property</summary>
         public global::Payments.Client.Generated.V1.Balance.BalanceRequestBuilder Balance
@@ -89,6 +97,11 @@ namespace Payments.Client.Generated.V1
         {
             get => new global::Payments.Client.Generated.V1.Notifications.NotificationsRequestBuilder(PathParameters, RequestAdapter);
         }
+        /// <summary>The orders property</summary>
+        public global::Payments.Client.Generated.V1.Orders.OrdersRequestBuilder Orders
+        {
+            get => new global::Payments.Client.Generated.V1.Orders.OrdersRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The payments property</summary>
         public global::Payments.Client.Generated.V1.Payments.PaymentsRequestBuilder Payments
         {
@@ -98,6 +111,11 @@ namespace Payments.Client.Generated.V1
         public global::Payments.Client.Generated.V1.Payouts.PayoutsRequestBuilder Payouts
         {
             get => new global::Payments.Client.Generated.V1.Payouts.PayoutsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The products property</summary>
+        public global::Payments.Client.Generated.V1.Products.ProductsRequestBuilder Products
+        {
+            get => new global::Payments.Client.Generated.V1.Products.ProductsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The refunds property</summary>
         public global::Payments.Client.Generated.V1.Refunds.RefundsRequestBuilder Refunds

@@ -2,10 +2,12 @@
 #pragma warning disable CS0618
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
+using Payments.Client.Generated.V1.Admin.Audit;
 using Payments.Client.Generated.V1.Admin.Card_networks;
 using Payments.Client.Generated.V1.Admin.Cluster;
 using Payments.Client.Generated.V1.Admin.Ledger;
 using Payments.Client.Generated.V1.Admin.Merchants;
+using Payments.Client.Generated.V1.Admin.Orders;
 using Payments.Client.Generated.V1.Admin.Payouts;
 using Payments.Client.Generated.V1.Admin.Reconciliation;
 using Payments.Client.Generated.V1.Admin.Streams;
@@ -22,6 +24,11 @@ namespace Payments.Client.Generated.V1.Admin
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class AdminRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The audit property</summary>
+        public global::Payments.Client.Generated.V1.Admin.Audit.AuditRequestBuilder Audit
+        {
+            get => new global::Payments.Client.Generated.V1.Admin.Audit.AuditRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The card_networks property</summary>
         public global::Payments.Client.Generated.V1.Admin.Card_networks.Card_networksRequestBuilder Card_networks
         {
@@ -41,6 +48,11 @@ namespace Payments.Client.Generated.V1.Admin
         public global::Payments.Client.Generated.V1.Admin.Merchants.MerchantsRequestBuilder Merchants
         {
             get => new global::Payments.Client.Generated.V1.Admin.Merchants.MerchantsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The orders property</summary>
+        public global::Payments.Client.Generated.V1.Admin.Orders.OrdersRequestBuilder Orders
+        {
+            get => new global::Payments.Client.Generated.V1.Admin.Orders.OrdersRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The payouts property</summary>
         public global::Payments.Client.Generated.V1.Admin.Payouts.PayoutsRequestBuilder Payouts
