@@ -214,9 +214,10 @@ public sealed partial class WalletGrain(
             return NotFound();
         }
 
+        var before = _status;
         _status = frozen ? WalletStatus.Frozen : WalletStatus.Active;
         _statusChanges++;
-        await store.SetStatusAsync(_account, _status);
+        await store.SetStatusAsync(_account, _user.Key, before, _status);
         LogStatusChanged(logger, _user.Key, _status);
         return View();
     }

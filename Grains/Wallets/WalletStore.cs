@@ -40,11 +40,20 @@ public sealed class WalletStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync();
     }
 
-    public async Task SetStatusAsync(string accountId, string status)
+    /// <summary>An operator freezes or unfreezes the wallet: the status and its audit record, in one statement.</summary>
+    public async Task SetStatusAsync(string accountId, string userId, string oldStatus, string status)
     {
-        await using var command = dataSource.CreateCommand("UPDATE accounts SET status = $2 WHERE id = $1");
+        await using var command = dataSource.CreateCommand(
+            """
+            WITH changed AS (UPDATE accounts SET status = $2 WHERE id = $1 RETURNING id)
+            INSERT INTO audit_log (merchant_id, actor, action, resource_type, resource_id, old_value, new_value, created_at)
+            SELECT NULL, 'operator', $3, 'wallet', $4, jsonb_build_object('status', $5::text), jsonb_build_object('status', $2::text), now() FROM changed
+            """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = accountId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = status });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = status == WalletStatus.Frozen ? "wallet.frozen" : "wallet.unfrozen" });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = userId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = oldStatus });
         await command.ExecuteNonQueryAsync();
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Payments.Benchmarks.CardWallet;
+using Payments.Benchmarks.Commerce;
 using Payments.Benchmarks.Cluster;
 using Payments.Benchmarks.Feed;
 using Payments.Benchmarks.MerchantPayments;
@@ -21,6 +22,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
                Benchmarks dashboard [--payments 1000000] [--requests 200] [--out results.json]   (listing pages and 90-day summaries over HTTP on one merchant with that many payments, against OFFSET paging and aggregating the payment rows)
                Benchmarks webhooks  [--duration 20] [--rate 2000] [--out results.json]   (webhook deliveries a second to a local receiver at a paced rate, commit-to-arrival latency, against a SKIP LOCKED queue table)
                Benchmarks cards     [--duration 20] [--only provision,card-payment,in-app,wallet-payment] [--out results.json]   (card provisioning and in-app payments a second through the API, 64 workers, against card and wallet payments)
+               Benchmarks commerce  [--duration 20] [--only rowlock-hot,plain-grain-hot,tx-hot,orders-hot,orders-many] [--out results.json]   (stock reservations on one hot product: row lock, plain grain, Orleans transaction; whole orders on it and across 1,000 products; 64 workers)
         """);
     return 2;
 }
@@ -72,8 +74,11 @@ switch (scenario)
     case "cards":
         await CardWalletBenchmark.RunAsync(report, duration, (Option("--only") ?? "provision,card-payment,in-app,wallet-payment").Split(','));
         break;
+    case "commerce":
+        await CommerceBenchmark.RunAsync(report, duration, (Option("--only") ?? "rowlock-hot,plain-grain-hot,tx-hot,orders-hot,orders-many").Split(','));
+        break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{scenario}'. Known: runtime, transfers, cluster, feed, notifications, payments, dashboard, webhooks, cards.");
+        Console.Error.WriteLine($"Unknown benchmark '{scenario}'. Known: runtime, transfers, cluster, feed, notifications, payments, dashboard, webhooks, cards, commerce.");
         return 2;
 }
 

@@ -88,6 +88,12 @@ public sealed class AuthorizationTests() : ApiTest("authz")
         Assert.Equal(HttpStatusCode.Created, (await Api.TransferAsync(frank.Token, grace.Id, 10, "after-thaw")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await Api.SendAsync(HttpMethod.Post, $"/v1/admin/wallets/{Guid.NewGuid()}/freeze", InProcessSilo.AdminToken)).Status);
         Assert.True((await Api.AuditAsync(InProcessSilo.AdminToken))["balanced"]!.GetValue<bool>());
+
+        // Each freeze and thaw is in the audit log, by the operator, with the status before and after.
+        var audit = await Api.SendAsync(HttpMethod.Get, $"/v1/admin/audit?resource={frank.Id}", InProcessSilo.AdminToken);
+        Assert.Equal(
+            [("wallet.unfrozen", "frozen", "active"), ("wallet.frozen", "active", "frozen")],
+            audit.Json["data"]!.AsArray().Select(record => (record!["action"]!.GetValue<string>(), record["oldValue"]!["status"]!.GetValue<string>(), record["newValue"]!["status"]!.GetValue<string>())));
     }
 
     [Fact]

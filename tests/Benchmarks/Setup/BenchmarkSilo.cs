@@ -14,9 +14,8 @@ namespace Payments.Benchmarks.Setup;
 /// limits raised so the load generator measures the payment path, not the rate limiter or the daily send limit.
 /// </summary>
 /// <remarks>
-/// Not TestSupport's InProcessSilo: the benchmark also hosts its own grains (the orleans-tx wallets) and turns Orleans
-/// Transactions on, which the product silo does not use. UseOrleans called twice configures one silo builder, so this
-/// adds to the product's configuration without changing it.
+/// Not TestSupport's InProcessSilo: the benchmark also hosts its own grains (the orleans-tx wallets, the plain stock
+/// grain), with the product's configuration (Orleans Transactions included: orders reserve stock with them).
 /// </remarks>
 internal static class BenchmarkSilo
 {
@@ -45,7 +44,6 @@ internal static class BenchmarkSilo
             builder.Configuration.AddInMemoryCollection(settings);
         }
 
-        builder.UseOrleans(silo => silo.UseTransactions());
         var app = SiloApplication.Build(builder, connectionString, typeof(BenchmarkSilo).Assembly);
         await app.StartAsync();
         return app;
