@@ -151,7 +151,7 @@ public static class OrdersApi
         OnOrderAsync(id, user, null, grains, (order, buyer) => order.Cancel(buyer));
 
     public static Task<IResult> RefundOrder(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromQuery] string? merchant) =>
-        OnOrderAsync(id, caller, merchant ?? (CallerActor.IsApiKey(caller) ? null : string.Empty), grains, (order, party) => order.Refund(party, CallerActor.Of(caller)));
+        OnOrderAsync(id, caller, merchant, grains, (order, party) => order.Refund(party, CallerActor.Of(caller)), merchantOnly: true);
 
     public static async Task<IResult> ListStuckOrders([FromServices] IGrainFactory grains, [FromQuery] string? limit)
     {
@@ -164,20 +164,24 @@ public static class OrdersApi
             ? ApiResults.Ok(await grains.GetGrain<IOrderGrain>(id).Retry("operator"))
             : ApiResults.Error(ApiError.NotFound("No such order."));
 
-    /// <summary>Who asks: the merchant (API key, or a session naming a merchant it owns) or the signed-in buyer.</summary>
-    private static async Task<Parsed<string>> PartyAsync(ClaimsPrincipal caller, string? merchant, IGrainFactory grains) =>
-        CallerActor.IsApiKey(caller) || merchant is not null
+    /// <summary>
+    /// Who asks: the merchant (API key, or a session naming a merchant it owns) or the signed-in buyer; with
+    /// <paramref name="merchantOnly"/>, a session must name its merchant.
+    /// </summary>
+    private static async Task<Parsed<string>> PartyAsync(ClaimsPrincipal caller, string? merchant, IGrainFactory grains, bool merchantOnly = false) =>
+        merchantOnly || CallerActor.IsApiKey(caller) || merchant is not null
             ? await DashboardMerchant.ResolveAsync(caller, string.IsNullOrEmpty(merchant) ? null : merchant, grains)
             : caller.UserId();
 
-    private static async Task<IResult> OnOrderAsync<T>(string id, ClaimsPrincipal caller, string? merchant, IGrainFactory grains, Func<IOrderGrain, string, Task<Outcome<T>>> call)
+    private static async Task<IResult> OnOrderAsync<T>(
+        string id, ClaimsPrincipal caller, string? merchant, IGrainFactory grains, Func<IOrderGrain, string, Task<Outcome<T>>> call, bool merchantOnly = false)
     {
         if (!PrefixedId.IsValid(id, PrefixedId.Order))
         {
             return ApiResults.Error(ApiError.NotFound("No such order."));
         }
 
-        var party = await PartyAsync(caller, merchant, grains);
+        var party = await PartyAsync(caller, merchant, grains, merchantOnly);
         return party.Error is { } notOwned ? ApiResults.Error(notOwned) : ApiResults.Ok(await call(grains.GetGrain<IOrderGrain>(id), party.Value!));
     }
 }

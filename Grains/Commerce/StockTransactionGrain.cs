@@ -12,8 +12,11 @@ namespace Payments.Grains.Commerce;
 [GrainType("stock-transactions")]
 public sealed class StockTransactionGrain : Grain, IStockTransactionGrain
 {
-    public Task<IReadOnlyList<StockLevel>> Reserve(string orderId, IReadOnlyList<StockRequest> lines) =>
-        EachAsync(lines.Select(line => line.Product), product => Stock(product).Reserve(orderId, lines.First(line => line.Product == product).Quantity));
+    public Task<IReadOnlyList<StockLevel>> Reserve(string orderId, IReadOnlyList<StockRequest> lines)
+    {
+        var quantities = lines.ToDictionary(line => line.Product, line => line.Quantity, StringComparer.Ordinal);
+        return EachAsync(quantities.Keys, product => Stock(product).Reserve(orderId, quantities[product]));
+    }
 
     public Task<IReadOnlyList<StockLevel>> Release(string orderId, IReadOnlyList<string> products) => EachAsync(products, product => Stock(product).Release(orderId));
 
