@@ -18,6 +18,7 @@ using Payments.ApiFrontend.Notifications;
 using Payments.ApiFrontend.OpenApi;
 using Payments.ApiFrontend.Operations;
 using Payments.ApiFrontend.RateLimiting;
+using Payments.ApiFrontend.WebApp;
 using Payments.ApiFrontend.Requests;
 using Payments.Infrastructure.Streams;
 
@@ -130,6 +131,7 @@ public static class PaymentsApiExtensions
         services.AddRateLimiter(PerCallerRateLimit.Configure);
         LoginRateLimit.AddSignInLimits(services);
         services.AddOpenApi(ApiReference.Configure);
+        services.AddOptions<WebAppOptions>().BindConfiguration(WebAppOptions.SectionName);
         return builder;
     }
 
@@ -150,8 +152,10 @@ public static class PaymentsApiExtensions
 
         app.UseMiddleware<ApiExceptionMiddleware>();
         app.UseStatusCodePages(StatusCodeErrors.WriteAsync);
+        app.UseWebApp();
         app.UseWebSockets();
         app.UseAuthentication();
+        app.UseMiddleware<BrowserSessionProtection>();
         app.UseRateLimiterReleasedOnStop();
         app.UseAuthorization();
 

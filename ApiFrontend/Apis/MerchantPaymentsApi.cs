@@ -62,18 +62,18 @@ public static class MerchantPaymentsApi
             .WithDescription("Its history, oldest first: created, authorized, captured, refunded, canceled, expired, failed, with who did it (an API key, a user, the system) and when. With the owner's session instead of an API key, `merchant` names the merchant.")
             .Produces<PaymentEventPage>()
             .ProducesErrors(ErrorCodes.NotFound);
-        merchant.MapPost("/{id}/capture", CaptureMerchantPayment)
+        dashboard.MapPost("/{id}/capture", CaptureMerchantPayment)
             .WithName(nameof(CaptureMerchantPayment))
             .WithSummary("Capture a payment")
-            .WithDescription("Captures all (`amount` absent) or part of an authorized payment; the rest of the authorization is released. The fee (2.9% + 30¢ by default) goes to the platform; the rest is the merchant's pending balance.")
+            .WithDescription("Captures all (`amount` absent) or part of an authorized payment; the rest of the authorization is released. The fee (2.9% + 30¢ by default) goes to the platform; the rest is the merchant's pending balance With the owner's session instead of an API key, `merchant` names the merchant.")
             .WithMetadata(IdempotencyHeader.Metadata)
             .Accepts<CapturePaymentRequest>("application/json")
             .Produces<PaymentView>(StatusCodes.Status201Created)
             .ProducesErrors([.. s_paymentErrors, ErrorCodes.PaymentNotCapturable, ErrorCodes.InvalidAmount, ErrorCodes.AccountFrozen]);
-        merchant.MapPost("/{id}/void", VoidMerchantPayment)
+        dashboard.MapPost("/{id}/void", VoidMerchantPayment)
             .WithName(nameof(VoidMerchantPayment))
             .WithSummary("Void a payment")
-            .WithDescription("Releases an authorized, uncaptured payment, or cancels a wallet payment its payer has not confirmed: nothing is charged.")
+            .WithDescription("Releases an authorized, uncaptured payment, or cancels a wallet payment its payer has not confirmed: nothing is charged With the owner's session instead of an API key, `merchant` names the merchant.")
             .WithMetadata(IdempotencyHeader.Metadata)
             .Produces<PaymentView>(StatusCodes.Status201Created)
             .ProducesErrors([.. s_paymentErrors, ErrorCodes.PaymentNotCancelable]);
@@ -89,11 +89,11 @@ public static class MerchantPaymentsApi
             .ProducesErrors([.. s_paymentErrors, ErrorCodes.PaymentNotConfirmable, ErrorCodes.InsufficientFunds, ErrorCodes.AccountFrozen, ErrorCodes.CardStatusConflict, ErrorCodes.DeviceLost, ErrorCodes.NetworkUnavailable, ErrorCodes.ValidationError]);
 
         routes.MapPost("/refunds", CreateRefund)
-            .RequireAuthorization(ApiAuth.MerchantPolicy)
+            .RequireAuthorization(ApiAuth.DashboardPolicy)
             .WithTags(ApiTags.MerchantPayments)
             .WithName(nameof(CreateRefund))
             .WithSummary("Refund a payment")
-            .WithDescription("Returns all that is left (`amount` absent) or part of a succeeded payment to where it came from; several refunds may follow each other but never exceed what was captured, even when sent at once. The fee is not returned. The merchant's pending balance may go below zero; later captures make it up before any payout.")
+            .WithDescription("Returns all that is left (`amount` absent) or part of a succeeded payment to where it came from; several refunds may follow each other but never exceed what was captured, even when sent at once. The fee is not returned. The merchant's pending balance may go below zero; later captures make it up before any payout. With the owner's session instead of an API key, `merchant` names the merchant.")
             .WithMetadata(IdempotencyHeader.Metadata)
             .Accepts<CreateRefundRequest>("application/json")
             .Produces<RefundView>(StatusCodes.Status201Created)
@@ -228,7 +228,7 @@ public static class MerchantPaymentsApi
     }
 
     /// <summary>POST /v1/payments/{id}/capture {amount?} with Idempotency-Key → 201 the payment.</summary>
-    public static async Task<IResult> CaptureMerchantPayment(string id, HttpContext context, ClaimsPrincipal caller, [FromServices] IGrainFactory grains)
+    public static async Task<IResult> CaptureMerchantPayment(string id, HttpContext context, ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromQuery] string? merchant)
     {
         var key = IdempotencyHeader.Read(context.Request);
         if (key.Error is { } missingKey)
@@ -257,12 +257,12 @@ public static class MerchantPaymentsApi
             return NoSuchPayment();
         }
 
-        var merchantId = caller.MerchantId();
-        return await ExecuteAsync(context, grains, merchantId, key.Value, new CaptureMerchantPaymentCommand(merchantId, caller.UserId(), id, amount));
+        return await DashboardMerchant.RunAsync(caller, merchant, grains, merchantId =>
+            ExecuteAsync(context, grains, merchantId, key.Value, new CaptureMerchantPaymentCommand(merchantId, caller.UserId(), id, amount)));
     }
 
     /// <summary>POST /v1/payments/{id}/void with Idempotency-Key → 201 the canceled payment.</summary>
-    public static async Task<IResult> VoidMerchantPayment(string id, HttpContext context, ClaimsPrincipal caller, [FromServices] IGrainFactory grains)
+    public static async Task<IResult> VoidMerchantPayment(string id, HttpContext context, ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromQuery] string? merchant)
     {
         var key = IdempotencyHeader.Read(context.Request);
         if (key.Error is { } missingKey)
@@ -275,8 +275,8 @@ public static class MerchantPaymentsApi
             return NoSuchPayment();
         }
 
-        var merchantId = caller.MerchantId();
-        return await ExecuteAsync(context, grains, merchantId, key.Value, new VoidMerchantPaymentCommand(merchantId, caller.UserId(), id));
+        return await DashboardMerchant.RunAsync(caller, merchant, grains, merchantId =>
+            ExecuteAsync(context, grains, merchantId, key.Value, new VoidMerchantPaymentCommand(merchantId, caller.UserId(), id)));
     }
 
     /// <summary>POST /v1/payments/{id}/confirm with Idempotency-Key (the payer's session) → 201 the payment.</summary>
@@ -316,7 +316,7 @@ public static class MerchantPaymentsApi
     }
 
     /// <summary>POST /v1/refunds {payment, amount?, reason?} with Idempotency-Key → 201 the refund.</summary>
-    public static async Task<IResult> CreateRefund(HttpContext context, ClaimsPrincipal caller, [FromServices] IGrainFactory grains)
+    public static async Task<IResult> CreateRefund(HttpContext context, ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromQuery] string? merchant)
     {
         var key = IdempotencyHeader.Read(context.Request);
         if (key.Error is { } missingKey)
@@ -346,8 +346,8 @@ public static class MerchantPaymentsApi
             return ApiResults.Error(new ApiError(ErrorCodes.NotFound, "No such payment.", "payment"));
         }
 
-        var merchantId = caller.MerchantId();
-        return await ExecuteAsync(context, grains, merchantId, key.Value, new RefundMerchantPaymentCommand(merchantId, caller.UserId(), refund.Payment!, refund.Amount, refund.Reason));
+        return await DashboardMerchant.RunAsync(caller, merchant, grains, merchantId =>
+            ExecuteAsync(context, grains, merchantId, key.Value, new RefundMerchantPaymentCommand(merchantId, caller.UserId(), refund.Payment!, refund.Amount, refund.Reason)));
     }
 
     public static async Task<IResult> GetMerchantBalance(ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromQuery] string? merchant)

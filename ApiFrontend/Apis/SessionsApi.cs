@@ -29,6 +29,14 @@ public static class SessionsApi
             .Accepts<CreateSessionRequest>("application/json")
             .Produces<SessionGrant>(StatusCodes.Status201Created)
             .ProducesErrors(ErrorCodes.InvalidCredentials, ErrorCodes.TooManyAttempts, ErrorCodes.AccountLocked, ErrorCodes.NotFound);
+        group.MapPost("/browser", CreateBrowserSession)
+            .AllowAnonymous()
+            .WithName(nameof(CreateBrowserSession))
+            .WithSummary("Sign in from the web app")
+            .WithDescription("Signs in as `POST /v1/sessions` does, under the same limits, but the token goes into an HttpOnly, SameSite=Strict cookie (`payments_session`) that page scripts cannot read, and the answer carries `csrfToken` instead (also in the readable `payments_csrf` cookie). Requests the cookie authenticates must repeat it in `X-CSRF-Token` unless they only read, and must not come from another origin: otherwise 403 `CSRF_REJECTED`.")
+            .Accepts<CreateSessionRequest>("application/json")
+            .Produces<BrowserSessionGrant>(StatusCodes.Status201Created)
+            .ProducesErrors(ErrorCodes.InvalidCredentials, ErrorCodes.TooManyAttempts, ErrorCodes.AccountLocked, ErrorCodes.NotFound);
         group.MapDelete("/current", DeleteCurrentSession)
             .WithName(nameof(DeleteCurrentSession))
             .WithSummary("Sign out")
@@ -45,37 +53,62 @@ public static class SessionsApi
     /// </summary>
     public static async Task<IResult> CreateSession(HttpRequest request, [FromServices] IGrainFactory grains, [FromServices] LoginRateLimit limits)
     {
+        var (refusal, grant) = await LoginAsync(request, grains, limits);
+        return refusal ?? ApiResults.Json(grant!, StatusCodes.Status201Created);
+    }
+
+    /// <summary>POST /v1/sessions/browser → 201 {userId, csrfToken} and the session cookies; refusals as for <see cref="CreateSession"/>.</summary>
+    public static async Task<IResult> CreateBrowserSession(HttpRequest request, [FromServices] IGrainFactory grains, [FromServices] LoginRateLimit limits)
+    {
+        var (refusal, grant) = await LoginAsync(request, grains, limits);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var csrf = BrowserSession.Issue(request.HttpContext.Response, grant!.Token);
+        return ApiResults.Json(new BrowserSessionGrant(grant.UserId, csrf), StatusCodes.Status201Created);
+    }
+
+    // The answer to send instead (a refusal), or the new session.
+    private static async Task<(IResult? Refusal, SessionGrant? Grant)> LoginAsync(HttpRequest request, IGrainFactory grains, LoginRateLimit limits)
+    {
         if (limits.LoginFromAddress(request.HttpContext) is { } tooMany)
         {
-            return ApiResults.Error(tooMany);
+            return (ApiResults.Error(tooMany), null);
         }
 
         var body = await JsonBody.ReadAsync<CreateSessionRequest>(request);
         if (body.Error is { } invalid)
         {
-            return ApiResults.Error(invalid);
+            return (ApiResults.Error(invalid), null);
         }
 
         var credentials = body.Value!.Validate();
         if (credentials.Error is { } error)
         {
-            return ApiResults.Error(error);
+            return (ApiResults.Error(error), null);
         }
 
         var (username, password, deviceId) = credentials.Value!;
         if (limits.LoginAs(username) is { } tooManyForName)
         {
-            return ApiResults.Error(tooManyForName);
+            return (ApiResults.Error(tooManyForName), null);
         }
 
         var outcome = await grains.GetGrain<IUserDirectoryGrain>(GrainKeys.UserDirectory).Login(username.Value, password, deviceId);
-        return ApiResults.Created(outcome);
+        return outcome.Error is { } refused ? (ApiResults.Error(refused), null) : (null, outcome.Value);
     }
 
     /// <summary>DELETE /v1/sessions/current → 204; the token stops working at once.</summary>
-    public static async Task<IResult> DeleteCurrentSession(ClaimsPrincipal user, [FromServices] IGrainFactory grains)
+    public static async Task<IResult> DeleteCurrentSession(ClaimsPrincipal user, HttpResponse response, [FromServices] IGrainFactory grains)
     {
         await grains.GetGrain<ISessionGrain>(user.SessionKey()).Revoke();
+        if (BrowserSession.IsCookieSession(user))
+        {
+            BrowserSession.Clear(response);
+        }
+
         return Results.NoContent();
     }
 }

@@ -14,12 +14,12 @@ using Payments.Grains.Interfaces.Webhooks;
 
 namespace Payments.ApiFrontend.Apis;
 
-/// <summary>/v1/webhook_endpoints and /v1/events: a merchant's webhooks, through its API key.</summary>
+/// <summary>/v1/webhook_endpoints and /v1/events: a merchant's webhooks, through its API key or its owner's session (naming it in <c>merchant</c>).</summary>
 public static class WebhooksApi
 {
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder routes)
     {
-        var endpoints = routes.MapGroup("/webhook_endpoints").WithTags(ApiTags.Webhooks).RequireAuthorization(ApiAuth.MerchantPolicy);
+        var endpoints = routes.MapGroup("/webhook_endpoints").WithTags(ApiTags.Webhooks).RequireAuthorization(ApiAuth.DashboardPolicy);
         endpoints.MapPost("/", CreateWebhookEndpoint)
             .WithName(nameof(CreateWebhookEndpoint))
             .WithSummary("Create a webhook endpoint")
@@ -69,7 +69,7 @@ public static class WebhooksApi
             .Produces<WebhookDeliveryPage>()
             .ProducesErrors(ErrorCodes.NotFound);
 
-        routes.MapGroup("/events").WithTags(ApiTags.Webhooks).RequireAuthorization(ApiAuth.MerchantPolicy)
+        routes.MapGroup("/events").WithTags(ApiTags.Webhooks).RequireAuthorization(ApiAuth.DashboardPolicy)
             .MapPost("/{id}/resend", ResendEvent)
             .WithName(nameof(ResendEvent))
             .WithSummary("Resend an event")
@@ -80,7 +80,7 @@ public static class WebhooksApi
     }
 
     /// <summary>POST /v1/webhook_endpoints {url, enabledEvents, description?} → 201 the endpoint with its secret.</summary>
-    public static async Task<IResult> CreateWebhookEndpoint(HttpContext context, ClaimsPrincipal caller, [FromServices] IGrainFactory grains)
+    public static async Task<IResult> CreateWebhookEndpoint(HttpContext context, ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromQuery] string? merchant)
     {
         var body = await JsonBody.ReadAsync<CreateWebhookEndpointRequest>(context.Request);
         if (body.Error is { } invalid)
@@ -90,22 +90,25 @@ public static class WebhooksApi
 
         var request = body.Value!;
         var endpoint = grains.GetGrain<IWebhookEndpointGrain>(PrefixedId.New(PrefixedId.WebhookEndpoint));
-        return ApiResults.Created(await endpoint.Create(caller.MerchantId(), request.Url ?? string.Empty, request.EnabledEvents ?? [], request.Description));
+        return await DashboardMerchant.RunAsync(caller, merchant, grains, async merchantId =>
+            ApiResults.Created(await endpoint.Create(merchantId, request.Url ?? string.Empty, request.EnabledEvents ?? [], request.Description)));
     }
 
-    public static async Task<IResult> ListWebhookEndpoints(ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromQuery] string? limit, [FromQuery] string? startingAfter)
+    public static async Task<IResult> ListWebhookEndpoints(
+        ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromQuery] string? merchant, [FromQuery] string? limit, [FromQuery] string? startingAfter)
     {
         var pageSize = PageLimit.Read(limit);
         return pageSize.Error is { } badLimit
             ? ApiResults.Error(badLimit)
-            : ApiResults.Ok(await grains.GetGrain<IMerchantWebhooksGrain>(caller.MerchantId()).Endpoints(pageSize.Value, startingAfter));
+            : await DashboardMerchant.RunAsync(caller, merchant, grains, async merchantId =>
+                ApiResults.Ok(await grains.GetGrain<IMerchantWebhooksGrain>(merchantId).Endpoints(pageSize.Value, startingAfter)));
     }
 
-    public static async Task<IResult> GetWebhookEndpoint(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains) =>
-        Known(id) ? ApiResults.Ok(await Endpoint(grains, id).Get(caller.MerchantId())) : NoSuchEndpoint();
+    public static Task<IResult> GetWebhookEndpoint(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromQuery] string? merchant) =>
+        OnEndpoint(id, caller, merchant, grains, async (endpoint, merchantId) => ApiResults.Ok(await endpoint.Get(merchantId)));
 
     /// <summary>PATCH /v1/webhook_endpoints/{id} {url?, enabledEvents?, description?, disabled?} → the endpoint.</summary>
-    public static async Task<IResult> UpdateWebhookEndpoint(string id, HttpContext context, ClaimsPrincipal caller, [FromServices] IGrainFactory grains)
+    public static async Task<IResult> UpdateWebhookEndpoint(string id, HttpContext context, ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromQuery] string? merchant)
     {
         var body = await JsonBody.ReadAsync<UpdateWebhookEndpointRequest>(context.Request);
         if (body.Error is { } invalid)
@@ -115,29 +118,33 @@ public static class WebhooksApi
 
         var request = body.Value!;
         var change = new WebhookEndpointChange(request.Url, request.EnabledEvents, request.Description, request.Disabled);
-        return Known(id) ? ApiResults.Ok(await Endpoint(grains, id).Update(caller.MerchantId(), change)) : NoSuchEndpoint();
+        return await OnEndpoint(id, caller, merchant, grains, async (endpoint, merchantId) => ApiResults.Ok(await endpoint.Update(merchantId, change)));
     }
 
-    public static async Task<IResult> DeleteWebhookEndpoint(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains) =>
-        Known(id) ? ApiResults.Ok(await Endpoint(grains, id).Delete(caller.MerchantId())) : NoSuchEndpoint();
+    public static Task<IResult> DeleteWebhookEndpoint(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromQuery] string? merchant) =>
+        OnEndpoint(id, caller, merchant, grains, async (endpoint, merchantId) => ApiResults.Ok(await endpoint.Delete(merchantId)));
 
-    public static async Task<IResult> RollWebhookSecret(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains) =>
-        Known(id) ? ApiResults.Ok(await Endpoint(grains, id).RollSecret(caller.MerchantId())) : NoSuchEndpoint();
+    public static Task<IResult> RollWebhookSecret(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromQuery] string? merchant) =>
+        OnEndpoint(id, caller, merchant, grains, async (endpoint, merchantId) => ApiResults.Ok(await endpoint.RollSecret(merchantId)));
 
-    public static async Task<IResult> SendWebhookTest(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains) =>
-        Known(id) ? Accepted(await Endpoint(grains, id).SendTest(caller.MerchantId())) : NoSuchEndpoint();
+    public static Task<IResult> SendWebhookTest(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromQuery] string? merchant) =>
+        OnEndpoint(id, caller, merchant, grains, async (endpoint, merchantId) => Accepted(await endpoint.SendTest(merchantId)));
 
     public static async Task<IResult> ListWebhookDeliveries(
-        string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromQuery] string? status, [FromQuery] string? limit, [FromQuery] string? startingAfter)
+        string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromQuery] string? merchant, [FromQuery] string? status, [FromQuery] string? limit, [FromQuery] string? startingAfter)
     {
         var pageSize = PageLimit.Read(limit);
         return pageSize.Error is { } badLimit ? ApiResults.Error(badLimit)
-            : Known(id) ? ApiResults.Ok(await Endpoint(grains, id).Deliveries(caller.MerchantId(), status, pageSize.Value, startingAfter))
-            : NoSuchEndpoint();
+            : await OnEndpoint(id, caller, merchant, grains, async (endpoint, merchantId) => ApiResults.Ok(await endpoint.Deliveries(merchantId, status, pageSize.Value, startingAfter)));
     }
 
-    public static async Task<IResult> ResendEvent(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains) =>
-        Accepted(await grains.GetGrain<IMerchantWebhooksGrain>(caller.MerchantId()).Resend(id));
+    public static Task<IResult> ResendEvent(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromQuery] string? merchant) =>
+        DashboardMerchant.RunAsync(caller, merchant, grains, async merchantId => Accepted(await grains.GetGrain<IMerchantWebhooksGrain>(merchantId).Resend(id)));
+
+    // The caller's merchant (its API key's, or one its owner names), then the endpoint: an id of another form is 404.
+    private static Task<IResult> OnEndpoint(
+        string id, ClaimsPrincipal caller, string? merchant, IGrainFactory grains, Func<IWebhookEndpointGrain, string, Task<IResult>> action) =>
+        DashboardMerchant.RunAsync(caller, merchant, grains, merchantId => Known(id) ? action(Endpoint(grains, id), merchantId) : Task.FromResult(NoSuchEndpoint()));
 
     private static IResult Accepted<T>(Outcome<T> outcome) =>
         outcome.Error is { } error ? ApiResults.Error(error) : ApiResults.Json(outcome.Value, StatusCodes.Status202Accepted);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
 using Orleans;
 using Payments.ApiFrontend.Errors;
 using Payments.ApiFrontend.Requests;
@@ -8,7 +9,7 @@ using Payments.Grains.Interfaces.Merchants;
 namespace Payments.ApiFrontend.Authentication;
 
 /// <summary>
-/// The merchant a dashboard read (listings, balance, analytics) is for. An API key reads its own merchant; a signed-in
+/// The merchant a dashboard request (listings, balance, analytics, captures, refunds, webhooks) is for. An API key reads its own merchant; a signed-in
 /// user names one they own in <c>merchant</c>. Naming any other merchant is 404, as for an unknown id, so a caller
 /// cannot learn which merchants exist.
 /// </summary>
@@ -37,6 +38,14 @@ public static class DashboardMerchant
 
         var owned = await grains.GetGrain<IMerchantGrain>(merchant).Get(caller.UserId());
         return owned.Error is null ? merchant : NoSuchMerchant();
+    }
+
+    /// <summary>Resolves the merchant, then answers with <paramref name="action"/> for it, or with the refusal.</summary>
+    public static async Task<IResult> RunAsync(ClaimsPrincipal caller, string? merchant, IGrainFactory grains, Func<string, Task<IResult>> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var scope = await ResolveAsync(caller, merchant, grains);
+        return scope.Error is { } notOwned ? ApiResults.Error(notOwned) : await action(scope.Value!);
     }
 
     private static ApiError NoSuchMerchant() => new(ErrorCodes.NotFound, "No such merchant.", QueryName);

@@ -16,7 +16,7 @@ using Orleans;
 namespace Payments.ApiFrontend.Authentication;
 
 /// <summary>
-/// Scheme "Session": <c>Authorization: Bearer &lt;token&gt;</c> is looked up in the session grain keyed by the token's
+/// Scheme "Session": <c>Authorization: Bearer &lt;token&gt;</c> (or the web app's cookie, <see cref="BrowserSession"/>) is looked up in the session grain keyed by the token's
 /// SHA-256, on every request, so a revoked session stops working at once. Success gives a principal with
 /// <c>sub</c> = user id. Challenge: 401 UNAUTHENTICATED; forbid: 403 FORBIDDEN (JSON).
 /// <para>
@@ -41,7 +41,8 @@ public sealed class SessionAuthenticationHandler(
     {
         // Operator endpoints take the operator token, and API keys have their own scheme: no session lookup for either.
         var fromQuery = !BearerToken.IsPresent(Request) && AllowsQueryToken() && Request.Query.ContainsKey(BearerToken.QueryParameter);
-        if ((!BearerToken.IsPresent(Request) && !fromQuery) || IsOperatorEndpoint() || (BearerToken.TryRead(Request, out var header) && ApiKeySecret.LooksLikeKey(header)))
+        var fromCookie = !BearerToken.IsPresent(Request) && !fromQuery && Request.Cookies.ContainsKey(BrowserSession.SessionCookie);
+        if ((!BearerToken.IsPresent(Request) && !fromQuery && !fromCookie) || IsOperatorEndpoint() || (BearerToken.TryRead(Request, out var header) && ApiKeySecret.LooksLikeKey(header)))
         {
             return AuthenticateResult.NoResult();
         }
@@ -52,9 +53,12 @@ public sealed class SessionAuthenticationHandler(
             return overBudget;
         }
 
-        if (!(fromQuery ? BearerToken.TryReadQuery(Request, out var token) : BearerToken.TryRead(Request, out token)))
+        var read = fromCookie ? BrowserSession.TryRead(Request, out var token)
+            : fromQuery ? BearerToken.TryReadQuery(Request, out token)
+            : BearerToken.TryRead(Request, out token);
+        if (!read)
         {
-            return Refuse(address, "malformed", "The Authorization header (or access_token) is not a bearer token.");
+            return Refuse(address, "malformed", "The Authorization header (or access_token, or session cookie) is not a bearer token.");
         }
 
         if (!SessionTokenFormat.IsWellFormed(token))
@@ -75,12 +79,20 @@ public sealed class SessionAuthenticationHandler(
             return Refuse(address, "unknown", "The session does not exist, expired or was revoked.");
         }
 
+        List<Claim> claims =
+        [
+            new Claim(ApiAuth.SubjectClaim, session.UserId),
+            new Claim(ApiAuth.SessionKeyClaim, sessionKey),
+            new Claim(ApiAuth.SessionExpiresClaim, session.ExpiresAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)),
+        ];
+        if (fromCookie)
+        {
+            // BrowserSessionProtection holds the cookie's unsafe requests to this token.
+            claims.Add(new Claim(BrowserSession.CsrfClaim, BrowserSession.CsrfTokenOf(token)));
+        }
+
         var identity = new ClaimsIdentity(
-            [
-                new Claim(ApiAuth.SubjectClaim, session.UserId),
-                new Claim(ApiAuth.SessionKeyClaim, sessionKey),
-                new Claim(ApiAuth.SessionExpiresClaim, session.ExpiresAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)),
-            ],
+            claims,
             Scheme.Name,
             ApiAuth.SubjectClaim,
             ApiAuth.RoleClaim);

@@ -24,6 +24,9 @@ public static class ErrorCodes
     public const string AccountLocked = "ACCOUNT_LOCKED";
     public const string Unauthenticated = "UNAUTHENTICATED";
     public const string Forbidden = "FORBIDDEN";
+
+    /// <summary>A browser-session request without its CSRF token, or from another site (403).</summary>
+    public const string CsrfRejected = "CSRF_REJECTED";
     public const string NotFound = "NOT_FOUND";
     public const string RequestTooLarge = "REQUEST_TOO_LARGE";
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
@@ -112,7 +115,7 @@ public static class ErrorCodes
     {
         ValidationError or InvalidAmount or InvalidCurrency or InvalidCard => 400,
         Unauthenticated or InvalidCredentials => 401,
-        Forbidden => 403,
+        Forbidden or CsrfRejected => 403,
         NotFound or RecipientNotFound => 404,
         UsernameTaken or RequestNotPending or AlreadyFriends or FriendRequestPending or HoldNotAvailable
             or PaymentNotCapturable or PaymentNotCancelable or PaymentNotConfirmable or PaymentNotRefundable or RefundExceedsCaptured
