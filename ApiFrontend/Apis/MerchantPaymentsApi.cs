@@ -258,7 +258,7 @@ public static class MerchantPaymentsApi
         }
 
         return await DashboardMerchant.RunAsync(caller, merchant, grains, merchantId =>
-            ExecuteAsync(context, grains, merchantId, key.Value, new CaptureMerchantPaymentCommand(merchantId, caller.UserId(), id, amount)));
+            ExecuteAsync(context, grains, merchantId, key.Value, new CaptureMerchantPaymentCommand(merchantId, CallerActor.Of(caller), id, amount)));
     }
 
     /// <summary>POST /v1/payments/{id}/void with Idempotency-Key → 201 the canceled payment.</summary>
@@ -276,7 +276,7 @@ public static class MerchantPaymentsApi
         }
 
         return await DashboardMerchant.RunAsync(caller, merchant, grains, merchantId =>
-            ExecuteAsync(context, grains, merchantId, key.Value, new VoidMerchantPaymentCommand(merchantId, caller.UserId(), id)));
+            ExecuteAsync(context, grains, merchantId, key.Value, new VoidMerchantPaymentCommand(merchantId, CallerActor.Of(caller), id)));
     }
 
     /// <summary>POST /v1/payments/{id}/confirm with Idempotency-Key (the payer's session) → 201 the payment.</summary>
@@ -347,7 +347,7 @@ public static class MerchantPaymentsApi
         }
 
         return await DashboardMerchant.RunAsync(caller, merchant, grains, merchantId =>
-            ExecuteAsync(context, grains, merchantId, key.Value, new RefundMerchantPaymentCommand(merchantId, caller.UserId(), refund.Payment!, refund.Amount, refund.Reason)));
+            ExecuteAsync(context, grains, merchantId, key.Value, new RefundMerchantPaymentCommand(merchantId, CallerActor.Of(caller), refund.Payment!, refund.Amount, refund.Reason)));
     }
 
     public static async Task<IResult> GetMerchantBalance(ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromQuery] string? merchant)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
@@ -38,11 +39,12 @@ public static partial class WebAppHosting
         var contentTypes = new FileExtensionContentTypeProvider();
 
         // One fallback endpoint serves both the assets and the app's routes: it runs only when no API endpoint matched.
-        // (The pattern takes paths with a file extension too, which MapFallback's default pattern leaves out.)
+        // The pattern takes paths with a file extension too (MapFallback's default leaves them out), and only GET and
+        // HEAD: other methods must never prefer it over an API endpoint, nor turn a 405 into a 404.
         app.MapFallback("/{**path}", async context =>
         {
             var path = context.Request.Path;
-            if (!(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)) || IsApiPath(path))
+            if (IsApiPath(path))
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return;
@@ -65,7 +67,7 @@ public static partial class WebAppHosting
             {
                 await context.Response.SendFileAsync(file);
             }
-        }).AllowAnonymous();
+        }).WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head])).AllowAnonymous();
         return app;
     }
 

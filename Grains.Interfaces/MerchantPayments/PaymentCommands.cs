@@ -53,14 +53,18 @@ public sealed record ConfirmMerchantPaymentCommand(string UserId, string Payment
 [GenerateSerializer, Immutable]
 public sealed record DeviceCardPayment(string CardId, string Cryptogram, int Atc);
 
-/// <summary>The merchant (<c>UserId</c> = merchant id) captures all (null) or part of the authorized amount.</summary>
+/// <summary>
+/// The merchant (<c>UserId</c> = merchant id) captures all (null) or part of the authorized amount. <c>Actor</c>, here and
+/// in the void and refund commands, is who the payment's history names: <c>api_key:key_…</c>, <c>user:usr_…</c> (the
+/// owner's dashboard) or <c>order:ord_…</c> (an order's saga).
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record CaptureMerchantPaymentCommand(string UserId, string ActorKeyId, string PaymentId, long? Amount) : IdempotentCommand(UserId);
+public sealed record CaptureMerchantPaymentCommand(string UserId, string Actor, string PaymentId, long? Amount) : IdempotentCommand(UserId);
 
 /// <summary>The merchant voids an authorization it will not capture.</summary>
 [GenerateSerializer, Immutable]
-public sealed record VoidMerchantPaymentCommand(string UserId, string ActorKeyId, string PaymentId) : IdempotentCommand(UserId);
+public sealed record VoidMerchantPaymentCommand(string UserId, string Actor, string PaymentId) : IdempotentCommand(UserId);
 
 /// <summary>The merchant refunds all that is left (null) or part of a captured payment.</summary>
 [GenerateSerializer, Immutable]
-public sealed record RefundMerchantPaymentCommand(string UserId, string ActorKeyId, string PaymentId, long? Amount, string? Reason) : IdempotentCommand(UserId);
+public sealed record RefundMerchantPaymentCommand(string UserId, string Actor, string PaymentId, long? Amount, string? Reason) : IdempotentCommand(UserId);

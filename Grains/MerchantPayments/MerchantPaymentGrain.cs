@@ -236,7 +236,7 @@ public sealed partial class MerchantPaymentGrain(
         var captured = view with { Status = PaymentStatus.Succeeded, AmountCapturable = 0, AmountCaptured = amount, Fee = fee, CapturedAt = now };
         var next = new PaymentState(captured, holdId, state.Version + 1);
         var entry = Entry(
-            LedgerEntryTypes.Capture, now, next, new PaymentChange("payment.captured", KeyActor(command.ActorKeyId), amount, now), stamp,
+            LedgerEntryTypes.Capture, now, next, new PaymentChange("payment.captured", command.Actor, amount, now), stamp,
             CaptureMovements(PayerAccount(view), view, amount, fee), [new LedgerHoldChange.Post(holdId, amount)]);
         return await CommitAsync(entry, next, stamp, () => new PaymentError(ErrorCodes.PaymentNotCapturable, "The payment can no longer be captured."));
     }
@@ -256,7 +256,7 @@ public sealed partial class MerchantPaymentGrain(
             var now = Now();
             var canceled = state.View with { Status = PaymentStatus.Canceled, CanceledAt = now, CancellationReason = "void" };
             return await SaveWithoutMoneyAsync(
-                new PaymentState(canceled, null, state.Version + 1, state.Signals), new PaymentChange("payment.canceled", KeyActor(command.ActorKeyId), null, now), stamp,
+                new PaymentState(canceled, null, state.Version + 1, state.Signals), new PaymentChange("payment.canceled", command.Actor, null, now), stamp,
                 PaymentsJson.Created(canceled));
         }
 
@@ -265,7 +265,7 @@ public sealed partial class MerchantPaymentGrain(
             return Unrecorded(new PaymentError(ErrorCodes.PaymentNotCancelable, $"The payment is {state.View.Status}; only a payment awaiting confirmation or capture can be voided."));
         }
 
-        return await ReleaseAsync(state, KeyActor(command.ActorKeyId), expired: false, stamp);
+        return await ReleaseAsync(state, command.Actor, expired: false, stamp);
     }
 
     public async Task<IdempotentOutcome> Refund(RefundMerchantPaymentCommand command, IdempotencyStamp stamp)
@@ -301,7 +301,7 @@ public sealed partial class MerchantPaymentGrain(
         var next = new PaymentState(refunded, holdId, state.Version + 1);
         // The fee is not returned (as at Stripe): the whole refund comes out of the merchant's pending balance.
         var entry = Entry(
-            LedgerEntryTypes.Refund, now, next, new PaymentChange("payment.refunded", KeyActor(command.ActorKeyId), amount, now), stamp,
+            LedgerEntryTypes.Refund, now, next, new PaymentChange("payment.refunded", command.Actor, amount, now), stamp,
             [new LedgerMovement(LedgerAccounts.MerchantPending(view.MerchantId, view.Currency), PayerAccount(view), amount, view.Currency)],
             [new LedgerHoldChange.Refund(holdId, amount)],
             render: _ => PaymentsJson.Created(refund));

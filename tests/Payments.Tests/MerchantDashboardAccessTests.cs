@@ -67,15 +67,29 @@ public sealed class MerchantDashboardAccessTests() : ApiTest("merchant-dashboard
     }
 
     [Fact]
-    public async Task A_session_cannot_take_or_move_payments_only_read_them()
+    public async Task The_owners_session_moves_its_merchants_payments_from_the_dashboard_but_never_takes_payments()
     {
-        var (owner, merchantId, key) = await Merchants.MerchantAsync("dash_readonly");
+        var (owner, merchantId, key) = await Merchants.MerchantAsync("dash_moves");
         var paymentId = await Merchants.AuthorizeAsync(key, 800);
 
+        // Taking a payment stays an API key's job; moving one needs the merchant named, as dashboard reads do.
         Assert.Equal(HttpStatusCode.Unauthorized, (await Merchants.PayAsync(owner, 500, "dash-session-pay")).Status);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await Merchants.CaptureAsync(owner, paymentId)).Status);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await Merchants.RefundAsync(owner, paymentId)).Status);
-        var payment = await Api.SendAsync(HttpMethod.Get, $"/v1/payments/{paymentId}?merchant={merchantId}", owner);
-        Assert.Equal("requires_capture", payment.Json["status"]!.GetValue<string>());
+        Assert.Equal("VALIDATION_ERROR", (await Merchants.CaptureAsync(owner, paymentId)).Code);
+        Assert.Equal("VALIDATION_ERROR", (await Merchants.RefundAsync(owner, paymentId)).Code);
+        Assert.Equal("requires_capture", (await Merchants.GetAsync(key, paymentId))["status"]!.GetValue<string>());
+
+        var captured = await Api.SendAsync(HttpMethod.Post, $"/v1/payments/{paymentId}/capture?merchant={merchantId}", owner, new { amount = 600 }, Guid.NewGuid().ToString());
+        Assert.True(captured.Status == HttpStatusCode.Created, captured.Body);
+        var refunded = await Api.SendAsync(HttpMethod.Post, $"/v1/refunds?merchant={merchantId}", owner, new { payment = paymentId, amount = 250 }, Guid.NewGuid().ToString());
+        Assert.True(refunded.Status == HttpStatusCode.Created, refunded.Body);
+        var payment = await Merchants.GetAsync(key, paymentId);
+        Assert.Equal((600L, 250L), (payment["amountCaptured"]!.GetValue<long>(), payment["amountRefunded"]!.GetValue<long>()));
+
+        // The payment's history names the owner, not an API key, as who captured and refunded.
+        var events = await Api.SendAsync(HttpMethod.Get, $"/v1/payments/{paymentId}/events?merchant={merchantId}", owner);
+        var actors = events.Json["data"]!.AsArray().Where(e => e!["type"]!.GetValue<string>() is "payment.captured" or "payment.refunded").Select(e => e!["actor"]!.GetValue<string>()).ToArray();
+        Assert.Equal(2, actors.Length);
+        Assert.All(actors, actor => Assert.StartsWith("user:", actor, StringComparison.Ordinal));
+        await Merchants.AssertLedgerBalancedAsync();
     }
 }

@@ -282,8 +282,10 @@ public sealed class MerchantPaymentTests() : ApiTest("merchant-payments")
         Assert.Equal(2, (await Api.SendAsync(HttpMethod.Get, "/v1/payments", keyA)).Json["data"]!.AsArray().Count);
         Assert.Equal("requires_capture", (await Merchants.GetAsync(keyA, authorized))["status"]!.GetValue<string>());
 
-        // Sessions are not API keys (they only read the dashboard of a merchant they name), and API keys are not sessions.
-        Assert.Equal(HttpStatusCode.Unauthorized, (await Merchants.CaptureAsync(ownerA, authorized)).Status);
+        // A session acts on the dashboard only of a merchant it names (and owns), and API keys are not sessions.
+        Assert.Equal("VALIDATION_ERROR", (await Merchants.CaptureAsync(ownerA, authorized)).Code);
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.SendAsync(HttpMethod.Post, $"/v1/payments/{authorized}/capture?merchant={merchantA}", ownerB, null, Guid.NewGuid().ToString())).Status);
+        Assert.Equal("requires_capture", (await Merchants.GetAsync(keyA, authorized))["status"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.Unauthorized, (await Api.SendAsync(HttpMethod.Get, "/v1/wallet", keyA)).Status);
     }
 

@@ -35,6 +35,10 @@ namespace Payments.Client.Generated.Models
         #pragma warning disable CS1591
         CARD_STATUS_CONFLICT,
         #pragma warning restore CS1591
+        [EnumMember(Value = "CSRF_REJECTED")]
+        #pragma warning disable CS1591
+        CSRF_REJECTED,
+        #pragma warning restore CS1591
         [EnumMember(Value = "CURRENCY_MISMATCH")]
         #pragma warning disable CS1591
         CURRENCY_MISMATCH,

@@ -85,7 +85,7 @@ internal static class MerchantPaymentsBenchmark
         }
 
         var paymentId = System.Text.Json.JsonDocument.Parse(authorized.Body).RootElement.GetProperty("id").GetString()!;
-        var capture = new CaptureMerchantPaymentCommand(merchantId, "key_benchmark", paymentId, null);
+        var capture = new CaptureMerchantPaymentCommand(merchantId, "api_key:key_benchmark", paymentId, null);
         var captureKey = Guid.NewGuid().ToString("N");
         var captured = await grains.GetGrain<IIdempotencyGrain>($"{merchantId}/{captureKey}").Execute(capture, captureKey);
         return captured.Status == 201;

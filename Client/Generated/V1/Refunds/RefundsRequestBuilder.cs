@@ -22,7 +22,7 @@ namespace Payments.Client.Generated.V1.Refunds
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public RefundsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/refunds", pathParameters)
+        public RefundsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/refunds{?merchant*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,11 +30,11 @@ namespace Payments.Client.Generated.V1.Refunds
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public RefundsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/refunds", rawUrl)
+        public RefundsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/refunds{?merchant*}", rawUrl)
         {
         }
         /// <summary>
-        /// Returns all that is left (`amount` absent) or part of a succeeded payment to where it came from; several refunds may follow each other but never exceed what was captured, even when sent at once. The fee is not returned. The merchant&apos;s pending balance may go below zero; later captures make it up before any payout.
+        /// Returns all that is left (`amount` absent) or part of a succeeded payment to where it came from; several refunds may follow each other but never exceed what was captured, even when sent at once. The fee is not returned. The merchant&apos;s pending balance may go below zero; later captures make it up before any payout. With the owner&apos;s session instead of an API key, `merchant` names the merchant.
         /// </summary>
         /// <returns>A <see cref="global::Payments.Client.Generated.Models.RefundView"/></returns>
         /// <param name="body">The request body</param>
@@ -51,11 +51,11 @@ namespace Payments.Client.Generated.V1.Refunds
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::Payments.Client.Generated.Models.RefundView?> PostAsync(global::Payments.Client.Generated.Models.CreateRefundRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Payments.Client.Generated.Models.RefundView?> PostAsync(global::Payments.Client.Generated.Models.CreateRefundRequest body, Action<RequestConfiguration<global::Payments.Client.Generated.V1.Refunds.RefundsRequestBuilder.RefundsRequestBuilderPostQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::Payments.Client.Generated.Models.RefundView> PostAsync(global::Payments.Client.Generated.Models.CreateRefundRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Payments.Client.Generated.Models.RefundView> PostAsync(global::Payments.Client.Generated.Models.CreateRefundRequest body, Action<RequestConfiguration<global::Payments.Client.Generated.V1.Refunds.RefundsRequestBuilder.RefundsRequestBuilderPostQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
@@ -75,18 +75,18 @@ namespace Payments.Client.Generated.V1.Refunds
             return await RequestAdapter.SendAsync<global::Payments.Client.Generated.Models.RefundView>(requestInfo, global::Payments.Client.Generated.Models.RefundView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Returns all that is left (`amount` absent) or part of a succeeded payment to where it came from; several refunds may follow each other but never exceed what was captured, even when sent at once. The fee is not returned. The merchant&apos;s pending balance may go below zero; later captures make it up before any payout.
+        /// Returns all that is left (`amount` absent) or part of a succeeded payment to where it came from; several refunds may follow each other but never exceed what was captured, even when sent at once. The fee is not returned. The merchant&apos;s pending balance may go below zero; later captures make it up before any payout. With the owner&apos;s session instead of an API key, `merchant` names the merchant.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToPostRequestInformation(global::Payments.Client.Generated.Models.CreateRefundRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::Payments.Client.Generated.Models.CreateRefundRequest body, Action<RequestConfiguration<global::Payments.Client.Generated.V1.Refunds.RefundsRequestBuilder.RefundsRequestBuilderPostQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToPostRequestInformation(global::Payments.Client.Generated.Models.CreateRefundRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::Payments.Client.Generated.Models.CreateRefundRequest body, Action<RequestConfiguration<global::Payments.Client.Generated.V1.Refunds.RefundsRequestBuilder.RefundsRequestBuilderPostQueryParameters>> requestConfiguration = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
@@ -104,6 +104,26 @@ namespace Payments.Client.Generated.V1.Refunds
         public global::Payments.Client.Generated.V1.Refunds.RefundsRequestBuilder WithUrl(string rawUrl)
         {
             return new global::Payments.Client.Generated.V1.Refunds.RefundsRequestBuilder(rawUrl, RequestAdapter);
+        }
+        /// <summary>
+        /// Returns all that is left (`amount` absent) or part of a succeeded payment to where it came from; several refunds may follow each other but never exceed what was captured, even when sent at once. The fee is not returned. The merchant&apos;s pending balance may go below zero; later captures make it up before any payout. With the owner&apos;s session instead of an API key, `merchant` names the merchant.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class RefundsRequestBuilderPostQueryParameters 
+        {
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            #pragma warning disable CS1591
+            [QueryParameter("merchant")]
+            public string? Merchant { get; set; }
+            #pragma warning restore CS1591
+#nullable restore
+#else
+            #pragma warning disable CS1591
+            [QueryParameter("merchant")]
+            public string Merchant { get; set; }
+            #pragma warning restore CS1591
+#endif
         }
     }
 }

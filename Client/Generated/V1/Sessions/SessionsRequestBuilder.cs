@@ -4,6 +4,7 @@ using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
 using Payments.Client.Generated.Models;
+using Payments.Client.Generated.V1.Sessions.Browser;
 using Payments.Client.Generated.V1.Sessions.Current;
 using System.Collections.Generic;
 using System.IO;
@@ -18,6 +19,11 @@ namespace Payments.Client.Generated.V1.Sessions
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class SessionsRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The browser property</summary>
+        public global::Payments.Client.Generated.V1.Sessions.Browser.BrowserRequestBuilder Browser
+        {
+            get => new global::Payments.Client.Generated.V1.Sessions.Browser.BrowserRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The current property</summary>
         public global::Payments.Client.Generated.V1.Sessions.Current.CurrentRequestBuilder Current
         {

@@ -35,7 +35,7 @@ namespace Payments.Client.Generated.V1.Webhook_endpoints
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public Webhook_endpointsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/webhook_endpoints{?limit*,startingAfter*}", pathParameters)
+        public Webhook_endpointsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/webhook_endpoints{?limit*,merchant*,startingAfter*}", pathParameters)
         {
         }
         /// <summary>
@@ -43,7 +43,7 @@ namespace Payments.Client.Generated.V1.Webhook_endpoints
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public Webhook_endpointsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/webhook_endpoints{?limit*,startingAfter*}", rawUrl)
+        public Webhook_endpointsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/webhook_endpoints{?limit*,merchant*,startingAfter*}", rawUrl)
         {
         }
         /// <summary>
@@ -90,11 +90,11 @@ namespace Payments.Client.Generated.V1.Webhook_endpoints
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::Payments.Client.Generated.Models.WebhookEndpointWithSecret?> PostAsync(global::Payments.Client.Generated.Models.CreateWebhookEndpointRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Payments.Client.Generated.Models.WebhookEndpointWithSecret?> PostAsync(global::Payments.Client.Generated.Models.CreateWebhookEndpointRequest body, Action<RequestConfiguration<global::Payments.Client.Generated.V1.Webhook_endpoints.Webhook_endpointsRequestBuilder.Webhook_endpointsRequestBuilderPostQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::Payments.Client.Generated.Models.WebhookEndpointWithSecret> PostAsync(global::Payments.Client.Generated.Models.CreateWebhookEndpointRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Payments.Client.Generated.Models.WebhookEndpointWithSecret> PostAsync(global::Payments.Client.Generated.Models.CreateWebhookEndpointRequest body, Action<RequestConfiguration<global::Payments.Client.Generated.V1.Webhook_endpoints.Webhook_endpointsRequestBuilder.Webhook_endpointsRequestBuilderPostQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
@@ -137,11 +137,11 @@ namespace Payments.Client.Generated.V1.Webhook_endpoints
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToPostRequestInformation(global::Payments.Client.Generated.Models.CreateWebhookEndpointRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::Payments.Client.Generated.Models.CreateWebhookEndpointRequest body, Action<RequestConfiguration<global::Payments.Client.Generated.V1.Webhook_endpoints.Webhook_endpointsRequestBuilder.Webhook_endpointsRequestBuilderPostQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToPostRequestInformation(global::Payments.Client.Generated.Models.CreateWebhookEndpointRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::Payments.Client.Generated.Models.CreateWebhookEndpointRequest body, Action<RequestConfiguration<global::Payments.Client.Generated.V1.Webhook_endpoints.Webhook_endpointsRequestBuilder.Webhook_endpointsRequestBuilderPostQueryParameters>> requestConfiguration = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
@@ -169,6 +169,19 @@ namespace Payments.Client.Generated.V1.Webhook_endpoints
             /// <summary>How many items to return, 1–100.</summary>
             [QueryParameter("limit")]
             public int? Limit { get; set; }
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            #pragma warning disable CS1591
+            [QueryParameter("merchant")]
+            public string? Merchant { get; set; }
+            #pragma warning restore CS1591
+#nullable restore
+#else
+            #pragma warning disable CS1591
+            [QueryParameter("merchant")]
+            public string Merchant { get; set; }
+            #pragma warning restore CS1591
+#endif
             /// <summary>The id of the last item of the previous page; absent for the first page. A page with `hasMore: true` has a next one.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -178,6 +191,26 @@ namespace Payments.Client.Generated.V1.Webhook_endpoints
 #else
             [QueryParameter("startingAfter")]
             public string StartingAfter { get; set; }
+#endif
+        }
+        /// <summary>
+        /// Events of the merchant&apos;s payments go to `url`, signed with the endpoint&apos;s secret (`whsec_…`, in this answer only). At most 16 endpoints a merchant.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class Webhook_endpointsRequestBuilderPostQueryParameters 
+        {
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            #pragma warning disable CS1591
+            [QueryParameter("merchant")]
+            public string? Merchant { get; set; }
+            #pragma warning restore CS1591
+#nullable restore
+#else
+            #pragma warning disable CS1591
+            [QueryParameter("merchant")]
+            public string Merchant { get; set; }
+            #pragma warning restore CS1591
 #endif
         }
     }

@@ -40,7 +40,7 @@ namespace Payments.Client.Generated.V1.Webhook_endpoints.Item
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public Webhook_endpointsItemRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/webhook_endpoints/{id}", pathParameters)
+        public Webhook_endpointsItemRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/webhook_endpoints/{id}{?merchant*}", pathParameters)
         {
         }
         /// <summary>
@@ -48,7 +48,7 @@ namespace Payments.Client.Generated.V1.Webhook_endpoints.Item
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public Webhook_endpointsItemRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/webhook_endpoints/{id}", rawUrl)
+        public Webhook_endpointsItemRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/webhook_endpoints/{id}{?merchant*}", rawUrl)
         {
         }
         /// <summary>
@@ -57,22 +57,24 @@ namespace Payments.Client.Generated.V1.Webhook_endpoints.Item
         /// <returns>A <see cref="global::Payments.Client.Generated.Models.WebhookEndpointView"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 400 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 401 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 404 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 429 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::Payments.Client.Generated.Models.WebhookEndpointView?> DeleteAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Payments.Client.Generated.Models.WebhookEndpointView?> DeleteAsync(Action<RequestConfiguration<global::Payments.Client.Generated.V1.Webhook_endpoints.Item.Webhook_endpointsItemRequestBuilder.Webhook_endpointsItemRequestBuilderDeleteQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::Payments.Client.Generated.Models.WebhookEndpointView> DeleteAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Payments.Client.Generated.Models.WebhookEndpointView> DeleteAsync(Action<RequestConfiguration<global::Payments.Client.Generated.V1.Webhook_endpoints.Item.Webhook_endpointsItemRequestBuilder.Webhook_endpointsItemRequestBuilderDeleteQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToDeleteRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "400", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "401", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "404", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "429", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
@@ -86,22 +88,24 @@ namespace Payments.Client.Generated.V1.Webhook_endpoints.Item
         /// <returns>A <see cref="global::Payments.Client.Generated.Models.WebhookEndpointView"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 400 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 401 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 404 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 429 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::Payments.Client.Generated.Models.WebhookEndpointView?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Payments.Client.Generated.Models.WebhookEndpointView?> GetAsync(Action<RequestConfiguration<global::Payments.Client.Generated.V1.Webhook_endpoints.Item.Webhook_endpointsItemRequestBuilder.Webhook_endpointsItemRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::Payments.Client.Generated.Models.WebhookEndpointView> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Payments.Client.Generated.Models.WebhookEndpointView> GetAsync(Action<RequestConfiguration<global::Payments.Client.Generated.V1.Webhook_endpoints.Item.Webhook_endpointsItemRequestBuilder.Webhook_endpointsItemRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "400", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "401", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "404", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "429", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
@@ -125,11 +129,11 @@ namespace Payments.Client.Generated.V1.Webhook_endpoints.Item
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::Payments.Client.Generated.Models.WebhookEndpointView?> PatchAsync(global::Payments.Client.Generated.Models.UpdateWebhookEndpointRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Payments.Client.Generated.Models.WebhookEndpointView?> PatchAsync(global::Payments.Client.Generated.Models.UpdateWebhookEndpointRequest body, Action<RequestConfiguration<global::Payments.Client.Generated.V1.Webhook_endpoints.Item.Webhook_endpointsItemRequestBuilder.Webhook_endpointsItemRequestBuilderPatchQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::Payments.Client.Generated.Models.WebhookEndpointView> PatchAsync(global::Payments.Client.Generated.Models.UpdateWebhookEndpointRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Payments.Client.Generated.Models.WebhookEndpointView> PatchAsync(global::Payments.Client.Generated.Models.UpdateWebhookEndpointRequest body, Action<RequestConfiguration<global::Payments.Client.Generated.V1.Webhook_endpoints.Item.Webhook_endpointsItemRequestBuilder.Webhook_endpointsItemRequestBuilderPatchQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
@@ -153,11 +157,11 @@ namespace Payments.Client.Generated.V1.Webhook_endpoints.Item
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToDeleteRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToDeleteRequestInformation(Action<RequestConfiguration<global::Payments.Client.Generated.V1.Webhook_endpoints.Item.Webhook_endpointsItemRequestBuilder.Webhook_endpointsItemRequestBuilderDeleteQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToDeleteRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToDeleteRequestInformation(Action<RequestConfiguration<global::Payments.Client.Generated.V1.Webhook_endpoints.Item.Webhook_endpointsItemRequestBuilder.Webhook_endpointsItemRequestBuilderDeleteQueryParameters>> requestConfiguration = default)
         {
 #endif
             var requestInfo = new RequestInformation(Method.DELETE, UrlTemplate, PathParameters);
@@ -172,11 +176,11 @@ namespace Payments.Client.Generated.V1.Webhook_endpoints.Item
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::Payments.Client.Generated.V1.Webhook_endpoints.Item.Webhook_endpointsItemRequestBuilder.Webhook_endpointsItemRequestBuilderGetQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::Payments.Client.Generated.V1.Webhook_endpoints.Item.Webhook_endpointsItemRequestBuilder.Webhook_endpointsItemRequestBuilderGetQueryParameters>> requestConfiguration = default)
         {
 #endif
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
@@ -192,11 +196,11 @@ namespace Payments.Client.Generated.V1.Webhook_endpoints.Item
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToPatchRequestInformation(global::Payments.Client.Generated.Models.UpdateWebhookEndpointRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToPatchRequestInformation(global::Payments.Client.Generated.Models.UpdateWebhookEndpointRequest body, Action<RequestConfiguration<global::Payments.Client.Generated.V1.Webhook_endpoints.Item.Webhook_endpointsItemRequestBuilder.Webhook_endpointsItemRequestBuilderPatchQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToPatchRequestInformation(global::Payments.Client.Generated.Models.UpdateWebhookEndpointRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToPatchRequestInformation(global::Payments.Client.Generated.Models.UpdateWebhookEndpointRequest body, Action<RequestConfiguration<global::Payments.Client.Generated.V1.Webhook_endpoints.Item.Webhook_endpointsItemRequestBuilder.Webhook_endpointsItemRequestBuilderPatchQueryParameters>> requestConfiguration = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
@@ -214,6 +218,66 @@ namespace Payments.Client.Generated.V1.Webhook_endpoints.Item
         public global::Payments.Client.Generated.V1.Webhook_endpoints.Item.Webhook_endpointsItemRequestBuilder WithUrl(string rawUrl)
         {
             return new global::Payments.Client.Generated.V1.Webhook_endpoints.Item.Webhook_endpointsItemRequestBuilder(rawUrl, RequestAdapter);
+        }
+        /// <summary>
+        /// Nothing more is sent to it; its delivery log goes with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class Webhook_endpointsItemRequestBuilderDeleteQueryParameters 
+        {
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            #pragma warning disable CS1591
+            [QueryParameter("merchant")]
+            public string? Merchant { get; set; }
+            #pragma warning restore CS1591
+#nullable restore
+#else
+            #pragma warning disable CS1591
+            [QueryParameter("merchant")]
+            public string Merchant { get; set; }
+            #pragma warning restore CS1591
+#endif
+        }
+        /// <summary>
+        /// Its URL, events and status (`disabledReason` says why it is disabled); never its secret.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class Webhook_endpointsItemRequestBuilderGetQueryParameters 
+        {
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            #pragma warning disable CS1591
+            [QueryParameter("merchant")]
+            public string? Merchant { get; set; }
+            #pragma warning restore CS1591
+#nullable restore
+#else
+            #pragma warning disable CS1591
+            [QueryParameter("merchant")]
+            public string Merchant { get; set; }
+            #pragma warning restore CS1591
+#endif
+        }
+        /// <summary>
+        /// Changes its URL, events or description, or disables (`disabled: true`) or enables it again.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class Webhook_endpointsItemRequestBuilderPatchQueryParameters 
+        {
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            #pragma warning disable CS1591
+            [QueryParameter("merchant")]
+            public string? Merchant { get; set; }
+            #pragma warning restore CS1591
+#nullable restore
+#else
+            #pragma warning disable CS1591
+            [QueryParameter("merchant")]
+            public string Merchant { get; set; }
+            #pragma warning restore CS1591
+#endif
         }
     }
 }

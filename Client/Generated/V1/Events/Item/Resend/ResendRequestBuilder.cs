@@ -22,7 +22,7 @@ namespace Payments.Client.Generated.V1.Events.Item.Resend
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public ResendRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/events/{id}/resend", pathParameters)
+        public ResendRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/events/{id}/resend{?merchant*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,7 +30,7 @@ namespace Payments.Client.Generated.V1.Events.Item.Resend
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public ResendRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/events/{id}/resend", rawUrl)
+        public ResendRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/events/{id}/resend{?merchant*}", rawUrl)
         {
         }
         /// <summary>
@@ -39,22 +39,24 @@ namespace Payments.Client.Generated.V1.Events.Item.Resend
         /// <returns>A <see cref="global::Payments.Client.Generated.Models.WebhookResend"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 400 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 401 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 404 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 429 status code</exception>
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::Payments.Client.Generated.Models.WebhookResend?> PostAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Payments.Client.Generated.Models.WebhookResend?> PostAsync(Action<RequestConfiguration<global::Payments.Client.Generated.V1.Events.Item.Resend.ResendRequestBuilder.ResendRequestBuilderPostQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::Payments.Client.Generated.Models.WebhookResend> PostAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Payments.Client.Generated.Models.WebhookResend> PostAsync(Action<RequestConfiguration<global::Payments.Client.Generated.V1.Events.Item.Resend.ResendRequestBuilder.ResendRequestBuilderPostQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToPostRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "400", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "401", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "404", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
                 { "429", global::Payments.Client.Generated.Models.Error.CreateFromDiscriminatorValue },
@@ -69,11 +71,11 @@ namespace Payments.Client.Generated.V1.Events.Item.Resend
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToPostRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(Action<RequestConfiguration<global::Payments.Client.Generated.V1.Events.Item.Resend.ResendRequestBuilder.ResendRequestBuilderPostQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToPostRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(Action<RequestConfiguration<global::Payments.Client.Generated.V1.Events.Item.Resend.ResendRequestBuilder.ResendRequestBuilderPostQueryParameters>> requestConfiguration = default)
         {
 #endif
             var requestInfo = new RequestInformation(Method.POST, UrlTemplate, PathParameters);
@@ -89,6 +91,26 @@ namespace Payments.Client.Generated.V1.Events.Item.Resend
         public global::Payments.Client.Generated.V1.Events.Item.Resend.ResendRequestBuilder WithUrl(string rawUrl)
         {
             return new global::Payments.Client.Generated.V1.Events.Item.Resend.ResendRequestBuilder(rawUrl, RequestAdapter);
+        }
+        /// <summary>
+        /// Sends one of the merchant&apos;s events (its `webhook-id`) again, as a new delivery to every enabled endpoint that takes its type.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class ResendRequestBuilderPostQueryParameters 
+        {
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            #pragma warning disable CS1591
+            [QueryParameter("merchant")]
+            public string? Merchant { get; set; }
+            #pragma warning restore CS1591
+#nullable restore
+#else
+            #pragma warning disable CS1591
+            [QueryParameter("merchant")]
+            public string Merchant { get; set; }
+            #pragma warning restore CS1591
+#endif
         }
     }
 }

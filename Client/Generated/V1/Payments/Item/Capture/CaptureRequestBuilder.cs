@@ -22,7 +22,7 @@ namespace Payments.Client.Generated.V1.Payments.Item.Capture
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public CaptureRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/payments/{id}/capture", pathParameters)
+        public CaptureRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/payments/{id}/capture{?merchant*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,11 +30,11 @@ namespace Payments.Client.Generated.V1.Payments.Item.Capture
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public CaptureRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/payments/{id}/capture", rawUrl)
+        public CaptureRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/payments/{id}/capture{?merchant*}", rawUrl)
         {
         }
         /// <summary>
-        /// Captures all (`amount` absent) or part of an authorized payment; the rest of the authorization is released. The fee (2.9% + 30¢ by default) goes to the platform; the rest is the merchant&apos;s pending balance.
+        /// Captures all (`amount` absent) or part of an authorized payment; the rest of the authorization is released. The fee (2.9% + 30¢ by default) goes to the platform; the rest is the merchant&apos;s pending balance With the owner&apos;s session instead of an API key, `merchant` names the merchant.
         /// </summary>
         /// <returns>A <see cref="global::Payments.Client.Generated.Models.PaymentView"/></returns>
         /// <param name="body">The request body</param>
@@ -51,11 +51,11 @@ namespace Payments.Client.Generated.V1.Payments.Item.Capture
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::Payments.Client.Generated.Models.PaymentView?> PostAsync(global::Payments.Client.Generated.Models.CapturePaymentRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Payments.Client.Generated.Models.PaymentView?> PostAsync(global::Payments.Client.Generated.Models.CapturePaymentRequest body, Action<RequestConfiguration<global::Payments.Client.Generated.V1.Payments.Item.Capture.CaptureRequestBuilder.CaptureRequestBuilderPostQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::Payments.Client.Generated.Models.PaymentView> PostAsync(global::Payments.Client.Generated.Models.CapturePaymentRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Payments.Client.Generated.Models.PaymentView> PostAsync(global::Payments.Client.Generated.Models.CapturePaymentRequest body, Action<RequestConfiguration<global::Payments.Client.Generated.V1.Payments.Item.Capture.CaptureRequestBuilder.CaptureRequestBuilderPostQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
@@ -75,18 +75,18 @@ namespace Payments.Client.Generated.V1.Payments.Item.Capture
             return await RequestAdapter.SendAsync<global::Payments.Client.Generated.Models.PaymentView>(requestInfo, global::Payments.Client.Generated.Models.PaymentView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Captures all (`amount` absent) or part of an authorized payment; the rest of the authorization is released. The fee (2.9% + 30¢ by default) goes to the platform; the rest is the merchant&apos;s pending balance.
+        /// Captures all (`amount` absent) or part of an authorized payment; the rest of the authorization is released. The fee (2.9% + 30¢ by default) goes to the platform; the rest is the merchant&apos;s pending balance With the owner&apos;s session instead of an API key, `merchant` names the merchant.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToPostRequestInformation(global::Payments.Client.Generated.Models.CapturePaymentRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::Payments.Client.Generated.Models.CapturePaymentRequest body, Action<RequestConfiguration<global::Payments.Client.Generated.V1.Payments.Item.Capture.CaptureRequestBuilder.CaptureRequestBuilderPostQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToPostRequestInformation(global::Payments.Client.Generated.Models.CapturePaymentRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::Payments.Client.Generated.Models.CapturePaymentRequest body, Action<RequestConfiguration<global::Payments.Client.Generated.V1.Payments.Item.Capture.CaptureRequestBuilder.CaptureRequestBuilderPostQueryParameters>> requestConfiguration = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
@@ -104,6 +104,26 @@ namespace Payments.Client.Generated.V1.Payments.Item.Capture
         public global::Payments.Client.Generated.V1.Payments.Item.Capture.CaptureRequestBuilder WithUrl(string rawUrl)
         {
             return new global::Payments.Client.Generated.V1.Payments.Item.Capture.CaptureRequestBuilder(rawUrl, RequestAdapter);
+        }
+        /// <summary>
+        /// Captures all (`amount` absent) or part of an authorized payment; the rest of the authorization is released. The fee (2.9% + 30¢ by default) goes to the platform; the rest is the merchant&apos;s pending balance With the owner&apos;s session instead of an API key, `merchant` names the merchant.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class CaptureRequestBuilderPostQueryParameters 
+        {
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            #pragma warning disable CS1591
+            [QueryParameter("merchant")]
+            public string? Merchant { get; set; }
+            #pragma warning restore CS1591
+#nullable restore
+#else
+            #pragma warning disable CS1591
+            [QueryParameter("merchant")]
+            public string Merchant { get; set; }
+            #pragma warning restore CS1591
+#endif
         }
     }
 }

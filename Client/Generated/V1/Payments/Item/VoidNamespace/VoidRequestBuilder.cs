@@ -22,7 +22,7 @@ namespace Payments.Client.Generated.V1.Payments.Item.VoidNamespace
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public VoidRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/payments/{id}/void", pathParameters)
+        public VoidRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/payments/{id}/void{?merchant*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,11 +30,11 @@ namespace Payments.Client.Generated.V1.Payments.Item.VoidNamespace
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public VoidRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/payments/{id}/void", rawUrl)
+        public VoidRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/payments/{id}/void{?merchant*}", rawUrl)
         {
         }
         /// <summary>
-        /// Releases an authorized, uncaptured payment, or cancels a wallet payment its payer has not confirmed: nothing is charged.
+        /// Releases an authorized, uncaptured payment, or cancels a wallet payment its payer has not confirmed: nothing is charged With the owner&apos;s session instead of an API key, `merchant` names the merchant.
         /// </summary>
         /// <returns>A <see cref="global::Payments.Client.Generated.Models.PaymentView"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -48,11 +48,11 @@ namespace Payments.Client.Generated.V1.Payments.Item.VoidNamespace
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::Payments.Client.Generated.Models.PaymentView?> PostAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Payments.Client.Generated.Models.PaymentView?> PostAsync(Action<RequestConfiguration<global::Payments.Client.Generated.V1.Payments.Item.VoidNamespace.VoidRequestBuilder.VoidRequestBuilderPostQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::Payments.Client.Generated.Models.PaymentView> PostAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Payments.Client.Generated.Models.PaymentView> PostAsync(Action<RequestConfiguration<global::Payments.Client.Generated.V1.Payments.Item.VoidNamespace.VoidRequestBuilder.VoidRequestBuilderPostQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToPostRequestInformation(requestConfiguration);
@@ -69,17 +69,17 @@ namespace Payments.Client.Generated.V1.Payments.Item.VoidNamespace
             return await RequestAdapter.SendAsync<global::Payments.Client.Generated.Models.PaymentView>(requestInfo, global::Payments.Client.Generated.Models.PaymentView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Releases an authorized, uncaptured payment, or cancels a wallet payment its payer has not confirmed: nothing is charged.
+        /// Releases an authorized, uncaptured payment, or cancels a wallet payment its payer has not confirmed: nothing is charged With the owner&apos;s session instead of an API key, `merchant` names the merchant.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToPostRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(Action<RequestConfiguration<global::Payments.Client.Generated.V1.Payments.Item.VoidNamespace.VoidRequestBuilder.VoidRequestBuilderPostQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToPostRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(Action<RequestConfiguration<global::Payments.Client.Generated.V1.Payments.Item.VoidNamespace.VoidRequestBuilder.VoidRequestBuilderPostQueryParameters>> requestConfiguration = default)
         {
 #endif
             var requestInfo = new RequestInformation(Method.POST, UrlTemplate, PathParameters);
@@ -95,6 +95,26 @@ namespace Payments.Client.Generated.V1.Payments.Item.VoidNamespace
         public global::Payments.Client.Generated.V1.Payments.Item.VoidNamespace.VoidRequestBuilder WithUrl(string rawUrl)
         {
             return new global::Payments.Client.Generated.V1.Payments.Item.VoidNamespace.VoidRequestBuilder(rawUrl, RequestAdapter);
+        }
+        /// <summary>
+        /// Releases an authorized, uncaptured payment, or cancels a wallet payment its payer has not confirmed: nothing is charged With the owner&apos;s session instead of an API key, `merchant` names the merchant.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class VoidRequestBuilderPostQueryParameters 
+        {
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            #pragma warning disable CS1591
+            [QueryParameter("merchant")]
+            public string? Merchant { get; set; }
+            #pragma warning restore CS1591
+#nullable restore
+#else
+            #pragma warning disable CS1591
+            [QueryParameter("merchant")]
+            public string Merchant { get; set; }
+            #pragma warning restore CS1591
+#endif
         }
     }
 }
