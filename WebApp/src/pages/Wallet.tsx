@@ -23,6 +23,7 @@ export function Wallet() {
 
   return (
     <main id="main" className="grid">
+      <h1 className="sr-only">Wallet</h1>
       <Card title="Balance">
         {wallet.value ? (
           <>
@@ -62,7 +63,7 @@ function History({ entries, hasMore, loading, onMore }: { entries: HistoryEntry[
           <li key={entry.id} className="row">
             <span>
               <strong>{entry.type.replace(/_/g, ' ')}</strong>
-              {entry.counterparty && <span className="muted"> · {entry.counterparty}</span>}
+              {entry.counterparty && !isOpaqueId(entry.counterparty) && <span className="muted"> · {entry.counterparty}</span>}
               <br /><small className="muted"><When at={entry.createdAt} /></small>
             </span>
             <span className="right">
@@ -76,6 +77,11 @@ function History({ entries, hasMore, loading, onMore }: { entries: HistoryEntry[
       <MoreButton hasMore={hasMore} loading={loading} onMore={onMore} />
     </>
   );
+}
+
+// Transfer ids and the like say nothing to a person; names ("bank", a merchant) do.
+function isOpaqueId(text: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(text) || /^[a-z]+_[0-9a-f]{16,}$/.test(text);
 }
 
 /** Add money from the bank; cash out to the bank, or instantly to a debit card for a fee. */
