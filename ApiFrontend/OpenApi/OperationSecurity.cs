@@ -7,14 +7,16 @@ namespace Payments.ApiFrontend.OpenApi;
 
 /// <summary>
 /// The security schemes of the OpenAPI document and which one each operation takes, read from the endpoint's
-/// authorization metadata: the operator policy → <c>operator</c>; the merchant policy → <c>apiKey</c>; the dashboard policy → <c>apiKey</c>
-/// or <c>session</c> (either one); any other authorization → <c>session</c>; anonymous endpoints declare an empty requirement (no credentials).
+/// authorization metadata: the operator policy → <c>operator</c>; the merchant policy → <c>apiKey</c>; the dashboard policy → <c>apiKey</c>,
+/// <c>session</c> or <c>browserSession</c> (any one); any other authorization → <c>session</c> or <c>browserSession</c> (the web
+/// app's cookie); anonymous endpoints declare an empty requirement (no credentials).
 /// </summary>
 public static class OperationSecurity
 {
     public const string SessionSchemeId = "session";
     public const string OperatorSchemeId = "operator";
     public const string ApiKeySchemeId = "apiKey";
+    public const string BrowserSessionSchemeId = "browserSession";
 
     /// <summary>The schemes an endpoint accepts (any one of them), or none when it is open to anyone.</summary>
     public static IReadOnlyList<string> SchemesOf(IList<object> endpointMetadata)
@@ -29,8 +31,8 @@ public static class OperationSecurity
         return policies.Count == 0 ? []
             : policies.Contains(ApiAuth.AdminPolicy) ? [OperatorSchemeId]
             : policies.Contains(ApiAuth.MerchantPolicy) ? [ApiKeySchemeId]
-            : policies.Contains(ApiAuth.DashboardPolicy) ? [ApiKeySchemeId, SessionSchemeId]
-            : [SessionSchemeId];
+            : policies.Contains(ApiAuth.DashboardPolicy) ? [ApiKeySchemeId, SessionSchemeId, BrowserSessionSchemeId]
+            : [SessionSchemeId, BrowserSessionSchemeId];
     }
 
     /// <summary>Operation transformer: the operation's security requirement.</summary>
@@ -57,6 +59,13 @@ public static class OperationSecurity
             Type = SecuritySchemeType.Http,
             Scheme = "bearer",
             Description = "A user's session token, from `POST /v1/sessions`: `Authorization: Bearer <token>`. It lasts 30 days unless revoked with `DELETE /v1/sessions/current`.",
+        },
+        [BrowserSessionSchemeId] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Cookie,
+            Name = BrowserSession.SessionCookie,
+            Description = "The web app's session: the same session in an HttpOnly, SameSite=Strict cookie set by `POST /v1/sessions/browser`. Requests it authenticates must not come from another origin, and those that change something repeat the sign-in's `csrfToken` in `X-CSRF-Token`; otherwise 403 `CSRF_REJECTED`.",
         },
         [OperatorSchemeId] = new OpenApiSecurityScheme
         {

@@ -84,7 +84,7 @@ public sealed class OpenApiContractTests() : ApiTest("openapi")
         }
 
         Assert.True(operations >= 40, $"Only {operations} operations in the document.");
-        Assert.Equal(["apiKey", "operator", "session"], document["components"]!["securitySchemes"]!.AsObject().Select(scheme => scheme.Key).Order());
+        Assert.Equal(["apiKey", "browserSession", "operator", "session"], document["components"]!["securitySchemes"]!.AsObject().Select(scheme => scheme.Key).Order());
         var declined = document["components"]!["schemas"]!["CardDeclinedBody"]!["properties"]!.AsObject().Select(property => property.Key).ToHashSet();
         Assert.Superset(new HashSet<string> { "code", "message", "retryable", "declineCode", "payment" }, declined);
     }
