@@ -108,4 +108,52 @@ public sealed class WalletAppTests(WebAppFixture app)
         await Expect(asker.GetByText("No open requests.")).ToBeVisibleAsync();
     }
 
+
+    [Fact]
+    public async Task A_page_whose_socket_was_down_catches_up_when_it_reconnects()
+    {
+        var sender = await app.NewPageAsync();
+        var receiver = await app.NewPageAsync(phone: true);
+        var (senderName, receiverName) = (People.NewUsername("sender"), People.NewUsername("offline"));
+
+        // The receiver's notification socket goes through the test: connected to the server, or refused while "down".
+        var down = false;
+        IWebSocketRoute? current = null;
+        await receiver.RouteWebSocketAsync("**/v1/notifications/ws", socket =>
+        {
+            if (Volatile.Read(ref down))
+            {
+                _ = socket.CloseAsync();
+                return;
+            }
+
+            current = socket;
+            socket.ConnectToServer();
+        });
+        await People.SignUpAsync(sender, senderName);
+        await People.SignUpAsync(receiver, receiverName);
+        await People.AddMoneyAsync(sender, "30", "$30.00");
+        await Eventually(() => current is not null);
+
+        Volatile.Write(ref down, true);
+        await current!.CloseAsync();
+        await People.FillSendAsync(sender, receiverName, "3.21", "while you were away");
+        await People.SendButton(sender).ClickAsync();
+        await Expect(sender.GetByTestId("balance")).ToHaveTextAsync("$26.79");
+
+        // No socket was open when the payment was pushed; the app reads the inbox when it tries again.
+        Volatile.Write(ref down, false);
+        await Expect(receiver.GetByTestId("toast").Filter(new() { HasText = "You received" }))
+            .ToContainTextAsync("You received $3.21 for “while you were away”", new() { Timeout = 60_000 });
+        await Expect(receiver.GetByTestId("balance")).ToHaveTextAsync("$3.21", new() { Timeout = 30_000 });
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        for (var waited = 0; !condition(); waited += 100)
+        {
+            Assert.True(waited < 20_000, "The page never opened its notification socket.");
+            await Task.Delay(100);
+        }
+    }
 }
