@@ -41,7 +41,9 @@ public sealed class SessionAuthenticationHandler(
     {
         // Operator endpoints take the operator token, and API keys have their own scheme: no session lookup for either.
         var fromQuery = !BearerToken.IsPresent(Request) && AllowsQueryToken() && Request.Query.ContainsKey(BearerToken.QueryParameter);
-        var fromCookie = !BearerToken.IsPresent(Request) && !fromQuery && Request.Cookies.ContainsKey(BrowserSession.SessionCookie);
+        // The cookie goes with every request of the browser, the web app's files too: only API requests look it up.
+        var fromCookie = !BearerToken.IsPresent(Request) && !fromQuery && Request.Path.StartsWithSegments("/v1")
+            && Request.Cookies.ContainsKey(BrowserSession.SessionCookie);
         if ((!BearerToken.IsPresent(Request) && !fromQuery && !fromCookie) || IsOperatorEndpoint() || (BearerToken.TryRead(Request, out var header) && ApiKeySecret.LooksLikeKey(header)))
         {
             return AuthenticateResult.NoResult();

@@ -10,8 +10,18 @@ public static class LedgerAccounts
 {
     private const string WalletPrefix = "wallet:";
 
+    private const string MerchantPrefix = "merchant:";
+    private const string CardClearingPrefix = "system:card_clearing:";
+    private const string FeesPrefix = "system:fees:";
+
     /// <summary>How histories name the bank's side of deposits and withdrawals.</summary>
     public const string BankCounterparty = "bank";
+
+    /// <summary>How histories name the card networks' side of card top-ups and instant cash-outs.</summary>
+    public const string CardCounterparty = "card";
+
+    /// <summary>How histories name the platform's fee account.</summary>
+    public const string FeesCounterparty = "fees";
 
     public static string Wallet(UserId user, string currency) => $"{WalletPrefix}{user.Key}:{currency}";
 
@@ -19,16 +29,16 @@ public static class LedgerAccounts
     public static string Bank(string currency) => $"system:bank:{currency}";
 
     /// <summary>Where card money enters: captures debit it (the networks owe it until settlement), refunds credit it.</summary>
-    public static string CardClearing(string currency) => $"system:card_clearing:{currency}";
+    public static string CardClearing(string currency) => $"{CardClearingPrefix}{currency}";
 
     /// <summary>The platform's fees.</summary>
-    public static string Fees(string currency) => $"system:fees:{currency}";
+    public static string Fees(string currency) => $"{FeesPrefix}{currency}";
 
     /// <summary>A merchant's captured money not yet settled; refunds come out of it and may take it below zero.</summary>
-    public static string MerchantPending(string merchantId, string currency) => $"merchant:{merchantId}:{currency}:pending";
+    public static string MerchantPending(string merchantId, string currency) => $"{MerchantPrefix}{merchantId}:{currency}:pending";
 
     /// <summary>A merchant's settled money, ready to be paid out (settlement moves it here from pending).</summary>
-    public static string MerchantAvailable(string merchantId, string currency) => $"merchant:{merchantId}:{currency}:available";
+    public static string MerchantAvailable(string merchantId, string currency) => $"{MerchantPrefix}{merchantId}:{currency}:available";
 
     /// <summary>The user key of a wallet account; null for system accounts.</summary>
     public static string? WalletOwner(string accountId)
@@ -42,6 +52,31 @@ public static class LedgerAccounts
         return end > WalletPrefix.Length ? accountId[WalletPrefix.Length..end] : null;
     }
 
-    /// <summary>The other side of a movement as a history shows it: the user of a wallet, or "bank".</summary>
-    public static string Counterparty(string otherAccountId) => WalletOwner(otherAccountId) ?? BankCounterparty;
+    /// <summary>
+    /// The other side of a movement as a history shows it: the user of a wallet, the merchant (<c>mer_…</c>) of a
+    /// merchant account, "card" for the card networks (instant cash-outs, card top-ups), "fees", or "bank".
+    /// </summary>
+    public static string Counterparty(string otherAccountId)
+    {
+        ArgumentNullException.ThrowIfNull(otherAccountId);
+        return WalletOwner(otherAccountId) ?? MerchantOwner(otherAccountId) ?? otherAccountId switch
+        {
+            _ when otherAccountId.StartsWith(CardClearingPrefix, StringComparison.Ordinal) => CardCounterparty,
+            _ when otherAccountId.StartsWith(FeesPrefix, StringComparison.Ordinal) => FeesCounterparty,
+            _ => BankCounterparty,
+        };
+    }
+
+    /// <summary>The merchant id of a merchant account; null for any other account.</summary>
+    public static string? MerchantOwner(string accountId)
+    {
+        ArgumentNullException.ThrowIfNull(accountId);
+        if (!accountId.StartsWith(MerchantPrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var end = accountId.IndexOf(':', MerchantPrefix.Length);
+        return end > MerchantPrefix.Length ? accountId[MerchantPrefix.Length..end] : null;
+    }
 }

@@ -14,7 +14,7 @@ public sealed class MerchantWalletPaymentTests() : ApiTest("merchant-wallet")
     [Fact]
     public async Task A_confirmed_wallet_payment_holds_the_funds_capture_takes_part_and_releases_the_rest()
     {
-        var (_, _, key) = await Merchants.MerchantAsync("mw_shop");
+        var (_, merchantId, key) = await Merchants.MerchantAsync("mw_shop");
         var (payerId, payer) = await Api.SignUpAsync("mw_payer", deposit: 10_000);
 
         var created = await WalletPayAsync(key, 4_000, "mw_payer");
@@ -45,6 +45,12 @@ public sealed class MerchantWalletPaymentTests() : ApiTest("merchant-wallet")
         var refunded = await Merchants.RefundAsync(key, id, 1_000);
         Assert.True(refunded.Status == HttpStatusCode.Created, refunded.Body);
         Assert.Equal(8_500, (await Api.WalletAsync(payer))["balance"]!.GetValue<long>());
+
+        // The payer's history names the merchant on both lines, and the bank only on the deposit.
+        var history = (await Api.SendAsync(HttpMethod.Get, "/v1/wallet/transactions", payer)).Json["data"]!.AsArray();
+        Assert.Equal(
+            [(1_000L, merchantId), (-2_500L, merchantId), (10_000L, "bank")],
+            history.Select(line => (line!["amount"]!.GetValue<long>(), line["counterparty"]!.GetValue<string>())));
         await Merchants.AssertLedgerBalancedAsync();
     }
 

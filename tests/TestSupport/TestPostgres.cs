@@ -49,7 +49,8 @@ public static class TestPostgres
             return configured;
         }
 
-        var directory = Path.Combine(Path.GetTempPath(), $"orleans-payments-tests-{Environment.ProcessId}");
+        RemoveLeftovers();
+        var directory = Path.Combine(Path.GetTempPath(), $"{DirectoryPrefix}{Environment.ProcessId}");
         // Test classes run in parallel, each with silos that hold several pools (ledger, fraud, feed, notifications…).
         var server = await EmbeddedPostgresServer.StartAsync(
             new EmbeddedPostgresSettings { DataDirectory = directory, Durable = false, MaxConnections = 1000 },
@@ -60,6 +61,58 @@ public static class TestPostgres
             TryDelete(directory);
         };
         return server.ConnectionString;
+    }
+
+    private const string DirectoryPrefix = "orleans-payments-tests-";
+
+    // A test process that was killed never ran its exit handler: its server may still run and its data (gigabytes
+    // after the load tests) stays behind. Each run removes those of processes that are gone, so they never pile up.
+    private static void RemoveLeftovers()
+    {
+        foreach (var directory in Directory.EnumerateDirectories(Path.GetTempPath(), DirectoryPrefix + "*"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory).AsSpan(DirectoryPrefix.Length), out var owner) || IsRunning(owner))
+            {
+                continue;
+            }
+
+            StopOrphanedServer(Path.Combine(directory, "postgres", "postmaster.pid"));
+            TryDelete(directory);
+        }
+    }
+
+    private static void StopOrphanedServer(string pidFile)
+    {
+        try
+        {
+            if (File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var postmaster) && IsRunning(postmaster))
+            {
+                // The id may have been reused since: only a postgres process is stopped.
+                using var server = System.Diagnostics.Process.GetProcessById(postmaster);
+                if (server.ProcessName == "postgres")
+                {
+                    server.Kill();
+                    server.WaitForExit(TimeSpan.FromSeconds(10));
+                }
+            }
+        }
+        catch (Exception error) when (error is IOException or InvalidOperationException or ArgumentException or System.ComponentModel.Win32Exception)
+        {
+            // Gone meanwhile, or not ours to stop: the delete below does what it can.
+        }
+    }
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static void TryDelete(string directory)

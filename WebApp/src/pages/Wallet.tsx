@@ -63,7 +63,7 @@ function History({ entries, hasMore, loading, onMore }: { entries: HistoryEntry[
           <li key={entry.id} className="row">
             <span>
               <strong>{entry.type.replace(/_/g, ' ')}</strong>
-              {entry.counterparty && !isOpaqueId(entry.counterparty) && <span className="muted"> · {entry.counterparty}</span>}
+              {entry.counterparty && counterpartyName(entry.counterparty) && <span className="muted"> · {counterpartyName(entry.counterparty)}</span>}
               <br /><small className="muted"><When at={entry.createdAt} /></small>
             </span>
             <span className="right">
@@ -79,9 +79,12 @@ function History({ entries, hasMore, loading, onMore }: { entries: HistoryEntry[
   );
 }
 
-// Transfer ids and the like say nothing to a person; names ("bank", a merchant) do.
-function isOpaqueId(text: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(text) || /^[a-z]+_[0-9a-f]{16,}$/.test(text);
+// What a history line's other side is called: the API gives "bank", "card", "fees", a merchant id or a user id,
+// and ids say nothing to a person.
+function counterpartyName(counterparty: string): string | undefined {
+  if (counterparty.startsWith('mer_')) return 'merchant';
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(counterparty) || /^[a-z]+_[0-9a-f]{16,}$/.test(counterparty)) return undefined;
+  return counterparty;
 }
 
 /** Add money from the bank; cash out to the bank, or instantly to a debit card for a fee. */
