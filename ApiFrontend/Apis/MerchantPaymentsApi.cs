@@ -65,7 +65,7 @@ public static class MerchantPaymentsApi
         dashboard.MapPost("/{id}/capture", CaptureMerchantPayment)
             .WithName(nameof(CaptureMerchantPayment))
             .WithSummary("Capture a payment")
-            .WithDescription("Captures all (`amount` absent) or part of an authorized payment; the rest of the authorization is released. The fee (2.9% + 30¢ by default) goes to the platform; the rest is the merchant's pending balance With the owner's session instead of an API key, `merchant` names the merchant.")
+            .WithDescription("Captures all (`amount` absent) or part of an authorized payment; the rest of the authorization is released. The fee (2.9% + 30¢ by default) goes to the platform; the rest is the merchant's pending balance. With the owner's session instead of an API key, `merchant` names the merchant.")
             .WithMetadata(IdempotencyHeader.Metadata)
             .Accepts<CapturePaymentRequest>("application/json")
             .Produces<PaymentView>(StatusCodes.Status201Created)
@@ -73,7 +73,7 @@ public static class MerchantPaymentsApi
         dashboard.MapPost("/{id}/void", VoidMerchantPayment)
             .WithName(nameof(VoidMerchantPayment))
             .WithSummary("Void a payment")
-            .WithDescription("Releases an authorized, uncaptured payment, or cancels a wallet payment its payer has not confirmed: nothing is charged With the owner's session instead of an API key, `merchant` names the merchant.")
+            .WithDescription("Releases an authorized, uncaptured payment, or cancels a wallet payment its payer has not confirmed: nothing is charged. With the owner's session instead of an API key, `merchant` names the merchant.")
             .WithMetadata(IdempotencyHeader.Metadata)
             .Produces<PaymentView>(StatusCodes.Status201Created)
             .ProducesErrors([.. s_paymentErrors, ErrorCodes.PaymentNotCancelable]);

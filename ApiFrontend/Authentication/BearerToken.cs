@@ -43,7 +43,8 @@ public static class BearerToken
         return values.Count == 1 && values[0] is { } value && TryAccept(value, out token);
     }
 
-    private static bool TryAccept(ReadOnlySpan<char> candidate, out string token)
+    /// <summary>Whether <paramref name="candidate"/> has a token's shape: 1–512 visible ASCII characters.</summary>
+    internal static bool TryAccept(ReadOnlySpan<char> candidate, out string token)
     {
         token = string.Empty;
         if (candidate.Length is 0 or > MaxLength)

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -26,12 +27,11 @@ public static class BrowserSession
     /// <summary>Claim on a principal authenticated by the cookie: the CSRF token its unsafe requests must carry.</summary>
     public const string CsrfClaim = "csrf";
 
-    /// <summary>The session token of the request's cookie, if it has one of the accepted shape.</summary>
+    /// <summary>The session token of the request's cookie, under the same rules as a bearer token's.</summary>
     public static bool TryRead(HttpRequest request, out string token)
     {
         ArgumentNullException.ThrowIfNull(request);
-        token = request.Cookies[SessionCookie] ?? string.Empty;
-        return token.Length is > 0 and <= 512;
+        return BearerToken.TryAccept(request.Cookies[SessionCookie], out token);
     }
 
     /// <summary>
@@ -39,8 +39,7 @@ public static class BrowserSession
     /// it needs no storage. Distinct from the session grain key (a plain SHA-256 of the token).
     /// </summary>
     public static string CsrfTokenOf(string sessionToken) =>
-        Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes("csrf\n" + sessionToken)))
-            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes("csrf\n" + sessionToken)));
 
     /// <summary>Sets both cookies after a browser sign-in; returns the CSRF token for the answer's body.</summary>
     public static string Issue(HttpResponse response, string sessionToken)

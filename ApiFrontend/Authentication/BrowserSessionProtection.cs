@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Payments.ApiFrontend.Errors;
 using Payments.Grains.Interfaces.Errors;
@@ -39,7 +37,7 @@ public sealed class BrowserSessionProtection(RequestDelegate next)
         }
 
         var presented = request.Headers[BrowserSession.CsrfHeader];
-        return presented.Count == 1 && presented[0] is { } value && FixedTimeEquals(value, expected)
+        return presented.Count == 1 && presented[0] is { } value && BearerToken.FixedTimeEquals(value, expected)
             ? null
             : $"A change made with the browser session needs its CSRF token in {BrowserSession.CsrfHeader}.";
     }
@@ -48,7 +46,4 @@ public sealed class BrowserSessionProtection(RequestDelegate next)
         Uri.TryCreate(origin, UriKind.Absolute, out var uri)
         && string.Equals(uri.Scheme, request.Scheme, StringComparison.OrdinalIgnoreCase)
         && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
-
-    private static bool FixedTimeEquals(string presented, string expected) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(expected));
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -17,7 +18,7 @@ public static class ApiKeySecret
 
     private static readonly SearchValues<char> s_base64Url = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
-    public static string New() => Mode + Base64Url(RandomNumberGenerator.GetBytes(32));
+    public static string New() => Mode + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>Whether a bearer token is an API key at all (and not a session token): it starts with <c>sk_</c>.</summary>
     public static bool LooksLikeKey(string token) => token.StartsWith("sk_", StringComparison.Ordinal);
@@ -30,6 +31,4 @@ public static class ApiKeySecret
     public static string PrefixOf(string secret) => secret[..PrefixLength];
 
     public static byte[] Hash(string secret) => SHA256.HashData(Encoding.ASCII.GetBytes(secret));
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -59,12 +59,10 @@ public static class LedgerAccounts
     public static string Counterparty(string otherAccountId)
     {
         ArgumentNullException.ThrowIfNull(otherAccountId);
-        return WalletOwner(otherAccountId) ?? MerchantOwner(otherAccountId) ?? otherAccountId switch
-        {
-            _ when otherAccountId.StartsWith(CardClearingPrefix, StringComparison.Ordinal) => CardCounterparty,
-            _ when otherAccountId.StartsWith(FeesPrefix, StringComparison.Ordinal) => FeesCounterparty,
-            _ => BankCounterparty,
-        };
+        return WalletOwner(otherAccountId) ?? MerchantOwner(otherAccountId)
+            ?? (otherAccountId.StartsWith(CardClearingPrefix, StringComparison.Ordinal) ? CardCounterparty
+                : otherAccountId.StartsWith(FeesPrefix, StringComparison.Ordinal) ? FeesCounterparty
+                : BankCounterparty);
     }
 
     /// <summary>The merchant id of a merchant account; null for any other account.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Payments.Grains.Interfaces.Users;
@@ -10,9 +11,7 @@ namespace Payments.Grains.Users;
 /// </summary>
 public static class SessionTokens
 {
-    public static string NewToken() => Base64Url(RandomNumberGenerator.GetBytes(SessionTokenFormat.RandomBytes));
+    public static string NewToken() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(SessionTokenFormat.RandomBytes));
 
     public static string KeyOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

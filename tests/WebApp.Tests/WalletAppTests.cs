@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Payments.TestSupport;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
 
@@ -133,7 +134,7 @@ public sealed class WalletAppTests(WebAppFixture app)
         await People.SignUpAsync(sender, senderName);
         await People.SignUpAsync(receiver, receiverName);
         await People.AddMoneyAsync(sender, "30", "$30.00");
-        await Eventually(() => current is not null);
+        await Eventually.TrueAsync(() => Task.FromResult(current is not null), TimeSpan.FromSeconds(20), "the page opens its notification socket");
 
         Volatile.Write(ref down, true);
         await current!.CloseAsync();
@@ -146,14 +147,5 @@ public sealed class WalletAppTests(WebAppFixture app)
         await Expect(receiver.GetByTestId("toast").Filter(new() { HasText = "You received" }))
             .ToContainTextAsync("You received $3.21 for “while you were away”", new() { Timeout = 60_000 });
         await Expect(receiver.GetByTestId("balance")).ToHaveTextAsync("$3.21", new() { Timeout = 30_000 });
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        for (var waited = 0; !condition(); waited += 100)
-        {
-            Assert.True(waited < 20_000, "The page never opened its notification socket.");
-            await Task.Delay(100);
-        }
     }
 }

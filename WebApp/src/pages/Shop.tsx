@@ -15,13 +15,16 @@ export function Shop() {
   const products = usePaged(
     (after) => api<Page<Product>>('GET', '/v1/products', { query: { merchant, q: query, startingAfter: after, limit: 24 } }),
     (p) => p.id, [merchant, query]);
+  // The buyer's cards are the same for every tile: read once for the page.
+  const cards = useLoad((signal) => api<Page<PaymentCard>>('GET', '/v1/cards', { signal, query: { limit: 100 } }), []);
+  const activeCards = (cards.value?.data ?? []).filter((c) => c.status === 'active');
   return (
     <main id="main">
       <h1>Shop</h1>
       <Field label="Search products" type="search" value={query} onChange={(e) => setQuery(e.target.value)} />
       {products.items.length === 0 && !products.loading && <Empty>No products found.</Empty>}
       <ul className="products" aria-label="Products">
-        {products.items.map((product) => <ProductTile key={product.id} product={product} />)}
+        {products.items.map((product) => <ProductTile key={product.id} product={product} cards={activeCards} />)}
       </ul>
       <MoreButton hasMore={products.hasMore} loading={products.loading} onMore={products.more} />
       <MyOrders />
@@ -29,15 +32,13 @@ export function Shop() {
   );
 }
 
-function ProductTile({ product }: { product: Product }) {
+function ProductTile({ product, cards }: { product: Product; cards: PaymentCard[] }) {
   const { navigate } = useRoute();
   const [quantity, setQuantity] = useState('1');
   const [method, setMethod] = useState('wallet');
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const key = useRef(newIdempotencyKey());
-  const cards = useLoad((signal) => api<Page<PaymentCard>>('GET', '/v1/cards', { signal, query: { limit: 100 } }), []);
-  const active = (cards.value?.data ?? []).filter((c) => c.status === 'active');
 
   const buy = async () => {
     const units = Number(quantity);
@@ -68,7 +69,7 @@ function ProductTile({ product }: { product: Product }) {
         <div className="stack">
           <Field label="Quantity" type="number" min={1} max={product.unitsAvailable} value={quantity} onChange={(e) => { setQuantity(e.target.value); key.current = newIdempotencyKey(); }} />
           <Select label="Pay with" value={method} onChange={(e) => { setMethod(e.target.value); key.current = newIdempotencyKey(); }}
-            options={[{ value: 'wallet', label: 'Wallet balance' }, ...active.map((c) => ({ value: c.id, label: `${c.network} •••• ${c.last4}` }))]} />
+            options={[{ value: 'wallet', label: 'Wallet balance' }, ...cards.map((c) => ({ value: c.id, label: `${c.network} •••• ${c.last4}` }))]} />
           <button type="button" disabled={busy} onClick={buy}>{busy ? 'Ordering…' : 'Buy'}</button>
         </div>
       )}

@@ -34,7 +34,7 @@ namespace Payments.Client.Generated.V1.Payments.Item.Capture
         {
         }
         /// <summary>
-        /// Captures all (`amount` absent) or part of an authorized payment; the rest of the authorization is released. The fee (2.9% + 30¢ by default) goes to the platform; the rest is the merchant&apos;s pending balance With the owner&apos;s session instead of an API key, `merchant` names the merchant.
+        /// Captures all (`amount` absent) or part of an authorized payment; the rest of the authorization is released. The fee (2.9% + 30¢ by default) goes to the platform; the rest is the merchant&apos;s pending balance. With the owner&apos;s session instead of an API key, `merchant` names the merchant.
         /// </summary>
         /// <returns>A <see cref="global::Payments.Client.Generated.Models.PaymentView"/></returns>
         /// <param name="body">The request body</param>
@@ -75,7 +75,7 @@ namespace Payments.Client.Generated.V1.Payments.Item.Capture
             return await RequestAdapter.SendAsync<global::Payments.Client.Generated.Models.PaymentView>(requestInfo, global::Payments.Client.Generated.Models.PaymentView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Captures all (`amount` absent) or part of an authorized payment; the rest of the authorization is released. The fee (2.9% + 30¢ by default) goes to the platform; the rest is the merchant&apos;s pending balance With the owner&apos;s session instead of an API key, `merchant` names the merchant.
+        /// Captures all (`amount` absent) or part of an authorized payment; the rest of the authorization is released. The fee (2.9% + 30¢ by default) goes to the platform; the rest is the merchant&apos;s pending balance. With the owner&apos;s session instead of an API key, `merchant` names the merchant.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
@@ -106,7 +106,7 @@ namespace Payments.Client.Generated.V1.Payments.Item.Capture
             return new global::Payments.Client.Generated.V1.Payments.Item.Capture.CaptureRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Captures all (`amount` absent) or part of an authorized payment; the rest of the authorization is released. The fee (2.9% + 30¢ by default) goes to the platform; the rest is the merchant&apos;s pending balance With the owner&apos;s session instead of an API key, `merchant` names the merchant.
+        /// Captures all (`amount` absent) or part of an authorized payment; the rest of the authorization is released. The fee (2.9% + 30¢ by default) goes to the platform; the rest is the merchant&apos;s pending balance. With the owner&apos;s session instead of an API key, `merchant` names the merchant.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class CaptureRequestBuilderPostQueryParameters 

@@ -34,7 +34,7 @@ namespace Payments.Client.Generated.V1.Payments.Item.VoidNamespace
         {
         }
         /// <summary>
-        /// Releases an authorized, uncaptured payment, or cancels a wallet payment its payer has not confirmed: nothing is charged With the owner&apos;s session instead of an API key, `merchant` names the merchant.
+        /// Releases an authorized, uncaptured payment, or cancels a wallet payment its payer has not confirmed: nothing is charged. With the owner&apos;s session instead of an API key, `merchant` names the merchant.
         /// </summary>
         /// <returns>A <see cref="global::Payments.Client.Generated.Models.PaymentView"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -69,7 +69,7 @@ namespace Payments.Client.Generated.V1.Payments.Item.VoidNamespace
             return await RequestAdapter.SendAsync<global::Payments.Client.Generated.Models.PaymentView>(requestInfo, global::Payments.Client.Generated.Models.PaymentView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Releases an authorized, uncaptured payment, or cancels a wallet payment its payer has not confirmed: nothing is charged With the owner&apos;s session instead of an API key, `merchant` names the merchant.
+        /// Releases an authorized, uncaptured payment, or cancels a wallet payment its payer has not confirmed: nothing is charged. With the owner&apos;s session instead of an API key, `merchant` names the merchant.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -97,7 +97,7 @@ namespace Payments.Client.Generated.V1.Payments.Item.VoidNamespace
             return new global::Payments.Client.Generated.V1.Payments.Item.VoidNamespace.VoidRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Releases an authorized, uncaptured payment, or cancels a wallet payment its payer has not confirmed: nothing is charged With the owner&apos;s session instead of an API key, `merchant` names the merchant.
+        /// Releases an authorized, uncaptured payment, or cancels a wallet payment its payer has not confirmed: nothing is charged. With the owner&apos;s session instead of an API key, `merchant` names the merchant.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class VoidRequestBuilderPostQueryParameters 
