@@ -13,7 +13,9 @@ public interface IReminderProbeGrain : IGrainWithStringKey
 
 public sealed record ReminderTick(SiloAddress Silo, DateTimeOffset At);
 
+// Placed on the silo that first calls it, so a test decides which silo each probe lives on.
 [GrainType("reminder-probe")]
+[Orleans.Placement.PreferLocalPlacement]
 public sealed class ReminderProbeGrain(ILocalSiloDetails silo) : Grain, IReminderProbeGrain, IRemindable
 {
     public const string ReminderName = "probe";
