@@ -64,9 +64,6 @@ public static class BearerToken
         return true;
     }
 
-    /// <summary>The session grain key: lowercase hex SHA-256 of the token's UTF-8 bytes.</summary>
-    public static string KeyOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-
     /// <summary>Constant-time equality (both sides hashed first, so neither content nor length leaks through timing).</summary>
     public static bool FixedTimeEquals(string presented, string expected)
     {

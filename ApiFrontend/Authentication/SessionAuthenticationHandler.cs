@@ -68,7 +68,7 @@ public sealed class SessionAuthenticationHandler(
             return Refuse(address, "malformed", "The bearer token is not of the shape this service issues.");
         }
 
-        var sessionKey = BearerToken.KeyOf(token);
+        var sessionKey = SessionTokenFormat.KeyOf(token);
         if (refused.Contains(sessionKey))
         {
             return Refuse(address, "cached", "The session does not exist, expired or was revoked.");

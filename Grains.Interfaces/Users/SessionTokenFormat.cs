@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace Payments.Grains.Interfaces.Users;
 
 /// <summary>
@@ -36,6 +39,12 @@ public static class SessionTokenFormat
         // 43 characters hold 258 bits; the 2 bits past the 256th are zero in what the encoder writes.
         return (last & 0b11) == 0;
     }
+
+    /// <summary>
+    /// The session's key: lowercase hex SHA-256 of the token's UTF-8 bytes. Only this is stored (and keys the session
+    /// grain), so the sessions table gives nobody a usable token.
+    /// </summary>
+    public static string KeyOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     private static int ValueOf(char c) => c switch
     {

@@ -3,6 +3,8 @@ using Npgsql;
 using NpgsqlTypes;
 using Payments.Grains.Interfaces;
 using Payments.Grains.Interfaces.Commerce;
+using Payments.Infrastructure.Postgres;
+using static Payments.Infrastructure.Postgres.BatchCommands;
 
 namespace Payments.Grains.Commerce;
 
@@ -45,46 +47,20 @@ public sealed class OrderStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Saves the order at <paramref name="version"/> + 1; false when another activation saved it first (nothing is saved).</summary>
-    public async Task<bool> SaveAsync(OrderRecord record, int version, int firstSequence, IReadOnlyList<OrderChange> changes, IEnumerable<NpgsqlBatchCommand> also)
+    public Task<bool> SaveAsync(OrderRecord record, int version, int firstSequence, IReadOnlyList<OrderChange> changes, IEnumerable<NpgsqlBatchCommand> also)
     {
         var view = record.View;
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var update = new NpgsqlCommand(
-            "UPDATE orders SET status = $3, payment_id = $4, body = $5, stuck = $6, version = $2 + 1, updated_at = $7 WHERE id = $1 AND version = $2", connection, transaction))
-        {
-            update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = view.Id });
-            update.Parameters.Add(new NpgsqlParameter<int> { TypedValue = version });
-            update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = view.Status });
-            update.Parameters.Add(new NpgsqlParameter { Value = (object?)view.Payment ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            update.Parameters.Add(Json(record));
-            update.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = view.Stuck is not null });
-            update.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = view.UpdatedAt.UtcDateTime });
-            if (await update.ExecuteNonQueryAsync() == 0)
-            {
-                await transaction.RollbackAsync();
-                return false;
-            }
-        }
-
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        for (var i = 0; i < changes.Count; i++)
-        {
-            batch.BatchCommands.Add(Event(view.Id, firstSequence + i, changes[i], view.UpdatedAt));
-        }
-
-        foreach (var command in also)
-        {
-            batch.BatchCommands.Add(command);
-        }
-
-        if (batch.BatchCommands.Count > 0)
-        {
-            await batch.ExecuteNonQueryAsync();
-        }
-
-        await transaction.CommitAsync();
-        return true;
+        var update = Command(
+            "UPDATE orders SET status = $3, payment_id = $4, body = $5, stuck = $6, version = $2 + 1, updated_at = $7 WHERE id = $1 AND version = $2",
+            new NpgsqlParameter<string> { TypedValue = view.Id },
+            new NpgsqlParameter<int> { TypedValue = version },
+            new NpgsqlParameter<string> { TypedValue = view.Status },
+            Text(view.Payment),
+            Json(record),
+            new NpgsqlParameter<bool> { TypedValue = view.Stuck is not null },
+            new NpgsqlParameter<DateTime> { TypedValue = view.UpdatedAt.UtcDateTime });
+        var events = changes.Select((change, index) => Event(view.Id, firstSequence + index, change, view.UpdatedAt));
+        return TransactionalBatch.ExecuteGuardedAsync(dataSource, update, events.Concat(also));
     }
 
     public async Task<OrderEventPage> EventsAsync(string id)
@@ -153,5 +129,4 @@ public sealed class OrderStore(NpgsqlDataSource dataSource)
 
     private static NpgsqlParameter Json(object value) => new() { Value = JsonSerializer.Serialize(value, PaymentsJson.Options), NpgsqlDbType = NpgsqlDbType.Jsonb };
 
-    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 }

@@ -1,6 +1,8 @@
 using Npgsql;
 using NpgsqlTypes;
 using Payments.Grains.Interfaces.Commerce;
+using Payments.Infrastructure.Postgres;
+using static Payments.Infrastructure.Postgres.BatchCommands;
 
 namespace Payments.Grains.Commerce;
 
@@ -89,26 +91,13 @@ public sealed class ProductStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Runs the statements in one transaction.</summary>
-    public async Task SaveAsync(IEnumerable<NpgsqlBatchCommand> commands)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        foreach (var command in commands)
-        {
-            batch.BatchCommands.Add(command);
-        }
-
-        await batch.ExecuteNonQueryAsync();
-        await transaction.CommitAsync();
-    }
+    public Task SaveAsync(IEnumerable<NpgsqlBatchCommand> commands) => TransactionalBatch.ExecuteAsync(dataSource, commands);
 
     private static ProductView Read(NpgsqlDataReader reader) => new(
         reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5), reader.GetBoolean(6),
         reader.GetInt32(7), new DateTimeOffset(reader.GetDateTime(8), TimeSpan.Zero), new DateTimeOffset(reader.GetDateTime(9), TimeSpan.Zero),
         reader.IsDBNull(10) ? null : new DateTimeOffset(reader.GetDateTime(10), TimeSpan.Zero));
 
-    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 
     private static string EscapeLike(string text) => text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
 }

@@ -151,7 +151,6 @@ public sealed class FraudScorer([FromKeyedServices(FraudScorer.DataSourceKey)] N
 
     private static NpgsqlParameter Uuid(string? id) => new() { Value = id is null ? DBNull.Value : Guid.Parse(id), NpgsqlDbType = NpgsqlDbType.Uuid };
 
-    private static NpgsqlParameter Text(string? text) => new() { Value = (object?)text ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 
     private static NpgsqlParameter<DateTime> Timestamp(DateTime instant) => new() { TypedValue = instant };
 }

@@ -57,33 +57,22 @@ public sealed class IdempotencyRecordStore(NpgsqlDataSource dataSource, WalFlush
         ArgumentNullException.ThrowIfNull(stamp);
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(change);
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var claim = new NpgsqlCommand(
+        var claim = BatchCommands.Command(
             """
             INSERT INTO idempotency_records (scope, key, request_hash, status, body, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (scope, key) DO NOTHING
-            """, connection, transaction);
-        claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stamp.Scope });
-        claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stamp.Key });
-        claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stamp.RequestHash });
-        claim.Parameters.Add(new NpgsqlParameter<int> { TypedValue = response.Status });
-        claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = response.Body });
-        claim.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = time.GetUtcNow().UtcDateTime + options.Value.IdempotencyRetention });
-        if (await claim.ExecuteNonQueryAsync() == 0)
+            """,
+            new NpgsqlParameter<string> { TypedValue = stamp.Scope },
+            new NpgsqlParameter<string> { TypedValue = stamp.Key },
+            new NpgsqlParameter<string> { TypedValue = stamp.RequestHash },
+            new NpgsqlParameter<int> { TypedValue = response.Status },
+            new NpgsqlParameter<string> { TypedValue = response.Body },
+            new NpgsqlParameter<DateTime> { TypedValue = time.GetUtcNow().UtcDateTime + options.Value.IdempotencyRetention });
+        if (!await TransactionalBatch.ExecuteGuardedAsync(dataSource, claim, change))
         {
-            await transaction.RollbackAsync();
             return await FindAsync(stamp) ?? throw new InvalidOperationException($"Idempotency record {stamp.Scope}/{stamp.Key} neither inserted nor found.");
         }
 
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        foreach (var command in change)
-        {
-            batch.BatchCommands.Add(command);
-        }
-
-        await batch.ExecuteNonQueryAsync();
-        await transaction.CommitAsync();
         return (stamp.RequestHash, response);
     }
 

@@ -4,6 +4,7 @@ using Payments.Grains.Interfaces;
 using Payments.Grains.Interfaces.Fraud;
 using Payments.Grains.Interfaces.Merchants;
 using Payments.Grains.Ledger;
+using Payments.Infrastructure.Postgres;
 
 namespace Payments.Grains.Merchants;
 
@@ -14,28 +15,21 @@ public sealed class MerchantStore(NpgsqlDataSource dataSource)
     /// Inserts the merchant with its pending and available accounts, and the card clearing, fee and bank accounts of
     /// its currency if this is the first merchant to use it, in one transaction.
     /// </summary>
-    public async Task CreateAsync(string ownerId, MerchantView merchant)
+    public Task CreateAsync(string ownerId, MerchantView merchant)
     {
         var currency = merchant.DefaultCurrency;
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var batch = new NpgsqlBatch(connection, transaction)
-        {
-            BatchCommands =
-            {
-                Command(
-                    "INSERT INTO merchants (id, owner_id, name, country, default_currency, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                    merchant.Id, Guid.Parse(ownerId), merchant.Name, merchant.Country, currency, merchant.CreatedAt.UtcDateTime),
-                Command(
-                    "INSERT INTO accounts (id, kind, merchant_id, currency) VALUES ($1, 'merchant', $3, $4), ($2, 'merchant', $3, $4)",
-                    LedgerAccounts.MerchantPending(merchant.Id, currency), LedgerAccounts.MerchantAvailable(merchant.Id, currency), merchant.Id, currency),
-                Command(
-                    "INSERT INTO accounts (id, kind, currency) VALUES ($1, 'system', $4), ($2, 'system', $4), ($3, 'system', $4) ON CONFLICT (id) DO NOTHING",
-                    LedgerAccounts.CardClearing(currency), LedgerAccounts.Fees(currency), LedgerAccounts.Bank(currency), currency),
-            },
-        };
-        await batch.ExecuteNonQueryAsync();
-        await transaction.CommitAsync();
+        return TransactionalBatch.ExecuteAsync(dataSource,
+        [
+            Command(
+                "INSERT INTO merchants (id, owner_id, name, country, default_currency, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                merchant.Id, Guid.Parse(ownerId), merchant.Name, merchant.Country, currency, merchant.CreatedAt.UtcDateTime),
+            Command(
+                "INSERT INTO accounts (id, kind, merchant_id, currency) VALUES ($1, 'merchant', $3, $4), ($2, 'merchant', $3, $4)",
+                LedgerAccounts.MerchantPending(merchant.Id, currency), LedgerAccounts.MerchantAvailable(merchant.Id, currency), merchant.Id, currency),
+            Command(
+                "INSERT INTO accounts (id, kind, currency) VALUES ($1, 'system', $4), ($2, 'system', $4), ($3, 'system', $4) ON CONFLICT (id) DO NOTHING",
+                LedgerAccounts.CardClearing(currency), LedgerAccounts.Fees(currency), LedgerAccounts.Bank(currency), currency),
+        ]);
     }
 
     public async Task<(string OwnerId, MerchantView Merchant)?> LoadAsync(string merchantId)

@@ -149,7 +149,7 @@ public sealed partial class UserDirectoryGrain(
             INSERT INTO sessions (token_hash, user_id, expires_at, device_id)
             SELECT $1, $2, $3, $4 WHERE $4::text IS NULL OR EXISTS (SELECT 1 FROM devices WHERE id = $4 AND user_id = $2 AND status = 'active')
             """);
-        insertSession.Parameters.Add(new NpgsqlParameter<string> { TypedValue = SessionTokens.KeyOf(token) });
+        insertSession.Parameters.Add(new NpgsqlParameter<string> { TypedValue = SessionTokenFormat.KeyOf(token) });
         insertSession.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
         insertSession.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = time.GetUtcNow().UtcDateTime + options.Value.SessionLifetime });
         insertSession.Parameters.Add(new NpgsqlParameter { Value = (object?)deviceId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });

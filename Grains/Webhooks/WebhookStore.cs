@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Payments.Grains.Interfaces;
 using Payments.Grains.Interfaces.Webhooks;
+using Payments.Infrastructure.Postgres;
 using static Payments.Infrastructure.Postgres.BatchCommands;
 
 namespace Payments.Grains.Webhooks;
@@ -54,22 +55,13 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource, WebhookSecretProte
     }
 
     /// <summary>Disables an endpoint and ends its pending deliveries as failed, in one transaction.</summary>
-    public async Task DisableAsync(WebhookEndpointRow row, DateTimeOffset now)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var batch = new NpgsqlBatch(connection, transaction)
-        {
-            BatchCommands =
-            {
-                Command("UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = $2, updated_at = $3 WHERE id = $1",
-                    Text(row.Id), Text(row.DisabledReason), Timestamp(now)),
-                Command("UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL WHERE endpoint_id = $1 AND status = 'pending'", Text(row.Id)),
-            },
-        };
-        await batch.ExecuteNonQueryAsync();
-        await transaction.CommitAsync();
-    }
+    public Task DisableAsync(WebhookEndpointRow row, DateTimeOffset now) =>
+        TransactionalBatch.ExecuteAsync(dataSource,
+        [
+            Command("UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = $2, updated_at = $3 WHERE id = $1",
+                Text(row.Id), Text(row.DisabledReason), Timestamp(now)),
+            Command("UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL WHERE endpoint_id = $1 AND status = 'pending'", Text(row.Id)),
+        ]);
 
     public async Task DeleteEndpointAsync(string id)
     {
@@ -324,7 +316,6 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource, WebhookSecretProte
         reader.IsDBNull(8) ? null : secrets.Unprotect(reader.GetString(0), reader.GetString(8)), reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
         reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10), reader.GetFieldValue<DateTimeOffset>(11));
 
-    private static NpgsqlParameter Text(string? text) => new() { Value = (object?)text ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 
     private static NpgsqlParameter<string?[]> TextArray(IEnumerable<string?> texts) => new() { TypedValue = [.. texts], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 

@@ -1,8 +1,9 @@
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Payments.Infrastructure.Postgres;
 
-/// <summary>Statements of an <see cref="NpgsqlBatch"/>, with their parameters in one call.</summary>
+/// <summary>Statements of an <see cref="NpgsqlBatch"/>, with their parameters in one call, and the parameters they share.</summary>
 public static class BatchCommands
 {
     public static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
@@ -11,4 +12,7 @@ public static class BatchCommands
         command.Parameters.AddRange(parameters);
         return command;
     }
+
+    /// <summary>A text parameter whose null is SQL NULL.</summary>
+    public static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 }
