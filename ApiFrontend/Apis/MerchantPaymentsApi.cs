@@ -160,7 +160,7 @@ public static class MerchantPaymentsApi
 
         var merchantId = caller.MerchantId();
         var command = new CreateMerchantPaymentCommand(
-            merchantId, caller.UserId(), payment.Amount, payment.Currency, payment.CaptureMethod, card, payer, payment.Description, payment.Metadata, payment.CustomerReference,
+            merchantId, CallerActor.Of(caller), payment.Amount, payment.Currency, payment.CaptureMethod, card, payer, payment.Description, payment.Metadata, payment.CustomerReference,
             payment.ClientIp, payment.CustomerCountry);
         return await ExecuteAsync(context, grains, merchantId, key.Value, command);
     }

@@ -24,12 +24,12 @@ public sealed record CardDetails(
 /// <summary>
 /// A merchant creates a payment. <c>UserId</c> is the idempotency scope, here the merchant's id. Exactly one of
 /// <c>Card</c> and <c>PayerUserId</c> is set. <c>ClientIp</c> and <c>CustomerCountry</c> are the customer's, as the
-/// merchant saw them: fraud rules use them.
+/// merchant saw them: fraud rules use them. <c>Actor</c> is who the payment's history names, as for a capture.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record CreateMerchantPaymentCommand(
     string UserId,
-    string ActorKeyId,
+    string Actor,
     long Amount,
     string Currency,
     string CaptureMethod,

@@ -11,9 +11,14 @@ public sealed record WalletView(long Balance, long Available, long Held, string 
 [GenerateSerializer, Immutable]
 public sealed record MovementReceipt(string TransactionId, long Balance, long? Fee = null);
 
-/// <summary>One line of a wallet's history: amount signed (credit positive), balance right after it.</summary>
+/// <summary>
+/// One line of a wallet's history: amount signed (credit positive), balance right after it; for a merchant payment's
+/// capture or refund, the payment and, when an order paid with it, the order.
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record HistoryEntry(string Id, string Type, long Amount, long BalanceAfter, string? Counterparty, DateTimeOffset CreatedAt);
+public sealed record HistoryEntry(
+    string Id, string Type, long Amount, long BalanceAfter, string? Counterparty, DateTimeOffset CreatedAt,
+    string? Payment = null, string? Order = null);
 
 [GenerateSerializer, Immutable]
 public sealed record HistoryPage(IReadOnlyList<HistoryEntry> Data, bool HasMore);

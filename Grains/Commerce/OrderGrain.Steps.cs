@@ -72,7 +72,7 @@ public sealed partial class OrderGrain
         if (payment is null)
         {
             var create = new CreateMerchantPaymentCommand(
-                view.Merchant, SagaKeyId, view.Amount, view.Currency, CaptureMethods.Manual, null, view.Buyer, $"Order {Id}",
+                view.Merchant, PaymentActor, view.Amount, view.Currency, CaptureMethods.Manual, null, view.Buyer, $"Order {Id}",
                 new Dictionary<string, string> { ["order"] = Id }, Id, null, null);
             var created = await ExecuteAsync(create, "create_payment");
             if (created.Failure is { } notCreated)
@@ -91,7 +91,7 @@ public sealed partial class OrderGrain
 
     private async Task<StepResult> CaptureAsync(OrderView view)
     {
-        var captured = await ExecuteAsync(new CaptureMerchantPaymentCommand(view.Merchant, SagaKeyId, view.Payment!, null), "capture_payment");
+        var captured = await ExecuteAsync(new CaptureMerchantPaymentCommand(view.Merchant, PaymentActor, view.Payment!, null), "capture_payment");
         return captured.Failure ?? new StepResult.Done(view with { Status = OrderStatus.Paid }, [Change("order.paid", new() { ["status"] = OrderStatus.Paid })], [], view.Payment);
     }
 
@@ -127,7 +127,7 @@ public sealed partial class OrderGrain
             case PaymentStatus.Succeeded:
                 return await RefundPaymentAsync(view with { Payment = payment }, payment);
             case PaymentStatus.RequiresConfirmation or PaymentStatus.RequiresCapture:
-                var voided = await ExecuteAsync(new VoidMerchantPaymentCommand(view.Merchant, SagaKeyId, payment), "void_payment");
+                var voided = await ExecuteAsync(new VoidMerchantPaymentCommand(view.Merchant, PaymentActor, payment), "void_payment");
                 return voided.Failure ?? new StepResult.Done(view with { Payment = payment }, [Change("order.payment_voided", new() { ["payment"] = payment })], [], payment);
             case null:
                 return new StepResult.Failed(current.Error?.Message ?? $"Payment {payment} not found.");
@@ -143,7 +143,7 @@ public sealed partial class OrderGrain
             return new StepResult.Failed("injected failure");
         }
 
-        var refunded = await ExecuteAsync(new RefundMerchantPaymentCommand(view.Merchant, SagaKeyId, payment, null, $"order {Id}"), "refund_payment");
+        var refunded = await ExecuteAsync(new RefundMerchantPaymentCommand(view.Merchant, PaymentActor, payment, null, $"order {Id}"), "refund_payment");
         return refunded.Failure ?? new StepResult.Done(view, [Change("order.payment_refunded", new() { ["payment"] = payment })], [], payment);
     }
 
@@ -184,7 +184,7 @@ public sealed partial class OrderGrain
     private string StepHash(string step) => $"{Id}:{step}";
 
     /// <summary>What the payment's events name as the actor of the saga's changes.</summary>
-    private string SagaKeyId => $"order:{Id}";
+    private string PaymentActor => $"order:{Id}";
 
     private IStockTransactionGrain StockTransactions => GrainFactory.GetGrain<IStockTransactionGrain>(0);
 

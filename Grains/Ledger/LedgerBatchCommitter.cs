@@ -426,9 +426,9 @@ public sealed partial class LedgerBatchCommitter(
         Command(
             """
             INSERT INTO ledger_entries (transaction_id, leg, type, debit_account_id, credit_account_id, amount, currency,
-                                        debit_balance_after, credit_balance_after, note, visibility, created_at)
+                                        debit_balance_after, credit_balance_after, note, visibility, created_at, reference)
             SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[],
-                                 $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::timestamptz[])
+                                 $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::timestamptz[], $13::text[])
             """,
             Array(rows.Select(row => row.Entry.Id.Value)),
             Array(rows.Select(row => row.Leg)),
@@ -441,7 +441,8 @@ public sealed partial class LedgerBatchCommitter(
             Array(rows.Select(row => row.CreditBalanceAfter)),
             Array(rows.Select(row => row.Entry.Remark?.Note)),
             Array(rows.Select(row => row.Entry.Remark?.Visibility)),
-            Array(rows.Select(row => row.Entry.CreatedAt.UtcDateTime)));
+            Array(rows.Select(row => row.Entry.CreatedAt.UtcDateTime)),
+            Array(rows.Select(row => row.Entry.Reference)));
 
     private static LedgerUnavailableException Unavailable(Exception error) =>
         new("The ledger database failed during a commit; the outcome is unknown until it is read back.", error);

@@ -17,6 +17,9 @@ public sealed class LedgerEntry
 {
     public const int MaxMovements = 16;
 
+    /// <summary>The <c>reference</c> column's limit.</summary>
+    public const int MaxReferenceLength = 64;
+
     public LedgerEntry(
         TransactionId id,
         string type,
@@ -28,9 +31,15 @@ public sealed class LedgerEntry
         IReadOnlyList<OutboxMessage> events,
         PayoutRequest? payout = null,
         IReadOnlyList<LedgerHoldChange>? holds = null,
-        Func<IEnumerable<NpgsqlBatchCommand>>? records = null)
+        Func<IEnumerable<NpgsqlBatchCommand>>? records = null,
+        string? reference = null)
     {
         holds ??= [];
+        if (reference is { Length: 0 or > MaxReferenceLength })
+        {
+            throw new LedgerInvariantException($"Transaction {id} has a reference of {reference.Length} characters; 1 to {MaxReferenceLength}.");
+        }
+
         if (movements.Count > MaxMovements || (movements.Count == 0 && holds.Count == 0))
         {
             throw new LedgerInvariantException($"Transaction {id} has {movements.Count} movements and {holds.Count} hold changes; a ledger transaction has 1 to {MaxMovements} movements, or none when it changes holds.");
@@ -70,6 +79,7 @@ public sealed class LedgerEntry
         Payout = payout;
         Holds = holds;
         Records = records;
+        Reference = reference;
     }
 
     public TransactionId Id { get; }
@@ -104,6 +114,9 @@ public sealed class LedgerEntry
     /// statement belongs to one batch.
     /// </summary>
     public Func<IEnumerable<NpgsqlBatchCommand>>? Records { get; }
+
+    /// <summary>What the entry belongs to beyond its accounts (a merchant payment's id), shown on history lines.</summary>
+    public string? Reference { get; }
 
     internal TaskCompletionSource<LedgerResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

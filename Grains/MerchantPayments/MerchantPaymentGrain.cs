@@ -76,7 +76,7 @@ public sealed partial class MerchantPaymentGrain(
         }
 
         var now = Now();
-        var actor = KeyActor(command.ActorKeyId);
+        var actor = command.Actor;
         var method = command.Card is { } card
             ? new PaymentMethodView(PaymentMethodTypes.Card, card.Brand, card.Last4, card.ExpMonth, card.ExpYear, card.Fingerprint, null)
             : new PaymentMethodView(PaymentMethodTypes.Wallet, null, null, null, null, null, command.PayerUserId);
@@ -403,7 +403,7 @@ public sealed partial class MerchantPaymentGrain(
         new(
             TransactionId.New(), type, now, movements, null, stamp,
             stamp is null ? null : render ?? (_ => PaymentsJson.Created(next.View)),
-            [], null, holds, () => MerchantPaymentStore.SaveCommands(next, change));
+            [], null, holds, () => MerchantPaymentStore.SaveCommands(next, change), reference: Id);
 
     private async Task<IdempotentOutcome> CommitAsync(LedgerEntry entry, PaymentState next, IdempotencyStamp? stamp, Func<PaymentError> refusedByHold)
     {
@@ -470,8 +470,6 @@ public sealed partial class MerchantPaymentGrain(
         _state = PrefixedId.IsValid(Id, PrefixedId.Payment) ? await store.LoadAsync(Id) : null;
         _loaded = true;
     }
-
-    private static string KeyActor(string keyId) => $"api_key:{keyId}";
 
     private const string FraudBlockedDeclineCode = "fraud_blocked";
 

@@ -81,15 +81,18 @@ public sealed class WalletStore(NpgsqlDataSource dataSource)
         // Each side reads its own index newest first and stops at the page size; the union is cut to the page.
         await using var command = dataSource.CreateCommand(
             """
-            SELECT transaction_id, type, amount, balance_after, other_account_id, created_at FROM (
+            SELECT history.transaction_id, history.type, history.amount, history.balance_after, history.other_account_id,
+                   history.created_at, history.reference, orders.id
+            FROM (
                 (SELECT sequence, transaction_id, type, -amount AS amount, debit_balance_after AS balance_after,
-                        credit_account_id AS other_account_id, created_at
+                        credit_account_id AS other_account_id, created_at, reference
                  FROM ledger_entries WHERE debit_account_id = $1 AND sequence < $2 ORDER BY sequence DESC LIMIT $3)
                 UNION ALL
-                (SELECT sequence, transaction_id, type, amount, credit_balance_after, debit_account_id, created_at
+                (SELECT sequence, transaction_id, type, amount, credit_balance_after, debit_account_id, created_at, reference
                  FROM ledger_entries WHERE credit_account_id = $1 AND sequence < $2 ORDER BY sequence DESC LIMIT $3)
             ) history
-            ORDER BY sequence DESC LIMIT $3
+            LEFT JOIN orders ON orders.payment_id = history.reference
+            ORDER BY history.sequence DESC LIMIT $3
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = accountId });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = before ?? long.MaxValue });
@@ -107,7 +110,9 @@ public sealed class WalletStore(NpgsqlDataSource dataSource)
             entries.Add(new HistoryEntry(
                 reader.GetGuid(0).ToString("D"), type, amount, reader.GetInt64(3),
                 LedgerAccounts.Counterparty(reader.GetString(4)),
-                reader.GetFieldValue<DateTimeOffset>(5)));
+                reader.GetFieldValue<DateTimeOffset>(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7)));
         }
 
         var hasMore = entries.Count > limit;

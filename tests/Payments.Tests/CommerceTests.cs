@@ -86,7 +86,7 @@ public sealed class CommerceTests() : ApiTest("commerce")
         var (_, merchant, key) = await Shop.MerchantAsync("wo_shop");
         var ebook = await Shop.ProductAsync(key, "Ebook", 1_500, 5);
         var video = await Shop.ProductAsync(key, "Video course", 4_000, 2);
-        var (_, buyer) = await Api.SignUpAsync("wo_buyer", deposit: 20_000);
+        var (buyerId, buyer) = await Api.SignUpAsync("wo_buyer", deposit: 20_000);
 
         var placed = await Shop.WalletOrderAsync(buyer, "wo-1", (ebook, 2), (video, 1));
         Assert.True(placed.Status == HttpStatusCode.Created, placed.Body);
@@ -101,6 +101,11 @@ public sealed class CommerceTests() : ApiTest("commerce")
         var payment = await Merchants.GetAsync(key, order["payment"]!.GetValue<string>());
         Assert.Equal(("succeeded", 7_000L, "wallet"), (payment["status"]!.GetValue<string>(), payment["amountCaptured"]!.GetValue<long>(), payment["paymentMethod"]!["type"]!.GetValue<string>()));
         Assert.Equal(order["id"]!.GetValue<string>(), payment["metadata"]!["order"]!.GetValue<string>());
+        var paymentEvents = (await Api.SendAsync(HttpMethod.Get, $"/v1/payments/{payment["id"]}/events", key)).Json["data"]!.AsArray();
+        // The saga acts for the merchant (create, capture) and for the buyer (the confirmation that holds the money).
+        Assert.Equal([$"order:{order["id"]}", $"user:{buyerId}"], paymentEvents.Select(change => change!["actor"]!.GetValue<string>()).Distinct().Order());
+        var paid = (await Api.SendAsync(HttpMethod.Get, "/v1/wallet/transactions?limit=1", buyer)).Json["data"]![0]!;
+        Assert.Equal((-7_000L, payment["id"]!.GetValue<string>(), order["id"]!.GetValue<string>()), (paid["amount"]!.GetValue<long>(), paid["payment"]!.GetValue<string>(), paid["order"]!.GetValue<string>()));
         await Eventually.TrueAsync(async () => await Shop.UnitsAvailableAsync(ebook) == 3 && await Shop.UnitsAvailableAsync(video) == 1, TimeSpan.FromSeconds(10), "the listing shows the stock left");
 
         // A later price change leaves the order's frozen prices alone.

@@ -46,11 +46,12 @@ public sealed class MerchantWalletPaymentTests() : ApiTest("merchant-wallet")
         Assert.True(refunded.Status == HttpStatusCode.Created, refunded.Body);
         Assert.Equal(8_500, (await Api.WalletAsync(payer))["balance"]!.GetValue<long>());
 
-        // The payer's history names the merchant on both lines, and the bank only on the deposit.
+        // The payer's history names the merchant and the payment on both lines, and the bank only on the deposit.
         var history = (await Api.SendAsync(HttpMethod.Get, "/v1/wallet/transactions", payer)).Json["data"]!.AsArray();
         Assert.Equal(
-            [(1_000L, merchantId), (-2_500L, merchantId), (10_000L, "bank")],
-            history.Select(line => (line!["amount"]!.GetValue<long>(), line["counterparty"]!.GetValue<string>())));
+            [(1_000L, merchantId, id), (-2_500L, merchantId, id), (10_000L, "bank", null)],
+            history.Select(line => (line!["amount"]!.GetValue<long>(), line["counterparty"]!.GetValue<string>(), line["payment"]?.GetValue<string>())));
+        Assert.All(history, line => Assert.Null(line!["order"]));
         await Merchants.AssertLedgerBalancedAsync();
     }
 

@@ -36,6 +36,50 @@ public sealed class OrderCaptureFailureTests() : ApiTest("order-capture-failure"
     }
 }
 
+/// <summary>
+/// The last step, selling the reserved units, keeps failing (injected). The license is delivered and the buyer keeps
+/// it, so nothing is undone: the order waits in the operator queue with its payment captured and its units reserved.
+/// </summary>
+public sealed class OrderSaleFailureTests() : ApiTest("order-sale-failure")
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Payments:Commerce:FailSteps:0"] = "sell_stock",
+        ["Payments:Commerce:StepAttempts"] = "2",
+        ["Payments:Commerce:RetryDelay"] = "00:00:00.050",
+    };
+
+    [Fact]
+    public async Task An_order_whose_sale_keeps_failing_stays_delivered_and_waits_for_an_operator()
+    {
+        var shop = new CommerceClient(Api);
+        var (_, _, key) = await shop.MerchantAsync("sf_shop");
+        var product = await shop.ProductAsync(key, "Icon set", 1_200, 3);
+        var (_, buyer) = await Api.SignUpAsync("sf_buyer", deposit: 3_000);
+
+        var id = (await shop.WalletOrderAsync(buyer, "sf-1", (product, 1))).Json["id"]!.GetValue<string>();
+        await Eventually.TrueAsync(
+            async () => (await shop.GetOrderAsync(buyer, id)).Json["stuck"] is not null, TimeSpan.FromSeconds(20), "the sale kept failing and the order is stuck");
+        var order = (await shop.GetOrderAsync(buyer, id)).Json;
+        Assert.Equal(("fulfilled", "sell_stock", 2), (order["status"]!.GetValue<string>(), order["stuck"]!["step"]!.GetValue<string>(), order["stuck"]!["attempts"]!.GetValue<int>()));
+        Assert.NotNull(order["licenseKey"]);
+        Assert.Equal(
+            [("reserve_stock", "done"), ("authorize_payment", "done"), ("capture_payment", "done"), ("fulfil", "done"), ("sell_stock", "stuck")],
+            order["saga"]!.AsArray().Select(step => (step!["step"]!.GetValue<string>(), step["outcome"]!.GetValue<string>())));
+        var queued = Assert.Single((await Api.SendAsync(HttpMethod.Get, "/v1/admin/orders/stuck", InProcessSilo.AdminToken)).Json["data"]!.AsArray())!;
+        Assert.Equal(id, queued["id"]!.GetValue<string>());
+
+        // The buyer paid once and the merchant has the payment; the unit is neither for sale again nor lost.
+        var wallet = await Api.WalletAsync(buyer);
+        Assert.Equal((1_800L, 0L), (wallet["balance"]!.GetValue<long>(), wallet["held"]!.GetValue<long>()));
+        var payment = await new MerchantClient(Api).GetAsync(key, order["payment"]!.GetValue<string>());
+        Assert.Equal(("succeeded", 1_200L, 0L), (payment["status"]!.GetValue<string>(), payment["amountCaptured"]!.GetValue<long>(), payment["amountRefunded"]!.GetValue<long>()));
+        Assert.Equal(2, await shop.UnitsAvailableAsync(product));
+        CommerceTests.AssertRebuilds(await shop.EventsAsync(buyer, id), order);
+        await new MerchantClient(Api).AssertLedgerBalancedAsync();
+    }
+}
+
 /// <summary>The fulfilment service is down: the saga retries, a buyer can cancel meanwhile, and out of attempts it refunds.</summary>
 public sealed class OrderFulfilmentFailureTests() : ApiTest("order-fulfilment-failure")
 {

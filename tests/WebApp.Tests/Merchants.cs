@@ -35,7 +35,7 @@ public static class Merchants
     };
 
     /// <summary>A new seller (signed up through the API) with a merchant and one product of 10 units; answers the product id.</summary>
-    public static async Task<string> ProductAsync(WebAppFixture app, string seller, long price)
+    public static async Task<string> ProductAsync(WebAppFixture app, string seller, long price, string name = "E-book")
     {
         var (created, _) = await app.CallAsync(HttpMethod.Post, "/v1/users", null, new { username = seller, displayName = "Seller", password = People.Password });
         if (created != 201)
@@ -47,7 +47,7 @@ public static class Merchants
         var (_, merchant) = await app.CallAsync(HttpMethod.Post, "/v1/merchants", token, new { name = "Seller shop", country = "US", defaultCurrency = "USD" });
         var merchantId = merchant!["id"]!.GetValue<string>();
         var (status, product) = await app.CallAsync(HttpMethod.Post, $"/v1/products?merchant={merchantId}", token,
-            new { name = "E-book", description = "A good read", price, currency = "USD", units = 10 });
+            new { name, description = "A good read", price, currency = "USD", units = 10 });
         return status == 201 ? product!["id"]!.GetValue<string>() : throw new InvalidOperationException($"Product: {status} {product}");
     }
 }

@@ -36,6 +36,22 @@ namespace Payments.Client.Generated.Models
 #else
         public string Id { get; set; }
 #endif
+        /// <summary>The order property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Order { get; set; }
+#nullable restore
+#else
+        public string Order { get; set; }
+#endif
+        /// <summary>The payment property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Payment { get; set; }
+#nullable restore
+#else
+        public string Payment { get; set; }
+#endif
         /// <summary>The type property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -74,6 +90,8 @@ namespace Payments.Client.Generated.Models
                 { "counterparty", n => { Counterparty = n.GetStringValue(); } },
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "id", n => { Id = n.GetStringValue(); } },
+                { "order", n => { Order = n.GetStringValue(); } },
+                { "payment", n => { Payment = n.GetStringValue(); } },
                 { "type", n => { Type = n.GetStringValue(); } },
             };
         }
@@ -89,6 +107,8 @@ namespace Payments.Client.Generated.Models
             writer.WriteStringValue("counterparty", Counterparty);
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteStringValue("id", Id);
+            writer.WriteStringValue("order", Order);
+            writer.WriteStringValue("payment", Payment);
             writer.WriteStringValue("type", Type);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -2,7 +2,7 @@
 
 export interface UserProfile { id: string; username: string; displayName: string }
 export interface Wallet { balance: number; available: number; held: number; currency: string; status: string }
-export interface HistoryEntry { id: string; type: string; amount: number; balanceAfter: number; counterparty?: string | null; createdAt: string }
+export interface HistoryEntry { id: string; type: string; amount: number; balanceAfter: number; counterparty?: string | null; createdAt: string; payment?: string | null; order?: string | null }
 export interface TransferReceipt { transfer: { id: string; amount: number; currency: string }; balance: number }
 export interface PaymentRequest { id: string; requester: string; requestee: string; amount: number; currency: string; note: string; status: string; createdAt: string }
 export interface FeedItem {

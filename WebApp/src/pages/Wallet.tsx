@@ -4,6 +4,7 @@ import { describeError } from '../api/errors';
 import type { Card as PaymentCard, HistoryEntry, Wallet as WalletView } from '../api/types';
 import { Card, Empty, ErrorNote, Field, Money, MoreButton, Select, When } from '../components/ui';
 import { useLoad, usePaged } from '../lib/hooks';
+import { Link } from '../lib/router';
 import { parseMoney } from '../lib/money';
 import { useNotifications } from '../lib/notifications';
 import { SendMoney } from './SendMoney';
@@ -64,6 +65,7 @@ function History({ entries, hasMore, loading, onMore }: { entries: HistoryEntry[
             <span>
               <strong>{entry.type.replace(/_/g, ' ')}</strong>
               {entry.counterparty && counterpartyName(entry.counterparty) && <span className="muted"> · {counterpartyName(entry.counterparty)}</span>}
+              {entry.order && <> · <Link to={`/orders/${entry.order}`}>view order</Link></>}
               <br /><small className="muted"><When at={entry.createdAt} /></small>
             </span>
             <span className="right">

@@ -76,7 +76,7 @@ internal static class MerchantPaymentsBenchmark
     private static async Task<bool> AuthorizeAndCaptureAsync(IGrainFactory grains, string merchantId)
     {
         var card = new CardDetails("4242424242424242", 12, 2030, "123", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), "visa", "4242");
-        var create = new CreateMerchantPaymentCommand(merchantId, "key_benchmark", 1_000, "USD", CaptureMethods.Manual, card, null, null, null, null, null, null);
+        var create = new CreateMerchantPaymentCommand(merchantId, "api_key:key_benchmark", 1_000, "USD", CaptureMethods.Manual, card, null, null, null, null, null, null);
         var key = Guid.NewGuid().ToString("N");
         var authorized = await grains.GetGrain<IIdempotencyGrain>($"{merchantId}/{key}").Execute(create, key);
         if (authorized.Status != 201)
