@@ -207,19 +207,19 @@ public sealed class AdoNetProviderTests
 
         var theirs = new GrainState<ProbeState>(new ProbeState());
         await storage.ReadStateAsync("probe", grainId, theirs);
-        Assert.Equal(("1", 1), (theirs.ETag, theirs.State.Value));
+        Assert.Equal(("1", 1), (theirs.ETag, theirs.State!.Value));
         theirs.State.Value = 2;
         await storage.WriteStateAsync("probe", grainId, theirs);
         Assert.Equal("2", theirs.ETag);
 
         // A write, a clear, or a first write made without the current ETag are refused.
-        mine.State.Value = 3;
+        mine.State!.Value = 3;
         await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("probe", grainId, mine));
         await Assert.ThrowsAsync<InconsistentStateException>(() => storage.ClearStateAsync("probe", grainId, mine));
         await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("probe", grainId, new GrainState<ProbeState>(new ProbeState { Value = 9 })));
         var current = new GrainState<ProbeState>(new ProbeState());
         await storage.ReadStateAsync("probe", grainId, current);
-        Assert.Equal(("2", 2), (current.ETag, current.State.Value));
+        Assert.Equal(("2", 2), (current.ETag, current.State!.Value));
 
         // Another state name of the same grain is another row.
         var other = new GrainState<ProbeState>(new ProbeState { Value = 5 });
@@ -231,7 +231,7 @@ public sealed class AdoNetProviderTests
         Assert.Equal(("3", false), (current.ETag, current.RecordExists));
         var cleared = new GrainState<ProbeState>(new ProbeState { Value = -1 });
         await storage.ReadStateAsync("probe", grainId, cleared);
-        Assert.Equal(("3", false, 0), (cleared.ETag, cleared.RecordExists, cleared.State.Value));
+        Assert.Equal(("3", false, 0), (cleared.ETag, cleared.RecordExists, cleared.State!.Value));
 
         // The deleting storage removes the row on clear; a first write may then start again.
         var deleting = silo.Services.GetRequiredKeyedService<IGrainStorage>(AdoNetSilo.DeletingStorageName);
@@ -239,7 +239,7 @@ public sealed class AdoNetProviderTests
         var doomed = new GrainState<ProbeState>(new ProbeState { Value = 1 });
         await deleting.WriteStateAsync("probe", doomedId, doomed);
         var stale = new GrainState<ProbeState>(new ProbeState()) { ETag = doomed.ETag, RecordExists = true };
-        doomed.State.Value = 2;
+        doomed.State!.Value = 2;
         await deleting.WriteStateAsync("probe", doomedId, doomed);
         await Assert.ThrowsAsync<InconsistentStateException>(() => deleting.ClearStateAsync("probe", doomedId, stale));
         await deleting.ClearStateAsync("probe", doomedId, doomed);
@@ -255,7 +255,7 @@ public sealed class AdoNetProviderTests
         await storage.WriteStateAsync("probe", guidId, byGuid);
         var guidRead = new GrainState<ProbeState>(new ProbeState());
         await storage.ReadStateAsync("probe", guidId, guidRead);
-        Assert.Equal(("1", 11), (guidRead.ETag, guidRead.State.Value));
+        Assert.Equal(("1", 11), (guidRead.ETag, guidRead.State!.Value));
         await silo.StopAsync();
     }
 

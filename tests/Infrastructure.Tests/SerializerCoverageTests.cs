@@ -67,7 +67,7 @@ public sealed class SerializerCoverageTests : IDisposable
     public void The_check_finds_a_type_without_GenerateSerializer()
     {
         var codecs = _silo.Services.GetRequiredService<ICodecProvider>();
-        Assert.Null(codecs.TryGetCodec(typeof(NotSerializable)));
+        Assert.Null(codecs.TryGetCodec<NotSerializable>());
         Assert.Contains(Problems(_silo.Services, typeof(NotSerializable)), problem => problem.Contains("no codec", StringComparison.Ordinal));
         Assert.NotEmpty(Problems(_silo.Services, typeof(List<NotSerializable>)));
         Assert.NotEmpty(Problems(_silo.Services, typeof(HasUnserializableMember)));

@@ -142,7 +142,7 @@ public sealed class WebhookDeliveryTests() : WebhookReceiverTest("webhooks")
 
         await Eventually.TrueAsync(async () => (await GetEndpointAsync(key, id))["status"]!.GetValue<string>() == "disabled", s_within, "a 410 disables the endpoint");
         Assert.Contains("410", (await GetEndpointAsync(key, id))["disabledReason"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(1, (await Receiver.ReceivedAsync("gone")).Count);
+        Assert.Single(await Receiver.ReceivedAsync("gone"));
         var test = await Api.SendAsync(HttpMethod.Post, $"/v1/webhook_endpoints/{id}/test", key);
         Assert.Equal(HttpStatusCode.BadRequest, test.Status);
 

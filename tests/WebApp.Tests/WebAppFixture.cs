@@ -26,6 +26,7 @@ public sealed class WebAppFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        var chromium = ChromiumPath();
         var connectionString = await TestPostgres.CreateDatabaseAsync("webapp");
         // Webhook endpoints on this machine (the dashboard's delivery log shows their failed attempts).
         Silo = await InProcessSilo.StartAsync(connectionString, new Dictionary<string, string?>
@@ -38,7 +39,7 @@ public sealed class WebAppFixture : IAsyncLifetime
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = ChromiumPath(),
+            ExecutablePath = chromium,
             Headless = true,
             // As root in a container there is no sandbox to use; the rest keeps chromium off the (closed) network.
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
@@ -93,11 +94,23 @@ public sealed class WebAppFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Browser.DisposeAsync();
+        // Only what InitializeAsync got to, when it failed part way.
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
         _playwright?.Dispose();
-        Http.Dispose();
-        await Database.DisposeAsync();
-        await Silo.DisposeAsync();
+        Http?.Dispose();
+        if (Database is not null)
+        {
+            await Database.DisposeAsync();
+        }
+
+        if (Silo is not null)
+        {
+            await Silo.DisposeAsync();
+        }
     }
 
     private static string ChromiumPath()
