@@ -3,6 +3,8 @@ namespace Payments.Grains.Interfaces.Commerce;
 /// <summary>
 /// An order as its buyer and its merchant see it. Totals are integer minor units; each line's price is frozen at
 /// order time. <c>Saga</c> is the log of the steps done and undone; <c>Failure</c> says why a failed order failed.
+/// <c>Transactions</c>, the ledger transactions that moved the order's money, are read from the ledger when one order
+/// is asked for, and are null in lists and in the order's stored state.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record OrderView(
@@ -21,7 +23,12 @@ public sealed record OrderView(
     OrderStuck? Stuck,
     IReadOnlyList<SagaStep> Saga,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<OrderTransaction>? Transactions = null);
+
+/// <summary>A ledger transaction of the order's payment (its capture, each refund): the amount it moved from or to the buyer.</summary>
+[GenerateSerializer, Immutable]
+public sealed record OrderTransaction(string Id, string Type, long Amount, string Currency, DateTimeOffset CreatedAt);
 
 [GenerateSerializer, Immutable]
 public sealed record OrderLine(string Product, string Name, long UnitPrice, int Quantity, long Amount);

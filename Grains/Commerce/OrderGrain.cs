@@ -78,8 +78,16 @@ public sealed partial class OrderGrain(
         return new IdempotentOutcome(response, hash);
     }
 
-    public async Task<Outcome<OrderView>> Get(string party) =>
-        await PartyAsync(party) is { } order ? order.View : NotFound();
+    public async Task<Outcome<OrderView>> Get(string party)
+    {
+        if (await PartyAsync(party) is not { } order)
+        {
+            return NotFound();
+        }
+
+        var view = order.View;
+        return view with { Transactions = view.Payment is { } payment ? await store.TransactionsAsync(payment) : [] };
+    }
 
     public async Task<Outcome<OrderEventPage>> Events(string party) =>
         await PartyAsync(party) is null ? NotFound() : await store.EventsAsync(Id);

@@ -63,6 +63,26 @@ public sealed class OrderStore(NpgsqlDataSource dataSource)
         return TransactionalBatch.ExecuteGuardedAsync(dataSource, update, events.Concat(also));
     }
 
+    /// <summary>
+    /// The ledger transactions of a merchant payment (its capture and refunds), oldest first, each with its first leg's
+    /// amount: what left or reached the payer (a capture's fee is a second leg).
+    /// </summary>
+    public async Task<List<OrderTransaction>> TransactionsAsync(string paymentId)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT transaction_id, type, amount, currency, created_at FROM ledger_entries WHERE reference = $1 AND leg = 0 ORDER BY sequence");
+        command.Parameters.Add(Text(paymentId));
+        var transactions = new List<OrderTransaction>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            transactions.Add(new OrderTransaction(
+                reader.GetGuid(0).ToString("D"), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4)));
+        }
+
+        return transactions;
+    }
+
     public async Task<OrderEventPage> EventsAsync(string id)
     {
         await using var command = dataSource.CreateCommand("SELECT sequence, type, actor, data::text, created_at FROM order_events WHERE order_id = $1 ORDER BY sequence");

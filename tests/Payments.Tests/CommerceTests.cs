@@ -113,6 +113,8 @@ public sealed class CommerceTests() : ApiTest("commerce")
         var id = order["id"]!.GetValue<string>();
         var reread = await Shop.GetOrderAsync(buyer, id);
         Assert.Equal(1_500, reread.Json["lines"]![0]!["unitPrice"]!.GetValue<long>());
+        // The order names the ledger transaction that took the money: the history line's.
+        Assert.Equal([(paid["id"]!.GetValue<string>(), "capture", 7_000L)], Transactions(reread.Json));
         Assert.Equal(HttpStatusCode.OK, (await Shop.GetOrderAsync(key, id)).Status);
         var (_, stranger) = await Api.SignUpAsync("wo_stranger");
         Assert.Equal("NOT_FOUND", (await Shop.GetOrderAsync(stranger, id)).Code);
@@ -155,7 +157,10 @@ public sealed class CommerceTests() : ApiTest("commerce")
         Assert.Equal(3_000, (await Merchants.GetAsync(key, paymentId))["amountRefunded"]!.GetValue<long>());
         Assert.Equal(1, await ScalarAsync($"SELECT count(*) FROM fulfilment_simulator.licenses WHERE order_id = '{id}' AND revoked_at IS NOT NULL"));
         Assert.Equal("ORDER_NOT_REFUNDABLE", (await Api.SendAsync(HttpMethod.Post, $"/v1/orders/{(await Shop.WalletOrderAsync(buyer, "co-poor", (game, 1))).Json["id"]!.GetValue<string>()}/refund", key)).Code);
-        AssertRebuilds(await Shop.EventsAsync(key, id), (await Shop.GetOrderAsync(key, id)).Json);
+        var final = (await Shop.GetOrderAsync(key, id)).Json;
+        Assert.Equal(["capture", "refund"], Transactions(final).Select(transaction => transaction.Type));
+        Assert.All(Transactions(final), transaction => Assert.Equal(3_000L, transaction.Amount));
+        AssertRebuilds(await Shop.EventsAsync(key, id), final);
         await Merchants.AssertLedgerBalancedAsync();
     }
 
@@ -245,6 +250,9 @@ public sealed class CommerceTests() : ApiTest("commerce")
             Assert.True(JsonNode.DeepEquals(rebuilt[field], order[field]), $"{field}: rebuilt {rebuilt[field]?.ToJsonString()}, order {order[field]?.ToJsonString()}");
         }
     }
+
+    private static List<(string Id, string Type, long Amount)> Transactions(JsonNode order) =>
+        [.. order["transactions"]!.AsArray().Select(transaction => (transaction!["id"]!.GetValue<string>(), transaction["type"]!.GetValue<string>(), transaction["amount"]!.GetValue<long>()))];
 
     private static (string?, string?) Refusal(ApiClient.Response response) => (response.Code, response.Json["field"]?.GetValue<string>());
 

@@ -29,6 +29,9 @@ public sealed class ShopTests(WebAppFixture app)
         var order = page.Url;
         await Expect(page.GetByText("Status:")).ToContainTextAsync("fulfilled");
         await Expect(page.GetByRole(AriaRole.List, new() { Name = "Order steps" })).ToContainTextAsync("capture payment");
+        var ledger = page.GetByRole(AriaRole.List, new() { Name = "Ledger transactions" });
+        await Expect(ledger).ToContainTextAsync("capture");
+        await Expect(ledger).ToContainTextAsync("$12.99");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Wallet" }).ClickAsync();
         await Expect(page.GetByTestId("balance")).ToHaveTextAsync("$37.01");

@@ -122,6 +122,14 @@ namespace Payments.Client.Generated.Models
 #else
         public global::Payments.Client.Generated.Models.OrderStuck Stuck { get; set; }
 #endif
+        /// <summary>The transactions property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::Payments.Client.Generated.Models.OrderTransaction>? Transactions { get; set; }
+#nullable restore
+#else
+        public List<global::Payments.Client.Generated.Models.OrderTransaction> Transactions { get; set; }
+#endif
         /// <summary>The updatedAt property</summary>
         public DateTimeOffset? UpdatedAt { get; set; }
         /// <summary>
@@ -164,6 +172,7 @@ namespace Payments.Client.Generated.Models
                 { "shippingAddress", n => { ShippingAddress = n.GetStringValue(); } },
                 { "status", n => { Status = n.GetStringValue(); } },
                 { "stuck", n => { Stuck = n.GetObjectValue<global::Payments.Client.Generated.Models.OrderStuck>(global::Payments.Client.Generated.Models.OrderStuck.CreateFromDiscriminatorValue); } },
+                { "transactions", n => { Transactions = n.GetCollectionOfObjectValues<global::Payments.Client.Generated.Models.OrderTransaction>(global::Payments.Client.Generated.Models.OrderTransaction.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "updatedAt", n => { UpdatedAt = n.GetDateTimeOffsetValue(); } },
             };
         }
@@ -189,6 +198,7 @@ namespace Payments.Client.Generated.Models
             writer.WriteStringValue("shippingAddress", ShippingAddress);
             writer.WriteStringValue("status", Status);
             writer.WriteObjectValue<global::Payments.Client.Generated.Models.OrderStuck>("stuck", Stuck);
+            writer.WriteCollectionOfObjectValues<global::Payments.Client.Generated.Models.OrderTransaction>("transactions", Transactions);
             writer.WriteDateTimeOffsetValue("updatedAt", UpdatedAt);
             writer.WriteAdditionalData(AdditionalData);
         }

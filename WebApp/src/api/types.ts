@@ -29,7 +29,9 @@ export interface Order {
   id: string; merchant: string; buyer: string; status: string; lines: { product: string; name: string; unitPrice: number; quantity: number; amount: number }[];
   amount: number; currency: string; paymentMethod: { type: string; card?: string | null }; licenseKey?: string | null;
   failure?: { code: string; message: string; step: string } | null; saga: SagaStep[]; createdAt: string;
+  payment?: string | null; transactions?: OrderTransaction[] | null;
 }
+export interface OrderTransaction { id: string; type: string; amount: number; currency: string; createdAt: string }
 export interface Merchant { id: string; name: string; country: string; defaultCurrency: string; createdAt: string }
 export interface Payment {
   id: string; status: string; amount: number; amountCapturable: number; amountCaptured: number; amountRefunded: number; fee: number;

@@ -128,6 +128,16 @@ export function OrderPage({ id }: { id: string }) {
           <p>Total <Money minor={o.amount} currency={o.currency} /> · paid by {o.paymentMethod.type}</p>
           {o.licenseKey && <p>License key: <code>{o.licenseKey}</code></p>}
           {o.failure && <p className="error">{o.failure.message}</p>}
+          {o.transactions && o.transactions.length > 0 && (
+            <ul className="list" aria-label="Ledger transactions">
+              {o.transactions.map((t) => (
+                <li key={t.id} className="row">
+                  <span><strong>{t.type}</strong> <small className="muted"><When at={t.createdAt} /></small><br /><small className="muted">{t.id}</small></span>
+                  <Money minor={t.amount} currency={t.currency} />
+                </li>
+              ))}
+            </ul>
+          )}
           <SagaTimeline steps={o.saga} />
           {(o.status === 'pending' || o.status === 'paid') && <button type="button" className="danger" onClick={cancel}>Cancel order</button>}
           {error && <p className="error" role="alert">{error}</p>}

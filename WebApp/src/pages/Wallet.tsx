@@ -59,14 +59,14 @@ function History({ entries, hasMore, loading, onMore }: { entries: HistoryEntry[
   if (entries.length === 0 && !loading) return <Empty>No money has moved yet.</Empty>;
   return (
     <>
-      <ul className="list" aria-label="Wallet history">
+      <ul className="list history" aria-label="Wallet history">
         {entries.map((entry) => (
           <li key={entry.id} className="row">
             <span>
               <strong>{entry.type.replace(/_/g, ' ')}</strong>
               {entry.counterparty && counterpartyName(entry.counterparty) && <span className="muted"> · {counterpartyName(entry.counterparty)}</span>}
-              {entry.order && <> · <Link to={`/orders/${entry.order}`}>view order</Link></>}
               <br /><small className="muted"><When at={entry.createdAt} /></small>
+              {entry.order && <small className="nowrap"> · <Link to={`/orders/${entry.order}`}>view order</Link></small>}
             </span>
             <span className="right">
               <span className={entry.amount < 0 ? 'debit' : 'credit'}><Money minor={entry.amount} currency="USD" /></span>
