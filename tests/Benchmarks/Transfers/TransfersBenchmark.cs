@@ -55,6 +55,7 @@ internal static class TransfersBenchmark
         {
             ["grains"] = (worker, from, to) => GrainTransfers.SendAsync(grains, users[from], users[to]),
             ["writer"] = (worker, from, to) => WriterTransfers.SendAsync(writer, users[from], users[to]),
+            ["wallet"] = (worker, from, to) => GrainTransfers.SendToWalletAsync(grains, users[from], users[to]),
             ["rowlock"] = (worker, from, to) => baseline.TransferAsync(from, to, 1),
             ["http"] = (worker, from, to) => HttpTransfers.SendAsync(senders[from], users[to]),
             ["orleans-tx"] = (worker, from, to) => orleansTx.TransferAsync(from, to, 1),
@@ -92,7 +93,8 @@ internal static class TransfersBenchmark
                 }
                 else if (implementation is not "rowlock")
                 {
-                    // The ledger paths ("writer" is a diagnostic: the writer alone, fed the entries a wallet grain would build).
+                    // The ledger paths ("wallet" and "writer" are diagnostics: the wallet grain without the idempotency grain in front,
+                    // and the writer alone, fed the entries a wallet grain would build).
                     var (batchSize, batchMilliseconds) = probe.TakeAverages();
                     row["avgBatch"] = batchSize;
                     row["avgBatchMs"] = batchMilliseconds;
