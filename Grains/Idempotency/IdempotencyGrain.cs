@@ -20,10 +20,12 @@ namespace Payments.Grains.Idempotency;
 /// answer without a lookup on the hot path.
 /// </summary>
 /// <remarks>
-/// There is one activation per key, so they are collected after ten seconds idle: long enough for a client's quick
-/// retry to be answered from memory, short enough that a silo committing thousands of payments a second does not
-/// hold millions of them. A later retry is answered from the stored record: whatever path it takes (admission
-/// refusal, ledger duplicate), the record that stands in the database is what it gets.
+/// There is one activation per key. One whose call committed a ledger effect with its record (a transfer, deposit or
+/// withdrawal, a merchant payment's change) deactivates as soon as it is idle: keeping it for its collection age cost
+/// about a fifth of the transfer path's throughput (docs/benchmarks.md), and a retry finds the record anyway (the
+/// ledger answers it as a duplicate). The others stay ten seconds idle, so a quick retry is answered from memory. A
+/// later retry is answered from the stored record: whatever path it takes (admission refusal, ledger duplicate), the
+/// record that stands in the database is what it gets.
 /// </remarks>
 [CollectionAgeLimit("00:00:10")]
 [UserAffinityPlacement]
@@ -42,6 +44,13 @@ public sealed class IdempotencyGrain(IdempotencyRecordStore records) : Grain, II
             if (outcome.RecordedHash is { } recordedHash)
             {
                 _record = (recordedHash, outcome.Response);
+                if (outcome.Committed)
+                {
+                    // See the remarks. Only after a fresh commit: repeats queued behind it move once to a new
+                    // activation, which answers them from memory after finding the record (Orleans refuses a
+                    // message moved twice).
+                    DeactivateOnIdle();
+                }
             }
             else if (!IsRetryable(outcome.Response))
             {

@@ -424,7 +424,7 @@ public sealed partial class MerchantPaymentGrain(
             case LedgerResult.Committed committed:
                 _state = next;
                 LogChanged(logger, Id, next.View.MerchantId, next.View.Status, next.Version);
-                return new IdempotentOutcome(committed.Response ?? PaymentsJson.Created(next.View), stamp?.RequestHash);
+                return new IdempotentOutcome(committed.Response ?? PaymentsJson.Created(next.View), stamp?.RequestHash, Committed: stamp is not null);
             case LedgerResult.Duplicate duplicate:
                 await ReloadAsync();
                 return new IdempotentOutcome(duplicate.Response, duplicate.RequestHash);

@@ -326,7 +326,7 @@ public sealed partial class WalletGrain(
                 // The row after the batch, not this entry's balance: a later debit in the same batch has the same version.
                 var (balance, held, version) = committed.Balances.RowAfterBatch(_account);
                 ObserveRow(balance, held, version);
-                return new IdempotentOutcome(committed.Response!, stamp.RequestHash);
+                return new IdempotentOutcome(committed.Response!, stamp.RequestHash, Committed: true);
             case LedgerResult.Duplicate duplicate:
                 await ResyncAsync();
                 return new IdempotentOutcome(duplicate.Response, duplicate.RequestHash);
