@@ -101,7 +101,7 @@ public static class RequestsApi
             return ApiResults.Stored(await grain.Execute(command, RequestHash.Compute(context, command)));
         }
 
-        return ApiResults.Stored((await grains.GetGrain<IPaymentRequestGrain>(SocialId.New()).Create(command)).Response);
+        return ApiResults.Stored((await grains.GetGrain<IPaymentRequestGrain>(SocialId.New()).Create(command, null)).Response);
     }
 
     /// <summary>GET /v1/requests?role=received|sent&amp;status=&amp;limit=&amp;startingAfter= → {data, hasMore}, newest first (role defaults to received).</summary>

@@ -11,8 +11,12 @@ namespace Payments.Grains.Interfaces.Requests;
 [Alias("payment-request")]
 public interface IPaymentRequestGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the request under this grain's key; 201 with a <see cref="PaymentRequestView"/> or a 4xx error.</summary>
-    Task<IdempotentOutcome> Create(CreatePaymentRequestCommand command);
+    /// <summary>
+    /// Creates the request under this grain's key, committed with the idempotency record of <paramref name="stamp"/> when
+    /// the caller sent a key; 201 with a <see cref="PaymentRequestView"/>, a 4xx error, or the answer already recorded
+    /// under the key.
+    /// </summary>
+    Task<IdempotentOutcome> Create(CreatePaymentRequestCommand command, IdempotencyStamp? stamp);
 
     /// <summary>The requestee pays through the transfer path; 201 with a <see cref="PayReceipt"/> or a 4xx error.</summary>
     Task<IdempotentOutcome> Pay(PayRequestCommand command);

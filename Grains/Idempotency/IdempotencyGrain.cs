@@ -90,8 +90,9 @@ public sealed class IdempotencyGrain(IdempotencyRecordStore records) : Grain, II
             DepositCommand deposit => wallet.Deposit(deposit, stamp),
             WithdrawalCommand withdrawal => wallet.Withdraw(withdrawal, stamp),
 
-            // Request commands record nothing themselves (RecordedHash null): this grain records their answer under the key.
-            CreatePaymentRequestCommand create => GrainFactory.GetGrain<IPaymentRequestGrain>(SocialId.New()).Create(create),
+            // A new request's id is chosen when its creation runs; it commits with the record, so a retry that runs it
+            // again saves nothing and gets the first answer. Paying records nothing itself: this grain records its answer.
+            CreatePaymentRequestCommand create => GrainFactory.GetGrain<IPaymentRequestGrain>(SocialId.New()).Create(create, stamp),
             PayRequestCommand pay => GrainFactory.GetGrain<IPaymentRequestGrain>(pay.RequestId).Pay(pay),
 
             // A new payment's id is chosen when its creation runs, like a request's; a retry after a recorded answer never gets here.

@@ -45,7 +45,7 @@ public sealed partial class PaymentRequestGrain(
 
     private Guid Id => Guid.Parse(this.GetPrimaryKeyString());
 
-    public async Task<IdempotentOutcome> Create(CreatePaymentRequestCommand command)
+    public async Task<IdempotentOutcome> Create(CreatePaymentRequestCommand command, IdempotencyStamp? stamp)
     {
         ArgumentNullException.ThrowIfNull(command);
         if (Validate(command) is { } invalid)
@@ -61,9 +61,23 @@ public sealed partial class PaymentRequestGrain(
 
         // The reminder first: a reminder without a row finds nothing to expire, a row without a reminder would stay pending.
         await this.RegisterOrUpdateReminder(ExpiryReminder, expiry, options.Value.SettleRetryInterval);
-        var created = await store.InsertAsync(request, view => SocialNotification.For(view.Requestee, NotificationTypes.PaymentRequest, view));
-        LogCreated(logger, request.Id, command.UserId, command.RequesteeId);
-        return new IdempotentOutcome(PaymentsJson.Created(created.View), null);
+        var response = PaymentsJson.Created(request);
+        var notification = SocialNotification.For(request.Requestee, NotificationTypes.PaymentRequest, request);
+        if (stamp is null)
+        {
+            await store.InsertAsync(request, notification);
+            LogCreated(logger, request.Id, command.UserId, command.RequesteeId);
+            return new IdempotentOutcome(response, null);
+        }
+
+        // A retry that runs this again (a new request id) saves nothing and gets the answer standing under the key.
+        var (hash, standing) = await records.SaveWithRecordAsync(stamp, response, PaymentRequestStore.InsertCommands(request, notification));
+        if (ReferenceEquals(standing, response))
+        {
+            LogCreated(logger, request.Id, command.UserId, command.RequesteeId);
+        }
+
+        return new IdempotentOutcome(standing, hash);
     }
 
     public async Task<IdempotentOutcome> Pay(PayRequestCommand command)

@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using Payments.Grains.Interfaces.Requests;
+using Payments.Infrastructure.Postgres;
 using Payments.Infrastructure.Streams;
 
 namespace Payments.Grains.Requests;
@@ -10,26 +11,30 @@ public sealed class PaymentRequestStore(NpgsqlDataSource dataSource)
 {
     private const string Columns = "id, requester, requestee, amount, currency, note, status, created_at, expires_at, transfer_id, updated_at";
 
-    /// <summary>Inserts the request and, in the same transaction, the notification <paramref name="notification"/> builds from it.</summary>
-    public async Task<PaymentRequestRow> InsertAsync(PaymentRequestView request, Func<PaymentRequestView, OutboxMessage> notification) =>
-        (await WriteAsync(
-            $"""
+    /// <summary>Inserts the request and its notification in one transaction (a request made without an idempotency key).</summary>
+    public Task InsertAsync(PaymentRequestView request, OutboxMessage notification) =>
+        TransactionalBatch.ExecuteAsync(dataSource, InsertCommands(request, notification));
+
+    /// <summary>The request's row and its notification, to commit together (with the request's idempotency record when there is one).</summary>
+    public static IEnumerable<NpgsqlBatchCommand> InsertCommands(PaymentRequestView request, OutboxMessage notification)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        yield return BatchCommands.Command(
+            """
             INSERT INTO payment_requests (id, requester, requestee, amount, currency, note, status, created_at, expires_at, updated_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8)
-            RETURNING {Columns}
             """,
-            [
-                new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(request.Id) },
-                new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(request.Requester) },
-                new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(request.Requestee) },
-                new NpgsqlParameter<long> { TypedValue = request.Amount },
-                new NpgsqlParameter<string> { TypedValue = request.Currency },
-                new NpgsqlParameter<string> { TypedValue = request.Note },
-                new NpgsqlParameter<string> { TypedValue = request.Status },
-                new NpgsqlParameter<DateTimeOffset> { TypedValue = request.CreatedAt },
-                new NpgsqlParameter<DateTimeOffset> { TypedValue = request.ExpiresAt },
-            ],
-            notification))!;
+            new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(request.Id) },
+            new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(request.Requester) },
+            new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(request.Requestee) },
+            new NpgsqlParameter<long> { TypedValue = request.Amount },
+            new NpgsqlParameter<string> { TypedValue = request.Currency },
+            new NpgsqlParameter<string> { TypedValue = request.Note },
+            new NpgsqlParameter<string> { TypedValue = request.Status },
+            new NpgsqlParameter<DateTimeOffset> { TypedValue = request.CreatedAt },
+            new NpgsqlParameter<DateTimeOffset> { TypedValue = request.ExpiresAt });
+        yield return StreamOutbox.AppendCommand([notification]);
+    }
 
     public async Task<PaymentRequestRow?> GetAsync(Guid id)
     {

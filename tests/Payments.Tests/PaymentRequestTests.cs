@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Payments.Grains.Interfaces.Idempotency;
+using Payments.Grains.Interfaces.Identity;
+using Payments.Grains.Interfaces.Requests;
 using Xunit;
 
 namespace Payments.Tests;
@@ -110,6 +113,23 @@ public sealed class PaymentRequestTests() : ApiTest("requests")
         Assert.Equal((first.Status, first.Body), (repeat.Status, repeat.Body));
         Assert.Equal((HttpStatusCode.UnprocessableEntity, "IDEMPOTENCY_KEY_REUSED"), (reused.Status, reused.Code));
         Assert.Equal([first.Json["id"]!.GetValue<string>()], await ListIdsAsync(requester, "sent"));
+    }
+
+    [Fact]
+    public async Task A_creation_run_again_under_a_recorded_key_saves_no_second_request()
+    {
+        var (requesterId, requester) = await Api.SignUpAsync("req_a4");
+        var (requesteeId, _) = await Api.SignUpAsync("req_b4");
+        var command = new CreatePaymentRequestCommand(requesterId, requesteeId, 900, "tickets");
+        var stamp = new IdempotencyStamp(requesterId, "create-twice", "hash-1");
+
+        // What a retry does once the first idempotency activation is gone: the creation runs again, under a new request id.
+        var first = await Silo.GrainFactory.GetGrain<IPaymentRequestGrain>(SocialId.New()).Create(command, stamp);
+        var again = await Silo.GrainFactory.GetGrain<IPaymentRequestGrain>(SocialId.New()).Create(command, stamp);
+
+        Assert.Equal((201, first.Response.Body, "hash-1"), (again.Response.Status, again.Response.Body, again.RecordedHash));
+        var id = JsonNode.Parse(first.Response.Body)!["id"]!.GetValue<string>();
+        Assert.Equal([id], await ListIdsAsync(requester, "sent"));
     }
 
     [Fact]
