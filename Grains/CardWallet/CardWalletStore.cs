@@ -157,7 +157,7 @@ public sealed class CardWalletStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(
             $"SELECT {CardColumns} FROM card_tokens WHERE user_id = $1 AND status <> 'removed' AND ($2::text IS NULL OR device_id = $2) ORDER BY device_id, id");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(userId) });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)deviceId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(BatchCommands.Text(deviceId));
         var cards = new List<CardView>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
@@ -208,7 +208,7 @@ public sealed class CardWalletStore(NpgsqlDataSource dataSource)
             new NpgsqlParameter<string> { TypedValue = view.Kind },
             new NpgsqlParameter<string> { TypedValue = view.Art },
             new NpgsqlParameter<string> { TypedValue = view.Status },
-            new NpgsqlParameter { Value = (object?)view.StatusReason ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+            BatchCommands.Text(view.StatusReason),
             new NpgsqlParameter<bool> { TypedValue = view.IsDefault },
             new NpgsqlParameter<int> { TypedValue = state.VerificationFailures },
             new NpgsqlParameter { Value = (object?)state.VerificationLockedUntil?.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz },
@@ -262,7 +262,7 @@ public sealed class CardWalletStore(NpgsqlDataSource dataSource)
             WHERE p.card_id = $1 AND ($2::text IS NULL OR p.id < $2) ORDER BY p.id DESC LIMIT $3
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = cardId });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)startingAfter ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(BatchCommands.Text(startingAfter));
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit + 1 });
         var transactions = new List<CardTransactionView>();
         await using var reader = await command.ExecuteReaderAsync();

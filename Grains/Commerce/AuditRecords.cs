@@ -2,6 +2,7 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using Payments.Grains.Interfaces;
+using Payments.Infrastructure.Postgres;
 
 namespace Payments.Grains.Commerce;
 
@@ -18,7 +19,7 @@ internal static class AuditRecords
             INSERT INTO audit_log (merchant_id, actor, action, resource_type, resource_id, old_value, new_value, created_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)merchantId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(BatchCommands.Text(merchantId));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = actor });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = action });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = resourceType });

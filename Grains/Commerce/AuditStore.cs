@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using Payments.Grains.Interfaces.Commerce;
+using Payments.Infrastructure.Postgres;
 
 namespace Payments.Grains.Commerce;
 
@@ -17,8 +18,8 @@ public sealed class AuditStore(NpgsqlDataSource dataSource)
             ORDER BY id DESC
             LIMIT $4
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)merchantId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)resourceId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(BatchCommands.Text(merchantId));
+        command.Parameters.Add(BatchCommands.Text(resourceId));
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)startingAfter ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit + 1 });
         var records = new List<AuditRecordView>();

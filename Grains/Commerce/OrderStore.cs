@@ -148,5 +148,4 @@ public sealed class OrderStore(NpgsqlDataSource dataSource)
     }
 
     private static NpgsqlParameter Json(object value) => new() { Value = JsonSerializer.Serialize(value, PaymentsJson.Options), NpgsqlDbType = NpgsqlDbType.Jsonb };
-
 }

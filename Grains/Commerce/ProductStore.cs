@@ -98,6 +98,5 @@ public sealed class ProductStore(NpgsqlDataSource dataSource)
         reader.GetInt32(7), new DateTimeOffset(reader.GetDateTime(8), TimeSpan.Zero), new DateTimeOffset(reader.GetDateTime(9), TimeSpan.Zero),
         reader.IsDBNull(10) ? null : new DateTimeOffset(reader.GetDateTime(10), TimeSpan.Zero));
 
-
     private static string EscapeLike(string text) => text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
 }

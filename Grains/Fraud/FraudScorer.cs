@@ -151,6 +151,5 @@ public sealed class FraudScorer([FromKeyedServices(FraudScorer.DataSourceKey)] N
 
     private static NpgsqlParameter Uuid(string? id) => new() { Value = id is null ? DBNull.Value : Guid.Parse(id), NpgsqlDbType = NpgsqlDbType.Uuid };
 
-
     private static NpgsqlParameter<DateTime> Timestamp(DateTime instant) => new() { TypedValue = instant };
 }

@@ -59,7 +59,7 @@ public sealed class MerchantStore(NpgsqlDataSource dataSource)
             WHERE owner_id = $1 AND ($2::text IS NULL OR id < $2) ORDER BY id DESC LIMIT $3
             """);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(ownerId) });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)startingAfter ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(BatchCommands.Text(startingAfter));
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit + 1 });
         var merchants = new List<MerchantView>();
         await using var reader = await command.ExecuteReaderAsync();

@@ -97,7 +97,7 @@ public sealed partial class NotificationInbox : ILifecycleParticipant<ISiloLifec
         foreach (var command in new[] { known, page })
         {
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = userId });
-            command.Parameters.Add(new NpgsqlParameter { Value = (object?)afterId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(BatchCommands.Text(afterId));
         }
 
         page.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });

@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Payments.Grains.Interfaces;
 using Payments.Grains.Interfaces.Reconciliation;
+using Payments.Infrastructure.Postgres;
 
 namespace Payments.Grains.Reconciliation;
 
@@ -77,7 +78,7 @@ public sealed class ReconciliationStore(NpgsqlDataSource dataSource)
             SELECT id, created_at, period_start, period_end, statement_lines, report -> 'summary' FROM reconciliation_reports
             WHERE ($1::text IS NULL OR id < $1) ORDER BY id DESC LIMIT $2
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)startingAfter ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(BatchCommands.Text(startingAfter));
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit + 1 });
         var reports = new List<ReconciliationReportSummary>();
         await using var reader = await command.ExecuteReaderAsync();

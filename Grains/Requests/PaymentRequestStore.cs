@@ -93,7 +93,7 @@ public sealed class PaymentRequestStore(NpgsqlDataSource dataSource)
             LIMIT $4
             """);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = user });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)status ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(BatchCommands.Text(status));
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)startingAfter ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit + 1 });
         var rows = new List<PaymentRequestView>(limit + 1);

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Npgsql;
-using NpgsqlTypes;
 using Payments.Grains.Interfaces;
 using Payments.Grains.Interfaces.Settlements;
 using Payments.Grains.Ledger;
@@ -86,7 +85,7 @@ public sealed class SettlementStore(NpgsqlDataSource dataSource)
                 "INSERT INTO merchant_payouts (id, merchant_id, settlement_id, amount, currency, status, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', $6)",
                 new NpgsqlParameter<string> { TypedValue = payout.Id },
                 new NpgsqlParameter<string> { TypedValue = merchantId },
-                new NpgsqlParameter { Value = (object?)payout.SettlementId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                Text(payout.SettlementId),
                 new NpgsqlParameter<long> { TypedValue = payout.Amount },
                 new NpgsqlParameter<string> { TypedValue = payout.Currency },
                 new NpgsqlParameter<DateTime> { TypedValue = payout.CreatedAt.UtcDateTime });
@@ -169,8 +168,8 @@ public sealed class SettlementStore(NpgsqlDataSource dataSource)
             WHERE merchant_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR id < $3) ORDER BY id DESC LIMIT $4
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = merchantId });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)status ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)startingAfter ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(Text(status));
+        command.Parameters.Add(Text(startingAfter));
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit + 1 });
         return await ReadPayoutsAsync(command);
     }

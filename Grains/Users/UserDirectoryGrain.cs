@@ -9,6 +9,7 @@ using Payments.Grains.Interfaces.Text;
 using Payments.Grains.Interfaces.Users;
 using Payments.Grains.Ledger;
 using Orleans;
+using Payments.Infrastructure.Postgres;
 
 namespace Payments.Grains.Users;
 
@@ -152,7 +153,7 @@ public sealed partial class UserDirectoryGrain(
         insertSession.Parameters.Add(new NpgsqlParameter<string> { TypedValue = SessionTokenFormat.KeyOf(token) });
         insertSession.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
         insertSession.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = time.GetUtcNow().UtcDateTime + options.Value.SessionLifetime });
-        insertSession.Parameters.Add(new NpgsqlParameter { Value = (object?)deviceId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        insertSession.Parameters.Add(BatchCommands.Text(deviceId));
         batch.BatchCommands.Add(insertSession);
         await batch.ExecuteNonQueryAsync();
         return insertSession.RecordsAffected == 1

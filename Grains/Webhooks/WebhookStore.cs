@@ -316,7 +316,6 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource, WebhookSecretProte
         reader.IsDBNull(8) ? null : secrets.Unprotect(reader.GetString(0), reader.GetString(8)), reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
         reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10), reader.GetFieldValue<DateTimeOffset>(11));
 
-
     private static NpgsqlParameter<string?[]> TextArray(IEnumerable<string?> texts) => new() { TypedValue = [.. texts], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 
     private static NpgsqlParameter<DateTime> Timestamp(DateTimeOffset instant) => new() { TypedValue = instant.UtcDateTime };
