@@ -25,10 +25,7 @@ public sealed class WebhookDispatcherGrain(WebhookStore store, TimeProvider time
         var payouts = stream.GetNamespace() == MerchantPayoutStream.Namespace;
         var webhookEvents = events.Select(item => payouts ? PayoutEvent(item) : PaymentEvent(item)).ToList();
         var pending = await store.RecordEventsAsync(stream.GetKeyAsString()!, webhookEvents, time.GetUtcNow());
-        foreach (var endpoint in pending)
-        {
-            await GrainFactory.GetGrain<IWebhookEndpointGrain>(endpoint.Key).Accept([.. endpoint]);
-        }
+        await Task.WhenAll(pending.Select(endpoint => GrainFactory.GetGrain<IWebhookEndpointGrain>(endpoint.Key).Accept([.. endpoint])));
     }
 
     private static WebhookEvent PaymentEvent(StreamEvent item)

@@ -97,8 +97,9 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource, WebhookSecretProte
     {
         var ids = events.Select(item => item.Id).ToArray();
         await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var batch = new NpgsqlBatch(connection, transaction)
+        // One batch is one implicit transaction (Npgsql ends it with a single Sync): the select sees the inserts, and
+        // all of it has committed once the reader is done, with no BEGIN or COMMIT round trip.
+        await using var batch = new NpgsqlBatch(connection)
         {
             BatchCommands =
             {
@@ -136,7 +137,6 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource, WebhookSecretProte
             }
         }
 
-        await transaction.CommitAsync();
         return pending.ToLookup(item => item.Endpoint, item => item.Delivery);
     }
 
@@ -229,8 +229,8 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource, WebhookSecretProte
     public async Task RecordAttemptsAsync(IReadOnlyList<DeliveryAttempt> attempts)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var batch = new NpgsqlBatch(connection, transaction)
+        // One batch, one implicit transaction: the setting holds for it alone.
+        await using var batch = new NpgsqlBatch(connection)
         {
             BatchCommands =
             {
@@ -261,7 +261,6 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource, WebhookSecretProte
             },
         };
         await batch.ExecuteNonQueryAsync();
-        await transaction.CommitAsync();
     }
 
     /// <summary>An endpoint's deliveries, newest first, each with its attempts; one more than the limit says whether more follow.</summary>
