@@ -20,6 +20,7 @@ using Payments.Grains.Interfaces.Settlements;
 using Payments.Grains.Interfaces.Wallets;
 using Orleans;
 using Payments.Infrastructure.Streams;
+using Payments.Infrastructure.References;
 
 namespace Payments.ApiFrontend.Apis;
 
@@ -99,7 +100,7 @@ public static class AdminApi
 
     /// <summary>GET /v1/admin/ledger/audit → {balanced, currencies, …}.</summary>
     public static async Task<IResult> AuditLedger([FromServices] IGrainFactory grains) =>
-        ApiResults.Json(await grains.GetGrain<ILedgerAuditGrain>(GrainKeys.LedgerAudit).Audit());
+        ApiResults.Json(await grains.Reference<ILedgerAuditGrain>(GrainKeys.LedgerAudit).Audit());
 
     /// <summary>
     /// GET /v1/admin/cluster → {silos: [{address, generation, status, startedAt, lastHeartbeat, activations}]}: Orleans'
@@ -162,13 +163,13 @@ public static class AdminApi
             return ApiResults.Error(invalidLimit);
         }
 
-        return ApiResults.Json(await grains.GetGrain<IPayoutReportGrain>(GrainKeys.PayoutReport).Pending(pageSize.Value));
+        return ApiResults.Json(await grains.Reference<IPayoutReportGrain>(GrainKeys.PayoutReport).Pending(pageSize.Value));
     }
 
     /// <summary>POST /v1/admin/merchants/{merchantId}/settlements → 200 {merchantId, settlement, payout}.</summary>
     public static async Task<IResult> RunSettlement(string merchantId, [FromServices] IGrainFactory grains) =>
         PrefixedId.IsValid(merchantId, PrefixedId.Merchant)
-            ? ApiResults.Ok(await grains.GetGrain<ISettlementGrain>(merchantId).RunNow())
+            ? ApiResults.Ok(await grains.Reference<ISettlementGrain>(merchantId).RunNow())
             : ApiResults.Error(ApiError.NotFound("No such merchant."));
 
     /// <summary>POST /v1/admin/reconciliation (text/csv) → 201 the report; a malformed statement is a 400 naming line and field.</summary>
@@ -200,7 +201,7 @@ public static class AdminApi
             return ApiResults.Error(new ApiError(ErrorCodes.ValidationError, $"Line {problem.Line}: {problem.Message}", problem.Field, Line: problem.Line));
         }
 
-        return ApiResults.Json(await grains.GetGrain<IReconciliationGrain>(GrainKeys.Reconciliation).Reconcile(lines), StatusCodes.Status201Created);
+        return ApiResults.Json(await grains.Reference<IReconciliationGrain>(GrainKeys.Reconciliation).Reconcile(lines), StatusCodes.Status201Created);
     }
 
     public static async Task<IResult> ListReconciliations([FromServices] IGrainFactory grains, [FromQuery] string? limit, [FromQuery] string? startingAfter)
@@ -208,11 +209,11 @@ public static class AdminApi
         var pageSize = PageLimit.Read(limit);
         return pageSize.Error is { } badLimit
             ? ApiResults.Error(badLimit)
-            : ApiResults.Ok(await grains.GetGrain<IReconciliationGrain>(GrainKeys.Reconciliation).List(pageSize.Value, startingAfter));
+            : ApiResults.Ok(await grains.Reference<IReconciliationGrain>(GrainKeys.Reconciliation).List(pageSize.Value, startingAfter));
     }
 
     public static async Task<IResult> GetReconciliation(string id, [FromServices] IGrainFactory grains) =>
-        ApiResults.Ok(await grains.GetGrain<IReconciliationGrain>(GrainKeys.Reconciliation).Get(id));
+        ApiResults.Ok(await grains.Reference<IReconciliationGrain>(GrainKeys.Reconciliation).Get(id));
 
     /// <summary>POST /v1/admin/wallets/{userId}/freeze → 200 wallet; frozen wallets refuse sends and withdrawals.</summary>
     /// <summary>POST /v1/admin/card_networks/{network}/faults {latencyMs?, errorRate?, down?} → 200 the faults now in force.</summary>
@@ -235,7 +236,7 @@ public static class AdminApi
             return ApiResults.Error(error);
         }
 
-        await grains.GetGrain<ICardNetworkSimulatorGrain>(network).SetFaults(faults.Value!);
+        await grains.Reference<ICardNetworkSimulatorGrain>(network).SetFaults(faults.Value!);
         return ApiResults.Json(faults.Value!);
     }
 
@@ -251,7 +252,7 @@ public static class AdminApi
             return ApiResults.Error(ApiError.NotFound("No such wallet."));
         }
 
-        return ApiResults.Ok(await grains.GetGrain<IWalletGrain>(id.Key).SetFrozen(frozen));
+        return ApiResults.Ok(await grains.Reference<IWalletGrain>(id.Key).SetFrozen(frozen));
     }
 }
 

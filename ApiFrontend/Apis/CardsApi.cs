@@ -16,6 +16,7 @@ using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Idempotency;
 using Payments.Grains.Interfaces.MerchantPayments;
 using Payments.Grains.Interfaces.Merchants;
+using Payments.Infrastructure.References;
 
 namespace Payments.ApiFrontend.Apis;
 
@@ -121,14 +122,14 @@ public static class CardsApi
         var details = new CardDetails(card.Number, card.ExpMonth, card.ExpYear, card.Cvc, fingerprints.Of(card.Number), card.Brand, CardNumber.Last4(card.Number));
         var userId = user.UserId();
         var command = new ProvisionCardCommand(userId, card.DeviceId, details, card.CardholderName);
-        var grain = grains.GetGrain<IIdempotencyGrain>(IdempotencyHeader.GrainKey(userId, key.Value));
+        var grain = grains.Reference<IIdempotencyGrain>(IdempotencyHeader.GrainKey(userId, key.Value));
         return ApiResults.Stored(await grain.Execute(command, RequestHash.Compute(context, command)));
     }
 
     public static async Task<IResult> ListCards(ClaimsPrincipal user, [FromServices] IGrainFactory grains, [FromQuery] string? device) =>
         device is not null && !PrefixedId.IsValid(device, PrefixedId.Device)
             ? ApiResults.Json(new CardPage([], false))
-            : ApiResults.Json(await grains.GetGrain<ICardholderGrain>(user.UserId()).Cards(device));
+            : ApiResults.Json(await grains.Reference<ICardholderGrain>(user.UserId()).Cards(device));
 
     public static Task<IResult> GetCard(string id, ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
         OnCardAsync(id, card => card.Get(user.UserId()), grains);
@@ -203,6 +204,6 @@ public static class CardsApi
     /// <summary>Calls the card's grain when the id is one a card could have; anything else is 404 without a grain.</summary>
     private static async Task<IResult> OnCardAsync<T>(string id, Func<ICardTokenGrain, Task<Outcome<T>>> call, IGrainFactory grains) =>
         PrefixedId.IsValid(id, PrefixedId.Card)
-            ? ApiResults.Ok(await call(grains.GetGrain<ICardTokenGrain>(id)))
+            ? ApiResults.Ok(await call(grains.Reference<ICardTokenGrain>(id)))
             : ApiResults.Error(new ApiError(ErrorCodes.NotFound, "No such card."));
 }

@@ -11,6 +11,7 @@ using Payments.ApiFrontend.Requests;
 using Payments.Grains.Interfaces.CardWallet;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Merchants;
+using Payments.Infrastructure.References;
 
 namespace Payments.ApiFrontend.Apis;
 
@@ -57,15 +58,15 @@ public static class DevicesApi
             return ApiResults.Error(error);
         }
 
-        return ApiResults.Created(await grains.GetGrain<ICardholderGrain>(user.UserId()).AddDevice(device.Value.Name, device.Value.Platform));
+        return ApiResults.Created(await grains.Reference<ICardholderGrain>(user.UserId()).AddDevice(device.Value.Name, device.Value.Platform));
     }
 
     public static async Task<IResult> ListDevices(ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
-        ApiResults.Json(await grains.GetGrain<ICardholderGrain>(user.UserId()).Devices());
+        ApiResults.Json(await grains.Reference<ICardholderGrain>(user.UserId()).Devices());
 
     /// <summary>POST /v1/devices/{id}/lost → 200 what was revoked and suspended, and what is still pending.</summary>
     public static async Task<IResult> ReportDeviceLost(string id, ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
         PrefixedId.IsValid(id, PrefixedId.Device)
-            ? ApiResults.Ok(await grains.GetGrain<IDeviceGrain>(id).ReportLost(user.UserId()))
+            ? ApiResults.Ok(await grains.Reference<IDeviceGrain>(id).ReportLost(user.UserId()))
             : ApiResults.Error(new ApiError(ErrorCodes.NotFound, "No such device."));
 }

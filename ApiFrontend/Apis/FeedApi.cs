@@ -10,6 +10,7 @@ using Payments.ApiFrontend.OpenApi;
 using Payments.ApiFrontend.Requests;
 using Payments.Grains.Interfaces.Feed;
 using Orleans;
+using Payments.Infrastructure.References;
 
 namespace Payments.ApiFrontend.Apis;
 
@@ -63,7 +64,7 @@ public static class FeedApi
         var pageSize = PageLimit.Read(limit);
         return pageSize.Error is { } badLimit
             ? ApiResults.Error(badLimit)
-            : ApiResults.Ok(await grains.GetGrain<IFeedGrain>(user.UserId()).Feed(pageSize.Value, startingAfter));
+            : ApiResults.Ok(await grains.Reference<IFeedGrain>(user.UserId()).Feed(pageSize.Value, startingAfter));
     }
 
     /// <summary>GET /v1/feed/public?limit=&amp;startingAfter= → {data, hasMore}: everyone's public transfers, newest first, without amounts unless I am a party.</summary>
@@ -72,16 +73,16 @@ public static class FeedApi
         var pageSize = PageLimit.Read(limit);
         return pageSize.Error is { } badLimit
             ? ApiResults.Error(badLimit)
-            : ApiResults.Ok(await grains.GetGrain<IFeedGrain>(user.UserId()).PublicFeed(pageSize.Value, startingAfter));
+            : ApiResults.Ok(await grains.Reference<IFeedGrain>(user.UserId()).PublicFeed(pageSize.Value, startingAfter));
     }
 
     /// <summary>POST /v1/feed/{transferId}/likes → {transferId, likeCount, likedByMe}; liking twice is one like.</summary>
     public static async Task<IResult> LikeFeedItem(string transferId, ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
-        ApiResults.Ok(await grains.GetGrain<IFeedGrain>(user.UserId()).Like(transferId));
+        ApiResults.Ok(await grains.Reference<IFeedGrain>(user.UserId()).Like(transferId));
 
     /// <summary>DELETE /v1/feed/{transferId}/likes → {transferId, likeCount, likedByMe: false}.</summary>
     public static async Task<IResult> UnlikeFeedItem(string transferId, ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
-        ApiResults.Ok(await grains.GetGrain<IFeedGrain>(user.UserId()).Unlike(transferId));
+        ApiResults.Ok(await grains.Reference<IFeedGrain>(user.UserId()).Unlike(transferId));
 
     /// <summary>POST /v1/feed/{transferId}/comments {text} → 201 the comment.</summary>
     public static async Task<IResult> CommentOnFeedItem(string transferId, HttpContext context, ClaimsPrincipal user, [FromServices] IGrainFactory grains)
@@ -95,7 +96,7 @@ public static class FeedApi
         var text = body.Value!.Validate();
         return text.Error is { } error
             ? ApiResults.Error(error)
-            : ApiResults.Created(await grains.GetGrain<IFeedGrain>(user.UserId()).Comment(transferId, text.Value!));
+            : ApiResults.Created(await grains.Reference<IFeedGrain>(user.UserId()).Comment(transferId, text.Value!));
     }
 
     /// <summary>GET /v1/feed/{transferId}/comments?limit=&amp;startingAfter= → {data, hasMore}, oldest first.</summary>
@@ -109,6 +110,6 @@ public static class FeedApi
         var pageSize = PageLimit.Read(limit);
         return pageSize.Error is { } badLimit
             ? ApiResults.Error(badLimit)
-            : ApiResults.Ok(await grains.GetGrain<IFeedGrain>(user.UserId()).Comments(transferId, pageSize.Value, startingAfter));
+            : ApiResults.Ok(await grains.Reference<IFeedGrain>(user.UserId()).Comments(transferId, pageSize.Value, startingAfter));
     }
 }

@@ -11,6 +11,7 @@ using Payments.ApiFrontend.Requests;
 using Payments.Grains.Interfaces.Friends;
 using Payments.Grains.Interfaces.Users;
 using Orleans;
+using Payments.Infrastructure.References;
 
 namespace Payments.ApiFrontend.Apis;
 
@@ -68,13 +69,13 @@ public static class FriendsApi
             return ApiResults.Error(error);
         }
 
-        var addressee = await grains.GetGrain<IUserDirectoryGrain>(GrainKeys.UserDirectory).FindByUsername(username.Value.Value);
+        var addressee = await grains.Reference<IUserDirectoryGrain>(GrainKeys.UserDirectory).FindByUsername(username.Value.Value);
         if (addressee is null)
         {
             return ApiResults.Error(new ApiError(Grains.Interfaces.Errors.ErrorCodes.NotFound, "No user has this username.", "username"));
         }
 
-        return ApiResults.Created(await grains.GetGrain<IFriendsGrain>(user.UserId()).RequestFriendship(addressee.Id));
+        return ApiResults.Created(await grains.Reference<IFriendsGrain>(user.UserId()).RequestFriendship(addressee.Id));
     }
 
     /// <summary>GET /v1/friends/requests?role=received|sent&amp;limit=&amp;startingAfter= → pending requests, newest first (role defaults to received).</summary>
@@ -88,12 +89,12 @@ public static class FriendsApi
         var pageSize = PageLimit.Read(limit);
         return pageSize.Error is { } badLimit
             ? ApiResults.Error(badLimit)
-            : ApiResults.Ok(await grains.GetGrain<IFriendsGrain>(user.UserId()).PendingRequests(role ?? FriendRequestRole.Received, pageSize.Value, startingAfter));
+            : ApiResults.Ok(await grains.Reference<IFriendsGrain>(user.UserId()).PendingRequests(role ?? FriendRequestRole.Received, pageSize.Value, startingAfter));
     }
 
     /// <summary>POST /v1/friends/requests/{id}/accept → the accepted request; only its addressee may (404 for anyone else).</summary>
     public static async Task<IResult> AcceptFriendRequest(string id, ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
-        ApiResults.Ok(await grains.GetGrain<IFriendsGrain>(user.UserId()).Accept(id));
+        ApiResults.Ok(await grains.Reference<IFriendsGrain>(user.UserId()).Accept(id));
 
     /// <summary>GET /v1/friends?limit=&amp;startingAfter= → {data: [{id, username, displayName, since}], hasMore}, by user id.</summary>
     public static async Task<IResult> ListFriends(
@@ -105,12 +106,12 @@ public static class FriendsApi
         var pageSize = PageLimit.Read(limit);
         return pageSize.Error is { } badLimit
             ? ApiResults.Error(badLimit)
-            : ApiResults.Ok(await grains.GetGrain<IFriendsGrain>(user.UserId()).Friends(pageSize.Value, startingAfter));
+            : ApiResults.Ok(await grains.Reference<IFriendsGrain>(user.UserId()).Friends(pageSize.Value, startingAfter));
     }
 
     /// <summary>DELETE /v1/friends/{userId} → 204; 404 when the two are not friends.</summary>
     public static async Task<IResult> RemoveFriend(string userId, ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
-        await grains.GetGrain<IFriendsGrain>(user.UserId()).Remove(userId)
+        await grains.Reference<IFriendsGrain>(user.UserId()).Remove(userId)
             ? Results.NoContent()
             : ApiResults.Error(ApiError.NotFound("You are not friends with this user."));
 }

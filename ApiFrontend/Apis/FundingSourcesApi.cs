@@ -11,6 +11,7 @@ using Payments.Grains.Interfaces.CardWallet;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Funding;
 using Payments.Grains.Interfaces.Merchants;
+using Payments.Infrastructure.References;
 
 namespace Payments.ApiFrontend.Apis;
 
@@ -41,13 +42,13 @@ public static class FundingSourcesApi
     }
 
     public static async Task<IResult> ListFundingSources(ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
-        ApiResults.Json(await grains.GetGrain<ICardholderGrain>(user.UserId()).FundingSources());
+        ApiResults.Json(await grains.Reference<ICardholderGrain>(user.UserId()).FundingSources());
 
     public static async Task<IResult> SetDefaultFundingSource(string id, ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
         id == FundingSources.Bank || PrefixedId.IsValid(id, PrefixedId.Card)
-            ? ApiResults.Ok(await grains.GetGrain<ICardholderGrain>(user.UserId()).SetDefaultFundingSource(id))
+            ? ApiResults.Ok(await grains.Reference<ICardholderGrain>(user.UserId()).SetDefaultFundingSource(id))
             : ApiResults.Error(new ApiError(ErrorCodes.NotFound, "No such funding source: it is bank or one of your active cards.", "source"));
 
     public static async Task<IResult> ClearDefaultFundingSource(ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
-        ApiResults.Ok(await grains.GetGrain<ICardholderGrain>(user.UserId()).SetDefaultFundingSource(null));
+        ApiResults.Ok(await grains.Reference<ICardholderGrain>(user.UserId()).SetDefaultFundingSource(null));
 }

@@ -17,6 +17,7 @@ using Payments.Grains.Interfaces.Idempotency;
 using Payments.Grains.Interfaces.MerchantPayments;
 using Payments.Grains.Interfaces.Merchants;
 using Payments.Grains.Interfaces.Users;
+using Payments.Infrastructure.References;
 
 namespace Payments.ApiFrontend.Apis;
 
@@ -145,7 +146,7 @@ public static class MerchantPaymentsApi
         string? payer = null;
         if (method.User is { } user)
         {
-            var resolved = await grains.GetGrain<IUserDirectoryGrain>(GrainKeys.UserDirectory).ResolveAsync(user);
+            var resolved = await grains.Reference<IUserDirectoryGrain>(GrainKeys.UserDirectory).ResolveAsync(user);
             if (resolved is null)
             {
                 return ApiResults.Error(new ApiError(ErrorCodes.RecipientNotFound, "No user has this id or username.", "paymentMethod.user"));
@@ -208,14 +209,14 @@ public static class MerchantPaymentsApi
         }
 
         var filter = new PaymentFilter(status, from.Value, before.Value, low.Value, high.Value, currency, customerReference, string.IsNullOrEmpty(q) ? null : q);
-        return ApiResults.Ok(await grains.GetGrain<IMerchantPaymentListGrain>(scope.Value!).List(filter, pageSize.Value, startingAfter));
+        return ApiResults.Ok(await grains.Reference<IMerchantPaymentListGrain>(scope.Value!).List(filter, pageSize.Value, startingAfter));
     }
 
     public static async Task<IResult> GetMerchantPayment(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromQuery] string? merchant)
     {
         var scope = await DashboardMerchant.ResolveAsync(caller, merchant, grains);
         return scope.Error is { } notOwned ? ApiResults.Error(notOwned)
-            : Known(id) ? ApiResults.Ok(await grains.GetGrain<IMerchantPaymentGrain>(id).Get(scope.Value!))
+            : Known(id) ? ApiResults.Ok(await grains.Reference<IMerchantPaymentGrain>(id).Get(scope.Value!))
             : NoSuchPayment();
     }
 
@@ -223,7 +224,7 @@ public static class MerchantPaymentsApi
     {
         var scope = await DashboardMerchant.ResolveAsync(caller, merchant, grains);
         return scope.Error is { } notOwned ? ApiResults.Error(notOwned)
-            : Known(id) ? ApiResults.Ok(await grains.GetGrain<IMerchantPaymentGrain>(id).Events(scope.Value!))
+            : Known(id) ? ApiResults.Ok(await grains.Reference<IMerchantPaymentGrain>(id).Events(scope.Value!))
             : NoSuchPayment();
     }
 
@@ -353,7 +354,7 @@ public static class MerchantPaymentsApi
     public static async Task<IResult> GetMerchantBalance(ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromQuery] string? merchant)
     {
         var scope = await DashboardMerchant.ResolveAsync(caller, merchant, grains);
-        return scope.Error is { } notOwned ? ApiResults.Error(notOwned) : ApiResults.Ok(await grains.GetGrain<IMerchantGrain>(scope.Value!).Balance());
+        return scope.Error is { } notOwned ? ApiResults.Error(notOwned) : ApiResults.Ok(await grains.Reference<IMerchantGrain>(scope.Value!).Balance());
     }
 
     /// <summary>GET /v1/analytics/summary?from=&amp;to=&amp;interval=&amp;timezone= → the intervals with payments, oldest first.</summary>
@@ -400,12 +401,12 @@ public static class MerchantPaymentsApi
             return ApiResults.Error(notOwned);
         }
 
-        return ApiResults.Json(await grains.GetGrain<IMerchantAnalyticsGrain>(scope.Value!).Summary(since, until, grouping, zone));
+        return ApiResults.Json(await grains.Reference<IMerchantAnalyticsGrain>(scope.Value!).Summary(since, until, grouping, zone));
     }
 
     private static async Task<IResult> ExecuteAsync(HttpContext context, IGrainFactory grains, string scope, IdempotencyKey key, IdempotentCommand command)
     {
-        var grain = grains.GetGrain<IIdempotencyGrain>(IdempotencyHeader.GrainKey(scope, key));
+        var grain = grains.Reference<IIdempotencyGrain>(IdempotencyHeader.GrainKey(scope, key));
         return ApiResults.Stored(await grain.Execute(command, RequestHash.Compute(context, command)));
     }
 

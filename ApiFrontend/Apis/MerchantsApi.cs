@@ -11,6 +11,7 @@ using Payments.ApiFrontend.Requests;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Fraud;
 using Payments.Grains.Interfaces.Merchants;
+using Payments.Infrastructure.References;
 
 namespace Payments.ApiFrontend.Apis;
 
@@ -84,7 +85,7 @@ public static class MerchantsApi
         }
 
         var request = body.Value!;
-        var merchant = grains.GetGrain<IMerchantGrain>(PrefixedId.New(PrefixedId.Merchant));
+        var merchant = grains.Reference<IMerchantGrain>(PrefixedId.New(PrefixedId.Merchant));
         return ApiResults.Created(await merchant.Create(user.UserId(), request.Name ?? string.Empty, request.Country ?? string.Empty, request.DefaultCurrency ?? string.Empty));
     }
 
@@ -94,20 +95,20 @@ public static class MerchantsApi
         var pageSize = PageLimit.Read(limit);
         return pageSize.Error is { } badLimit
             ? ApiResults.Error(badLimit)
-            : ApiResults.Ok(await grains.GetGrain<IMerchantOwnerGrain>(user.UserId()).List(pageSize.Value, startingAfter));
+            : ApiResults.Ok(await grains.Reference<IMerchantOwnerGrain>(user.UserId()).List(pageSize.Value, startingAfter));
     }
 
     public static async Task<IResult> GetMerchant(string id, ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
-        Known(id) ? ApiResults.Ok(await grains.GetGrain<IMerchantGrain>(id).Get(user.UserId())) : NoSuchMerchant();
+        Known(id) ? ApiResults.Ok(await grains.Reference<IMerchantGrain>(id).Get(user.UserId())) : NoSuchMerchant();
 
     public static async Task<IResult> CreateApiKey(string id, ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
-        Known(id) ? ApiResults.Created(await grains.GetGrain<IMerchantGrain>(id).CreateApiKey(user.UserId())) : NoSuchMerchant();
+        Known(id) ? ApiResults.Created(await grains.Reference<IMerchantGrain>(id).CreateApiKey(user.UserId())) : NoSuchMerchant();
 
     public static async Task<IResult> ListApiKeys(string id, ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
-        Known(id) ? ApiResults.Ok(await grains.GetGrain<IMerchantGrain>(id).ListApiKeys(user.UserId())) : NoSuchMerchant();
+        Known(id) ? ApiResults.Ok(await grains.Reference<IMerchantGrain>(id).ListApiKeys(user.UserId())) : NoSuchMerchant();
 
     public static async Task<IResult> RevokeApiKey(string id, string keyId, ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
-        Known(id) ? ApiResults.Ok(await grains.GetGrain<IMerchantGrain>(id).RevokeApiKey(user.UserId(), keyId)) : NoSuchMerchant();
+        Known(id) ? ApiResults.Ok(await grains.Reference<IMerchantGrain>(id).RevokeApiKey(user.UserId(), keyId)) : NoSuchMerchant();
 
     /// <summary>POST /v1/merchants/{id}/api_keys/{keyId}/roll {expiresInSeconds?} → 201 the new key with its secret.</summary>
     public static async Task<IResult> RollApiKey(string id, string keyId, HttpContext context, ClaimsPrincipal user, [FromServices] IGrainFactory grains)
@@ -137,7 +138,7 @@ public static class MerchantsApi
             }
         }
 
-        return ApiResults.Created(await grains.GetGrain<IMerchantGrain>(id).RollApiKey(user.UserId(), keyId, grace));
+        return ApiResults.Created(await grains.Reference<IMerchantGrain>(id).RollApiKey(user.UserId(), keyId, grace));
     }
 
     /// <summary>PUT /v1/merchants/{id}/fraud_settings {reviewThreshold?, blockThreshold?, allowList?, blockList?} → 200 the merchant.</summary>
@@ -159,7 +160,7 @@ public static class MerchantsApi
         var settings = new FraudSettings(
             request.ReviewThreshold ?? defaults.ReviewThreshold, request.BlockThreshold ?? defaults.BlockThreshold,
             request.AllowList ?? [], request.BlockList ?? []);
-        return ApiResults.Ok(await grains.GetGrain<IMerchantGrain>(id).SetFraudSettings(user.UserId(), settings));
+        return ApiResults.Ok(await grains.Reference<IMerchantGrain>(id).SetFraudSettings(user.UserId(), settings));
     }
 
     private static bool Known(string id) => PrefixedId.IsValid(id, PrefixedId.Merchant);

@@ -12,6 +12,7 @@ using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Notifications;
 using Payments.Grains.Interfaces.Users;
 using Orleans;
+using Payments.Infrastructure.References;
 
 namespace Payments.ApiFrontend.Apis;
 
@@ -67,7 +68,7 @@ public static class NotificationsApi
         }
 
         // One more than asked for tells whether there is more.
-        var messages = await grains.GetGrain<INotificationGrain>(user.UserId()).After(afterId, pageSize.Value + 1);
+        var messages = await grains.Reference<INotificationGrain>(user.UserId()).After(afterId, pageSize.Value + 1);
         return messages is null
             ? ApiResults.Error(ApiError.Validation("after", "after names no notification in your inbox (notifications are kept for a limited time); read from the start without after."))
             : ApiResults.Json(new NotificationPage([.. messages.Take(pageSize.Value)], messages.Count > pageSize.Value));
@@ -92,7 +93,7 @@ public static class NotificationsApi
         }
 
         var owner = new SocketOwner(user.UserId(), user.SessionKey(), user.SessionExpiresAt());
-        var session = grains.GetGrain<ISessionGrain>(owner.SessionKey);
+        var session = grains.Reference<ISessionGrain>(owner.SessionKey);
         var served = await sockets.ServeAsync(
             owner,
             async () => await session.Authenticate() is not null,

@@ -14,6 +14,7 @@ using Payments.Grains.Interfaces.Commerce;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Idempotency;
 using Payments.Grains.Interfaces.Merchants;
+using Payments.Infrastructure.References;
 
 namespace Payments.ApiFrontend.Apis;
 
@@ -109,7 +110,7 @@ public static class OrdersApi
         var userId = user.UserId();
         var (items, paymentMethod, shippingAddress) = order.Value;
         var command = new PlaceOrderCommand(userId, items, paymentMethod, shippingAddress);
-        var stored = await grains.GetGrain<IIdempotencyGrain>(IdempotencyHeader.GrainKey(userId, key.Value)).Execute(command, RequestHash.Compute(context, command));
+        var stored = await grains.Reference<IIdempotencyGrain>(IdempotencyHeader.GrainKey(userId, key.Value)).Execute(command, RequestHash.Compute(context, command));
         if (stored.Status != StatusCodes.Status201Created)
         {
             return ApiResults.Stored(stored);
@@ -118,7 +119,7 @@ public static class OrdersApi
         // The record holds the order as placed; the buyer sees it as the saga left it.
         using var placed = JsonDocument.Parse(stored.Body);
         var id = placed.RootElement.GetProperty("id").GetString()!;
-        var current = await grains.GetGrain<IOrderGrain>(id).Get(userId);
+        var current = await grains.Reference<IOrderGrain>(id).Get(userId);
         return current.Value is { } view ? ApiResults.Json(view, StatusCodes.Status201Created) : ApiResults.Stored(stored);
     }
 
@@ -161,7 +162,7 @@ public static class OrdersApi
 
     public static async Task<IResult> RetryOrder(string id, [FromServices] IGrainFactory grains) =>
         PrefixedId.IsValid(id, PrefixedId.Order)
-            ? ApiResults.Ok(await grains.GetGrain<IOrderGrain>(id).Retry("operator"))
+            ? ApiResults.Ok(await grains.Reference<IOrderGrain>(id).Retry("operator"))
             : ApiResults.Error(ApiError.NotFound("No such order."));
 
     /// <summary>
@@ -182,6 +183,6 @@ public static class OrdersApi
         }
 
         var party = await PartyAsync(caller, merchant, grains, merchantOnly);
-        return party.Error is { } notOwned ? ApiResults.Error(notOwned) : ApiResults.Ok(await call(grains.GetGrain<IOrderGrain>(id), party.Value!));
+        return party.Error is { } notOwned ? ApiResults.Error(notOwned) : ApiResults.Ok(await call(grains.Reference<IOrderGrain>(id), party.Value!));
     }
 }

@@ -10,6 +10,7 @@ using Payments.ApiFrontend.OpenApi;
 using Payments.ApiFrontend.Requests;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Settlements;
+using Payments.Infrastructure.References;
 
 namespace Payments.ApiFrontend.Apis;
 
@@ -41,6 +42,6 @@ public static class PayoutsApi
         var scope = await DashboardMerchant.ResolveAsync(caller, merchant, grains);
         return scope.Error is { } notOwned
             ? ApiResults.Error(notOwned)
-            : ApiResults.Ok(await grains.GetGrain<ISettlementGrain>(scope.Value!).Payouts(status, pageSize.Value, startingAfter));
+            : ApiResults.Ok(await grains.Reference<ISettlementGrain>(scope.Value!).Payouts(status, pageSize.Value, startingAfter));
     }
 }

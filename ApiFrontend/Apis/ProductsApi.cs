@@ -12,6 +12,7 @@ using Payments.Grains.Interfaces.Commerce;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Merchants;
 using Payments.Grains.Interfaces.Text;
+using Payments.Infrastructure.References;
 
 namespace Payments.ApiFrontend.Apis;
 
@@ -92,7 +93,7 @@ public static class ProductsApi
             return ApiResults.Error(invalid);
         }
 
-        var created = await grains.GetGrain<IProductGrain>(PrefixedId.New(PrefixedId.Product)).Create(scope.Value!, CallerActor.Of(caller), product.Value!);
+        var created = await grains.Reference<IProductGrain>(PrefixedId.New(PrefixedId.Product)).Create(scope.Value!, CallerActor.Of(caller), product.Value!);
         return ApiResults.Created(created);
     }
 
@@ -159,13 +160,13 @@ public static class ProductsApi
             return ApiResults.Error(ApiError.NotFound("No such product."));
         }
 
-        var product = grains.GetGrain<IProductGrain>(id);
+        var product = grains.Reference<IProductGrain>(id);
         string merchant;
         if (CallerActor.IsApiKey(caller))
         {
             merchant = caller.MerchantId();
         }
-        else if ((await product.Get()).Value is { } found && (await grains.GetGrain<IMerchantGrain>(found.Merchant).Get(caller.UserId())).Error is null)
+        else if ((await product.Get()).Value is { } found && (await grains.Reference<IMerchantGrain>(found.Merchant).Get(caller.UserId())).Error is null)
         {
             merchant = found.Merchant;
         }

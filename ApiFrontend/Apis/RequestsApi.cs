@@ -14,6 +14,7 @@ using Payments.Grains.Interfaces.Identity;
 using Payments.Grains.Interfaces.Requests;
 using Payments.Grains.Interfaces.Users;
 using Orleans;
+using Payments.Infrastructure.References;
 
 namespace Payments.ApiFrontend.Apis;
 
@@ -87,7 +88,7 @@ public static class RequestsApi
 
         var request = input.Value!;
         var requester = user.UserId();
-        var payer = await grains.GetGrain<IUserDirectoryGrain>(GrainKeys.UserDirectory)
+        var payer = await grains.Reference<IUserDirectoryGrain>(GrainKeys.UserDirectory)
             .ResolveCounterpartyAsync(request.From, requester, "from", "You cannot request money from yourself.");
         if (payer.Error is { } unknown)
         {
@@ -97,11 +98,11 @@ public static class RequestsApi
         var command = new CreatePaymentRequestCommand(requester, payer.Value!.Id, request.Amount, request.Note);
         if (key.Value is { } idempotencyKey)
         {
-            var grain = grains.GetGrain<IIdempotencyGrain>(IdempotencyHeader.GrainKey(requester, idempotencyKey));
+            var grain = grains.Reference<IIdempotencyGrain>(IdempotencyHeader.GrainKey(requester, idempotencyKey));
             return ApiResults.Stored(await grain.Execute(command, RequestHash.Compute(context, command)));
         }
 
-        return ApiResults.Stored((await grains.GetGrain<IPaymentRequestGrain>(SocialId.New()).Create(command, null)).Response);
+        return ApiResults.Stored((await grains.Reference<IPaymentRequestGrain>(SocialId.New()).Create(command, null)).Response);
     }
 
     /// <summary>GET /v1/requests?role=received|sent&amp;status=&amp;limit=&amp;startingAfter= → {data, hasMore}, newest first (role defaults to received).</summary>
@@ -119,7 +120,7 @@ public static class RequestsApi
             return ApiResults.Error(badLimit);
         }
 
-        var list = await grains.GetGrain<IUserRequestsGrain>(user.UserId()).List(role ?? PaymentRequestRole.Received, status, pageSize.Value, startingAfter);
+        var list = await grains.Reference<IUserRequestsGrain>(user.UserId()).List(role ?? PaymentRequestRole.Received, status, pageSize.Value, startingAfter);
         return ApiResults.Ok(list);
     }
 
@@ -142,20 +143,20 @@ public static class RequestsApi
 
         var payer = user.UserId();
         var command = new PayRequestCommand(payer, requestId.ToString("D"));
-        var grain = grains.GetGrain<IIdempotencyGrain>(IdempotencyHeader.GrainKey(payer, key.Value));
+        var grain = grains.Reference<IIdempotencyGrain>(IdempotencyHeader.GrainKey(payer, key.Value));
         return ApiResults.Stored(await grain.Execute(command, RequestHash.Compute(context, command)));
     }
 
     /// <summary>POST /v1/requests/{id}/decline: the requestee turns a pending request down.</summary>
     public static async Task<IResult> DeclinePaymentRequest(string id, ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
         SocialId.TryParse(id, out var requestId)
-            ? ApiResults.Ok(await grains.GetGrain<IPaymentRequestGrain>(requestId.ToString("D")).Decline(user.UserId()))
+            ? ApiResults.Ok(await grains.Reference<IPaymentRequestGrain>(requestId.ToString("D")).Decline(user.UserId()))
             : ApiResults.Error(NoSuchRequest());
 
     /// <summary>POST /v1/requests/{id}/cancel: the requester withdraws a pending request.</summary>
     public static async Task<IResult> CancelPaymentRequest(string id, ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
         SocialId.TryParse(id, out var requestId)
-            ? ApiResults.Ok(await grains.GetGrain<IPaymentRequestGrain>(requestId.ToString("D")).Cancel(user.UserId()))
+            ? ApiResults.Ok(await grains.Reference<IPaymentRequestGrain>(requestId.ToString("D")).Cancel(user.UserId()))
             : ApiResults.Error(NoSuchRequest());
 
     private static ApiError NoSuchRequest() => ApiError.NotFound("No such payment request.");

@@ -11,6 +11,7 @@ using Payments.ApiFrontend.RateLimiting;
 using Payments.ApiFrontend.Requests;
 using Payments.Grains.Interfaces.Users;
 using Orleans;
+using Payments.Infrastructure.References;
 
 namespace Payments.ApiFrontend.Apis;
 
@@ -96,14 +97,14 @@ public static class SessionsApi
             return (ApiResults.Error(tooManyForName), null);
         }
 
-        var outcome = await grains.GetGrain<IUserDirectoryGrain>(GrainKeys.UserDirectory).Login(username.Value, password, deviceId);
+        var outcome = await grains.Reference<IUserDirectoryGrain>(GrainKeys.UserDirectory).Login(username.Value, password, deviceId);
         return outcome.Error is { } refused ? (ApiResults.Error(refused), null) : (null, outcome.Value);
     }
 
     /// <summary>DELETE /v1/sessions/current → 204; the token stops working at once.</summary>
     public static async Task<IResult> DeleteCurrentSession(ClaimsPrincipal user, HttpResponse response, [FromServices] IGrainFactory grains)
     {
-        await grains.GetGrain<ISessionGrain>(user.SessionKey()).Revoke();
+        await grains.Reference<ISessionGrain>(user.SessionKey()).Revoke();
         if (BrowserSession.IsCookieSession(user))
         {
             BrowserSession.Clear(response);

@@ -15,6 +15,7 @@ using Payments.Grains.Interfaces.Transfers;
 using Payments.Grains.Interfaces.Users;
 using Payments.Grains.Interfaces.Wallets;
 using Orleans;
+using Payments.Infrastructure.References;
 
 namespace Payments.ApiFrontend.Apis;
 
@@ -71,7 +72,7 @@ public static class TransfersApi
 
         var transfer = input.Value!;
         var sender = user.UserId();
-        var recipient = await grains.GetGrain<IUserDirectoryGrain>(GrainKeys.UserDirectory)
+        var recipient = await grains.Reference<IUserDirectoryGrain>(GrainKeys.UserDirectory)
             .ResolveCounterpartyAsync(transfer.To, sender, "to", "You cannot send money to yourself.");
         if (recipient.Error is { } unknown)
         {
@@ -80,7 +81,7 @@ public static class TransfersApi
 
         var command = new TransferCommand(sender, recipient.Value!.Id, transfer.Amount, transfer.Currency, transfer.Note, transfer.Visibility);
         var hash = RequestHash.Compute(context, command);
-        var grain = grains.GetGrain<IIdempotencyGrain>(IdempotencyHeader.GrainKey(sender, key.Value));
+        var grain = grains.Reference<IIdempotencyGrain>(IdempotencyHeader.GrainKey(sender, key.Value));
         return ApiResults.Stored(await grain.Execute(command, hash));
     }
 
@@ -92,6 +93,6 @@ public static class TransfersApi
             return ApiResults.Error(ApiError.NotFound("No such transfer."));
         }
 
-        return ApiResults.Ok(await grains.GetGrain<IWalletGrain>(user.UserId()).GetTransfer(transferId.ToString()));
+        return ApiResults.Ok(await grains.Reference<IWalletGrain>(user.UserId()).GetTransfer(transferId.ToString()));
     }
 }

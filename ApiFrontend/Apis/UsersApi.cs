@@ -13,6 +13,7 @@ using Payments.Grains.Interfaces.Text;
 using Payments.Grains.Interfaces.Users;
 using Payments.Grains.Interfaces.Wallets;
 using Orleans;
+using Payments.Infrastructure.References;
 
 namespace Payments.ApiFrontend.Apis;
 
@@ -85,7 +86,7 @@ public static class UsersApi
         }
 
         var (username, displayName, password) = user.Value;
-        var outcome = await grains.GetGrain<IUserDirectoryGrain>(GrainKeys.UserDirectory).Register(username.Value, displayName, password);
+        var outcome = await grains.Reference<IUserDirectoryGrain>(GrainKeys.UserDirectory).Register(username.Value, displayName, password);
         return ApiResults.Created(outcome);
     }
 
@@ -93,13 +94,13 @@ public static class UsersApi
     public static async Task<IResult> GetMe(ClaimsPrincipal user, [FromServices] IGrainFactory grains)
     {
         var userId = user.UserId();
-        var profile = await grains.GetGrain<IUserDirectoryGrain>(GrainKeys.UserDirectory).Find(userId);
+        var profile = await grains.Reference<IUserDirectoryGrain>(GrainKeys.UserDirectory).Find(userId);
         if (profile is null)
         {
             return ApiResults.Error(ApiError.NotFound("This user no longer exists."));
         }
 
-        var visibility = await grains.GetGrain<IWalletGrain>(userId).GetDefaultVisibility();
+        var visibility = await grains.Reference<IWalletGrain>(userId).GetDefaultVisibility();
         return visibility.Error is { } error
             ? ApiResults.Error(error)
             : ApiResults.Json(new CurrentUserView(profile.Id, profile.Username, profile.DisplayName, visibility.Value!));
@@ -125,13 +126,13 @@ public static class UsersApi
         }
 
         var userId = user.UserId();
-        var set = await grains.GetGrain<IWalletGrain>(userId).SetDefaultVisibility(visibility.Value!);
+        var set = await grains.Reference<IWalletGrain>(userId).SetDefaultVisibility(visibility.Value!);
         if (set.Error is { } refused)
         {
             return ApiResults.Error(refused);
         }
 
-        var profile = await grains.GetGrain<IUserDirectoryGrain>(GrainKeys.UserDirectory).Find(userId);
+        var profile = await grains.Reference<IUserDirectoryGrain>(GrainKeys.UserDirectory).Find(userId);
         return profile is null
             ? ApiResults.Error(ApiError.NotFound("This user no longer exists."))
             : ApiResults.Json(new CurrentUserView(profile.Id, profile.Username, profile.DisplayName, set.Value!));
@@ -146,7 +147,7 @@ public static class UsersApi
             return ApiResults.Error(ApiError.Validation("q", $"q is required: 1–{UserLimits.MaxSearchQueryLength} characters, without U+0000."));
         }
 
-        var users = await grains.GetGrain<IUserDirectoryGrain>(GrainKeys.UserDirectory).Search(query, UserLimits.MaxSearchResults);
+        var users = await grains.Reference<IUserDirectoryGrain>(GrainKeys.UserDirectory).Search(query, UserLimits.MaxSearchResults);
         return ApiResults.Json(users);
     }
 }

@@ -14,6 +14,7 @@ using Payments.Grains.Interfaces.Idempotency;
 using Payments.Grains.Interfaces.MerchantPayments;
 using Payments.Grains.Interfaces.Wallets;
 using Orleans;
+using Payments.Infrastructure.References;
 
 namespace Payments.ApiFrontend.Apis;
 
@@ -60,7 +61,7 @@ public static class WalletApi
 
     /// <summary>GET /v1/wallet → {balance, available, held, currency, status}.</summary>
     public static async Task<IResult> GetWallet(ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
-        ApiResults.Ok(await grains.GetGrain<IWalletGrain>(user.UserId()).Get());
+        ApiResults.Ok(await grains.Reference<IWalletGrain>(user.UserId()).Get());
 
     /// <summary>POST /v1/wallet/deposits {amount} with Idempotency-Key → 201 {transactionId, balance}.</summary>
     public static Task<IResult> CreateDeposit(HttpContext context, ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
@@ -94,7 +95,7 @@ public static class WalletApi
             after = id.ToString();
         }
 
-        return ApiResults.Ok(await grains.GetGrain<IWalletGrain>(user.UserId()).History(pageSize.Value, after));
+        return ApiResults.Ok(await grains.Reference<IWalletGrain>(user.UserId()).History(pageSize.Value, after));
     }
 
     /// <summary>GET /v1/wallet/payments?status=&amp;limit=&amp;startingAfter= → {data, hasMore}, newest first.</summary>
@@ -108,7 +109,7 @@ public static class WalletApi
         var pageSize = PageLimit.Read(limit);
         return pageSize.Error is { } invalidLimit
             ? ApiResults.Error(invalidLimit)
-            : ApiResults.Ok(await grains.GetGrain<IWalletPaymentListGrain>(user.UserId()).List(status, pageSize.Value, startingAfter));
+            : ApiResults.Ok(await grains.Reference<IWalletPaymentListGrain>(user.UserId()).List(status, pageSize.Value, startingAfter));
     }
 
     private static async Task<IResult> MoveAsync(HttpContext context, IGrainFactory grains, bool withdrawal, Func<long, string?, IdempotentCommand> command)
@@ -139,7 +140,7 @@ public static class WalletApi
 
         var validated = command(amount.Value, card.Value);
         var hash = RequestHash.Compute(context, validated);
-        var grain = grains.GetGrain<IIdempotencyGrain>(IdempotencyHeader.GrainKey(validated.UserId, key.Value));
+        var grain = grains.Reference<IIdempotencyGrain>(IdempotencyHeader.GrainKey(validated.UserId, key.Value));
         return ApiResults.Stored(await grain.Execute(validated, hash));
     }
 }

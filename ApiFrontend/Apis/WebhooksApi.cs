@@ -11,6 +11,7 @@ using Payments.ApiFrontend.Requests;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Merchants;
 using Payments.Grains.Interfaces.Webhooks;
+using Payments.Infrastructure.References;
 
 namespace Payments.ApiFrontend.Apis;
 
@@ -89,7 +90,7 @@ public static class WebhooksApi
         }
 
         var request = body.Value!;
-        var endpoint = grains.GetGrain<IWebhookEndpointGrain>(PrefixedId.New(PrefixedId.WebhookEndpoint));
+        var endpoint = grains.Reference<IWebhookEndpointGrain>(PrefixedId.New(PrefixedId.WebhookEndpoint));
         return await DashboardMerchant.RunAsync(caller, merchant, grains, async merchantId =>
             ApiResults.Created(await endpoint.Create(merchantId, request.Url ?? string.Empty, request.EnabledEvents ?? [], request.Description)));
     }
@@ -101,7 +102,7 @@ public static class WebhooksApi
         return pageSize.Error is { } badLimit
             ? ApiResults.Error(badLimit)
             : await DashboardMerchant.RunAsync(caller, merchant, grains, async merchantId =>
-                ApiResults.Ok(await grains.GetGrain<IMerchantWebhooksGrain>(merchantId).Endpoints(pageSize.Value, startingAfter)));
+                ApiResults.Ok(await grains.Reference<IMerchantWebhooksGrain>(merchantId).Endpoints(pageSize.Value, startingAfter)));
     }
 
     public static Task<IResult> GetWebhookEndpoint(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromQuery] string? merchant) =>
@@ -139,7 +140,7 @@ public static class WebhooksApi
     }
 
     public static Task<IResult> ResendEvent(string id, ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromQuery] string? merchant) =>
-        DashboardMerchant.RunAsync(caller, merchant, grains, async merchantId => Accepted(await grains.GetGrain<IMerchantWebhooksGrain>(merchantId).Resend(id)));
+        DashboardMerchant.RunAsync(caller, merchant, grains, async merchantId => Accepted(await grains.Reference<IMerchantWebhooksGrain>(merchantId).Resend(id)));
 
     // The caller's merchant (its API key's, or one its owner names), then the endpoint: an id of another form is 404.
     private static Task<IResult> OnEndpoint(
@@ -149,7 +150,7 @@ public static class WebhooksApi
     private static IResult Accepted<T>(Outcome<T> outcome) =>
         outcome.Error is { } error ? ApiResults.Error(error) : ApiResults.Json(outcome.Value, StatusCodes.Status202Accepted);
 
-    private static IWebhookEndpointGrain Endpoint(IGrainFactory grains, string id) => grains.GetGrain<IWebhookEndpointGrain>(id);
+    private static IWebhookEndpointGrain Endpoint(IGrainFactory grains, string id) => grains.Reference<IWebhookEndpointGrain>(id);
 
     // An id of the wrong form never reaches a grain: activating one for any string would let a caller create activations at will.
     private static bool Known(string id) => PrefixedId.IsValid(id, PrefixedId.WebhookEndpoint);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
 using Payments.Grains.Interfaces.Merchants;
+using Payments.Infrastructure.References;
 
 namespace Payments.ApiFrontend.Authentication;
 
@@ -40,7 +41,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return Refuse(address, "malformed", "The API key is not of the shape this service issues.");
         }
 
-        var identity = await grains.GetGrain<IApiKeyGrain>(ApiKeySecret.PrefixOf(token)).Authenticate(ApiKeySecret.Hash(token));
+        var identity = await grains.Reference<IApiKeyGrain>(ApiKeySecret.PrefixOf(token)).Authenticate(ApiKeySecret.Hash(token));
         if (identity is null)
         {
             return Refuse(address, "unknown", "The API key does not exist, was revoked or has expired.");

@@ -5,6 +5,7 @@ using Payments.ApiFrontend.Errors;
 using Payments.ApiFrontend.Requests;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Merchants;
+using Payments.Infrastructure.References;
 
 namespace Payments.ApiFrontend.Authentication;
 
@@ -36,7 +37,7 @@ public static class DashboardMerchant
             return NoSuchMerchant();
         }
 
-        var owned = await grains.GetGrain<IMerchantGrain>(merchant).Get(caller.UserId());
+        var owned = await grains.Reference<IMerchantGrain>(merchant).Get(caller.UserId());
         return owned.Error is null ? merchant : NoSuchMerchant();
     }
 

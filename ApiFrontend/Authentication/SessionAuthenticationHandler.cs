@@ -12,6 +12,7 @@ using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Merchants;
 using Payments.Grains.Interfaces.Users;
 using Orleans;
+using Payments.Infrastructure.References;
 
 namespace Payments.ApiFrontend.Authentication;
 
@@ -74,7 +75,7 @@ public sealed class SessionAuthenticationHandler(
             return Refuse(address, "cached", "The session does not exist, expired or was revoked.");
         }
 
-        var session = await grains.GetGrain<ISessionGrain>(sessionKey).Authenticate();
+        var session = await grains.Reference<ISessionGrain>(sessionKey).Authenticate();
         if (session is null)
         {
             refused.Add(sessionKey);

@@ -6,6 +6,7 @@ using Orleans;
 using Payments.ApiFrontend.Authentication;
 using Payments.Grains.Interfaces.Notifications;
 using Payments.Grains.Interfaces.Users;
+using Payments.Infrastructure.References;
 
 namespace Payments.ApiFrontend.Notifications;
 
@@ -98,7 +99,7 @@ public sealed partial class NotificationListener(
 
             try
             {
-                if (await grains.GetGrain<ISessionGrain>(sessionKey).Authenticate() is null)
+                if (await grains.Reference<ISessionGrain>(sessionKey).Authenticate() is null)
                 {
                     Revoked(sessionKey);
                 }

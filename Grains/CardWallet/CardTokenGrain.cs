@@ -11,6 +11,7 @@ using Payments.Grains.Interfaces.CardWallet;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Idempotency;
 using Payments.Grains.Interfaces.Merchants;
+using Payments.Infrastructure.References;
 
 namespace Payments.Grains.CardWallet;
 
@@ -42,7 +43,7 @@ public sealed partial class CardTokenGrain(
             throw new InvalidOperationException($"Card {Id} exists; ids are new for each provisioning.");
         }
 
-        var device = await GrainFactory.GetGrain<IDeviceGrain>(command.DeviceId).Get(command.UserId);
+        var device = await GrainFactory.Reference<IDeviceGrain>(command.DeviceId).Get(command.UserId);
         if (device.Value is not { } found)
         {
             return Unrecorded(new PaymentError(ErrorCodes.NotFound, "No such device.", "deviceId"));
@@ -243,7 +244,7 @@ public sealed partial class CardTokenGrain(
         // The previous default's row changed in this transaction; its grain holds the row as it was.
         if (previous is not null && previous != Id)
         {
-            await GrainFactory.GetGrain<ICardTokenGrain>(previous).Reload();
+            await GrainFactory.Reference<ICardTokenGrain>(previous).Reload();
         }
 
         return made;
@@ -369,7 +370,7 @@ public sealed partial class CardTokenGrain(
 
     private async Task<PaymentError?> LostDeviceError(CardState state)
     {
-        var device = await GrainFactory.GetGrain<IDeviceGrain>(state.View.DeviceId).Get(state.UserId);
+        var device = await GrainFactory.Reference<IDeviceGrain>(state.View.DeviceId).Get(state.UserId);
         return device.Value is { Status: DeviceStatus.Active } ? null : new PaymentError(ErrorCodes.DeviceLost, "The card's device was reported lost.", "card");
     }
 

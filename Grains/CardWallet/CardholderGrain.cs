@@ -4,6 +4,7 @@ using Payments.Grains.Interfaces.CardWallet;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Funding;
 using Payments.Grains.Interfaces.Merchants;
+using Payments.Infrastructure.References;
 
 namespace Payments.Grains.CardWallet;
 
@@ -67,7 +68,7 @@ public sealed partial class CardholderGrain(CardWalletStore store, TimeProvider 
         }
 
         // A card pays only while active; the card's grain checks its device when it is asked to pay.
-        var card = await GrainFactory.GetGrain<ICardTokenGrain>(chosen).Get(UserId);
+        var card = await GrainFactory.Reference<ICardTokenGrain>(chosen).Get(UserId);
         return card.Value is { Status: CardStatus.Active } ? chosen : null;
     }
 

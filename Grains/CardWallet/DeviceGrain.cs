@@ -6,6 +6,7 @@ using Payments.Grains.Interfaces.CardWallet;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Merchants;
 using Payments.Grains.Interfaces.Users;
+using Payments.Infrastructure.References;
 
 namespace Payments.Grains.CardWallet;
 
@@ -68,14 +69,14 @@ public sealed partial class DeviceGrain(CardWalletStore store, IOptions<CardWall
         var sessions = await store.LiveSessionsAsync(Id);
         foreach (var session in sessions)
         {
-            await GrainFactory.GetGrain<ISessionGrain>(session).Revoke();
+            await GrainFactory.Reference<ISessionGrain>(session).Revoke();
         }
 
         var suspended = new List<string>();
         var pending = new List<string>();
         foreach (var (cardId, status, _) in await store.DeviceCardsAsync(Id))
         {
-            var done = status == CardStatus.Suspended || await GrainFactory.GetGrain<ICardTokenGrain>(cardId).SuspendForLostDevice(Id);
+            var done = status == CardStatus.Suspended || await GrainFactory.Reference<ICardTokenGrain>(cardId).SuspendForLostDevice(Id);
             (done ? suspended : pending).Add(cardId);
         }
 

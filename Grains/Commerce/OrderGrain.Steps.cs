@@ -6,6 +6,7 @@ using Payments.Grains.Interfaces.Commerce;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Idempotency;
 using Payments.Grains.Interfaces.MerchantPayments;
+using Payments.Infrastructure.References;
 
 namespace Payments.Grains.Commerce;
 
@@ -121,7 +122,7 @@ public sealed partial class OrderGrain
             return new StepResult.Done(view, [], [], "no payment was created");
         }
 
-        var current = await GrainFactory.GetGrain<IMerchantPaymentGrain>(payment).Get(view.Merchant);
+        var current = await GrainFactory.Reference<IMerchantPaymentGrain>(payment).Get(view.Merchant);
         switch (current.Value?.Status)
         {
             case PaymentStatus.Succeeded:
@@ -163,7 +164,7 @@ public sealed partial class OrderGrain
     /// <summary>Runs a payment command once under the order's key for <paramref name="step"/>: 2xx is done, 429/5xx retryable, the rest a refusal.</summary>
     private async Task<(JsonElement Body, StepResult? Failure)> ExecuteAsync(IdempotentCommand command, string step)
     {
-        var response = await GrainFactory.GetGrain<IIdempotencyGrain>($"{command.UserId}/{StepKey(step)}").Execute(command, StepHash(step));
+        var response = await GrainFactory.Reference<IIdempotencyGrain>($"{command.UserId}/{StepKey(step)}").Execute(command, StepHash(step));
         using var document = JsonDocument.Parse(response.Body);
         var body = document.RootElement.Clone();
         if (response.Status is >= 200 and < 300)

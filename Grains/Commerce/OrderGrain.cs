@@ -10,6 +10,7 @@ using Payments.Grains.Interfaces.Commerce;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Idempotency;
 using Payments.Grains.Interfaces.Merchants;
+using Payments.Infrastructure.References;
 
 namespace Payments.Grains.Commerce;
 
@@ -183,7 +184,7 @@ public sealed partial class OrderGrain(
     /// <summary>The order's lines priced now (prices frozen from here on), its merchant and currency; or why it cannot be ordered.</summary>
     private async Task<Outcome<(string Merchant, string Currency, IReadOnlyList<OrderLine> Lines)>> PriceAsync(PlaceOrderCommand command)
     {
-        var products = await Task.WhenAll(command.Items.Select(item => GrainFactory.GetGrain<IProductGrain>(item.Product).Get()));
+        var products = await Task.WhenAll(command.Items.Select(item => GrainFactory.Reference<IProductGrain>(item.Product).Get()));
         var lines = new List<OrderLine>(products.Length);
         for (var i = 0; i < products.Length; i++)
         {
@@ -209,7 +210,7 @@ public sealed partial class OrderGrain(
 
         if (command.PaymentMethod.Card is { } card)
         {
-            var payable = await GrainFactory.GetGrain<ICardTokenGrain>(card).Payable(command.UserId);
+            var payable = await GrainFactory.Reference<ICardTokenGrain>(card).Payable(command.UserId);
             if (payable.Error is { } unusable)
             {
                 return unusable with { Field = "paymentMethod.card" };

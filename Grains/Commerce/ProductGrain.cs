@@ -2,6 +2,7 @@ using Orleans;
 using Payments.Grains.Interfaces.Commerce;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Merchants;
+using Payments.Infrastructure.References;
 
 namespace Payments.Grains.Commerce;
 
@@ -26,7 +27,7 @@ public sealed class ProductGrain(ProductStore store, TimeProvider time) : Grain,
             throw new InvalidOperationException($"Product {Id} exists; ids are new for each creation.");
         }
 
-        var merchant = await GrainFactory.GetGrain<IMerchantGrain>(merchantId).Describe();
+        var merchant = await GrainFactory.Reference<IMerchantGrain>(merchantId).Describe();
         if (merchant.Error is { } unknown)
         {
             return unknown;

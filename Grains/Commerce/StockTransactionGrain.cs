@@ -1,6 +1,7 @@
 using Orleans;
 using Orleans.Concurrency;
 using Payments.Grains.Interfaces.Commerce;
+using Payments.Infrastructure.References;
 
 namespace Payments.Grains.Commerce;
 
@@ -24,7 +25,7 @@ public sealed class StockTransactionGrain : Grain, IStockTransactionGrain
 
     public Task<StockLevel> Add(string product, int units) => Stock(product).Add(units);
 
-    private IProductStockGrain Stock(string product) => GrainFactory.GetGrain<IProductStockGrain>(product);
+    private IProductStockGrain Stock(string product) => GrainFactory.Reference<IProductStockGrain>(product);
 
     private static async Task<IReadOnlyList<StockLevel>> EachAsync(IEnumerable<string> products, Func<string, Task<StockLevel>> change)
     {

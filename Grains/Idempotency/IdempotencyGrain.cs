@@ -10,6 +10,7 @@ using Payments.Grains.Interfaces.Merchants;
 using Payments.Grains.Interfaces.Requests;
 using Payments.Grains.Interfaces.Wallets;
 using Orleans;
+using Payments.Infrastructure.References;
 
 namespace Payments.Grains.Idempotency;
 
@@ -83,7 +84,7 @@ public sealed class IdempotencyGrain(IdempotencyRecordStore records) : Grain, II
 
     private Task<IdempotentOutcome> Run(IdempotentCommand command, IdempotencyStamp stamp)
     {
-        var wallet = GrainFactory.GetGrain<IWalletGrain>(command.UserId);
+        var wallet = GrainFactory.Reference<IWalletGrain>(command.UserId);
         return command switch
         {
             TransferCommand transfer => wallet.Send(transfer, stamp),
@@ -92,17 +93,17 @@ public sealed class IdempotencyGrain(IdempotencyRecordStore records) : Grain, II
 
             // A new request's id is chosen when its creation runs; it commits with the record, so a retry that runs it
             // again saves nothing and gets the first answer. Paying records nothing itself: this grain records its answer.
-            CreatePaymentRequestCommand create => GrainFactory.GetGrain<IPaymentRequestGrain>(SocialId.New()).Create(create, stamp),
-            PayRequestCommand pay => GrainFactory.GetGrain<IPaymentRequestGrain>(pay.RequestId).Pay(pay),
+            CreatePaymentRequestCommand create => GrainFactory.Reference<IPaymentRequestGrain>(SocialId.New()).Create(create, stamp),
+            PayRequestCommand pay => GrainFactory.Reference<IPaymentRequestGrain>(pay.RequestId).Pay(pay),
 
             // A new payment's id is chosen when its creation runs, like a request's; a retry after a recorded answer never gets here.
-            CreateMerchantPaymentCommand create => GrainFactory.GetGrain<IMerchantPaymentGrain>(PrefixedId.New(PrefixedId.Payment)).Create(create, stamp),
-            ConfirmMerchantPaymentCommand confirm => GrainFactory.GetGrain<IMerchantPaymentGrain>(confirm.PaymentId).Confirm(confirm, stamp),
-            CaptureMerchantPaymentCommand capture => GrainFactory.GetGrain<IMerchantPaymentGrain>(capture.PaymentId).Capture(capture, stamp),
-            VoidMerchantPaymentCommand cancel => GrainFactory.GetGrain<IMerchantPaymentGrain>(cancel.PaymentId).Void(cancel, stamp),
-            RefundMerchantPaymentCommand refund => GrainFactory.GetGrain<IMerchantPaymentGrain>(refund.PaymentId).Refund(refund, stamp),
-            PlaceOrderCommand order => GrainFactory.GetGrain<IOrderGrain>(PrefixedId.New(PrefixedId.Order)).Place(order, stamp),
-            ProvisionCardCommand provision => GrainFactory.GetGrain<ICardTokenGrain>(PrefixedId.New(PrefixedId.Card)).Provision(provision, stamp),
+            CreateMerchantPaymentCommand create => GrainFactory.Reference<IMerchantPaymentGrain>(PrefixedId.New(PrefixedId.Payment)).Create(create, stamp),
+            ConfirmMerchantPaymentCommand confirm => GrainFactory.Reference<IMerchantPaymentGrain>(confirm.PaymentId).Confirm(confirm, stamp),
+            CaptureMerchantPaymentCommand capture => GrainFactory.Reference<IMerchantPaymentGrain>(capture.PaymentId).Capture(capture, stamp),
+            VoidMerchantPaymentCommand cancel => GrainFactory.Reference<IMerchantPaymentGrain>(cancel.PaymentId).Void(cancel, stamp),
+            RefundMerchantPaymentCommand refund => GrainFactory.Reference<IMerchantPaymentGrain>(refund.PaymentId).Refund(refund, stamp),
+            PlaceOrderCommand order => GrainFactory.Reference<IOrderGrain>(PrefixedId.New(PrefixedId.Order)).Place(order, stamp),
+            ProvisionCardCommand provision => GrainFactory.Reference<ICardTokenGrain>(PrefixedId.New(PrefixedId.Card)).Provision(provision, stamp),
             _ => throw new ArgumentException($"Unknown idempotent command {command.GetType().Name}.", nameof(command)),
         };
     }

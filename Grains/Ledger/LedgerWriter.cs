@@ -6,6 +6,7 @@ using Payments.Grains.Interfaces.Wallets;
 using Orleans;
 using Payments.Infrastructure.Postgres;
 using Payments.Infrastructure.Hosting;
+using Payments.Infrastructure.References;
 
 namespace Payments.Grains.Ledger;
 
@@ -189,7 +190,7 @@ public sealed partial class LedgerWriter : ILifecycleParticipant<ISiloLifecycle>
         foreach (var wallet in touched)
         {
             // A cache hint: a lost one only means the wallet reads its row when it next needs more funds.
-            _ = _grains.GetGrain<IWalletGrain>(wallet.UserId).ObserveCommittedRow(wallet.Balance, wallet.Held, wallet.Version)
+            _ = _grains.Reference<IWalletGrain>(wallet.UserId).ObserveCommittedRow(wallet.Balance, wallet.Held, wallet.Version)
                 .ContinueWith(static task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
 using Payments.Grains.Interfaces.MerchantPayments;
+using Payments.Infrastructure.References;
 
 namespace Payments.Grains.MerchantPayments;
 
@@ -43,7 +44,7 @@ public sealed partial class AuthorizationExpiryGrain(
         {
             try
             {
-                await GrainFactory.GetGrain<IMerchantPaymentGrain>(paymentId).Expire();
+                await GrainFactory.Reference<IMerchantPaymentGrain>(paymentId).Expire();
             }
             catch (Exception error) when (error is not OutOfMemoryException)
             {

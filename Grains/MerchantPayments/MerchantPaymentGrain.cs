@@ -14,6 +14,7 @@ using Payments.Grains.Interfaces.Identity;
 using Payments.Grains.Interfaces.MerchantPayments;
 using Payments.Grains.Interfaces.Merchants;
 using Payments.Grains.Ledger;
+using Payments.Infrastructure.References;
 
 namespace Payments.Grains.MerchantPayments;
 
@@ -64,7 +65,7 @@ public sealed partial class MerchantPaymentGrain(
         // A new id: nothing to read. Were it not new, its first event's key (payment, 1) would refuse the insert.
         _loaded = true;
 
-        var merchant = await GrainFactory.GetGrain<IMerchantGrain>(command.UserId).Describe();
+        var merchant = await GrainFactory.Reference<IMerchantGrain>(command.UserId).Describe();
         if (merchant.Error is { } unknown)
         {
             return Unrecorded(unknown);
@@ -173,7 +174,7 @@ public sealed partial class MerchantPaymentGrain(
     /// </summary>
     private async Task<IdempotentOutcome> ConfirmWithCardAsync(PaymentView view, string payerId, DeviceCardPayment card, IdempotencyStamp stamp)
     {
-        var charge = await GrainFactory.GetGrain<ICardTokenGrain>(card.CardId).Charge(
+        var charge = await GrainFactory.Reference<ICardTokenGrain>(card.CardId).Charge(
             new CardChargeRequest(payerId, Id, view.MerchantId, view.Amount, view.Currency, card.Cryptogram, card.Atc, $"{stamp.Scope}/{stamp.Key}/{stamp.RequestHash}"));
         return await AuthorizeCardChargeAsync(view, payerId, charge, stamp);
     }
@@ -206,7 +207,7 @@ public sealed partial class MerchantPaymentGrain(
     /// </summary>
     private async Task<IdempotentOutcome> ConfirmWithCardOnFileAsync(PaymentView view, string payerId, string cardId, IdempotencyStamp stamp)
     {
-        var charge = await GrainFactory.GetGrain<ICardTokenGrain>(cardId).Pull(payerId, view.Amount, view.Currency, $"{stamp.Scope}/{stamp.Key}/{stamp.RequestHash}");
+        var charge = await GrainFactory.Reference<ICardTokenGrain>(cardId).Pull(payerId, view.Amount, view.Currency, $"{stamp.Scope}/{stamp.Key}/{stamp.RequestHash}");
         return await AuthorizeCardChargeAsync(view, payerId, charge, stamp);
     }
 
@@ -377,7 +378,7 @@ public sealed partial class MerchantPaymentGrain(
 
         try
         {
-            await GrainFactory.GetGrain<IAuthorizationExpiryGrain>(state.View.MerchantId).Track();
+            await GrainFactory.Reference<IAuthorizationExpiryGrain>(state.View.MerchantId).Track();
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {

@@ -6,6 +6,7 @@ using Payments.Grains.Interfaces.Merchants;
 using Payments.Grains.Interfaces.Money;
 using Payments.Grains.Interfaces.Settlements;
 using Payments.Grains.Interfaces.Text;
+using Payments.Infrastructure.References;
 
 namespace Payments.Grains.Merchants;
 
@@ -55,7 +56,7 @@ public sealed partial class MerchantGrain(MerchantStore store, TimeProvider time
     {
         try
         {
-            await GrainFactory.GetGrain<ISettlementGrain>(merchantId).Schedule();
+            await GrainFactory.Reference<ISettlementGrain>(merchantId).Schedule();
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
@@ -101,7 +102,7 @@ public sealed partial class MerchantGrain(MerchantStore store, TimeProvider time
         }
 
         await store.EndApiKeyAsync(key.Id, Now(), null);
-        await GrainFactory.GetGrain<IApiKeyGrain>(key.Prefix).Reload();
+        await GrainFactory.Reference<IApiKeyGrain>(key.Prefix).Reload();
         LogKeyEnded(logger, key.Id, _merchant!.Id, "revoked");
         return (await FindKeyAsync(ownerId, keyId))!;
     }
@@ -121,7 +122,7 @@ public sealed partial class MerchantGrain(MerchantStore store, TimeProvider time
         // The new key exists before the old one starts to lapse, so the merchant is never without a working key.
         var issued = await IssueAsync();
         await store.EndApiKeyAsync(key.Id, null, Now() + gracePeriod);
-        await GrainFactory.GetGrain<IApiKeyGrain>(key.Prefix).Reload();
+        await GrainFactory.Reference<IApiKeyGrain>(key.Prefix).Reload();
         LogKeyEnded(logger, key.Id, _merchant!.Id, "rolled");
         return issued;
     }

@@ -7,6 +7,7 @@ using Payments.Grains.Interfaces;
 using Payments.Grains.Interfaces.CardWallet;
 using Orleans;
 using Payments.Infrastructure.Streams;
+using Payments.Infrastructure.References;
 
 namespace Payments.Grains.Payouts;
 
@@ -93,7 +94,7 @@ public sealed partial class PayoutGrain(PayoutStore store, IBankGateway bank, IO
     {
         if (payout.CardId is { } card)
         {
-            var pushed = await GrainFactory.GetGrain<ICardTokenGrain>(card).Push(payout.UserId, payout.Amount, payout.Currency, payout.TransactionId);
+            var pushed = await GrainFactory.Reference<ICardTokenGrain>(card).Push(payout.UserId, payout.Amount, payout.Currency, payout.TransactionId);
             return pushed.Error?.Message ?? (pushed.Value!.Approved ? null : $"The card's network declined the push ({pushed.Value.DeclineCode}).");
         }
 

@@ -16,6 +16,7 @@ using Payments.Grains.Ledger;
 using Payments.Grains.SocialNotifications;
 using Orleans;
 using Payments.Infrastructure.Streams;
+using Payments.Infrastructure.References;
 
 namespace Payments.Grains.Requests;
 
@@ -153,7 +154,7 @@ public sealed partial class PaymentRequestGrain(
 
         var stamp = new IdempotencyStamp(PaymentRequestIdempotency.Scope, request.Id, request.Id);
         var transfer = new TransferCommand(request.Requestee, request.Requester, request.Amount, request.Currency, request.Note, PaymentVisibility);
-        var sent = await GrainFactory.GetGrain<IWalletGrain>(request.Requestee).Send(transfer, stamp);
+        var sent = await GrainFactory.Reference<IWalletGrain>(request.Requestee).Send(transfer, stamp);
         if (sent.Response.Status is not (201 or 429 or >= 500) && await records.FindAsync(stamp) is { Response.Status: 201 } committed)
         {
             // A resend whose first send committed (its answer lost to a crash or a timeout) can be refused at admission,

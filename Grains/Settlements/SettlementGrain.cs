@@ -11,6 +11,7 @@ using Payments.Grains.Interfaces.Identity;
 using Payments.Grains.Interfaces.Merchants;
 using Payments.Grains.Interfaces.Settlements;
 using Payments.Grains.Ledger;
+using Payments.Infrastructure.References;
 
 namespace Payments.Grains.Settlements;
 
@@ -46,7 +47,7 @@ public sealed partial class SettlementGrain(
 
     public async Task<Outcome<SettlementRun>> RunNow()
     {
-        var merchant = await GrainFactory.GetGrain<IMerchantGrain>(MerchantId).Describe();
+        var merchant = await GrainFactory.Reference<IMerchantGrain>(MerchantId).Describe();
         if (merchant.Value is not { } found)
         {
             return merchant.Error!;

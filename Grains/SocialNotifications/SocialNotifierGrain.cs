@@ -1,6 +1,7 @@
 using Payments.Grains.Interfaces.Notifications;
 using Orleans;
 using Payments.Infrastructure.Streams;
+using Payments.Infrastructure.References;
 
 namespace Payments.Grains.SocialNotifications;
 
@@ -16,7 +17,7 @@ public sealed class SocialNotifierGrain : StreamConsumerGrain, ISocialNotifierGr
     protected override async Task ReceiveStreamEvents(StreamId stream, IReadOnlyList<StreamEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var inbox = GrainFactory.GetGrain<INotificationGrain>(stream.GetKeyAsString()!);
+        var inbox = GrainFactory.Reference<INotificationGrain>(stream.GetKeyAsString()!);
         foreach (var item in events)
         {
             await inbox.Notify(new NotificationMessage(NotificationIds.For(item.EventId, item.Type), item.Type, item.Payload, item.CreatedAt));

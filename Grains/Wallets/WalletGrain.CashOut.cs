@@ -9,6 +9,7 @@ using Payments.Grains.Ledger;
 using Payments.Grains.Payouts;
 using Payments.Infrastructure.Streams;
 using Orleans;
+using Payments.Infrastructure.References;
 
 namespace Payments.Grains.Wallets;
 
@@ -22,7 +23,7 @@ public sealed partial class WalletGrain
 {
     private async Task<IdempotentOutcome> CashOutToCardAsync(long amount, string cardId, IdempotencyStamp stamp)
     {
-        var card = await GrainFactory.GetGrain<ICardTokenGrain>(cardId).Payable(_user.Key);
+        var card = await GrainFactory.Reference<ICardTokenGrain>(cardId).Payable(_user.Key);
         if (card.Error is { } unusable)
         {
             return Unrecorded(unusable);

@@ -7,6 +7,7 @@ using Payments.Grains.Interfaces.Identity;
 using Payments.Grains.Interfaces.Idempotency;
 using Payments.Grains.Ledger;
 using Orleans;
+using Payments.Infrastructure.References;
 
 namespace Payments.Grains.Wallets;
 
@@ -27,7 +28,7 @@ public sealed partial class WalletGrain
 {
     private async Task<IdempotentOutcome> SendFundedAsync(TransferCommand command, UserId recipient, IdempotencyStamp stamp, PaymentError insufficient)
     {
-        var source = await GrainFactory.GetGrain<ICardholderGrain>(_user.Key).UsableDefaultFundingSource();
+        var source = await GrainFactory.Reference<ICardholderGrain>(_user.Key).UsableDefaultFundingSource();
         if (source is null)
         {
             return Unrecorded(insufficient);
@@ -87,7 +88,7 @@ public sealed partial class WalletGrain
             }
         }
 
-        var pulled = await GrainFactory.GetGrain<ICardTokenGrain>(source).Pull(_user.Key, amount, s_currency, key);
+        var pulled = await GrainFactory.Reference<ICardTokenGrain>(source).Pull(_user.Key, amount, s_currency, key);
         return pulled switch
         {
             { Error: { } error } => (null, error),

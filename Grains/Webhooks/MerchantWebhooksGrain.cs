@@ -2,6 +2,7 @@ using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Merchants;
 using Payments.Grains.Interfaces.Paging;
 using Payments.Grains.Interfaces.Webhooks;
+using Payments.Infrastructure.References;
 
 namespace Payments.Grains.Webhooks;
 
@@ -37,7 +38,7 @@ public sealed class MerchantWebhooksGrain(WebhookStore store, TimeProvider time)
         var added = await store.AddDeliveriesAsync(eventId, endpoints, "resend", time.GetUtcNow());
         foreach (var endpoint in added)
         {
-            await GrainFactory.GetGrain<IWebhookEndpointGrain>(endpoint.Key).Enqueue([.. endpoint]);
+            await GrainFactory.Reference<IWebhookEndpointGrain>(endpoint.Key).Enqueue([.. endpoint]);
         }
 
         return new WebhookResend(eventId, [.. added.SelectMany(endpoint => endpoint)]);

@@ -5,6 +5,7 @@ using Payments.Grains.Interfaces.Merchants;
 using Payments.Grains.Interfaces.Settlements;
 using Payments.Grains.Interfaces.Webhooks;
 using Payments.Infrastructure.Streams;
+using Payments.Infrastructure.References;
 
 namespace Payments.Grains.Webhooks;
 
@@ -25,7 +26,7 @@ public sealed class WebhookDispatcherGrain(WebhookStore store, TimeProvider time
         var payouts = stream.GetNamespace() == MerchantPayoutStream.Namespace;
         var webhookEvents = events.Select(item => payouts ? PayoutEvent(item) : PaymentEvent(item)).ToList();
         var pending = await store.RecordEventsAsync(stream.GetKeyAsString()!, webhookEvents, time.GetUtcNow());
-        await Task.WhenAll(pending.Select(endpoint => GrainFactory.GetGrain<IWebhookEndpointGrain>(endpoint.Key).Accept([.. endpoint])));
+        await Task.WhenAll(pending.Select(endpoint => GrainFactory.Reference<IWebhookEndpointGrain>(endpoint.Key).Accept([.. endpoint])));
     }
 
     private static WebhookEvent PaymentEvent(StreamEvent item)

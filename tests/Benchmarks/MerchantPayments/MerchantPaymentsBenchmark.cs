@@ -8,6 +8,7 @@ using Payments.Benchmarks.Transfers;
 using Payments.Grains.Interfaces.Idempotency;
 using Payments.Grains.Interfaces.Ledger;
 using Payments.Grains.Interfaces.MerchantPayments;
+using Payments.Infrastructure.References;
 
 namespace Payments.Benchmarks.MerchantPayments;
 
@@ -78,7 +79,7 @@ internal static class MerchantPaymentsBenchmark
         var card = new CardDetails("4242424242424242", 12, 2030, "123", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), "visa", "4242");
         var create = new CreateMerchantPaymentCommand(merchantId, "api_key:key_benchmark", 1_000, "USD", CaptureMethods.Manual, card, null, null, null, null, null, null);
         var key = Guid.NewGuid().ToString("N");
-        var authorized = await grains.GetGrain<IIdempotencyGrain>($"{merchantId}/{key}").Execute(create, key);
+        var authorized = await grains.Reference<IIdempotencyGrain>($"{merchantId}/{key}").Execute(create, key);
         if (authorized.Status != 201)
         {
             return false;
@@ -87,7 +88,7 @@ internal static class MerchantPaymentsBenchmark
         var paymentId = System.Text.Json.JsonDocument.Parse(authorized.Body).RootElement.GetProperty("id").GetString()!;
         var capture = new CaptureMerchantPaymentCommand(merchantId, "api_key:key_benchmark", paymentId, null);
         var captureKey = Guid.NewGuid().ToString("N");
-        var captured = await grains.GetGrain<IIdempotencyGrain>($"{merchantId}/{captureKey}").Execute(capture, captureKey);
+        var captured = await grains.Reference<IIdempotencyGrain>($"{merchantId}/{captureKey}").Execute(capture, captureKey);
         return captured.Status == 201;
     }
 }

@@ -1,6 +1,7 @@
 using Orleans;
 using Payments.Grains.Interfaces.Idempotency;
 using Payments.Grains.Interfaces.Wallets;
+using Payments.Infrastructure.References;
 
 namespace Payments.Benchmarks.Transfers;
 
@@ -11,7 +12,7 @@ internal static class GrainTransfers
     {
         var command = new TransferCommand(from, to, 1, "USD", "", "public");
         var key = Guid.NewGuid().ToString("N");
-        var response = await grains.GetGrain<IIdempotencyGrain>($"{from}/{key}").Execute(command, key);
+        var response = await grains.Reference<IIdempotencyGrain>($"{from}/{key}").Execute(command, key);
         return response.Status == 201;
     }
 
@@ -23,7 +24,7 @@ internal static class GrainTransfers
     {
         var command = new TransferCommand(from, to, 1, "USD", "", "public");
         var key = Guid.NewGuid().ToString("N");
-        var outcome = await grains.GetGrain<IWalletGrain>(from).Send(command, new IdempotencyStamp(from, key, key));
+        var outcome = await grains.Reference<IWalletGrain>(from).Send(command, new IdempotencyStamp(from, key, key));
         return outcome.Response.Status == 201;
     }
 }

@@ -33,3 +33,27 @@ public sealed class UserKeyProbeGrain(ILocalSiloDetails silo) : Grain, IUserKeyP
 {
     public Task<SiloAddress> Silo() => Task.FromResult(silo.SiloAddress);
 }
+
+/// <summary>A grain that answers its own key (default placement).</summary>
+public interface IKeyEchoGrain : IGrainWithStringKey
+{
+    Task<string> Key();
+}
+
+/// <summary>The same, as another grain type.</summary>
+public interface IOtherKeyEchoGrain : IGrainWithStringKey
+{
+    Task<string> Key();
+}
+
+[GrainType("key-echo")]
+public sealed class KeyEchoGrain : Grain, IKeyEchoGrain
+{
+    public Task<string> Key() => Task.FromResult(this.GetPrimaryKeyString());
+}
+
+[GrainType("other-key-echo")]
+public sealed class OtherKeyEchoGrain : Grain, IOtherKeyEchoGrain
+{
+    public Task<string> Key() => Task.FromResult("other:" + this.GetPrimaryKeyString());
+}
