@@ -2,6 +2,7 @@ using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Idempotency;
 using Payments.Grains.Interfaces.Transfers;
 using Orleans;
+using Orleans.Concurrency;
 
 namespace Payments.Grains.Interfaces.Wallets;
 
@@ -41,6 +42,11 @@ public interface IWalletGrain : IGrainWithStringKey
     /// <summary>Operator action: frozen wallets refuse sends and withdrawals.</summary>
     Task<Outcome<WalletView>> SetFrozen(bool frozen);
 
-    /// <summary>Told by the ledger writer after a commit that touched this wallet (its balance or its holds); older versions are ignored.</summary>
+    /// <summary>
+    /// Told by the ledger writer after a commit that touched this wallet (its balance or its holds); older versions are
+    /// ignored. One-way: a hint sent for every wallet of every batch, whose loss only means the wallet reads its row
+    /// when it next needs more funds, so no answer is worth its message.
+    /// </summary>
+    [OneWay]
     Task ObserveCommittedRow(long balance, long held, long version);
 }

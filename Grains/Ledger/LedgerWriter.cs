@@ -189,9 +189,8 @@ public sealed partial class LedgerWriter : ILifecycleParticipant<ISiloLifecycle>
     {
         foreach (var wallet in touched)
         {
-            // A cache hint: a lost one only means the wallet reads its row when it next needs more funds.
-            _ = _grains.Reference<IWalletGrain>(wallet.UserId).ObserveCommittedRow(wallet.Balance, wallet.Held, wallet.Version)
-                .ContinueWith(static task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            // A one-way cache hint: nothing to wait for.
+            _ = _grains.Reference<IWalletGrain>(wallet.UserId).ObserveCommittedRow(wallet.Balance, wallet.Held, wallet.Version);
         }
     }
 
