@@ -226,42 +226,35 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource, WebhookSecretProte
     /// Records attempts and where they leave their deliveries. Committed without waiting for the disk: an attempt lost
     /// in a crash is made again, and receivers take a webhook at least once anyway.
     /// </summary>
-    public async Task RecordAttemptsAsync(IReadOnlyList<DeliveryAttempt> attempts)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync();
+    public Task RecordAttemptsAsync(IReadOnlyList<DeliveryAttempt> attempts) =>
         // One batch, one implicit transaction: the setting holds for it alone.
-        await using var batch = new NpgsqlBatch(connection)
-        {
-            BatchCommands =
-            {
-                Command("SELECT set_config('synchronous_commit', 'off', true)"),
-                Command(
-                    """
-                    INSERT INTO webhook_attempts (delivery_id, attempt, status_code, latency_ms, error, response_body, attempted_at)
-                    SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::text[], $6::text[], $7::timestamptz[])
-                    ON CONFLICT (delivery_id, attempt) DO NOTHING
-                    """,
-                    TextArray(attempts.Select(item => item.DeliveryId)),
-                    new NpgsqlParameter<int[]> { TypedValue = [.. attempts.Select(item => item.Attempt)] },
-                    new NpgsqlParameter<int?[]> { TypedValue = [.. attempts.Select(item => item.Result.StatusCode)] },
-                    new NpgsqlParameter<int[]> { TypedValue = [.. attempts.Select(item => item.Result.LatencyMs)] },
-                    TextArray(attempts.Select(item => item.Result.Error)),
-                    TextArray(attempts.Select(item => item.Result.ResponseBody)),
-                    new NpgsqlParameter<DateTime[]> { TypedValue = [.. attempts.Select(item => item.AttemptedAt.UtcDateTime)] }),
-                Command(
-                    """
-                    UPDATE webhook_deliveries AS d SET status = u.status, attempts = u.attempt, next_attempt_at = u.next_attempt_at
-                    FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[]) AS u (id, attempt, status, next_attempt_at)
-                    WHERE d.id = u.id AND d.status = 'pending' AND d.attempts < u.attempt
-                    """,
-                    TextArray(attempts.Select(item => item.DeliveryId)),
-                    new NpgsqlParameter<int[]> { TypedValue = [.. attempts.Select(item => item.Attempt)] },
-                    TextArray(attempts.Select(item => item.Status)),
-                    new NpgsqlParameter<DateTime?[]> { TypedValue = [.. attempts.Select(item => item.NextAttemptAt?.UtcDateTime)] }),
-            },
-        };
-        await batch.ExecuteNonQueryAsync();
-    }
+        TransactionalBatch.ExecuteAsync(dataSource,
+        [
+            Command("SELECT set_config('synchronous_commit', 'off', true)"),
+            Command(
+                """
+                INSERT INTO webhook_attempts (delivery_id, attempt, status_code, latency_ms, error, response_body, attempted_at)
+                SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::text[], $6::text[], $7::timestamptz[])
+                ON CONFLICT (delivery_id, attempt) DO NOTHING
+                """,
+                TextArray(attempts.Select(item => item.DeliveryId)),
+                new NpgsqlParameter<int[]> { TypedValue = [.. attempts.Select(item => item.Attempt)] },
+                new NpgsqlParameter<int?[]> { TypedValue = [.. attempts.Select(item => item.Result.StatusCode)] },
+                new NpgsqlParameter<int[]> { TypedValue = [.. attempts.Select(item => item.Result.LatencyMs)] },
+                TextArray(attempts.Select(item => item.Result.Error)),
+                TextArray(attempts.Select(item => item.Result.ResponseBody)),
+                new NpgsqlParameter<DateTime[]> { TypedValue = [.. attempts.Select(item => item.AttemptedAt.UtcDateTime)] }),
+            Command(
+                """
+                UPDATE webhook_deliveries AS d SET status = u.status, attempts = u.attempt, next_attempt_at = u.next_attempt_at
+                FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[]) AS u (id, attempt, status, next_attempt_at)
+                WHERE d.id = u.id AND d.status = 'pending' AND d.attempts < u.attempt
+                """,
+                TextArray(attempts.Select(item => item.DeliveryId)),
+                new NpgsqlParameter<int[]> { TypedValue = [.. attempts.Select(item => item.Attempt)] },
+                TextArray(attempts.Select(item => item.Status)),
+                new NpgsqlParameter<DateTime?[]> { TypedValue = [.. attempts.Select(item => item.NextAttemptAt?.UtcDateTime)] }),
+        ]);
 
     /// <summary>An endpoint's deliveries, newest first, each with its attempts; one more than the limit says whether more follow.</summary>
     public async Task<List<WebhookDeliveryView>> ListDeliveriesAsync(string endpointId, string? status, int limit, string? startingAfter)
