@@ -98,8 +98,8 @@ public sealed partial class CardTokenGrain(
             : PaymentsJson.Created(view);
         try
         {
-            var (hash, standing) = await records.SaveWithRecordAsync(stamp, response, CardWalletStore.SaveCommands(state, change));
-            if (hash == stamp.RequestHash && standing == response)
+            var (hash, standing, saved) = await records.SaveWithRecordAsync(stamp, response, CardWalletStore.SaveCommands(state, change));
+            if (saved)
             {
                 _state = state;
                 LogProvisioned(logger, Id, network.Name, view.Status);

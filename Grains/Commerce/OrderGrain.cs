@@ -65,9 +65,9 @@ public sealed partial class OrderGrain(
         var record = new OrderRecord(view, SagaProgress.Begin.Starting(SagaSteps.Reserve));
         var response = PaymentsJson.Created(view);
         var created = new OrderChange("order.created", Buyer(command.UserId), new Dictionary<string, object?> { ["order"] = view });
-        var (hash, standing) = await records.SaveWithRecordAsync(
+        var (hash, standing, saved) = await records.SaveWithRecordAsync(
             stamp, response, OrderStore.Insert(record, created, [AuditRecords.Insert(merchant, Buyer(command.UserId), "order.created", "order", Id, null, new { status = view.Status, amount, currency }, now)]));
-        if (hash != stamp.RequestHash || standing != response)
+        if (!saved)
         {
             return new IdempotentOutcome(standing, hash);
         }

@@ -50,9 +50,9 @@ public sealed class IdempotencyRecordStore(NpgsqlDataSource dataSource, WalFlush
     /// <summary>
     /// Saves a change that moves no money (<paramref name="change"/>'s statements) together with its idempotency record,
     /// in one transaction; if the key already has a record, nothing is saved and the standing record is returned
-    /// (after the WAL flush, like any record found).
+    /// (after the WAL flush, like any record found). <c>Saved</c> says which: the caller's change is its own only then.
     /// </summary>
-    public async Task<(string RequestHash, StoredResponse Response)> SaveWithRecordAsync(IdempotencyStamp stamp, StoredResponse response, IEnumerable<NpgsqlBatchCommand> change)
+    public async Task<(string RequestHash, StoredResponse Response, bool Saved)> SaveWithRecordAsync(IdempotencyStamp stamp, StoredResponse response, IEnumerable<NpgsqlBatchCommand> change)
     {
         ArgumentNullException.ThrowIfNull(stamp);
         ArgumentNullException.ThrowIfNull(response);
@@ -70,10 +70,11 @@ public sealed class IdempotencyRecordStore(NpgsqlDataSource dataSource, WalFlush
             new NpgsqlParameter<DateTime> { TypedValue = time.GetUtcNow().UtcDateTime + options.Value.IdempotencyRetention });
         if (!await TransactionalBatch.ExecuteGuardedAsync(dataSource, claim, change))
         {
-            return await FindAsync(stamp) ?? throw new InvalidOperationException($"Idempotency record {stamp.Scope}/{stamp.Key} neither inserted nor found.");
+            var (hash, standing) = await FindAsync(stamp) ?? throw new InvalidOperationException($"Idempotency record {stamp.Scope}/{stamp.Key} neither inserted nor found.");
+            return (hash, standing, false);
         }
 
-        return (stamp.RequestHash, response);
+        return (stamp.RequestHash, response, true);
     }
 
     /// <summary>The record standing under the stamp's key, if any (returned once durable, like a record found above).</summary>

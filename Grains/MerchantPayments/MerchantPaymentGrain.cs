@@ -442,8 +442,8 @@ public sealed partial class MerchantPaymentGrain(
 
     private async Task<IdempotentOutcome> SaveWithoutMoneyAsync(PaymentState state, PaymentChange change, IdempotencyStamp stamp, StoredResponse response)
     {
-        var (hash, standing) = await records.SaveWithRecordAsync(stamp, response, MerchantPaymentStore.SaveCommands(state, change));
-        if (hash == stamp.RequestHash && standing == response)
+        var (hash, standing, saved) = await records.SaveWithRecordAsync(stamp, response, MerchantPaymentStore.SaveCommands(state, change));
+        if (saved)
         {
             _state = state;
         }

@@ -72,8 +72,8 @@ public sealed partial class PaymentRequestGrain(
         }
 
         // A retry that runs this again (a new request id) saves nothing and gets the answer standing under the key.
-        var (hash, standing) = await records.SaveWithRecordAsync(stamp, response, PaymentRequestStore.InsertCommands(request, notification));
-        if (ReferenceEquals(standing, response))
+        var (hash, standing, saved) = await records.SaveWithRecordAsync(stamp, response, PaymentRequestStore.InsertCommands(request, notification));
+        if (saved)
         {
             LogCreated(logger, request.Id, command.UserId, command.RequesteeId);
         }
