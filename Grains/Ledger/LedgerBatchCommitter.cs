@@ -388,9 +388,13 @@ public sealed partial class LedgerBatchCommitter(
             batch.BatchCommands.Add(command);
         }
 
-        foreach (var record in accepted.Where(entry => entry.Records is not null).SelectMany(entry => entry.Records!()))
+        foreach (var sameType in accepted.Where(entry => entry.Record is not null).Select(entry => entry.Record!).GroupBy(record => record.GetType()))
         {
-            batch.BatchCommands.Add(record);
+            var records = sameType.ToArray();
+            foreach (var command in records[0].WriteCommands(records))
+            {
+                batch.BatchCommands.Add(command);
+            }
         }
 
         if (recorded.Length > 0)
@@ -449,6 +453,8 @@ public sealed partial class LedgerBatchCommitter(
 
     private static bool IsDataRefusal(PostgresException error) =>
         error.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.CheckViolation or PostgresErrorCodes.ForeignKeyViolation
+            // One statement writing two entries' records for the same row (two activations of one payment in a batch).
+            or PostgresErrorCodes.CardinalityViolation
         || IsDataException(error);
 
     // SQLSTATE class 22, "data exception": a value of the statement (text with U+0000, a number out of range) is

@@ -1,4 +1,3 @@
-using Npgsql;
 using Payments.Grains.Interfaces.Idempotency;
 using Payments.Grains.Interfaces.Identity;
 using Payments.Grains.Payouts;
@@ -9,7 +8,7 @@ namespace Payments.Grains.Ledger;
 /// <summary>
 /// A ledger transaction on its way to the database with everything that must commit with it: its movements (rows of
 /// <c>ledger_entries</c>), the idempotency record (its response rendered from the balances after the entry), the
-/// outbox events, its hold changes, the rows of the grain state it changes (a payment) and, for a withdrawal, the
+/// outbox events, its hold changes, the record of the grain state it changes (a payment) and, for a withdrawal, the
 /// payout it owes the user's bank. Construction asserts the ledger's invariants on the entry itself: up to 16 legs
 /// (none only when the entry changes holds), positive amounts, never an account paying itself.
 /// </summary>
@@ -31,7 +30,7 @@ public sealed class LedgerEntry
         IReadOnlyList<OutboxMessage> events,
         PayoutRequest? payout = null,
         IReadOnlyList<LedgerHoldChange>? holds = null,
-        Func<IEnumerable<NpgsqlBatchCommand>>? records = null,
+        ILedgerRecord? record = null,
         string? reference = null)
     {
         holds ??= [];
@@ -78,7 +77,7 @@ public sealed class LedgerEntry
         Events = events;
         Payout = payout;
         Holds = holds;
-        Records = records;
+        Record = record;
         Reference = reference;
     }
 
@@ -108,12 +107,8 @@ public sealed class LedgerEntry
     /// <summary>Holds this entry places, posts, releases or refunds, applied in order.</summary>
     public IReadOnlyList<LedgerHoldChange> Holds { get; }
 
-    /// <summary>
-    /// Statements that record the entry's meaning outside the ledger (a payment's row and event), executed in its
-    /// transaction only if the entry is accepted. A factory, because a refused batch is retried entry by entry and a
-    /// statement belongs to one batch.
-    /// </summary>
-    public Func<IEnumerable<NpgsqlBatchCommand>>? Records { get; }
+    /// <summary>What the entry means outside the ledger (a payment's row and event), written with it if it is accepted.</summary>
+    public ILedgerRecord? Record { get; }
 
     /// <summary>What the entry belongs to beyond its accounts (a merchant payment's id), shown on history lines.</summary>
     public string? Reference { get; }

@@ -404,7 +404,7 @@ public sealed partial class MerchantPaymentGrain(
         new(
             TransactionId.New(), type, now, movements, null, stamp,
             stamp is null ? null : render ?? (_ => PaymentsJson.Created(next.View)),
-            [], null, holds, () => MerchantPaymentStore.SaveCommands(next, change), reference: Id);
+            [], null, holds, new PaymentRecord(next, change), reference: Id);
 
     private async Task<IdempotentOutcome> CommitAsync(LedgerEntry entry, PaymentState next, IdempotencyStamp? stamp, Func<PaymentError> refusedByHold)
     {
@@ -442,7 +442,7 @@ public sealed partial class MerchantPaymentGrain(
 
     private async Task<IdempotentOutcome> SaveWithoutMoneyAsync(PaymentState state, PaymentChange change, IdempotencyStamp stamp, StoredResponse response)
     {
-        var (hash, standing, saved) = await records.SaveWithRecordAsync(stamp, response, MerchantPaymentStore.SaveCommands(state, change));
+        var (hash, standing, saved) = await records.SaveWithRecordAsync(stamp, response, MerchantPaymentStore.SaveCommands([new PaymentRecord(state, change)]));
         if (saved)
         {
             _state = state;

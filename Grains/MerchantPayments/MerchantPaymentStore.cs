@@ -8,67 +8,86 @@ using Payments.Grains.Interfaces.Merchants;
 using Payments.Grains.Ledger;
 using Payments.Infrastructure.Postgres;
 using Payments.Infrastructure.Streams;
+using static Payments.Infrastructure.Postgres.BatchCommands;
 
 namespace Payments.Grains.MerchantPayments;
 
 /// <summary>
 /// The <c>merchant_payments</c> and <c>merchant_payment_events</c> tables, and each change's event on the merchant's
-/// stream (<see cref="MerchantPaymentStream"/>). A change that moves money writes its rows
-/// as statements of its ledger entry (<see cref="SaveCommands"/>); one that does not (a decline, a wallet payment
+/// stream (<see cref="MerchantPaymentStream"/>). A change that moves money writes them as the record of its ledger
+/// entry (<see cref="PaymentRecord"/>), with the other payments of its ledger batch; one that does not (a decline, a wallet payment
 /// awaiting its payer) writes them with its idempotency record in one transaction (<see cref="Idempotency.IdempotencyRecordStore.SaveWithRecordAsync"/>).
 /// </summary>
 public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource)
 {
-    /// <summary>The payment's row and its next event: written only if the row is still at the version before this one.</summary>
-    public static IEnumerable<NpgsqlBatchCommand> SaveCommands(PaymentState state, PaymentChange change)
+    /// <summary>
+    /// The payments' rows and their next events, one statement per table however many payments, and each change on its
+    /// merchant's stream. The event's key (payment, sequence) refuses a second writer of the same version, and the events
+    /// go first, so that two changes of one payment in one statement fail on that key.
+    /// </summary>
+    public static IEnumerable<NpgsqlBatchCommand> SaveCommands(IReadOnlyList<PaymentRecord> records)
     {
-        ArgumentNullException.ThrowIfNull(state);
-        ArgumentNullException.ThrowIfNull(change);
-        var view = state.View;
-        var save = new NpgsqlBatchCommand(
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
+        {
+            throw new ArgumentException("Save at least one payment.", nameof(records));
+        }
+
+        return SaveCommandsOf(records);
+    }
+
+    private static IEnumerable<NpgsqlBatchCommand> SaveCommandsOf(IReadOnlyList<PaymentRecord> records)
+    {
+        yield return Command(
+            """
+            INSERT INTO merchant_payment_events (payment_id, sequence, type, actor, data, created_at)
+            SELECT payment_id, sequence, type, actor, data::jsonb, created_at
+            FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) AS e(payment_id, sequence, type, actor, data, created_at)
+            """,
+            Array(records, record => record.State.View.Id),
+            Array(records, record => record.State.Version),
+            Array(records, record => record.Change.Type),
+            Array(records, record => record.Change.Actor),
+            Array(records, record => JsonSerializer.Serialize(new { amount = record.Change.Amount }, PaymentsJson.Options)),
+            Array(records, record => record.Change.At.UtcDateTime));
+
+        // Signals are written with a payment's first row; later saves leave them, as they leave what never changes.
+        yield return Command(
             """
             INSERT INTO merchant_payments (id, merchant_id, status, amount, currency, customer_reference, description, hold_id, view, version, created_at, updated_at,
                                            card_fingerprint, payer_user_id, client_ip, customer_country, authorization_expires_at, card_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+            SELECT id, merchant_id, status, amount, currency, customer_reference, description, hold_id, view::jsonb, version, created_at, updated_at,
+                   card_fingerprint, payer_user_id, client_ip, customer_country, authorization_expires_at, card_id
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::uuid[], $9::text[], $10::int[],
+                        $11::timestamptz[], $12::timestamptz[], $13::text[], $14::uuid[], $15::text[], $16::text[], $17::timestamptz[], $18::text[])
+                AS p(id, merchant_id, status, amount, currency, customer_reference, description, hold_id, view, version, created_at, updated_at,
+                     card_fingerprint, payer_user_id, client_ip, customer_country, authorization_expires_at, card_id)
             ON CONFLICT (id) DO UPDATE SET status = excluded.status, hold_id = excluded.hold_id, view = excluded.view, card_id = excluded.card_id,
                 version = excluded.version, updated_at = excluded.updated_at, authorization_expires_at = excluded.authorization_expires_at
-            """);
-        save.Parameters.Add(new NpgsqlParameter<string> { TypedValue = view.Id });
-        save.Parameters.Add(new NpgsqlParameter<string> { TypedValue = view.MerchantId });
-        save.Parameters.Add(new NpgsqlParameter<string> { TypedValue = view.Status });
-        save.Parameters.Add(new NpgsqlParameter<long> { TypedValue = view.Amount });
-        save.Parameters.Add(new NpgsqlParameter<string> { TypedValue = view.Currency });
-        save.Parameters.Add(Nullable(view.CustomerReference, NpgsqlDbType.Text));
-        save.Parameters.Add(Nullable(view.Description, NpgsqlDbType.Text));
-        save.Parameters.Add(Nullable(state.HoldId, NpgsqlDbType.Uuid));
-        save.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(view, PaymentsJson.Options) });
-        save.Parameters.Add(new NpgsqlParameter<int> { TypedValue = state.Version });
-        save.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = view.CreatedAt.UtcDateTime });
-        save.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = change.At.UtcDateTime });
-        var signals = state.Signals;
-        save.Parameters.Add(Nullable(signals?.CardFingerprint, NpgsqlDbType.Text));
-        save.Parameters.Add(Nullable(signals?.PayerUserId is { } payer ? Guid.Parse(payer) : null, NpgsqlDbType.Uuid));
-        save.Parameters.Add(Nullable(signals?.ClientIp, NpgsqlDbType.Text));
-        save.Parameters.Add(Nullable(signals?.Country, NpgsqlDbType.Text));
-        save.Parameters.Add(Nullable(view.AuthorizationExpiresAt?.UtcDateTime, NpgsqlDbType.TimestampTz));
-        save.Parameters.Add(Nullable(view.PaymentMethod.Card, NpgsqlDbType.Text));
-        yield return save;
+            """,
+            Array(records, record => record.State.View.Id),
+            Array(records, record => record.State.View.MerchantId),
+            Array(records, record => record.State.View.Status),
+            Array(records, record => record.State.View.Amount),
+            Array(records, record => record.State.View.Currency),
+            Array(records, record => record.State.View.CustomerReference),
+            Array(records, record => record.State.View.Description),
+            Array(records, record => record.State.HoldId),
+            Array(records, record => JsonSerializer.Serialize(record.State.View, PaymentsJson.Options)),
+            Array(records, record => record.State.Version),
+            Array(records, record => record.State.View.CreatedAt.UtcDateTime),
+            Array(records, record => record.Change.At.UtcDateTime),
+            Array(records, record => record.State.Signals?.CardFingerprint),
+            Array(records, record => record.State.Signals?.PayerUserId is { } payer ? Guid.Parse(payer) : (Guid?)null),
+            Array(records, record => record.State.Signals?.ClientIp),
+            Array(records, record => record.State.Signals?.Country),
+            Array(records, record => record.State.View.AuthorizationExpiresAt?.UtcDateTime),
+            Array(records, record => record.State.View.PaymentMethod.Card));
 
-        // The event's key (payment, sequence) makes a second writer of the same version fail the whole transaction.
-        var recorded = new NpgsqlBatchCommand(
-            "INSERT INTO merchant_payment_events (payment_id, sequence, type, actor, data, created_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6)");
-        recorded.Parameters.Add(new NpgsqlParameter<string> { TypedValue = view.Id });
-        recorded.Parameters.Add(new NpgsqlParameter<int> { TypedValue = state.Version });
-        recorded.Parameters.Add(new NpgsqlParameter<string> { TypedValue = change.Type });
-        recorded.Parameters.Add(new NpgsqlParameter<string> { TypedValue = change.Actor });
-        recorded.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(new { amount = change.Amount }, PaymentsJson.Options) });
-        recorded.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = change.At.UtcDateTime });
-        yield return recorded;
-
-        // The same change on the merchant's stream (analytics; webhooks to come), committed with it.
-        var changed = new PaymentChangedEvent(change.Type, change.Amount, change.At, state.Version, view);
-        yield return StreamOutbox.AppendCommand(
-            [OutboxMessage.Create(MerchantPaymentStream.Namespace, view.MerchantId, change.Type, JsonSerializer.Serialize(changed, PaymentsJson.Options))]);
+        // The same changes on their merchants' streams (analytics, webhooks), committed with them.
+        yield return StreamOutbox.AppendCommand([.. records.Select(record => OutboxMessage.Create(
+            MerchantPaymentStream.Namespace, record.State.View.MerchantId, record.Change.Type,
+            JsonSerializer.Serialize(new PaymentChangedEvent(record.Change.Type, record.Change.Amount, record.Change.At, record.State.Version, record.State.View), PaymentsJson.Options)))]);
     }
 
     public async Task<PaymentState?> LoadAsync(string paymentId)
@@ -192,6 +211,8 @@ public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource)
     }
 
     private static NpgsqlParameter Nullable(object? value, NpgsqlDbType type) => new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };
+
+    private static NpgsqlParameter<T[]> Array<T>(IReadOnlyList<PaymentRecord> records, Func<PaymentRecord, T> column) => new() { TypedValue = [.. records.Select(column)] };
 }
 
 /// <summary>
@@ -205,3 +226,10 @@ public sealed record PaymentSignals(string? CardFingerprint, string? PayerUserId
 
 /// <summary>One change of a payment, as its event row records it.</summary>
 public sealed record PaymentChange(string Type, string Actor, long? Amount, DateTimeOffset At);
+
+/// <summary>A payment's state after a change, and the change: its row, event and stream event, written with the change's ledger entry.</summary>
+public sealed record PaymentRecord(PaymentState State, PaymentChange Change) : ILedgerRecord
+{
+    public IEnumerable<NpgsqlBatchCommand> WriteCommands(IReadOnlyList<ILedgerRecord> sameType) =>
+        MerchantPaymentStore.SaveCommands([.. sameType.Cast<PaymentRecord>()]);
+}

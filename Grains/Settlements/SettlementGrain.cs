@@ -123,7 +123,7 @@ public sealed partial class SettlementGrain(
         var entry = new LedgerEntry(
             TransactionId.New(), LedgerEntryTypes.Settlement, now, movements, null, stamp,
             _ => new StoredResponse(200, JsonSerializer.Serialize(run, PaymentsJson.Options)), [],
-            records: () => SettlementStore.SettleCommands(MerchantId, window, settlement, payout));
+            record: new SettlementRecord(MerchantId, window, settlement, payout));
 
         // Before the commit: whatever happens from here, the reminder comes back for a payout still pending.
         await this.RegisterOrUpdateReminder(RetryReminder, options.Value.PayoutRetryInterval, options.Value.PayoutRetryInterval);
@@ -195,7 +195,7 @@ public sealed partial class SettlementGrain(
             TransactionId.New(), LedgerEntryTypes.PayoutReturn, now,
             [new LedgerMovement(LedgerAccounts.Bank(payout.Currency), LedgerAccounts.MerchantAvailable(MerchantId, payout.Currency), payout.Amount, payout.Currency)],
             null, new IdempotencyStamp("payout-return", payout.Id, "return"), _ => new StoredResponse(200, "{}"), [],
-            records: () => SettlementStore.FailCommands(MerchantId, failed));
+            record: new PayoutFailureRecord(MerchantId, failed));
         if (await ledger.SubmitAsync(entry) is LedgerResult.Rejected rejected)
         {
             throw new LedgerInvariantException($"The ledger refused the return of payout {payout.Id}: {rejected.Error.Code} {rejected.Error.Message}");

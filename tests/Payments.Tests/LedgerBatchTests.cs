@@ -131,6 +131,32 @@ public sealed class LedgerBatchTests() : SiloTest("ledger-batch")
         Assert.Equal((60, 40), (await BalanceAsync(alice), await BalanceAsync(bob)));
     }
 
+    [Fact]
+    public async Task Records_of_one_type_are_written_together_for_the_accepted_entries_only_in_batch_order()
+    {
+        var (alice, bob, carol) = await ThreeWalletsAsync("a7", aliceFunds: 100, carolFunds: 100);
+        await using (var create = Silo.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("CREATE TABLE ledger_batch_test_records (label text NOT NULL)"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        // The second entry overdraws: its record is not written, and the others of its type are written in one call.
+        LedgerEntry[] batch =
+        [
+            Transfer(alice, bob, 10, record: new LabelRecord("first")),
+            Transfer(bob, carol, 500, record: new LabelRecord("refused")),
+            Transfer(carol, alice, 10, record: new OtherLabelRecord("other")),
+            Transfer(alice, carol, 10, record: new LabelRecord("third")),
+        ];
+        var results = await CommitAsync(batch);
+
+        Assert.Equal(
+            [typeof(LedgerResult.Committed), typeof(LedgerResult.Rejected), typeof(LedgerResult.Committed), typeof(LedgerResult.Committed)],
+            results.Select(result => result.GetType()));
+        await using var read = Silo.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("SELECT string_agg(label, ',' ORDER BY label) FROM ledger_batch_test_records");
+        Assert.Equal("first of 2 (1/2),other of 1 (1/1),third of 2 (2/2)", await read.ExecuteScalarAsync());
+    }
+
     private async Task ExecuteAsync(string sql, string account)
     {
         await using var command = Silo.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(sql);
@@ -163,8 +189,26 @@ public sealed class LedgerBatchTests() : SiloTest("ledger-batch")
 
     private static string Account(string userId) => LedgerAccounts.Wallet(new UserId(Guid.Parse(userId)), "USD");
 
-    private static LedgerEntry Transfer(string from, string to, long amount, string note = "") =>
-        new(TransactionId.New(), LedgerEntryTypes.Transfer, DateTimeOffset.UtcNow, [new LedgerMovement(from, to, amount, "USD")], new TransferRemark(note, "public"), null, null, []);
+    private static LedgerEntry Transfer(string from, string to, long amount, string note = "", ILedgerRecord? record = null) =>
+        new(TransactionId.New(), LedgerEntryTypes.Transfer, DateTimeOffset.UtcNow, [new LedgerMovement(from, to, amount, "USD")], new TransferRemark(note, "public"), null, null, [], record: record);
+
+    /// <summary>Writes each record with the size of the group it was written in and its place there.</summary>
+    private static IEnumerable<NpgsqlBatchCommand> LabelCommands(IReadOnlyList<string> labels)
+    {
+        var command = new NpgsqlBatchCommand("INSERT INTO ledger_batch_test_records SELECT unnest($1::text[])");
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. labels.Select((label, i) => $"{label} of {labels.Count} ({i + 1}/{labels.Count})")] });
+        yield return command;
+    }
+
+    private sealed record LabelRecord(string Label) : ILedgerRecord
+    {
+        public IEnumerable<NpgsqlBatchCommand> WriteCommands(IReadOnlyList<ILedgerRecord> sameType) => LabelCommands([.. sameType.Cast<LabelRecord>().Select(record => record.Label)]);
+    }
+
+    private sealed record OtherLabelRecord(string Label) : ILedgerRecord
+    {
+        public IEnumerable<NpgsqlBatchCommand> WriteCommands(IReadOnlyList<ILedgerRecord> sameType) => LabelCommands([.. sameType.Cast<OtherLabelRecord>().Select(record => record.Label)]);
+    }
 
     private static LedgerEntry Withdrawal(string from, long amount) =>
         new(TransactionId.New(), LedgerEntryTypes.Withdrawal, DateTimeOffset.UtcNow, [new LedgerMovement(from, LedgerAccounts.Bank("USD"), amount, "USD")], null, null, null, []);
