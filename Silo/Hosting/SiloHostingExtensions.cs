@@ -88,6 +88,7 @@ public static class SiloHostingExtensions
             silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             silo.Configure<ClusterMembershipOptions>(MembershipTuning.Apply);
             silo.Configure<SiloMessagingOptions>(options => options.MaxEnqueuedRequestsHardLimit = runtime.MaxQueuedRequestsPerActivation);
+            silo.Configure<GrainDirectoryOptions>(options => options.CacheSize = runtime.DirectoryCacheSize);
             silo.Services.AddSingleton<IFatalErrorHandler, FencingFatalErrorHandler>();
             silo.AddDashboard(options => options.HideTrace = true);
         });
