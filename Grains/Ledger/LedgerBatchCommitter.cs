@@ -158,10 +158,12 @@ public sealed partial class LedgerBatchCommitter(
 
         await transaction.CommitAsync().ConfigureAwait(false);
 
+        // A wallet whose own entry committed learns its row from the answer; the others are told after the flush.
+        var answered = accepted.Select(item => item.Entry.AnsweredWallet).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var touchedWallets = new List<TouchedWallet>(touchedAccounts.Length);
         foreach (var account in touchedAccounts)
         {
-            if (LedgerAccounts.WalletOwner(account.Id) is { } owner)
+            if (LedgerAccounts.WalletOwner(account.Id) is { } owner && !answered.Contains(owner))
             {
                 touchedWallets.Add(new TouchedWallet(owner, account.Balance, account.Held, account.Version + 1));
             }

@@ -113,6 +113,12 @@ public sealed class LedgerEntry
     /// <summary>What the entry belongs to beyond its accounts (a merchant payment's id), shown on history lines.</summary>
     public string? Reference { get; }
 
+    /// <summary>
+    /// The user whose wallet grain submitted the entry and takes its row after the batch from the answer, so the writer
+    /// sends that wallet no hint about a batch in which this entry committed.
+    /// </summary>
+    public string? AnsweredWallet { get; init; }
+
     internal TaskCompletionSource<LedgerResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 

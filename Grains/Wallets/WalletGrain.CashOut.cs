@@ -56,7 +56,10 @@ public sealed partial class WalletGrain
             id, LedgerEntryTypes.Withdrawal, now, movements, null, stamp,
             balances => PaymentsJson.Created(new MovementReceipt(id.ToString(), balances.BalanceAfter(account), fee)),
             [OutboxMessage.Create(PayoutStream.Namespace, _user.Key, PayoutStream.PayoutRequested, JsonSerializer.Serialize(payout, PaymentsJson.Options))],
-            payout);
+            payout)
+        {
+            AnsweredWallet = _user.Key,
+        };
         return await CommitDebitAsync(entry, amount, isSend: false, stamp);
     }
 }

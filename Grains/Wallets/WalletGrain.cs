@@ -117,7 +117,10 @@ public sealed partial class WalletGrain(
             new TransferRemark(command.Note, visibility),
             stamp,
             balances => PaymentsJson.Created(new TransferReceipt(view, balances.BalanceAfter(account))),
-            [OutboxMessage.Create(TransferStream.Namespace, _user.Key, TransferStream.TransferCompleted, JsonSerializer.Serialize(view, PaymentsJson.Options))]);
+            [OutboxMessage.Create(TransferStream.Namespace, _user.Key, TransferStream.TransferCompleted, JsonSerializer.Serialize(view, PaymentsJson.Options))])
+        {
+            AnsweredWallet = _user.Key,
+        };
     }
 
     public async Task<IdempotentOutcome> Deposit(DepositCommand command, IdempotencyStamp stamp)
@@ -146,7 +149,10 @@ public sealed partial class WalletGrain(
             [new LedgerMovement(LedgerAccounts.Bank(s_currency), account, command.Amount, s_currency)],
             null, stamp,
             balances => PaymentsJson.Created(new MovementReceipt(id.ToString(), balances.BalanceAfter(account))),
-            []);
+            [])
+        {
+            AnsweredWallet = _user.Key,
+        };
         var result = await SubmitAsync(entry);
         return await AnswerAsync(result, stamp);
     }
@@ -179,7 +185,10 @@ public sealed partial class WalletGrain(
             null, stamp,
             balances => PaymentsJson.Created(new MovementReceipt(id.ToString(), balances.BalanceAfter(account))),
             [OutboxMessage.Create(PayoutStream.Namespace, _user.Key, PayoutStream.PayoutRequested, JsonSerializer.Serialize(payout, PaymentsJson.Options))],
-            payout);
+            payout)
+        {
+            AnsweredWallet = _user.Key,
+        };
         return await CommitDebitAsync(entry, command.Amount, isSend: false, stamp);
     }
 

@@ -14,7 +14,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine("""
         usage: Benchmarks runtime   [--duration 10] [--activations 100000] [--out results.json]   (Orleans grain calls a second in process, and bytes per idle activation)
-               Benchmarks transfers [--duration 20] [--only grains,wallet,writer,rowlock,http,orleans-tx] [--scenarios hot-wallet,uniform,hot-sender] [--concurrency 1] [--out results.json]
+               Benchmarks transfers [--duration 20] [--only grains,wallet,writer,rowlock,http,http-plain,orleans-tx] [--scenarios hot-wallet,uniform,hot-sender] [--concurrency 1] [--out results.json]
                Benchmarks cluster   [--duration 10] [--only calls,transfers] [--rounds 1] [--concurrency 1] [--out results.json]   (remote vs local Orleans grain calls between two silos in process; transfers through a front end with 1 and 3 silos, alternating for each round; each --concurrency factor multiplies the workers (64 hot-wallet, 256 uniform) and the 3-silo/1-silo ratio compares peaks)
                Benchmarks feed      [--transfers 1000] [--out results.json]   (fan-out of a user with 1,000 friends: feed items written per second)
                Benchmarks notifications [--duration 20] [--rate 1000] [--out results.json]   (payment_received latency over WebSockets at a paced transfer rate)

@@ -157,6 +157,28 @@ public sealed class LedgerBatchTests() : SiloTest("ledger-batch")
         Assert.Equal("first of 2 (1/2),other of 1 (1/1),third of 2 (2/2)", await read.ExecuteScalarAsync());
     }
 
+    [Fact]
+    public async Task Wallets_are_told_of_a_batch_unless_their_own_committed_entry_answers_them()
+    {
+        var (alice, bob, carol) = await ThreeWalletsAsync("a8", aliceFunds: 100, carolFunds: 100);
+        var (aliceUser, bobUser, carolUser) = (LedgerAccounts.WalletOwner(alice)!, LedgerAccounts.WalletOwner(bob)!, LedgerAccounts.WalletOwner(carol)!);
+
+        // Alice's entry commits and answers her; carol's is refused (she must hear of the batch from the writer); bob submitted nothing.
+        var sent = new LedgerEntry(TransactionId.New(), LedgerEntryTypes.Transfer, DateTimeOffset.UtcNow, [new LedgerMovement(alice, bob, 10, "USD")], new TransferRemark("", "public"), null, null, [])
+        {
+            AnsweredWallet = aliceUser,
+        };
+        var refused = new LedgerEntry(TransactionId.New(), LedgerEntryTypes.Transfer, DateTimeOffset.UtcNow, [new LedgerMovement(carol, alice, 500, "USD")], new TransferRemark("", "public"), null, null, [])
+        {
+            AnsweredWallet = carolUser,
+        };
+        var outcome = await Silo.Services.GetRequiredService<LedgerBatchCommitter>().CommitAsync([sent, refused, Transfer(carol, alice, 5)]);
+
+        Assert.Equal(new[] { bobUser, carolUser }.Order(StringComparer.Ordinal), outcome.Touched.Select(wallet => wallet.UserId).Order(StringComparer.Ordinal));
+        Assert.Equal((90 + 5, 10, 95), (await BalanceAsync(alice), await BalanceAsync(bob), await BalanceAsync(carol)));
+        Assert.Equal(95, outcome.Touched.Single(wallet => wallet.UserId == carolUser).Balance);
+    }
+
     private async Task ExecuteAsync(string sql, string account)
     {
         await using var command = Silo.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(sql);

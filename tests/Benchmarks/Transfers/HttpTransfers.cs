@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+using System.Text;
 using Microsoft.Kiota.Abstractions;
 using Payments.Client;
 using Payments.Client.Generated;
@@ -7,7 +9,8 @@ namespace Payments.Benchmarks.Transfers;
 
 /// <summary>
 /// The full system: POST /v1/transfers over HTTP with a session token and an idempotency key, through the typed client
-/// (Client/) that API users get, so the benchmark also proves that client against the server.
+/// (Client/) that API users get, so the benchmark also proves that client against the server (<see cref="SendAsync"/>),
+/// or as a plain request that only reads the status (<see cref="SendPlainAsync"/>).
 /// </summary>
 internal static class HttpTransfers
 {
@@ -36,5 +39,22 @@ internal static class HttpTransfers
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// One cent to <paramref name="to"/> as the benchmark sent it before the typed client existed (the same bytes, the
+    /// status read, the body not parsed). The load generator shares the process with the server, so comparing with
+    /// builds of that time needs their load generator.
+    /// </summary>
+    public static async Task<bool> SendPlainAsync(HttpClient http, string token, string to)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/transfers")
+        {
+            Content = new StringContent($$"""{"to":"{{to}}","amount":1,"currency":"USD"}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        using var response = await http.SendAsync(request);
+        return (int)response.StatusCode == 201;
     }
 }

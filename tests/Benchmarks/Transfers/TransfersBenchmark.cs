@@ -15,7 +15,7 @@ namespace Payments.Benchmarks.Transfers;
 
 /// <summary>
 /// Durable transfers per second for hot-wallet, uniform and hot-sender, each through (a) the grain path in-process,
-/// (b) the ledger writer alone, (c) a row-locking baseline on the same PostgreSQL, (d) the REST API end to end and
+/// (b) the ledger writer alone, (c) a row-locking baseline on the same PostgreSQL, (d) the REST API end to end (through the typed client, or plain requests) and
 /// (e) wallet grains with Orleans transactional state (orleans-tx), all in one silo and one run. PostgreSQL runs with
 /// fsync and synchronous commit on: a figure measured with durability off is not a payment figure.
 /// </summary>
@@ -43,7 +43,7 @@ internal static class TransfersBenchmark
             Console.WriteLine($"Seeded {TransferScenario.UniformWallets} orleans-tx wallets in {seeding.Elapsed.TotalSeconds:0} s");
         }
 
-        var tokens = implementations.Contains("http") ? await BenchmarkUsers.LoginAllAsync(grains, users) : [];
+        var tokens = implementations.Any(path => path.StartsWith("http", StringComparison.Ordinal)) ? await BenchmarkUsers.LoginAllAsync(grains, users) : [];
         var runs = TransferScenario.All.Where(scenario => scenarios.Contains(scenario.Name)).SelectMany(scenario => concurrencyFactors.Select(scenario.Scaled)).ToList();
         using var http = HttpTransfers.CreateClient(new Uri(app.Urls.First()), runs);
         var senders = HttpTransfers.ClientsFor(http, tokens);
@@ -58,6 +58,7 @@ internal static class TransfersBenchmark
             ["wallet"] = (worker, from, to) => GrainTransfers.SendToWalletAsync(grains, users[from], users[to]),
             ["rowlock"] = (worker, from, to) => baseline.TransferAsync(from, to, 1),
             ["http"] = (worker, from, to) => HttpTransfers.SendAsync(senders[from], users[to]),
+            ["http-plain"] = (worker, from, to) => HttpTransfers.SendPlainAsync(http, tokens[from], users[to]),
             ["orleans-tx"] = (worker, from, to) => orleansTx.TransferAsync(from, to, 1),
         };
         var selected = paths.Keys.Where(implementations.Contains).ToList();
