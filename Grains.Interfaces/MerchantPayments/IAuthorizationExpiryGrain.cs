@@ -11,7 +11,12 @@ namespace Payments.Grains.Interfaces.MerchantPayments;
 [Alias("authorization-expiry")]
 public interface IAuthorizationExpiryGrain : IGrainWithStringKey
 {
-    /// <summary>A payment of this merchant is authorized: the sweep runs until none is left. Cheap after the first call.</summary>
+    /// <summary>
+    /// A payment of this merchant is authorized: the sweep runs until none is left. Cheap after the first call. One-way:
+    /// the authorization is committed already, and a lost call costs nothing the next one (or the payment's next
+    /// activation) does not repair, so no answer is worth its message.
+    /// </summary>
     [AlwaysInterleave]
+    [OneWay]
     Task Track();
 }

@@ -30,7 +30,16 @@ public sealed partial class AuthorizationExpiryGrain(
         if (!_registered)
         {
             _registered = true;
-            await RegisterAsync();
+            try
+            {
+                await RegisterAsync();
+            }
+            catch (Exception error) when (error is not OutOfMemoryException)
+            {
+                // The next authorization registers it again; until then the outstanding ones wait, unexpired.
+                _registered = false;
+                LogRegistrationFailed(logger, error, this.GetPrimaryKeyString());
+            }
         }
     }
 
@@ -67,6 +76,9 @@ public sealed partial class AuthorizationExpiryGrain(
 
     private Task RegisterAsync() =>
         this.RegisterOrUpdateReminder(SweepReminder, options.Value.ExpiryRetryInterval, options.Value.ExpiryRetryInterval);
+
+    [LoggerMessage(2, LogLevel.Error, "The expiry sweep of merchant {MerchantId} could not register its reminder; the next authorization tries again")]
+    private static partial void LogRegistrationFailed(ILogger logger, Exception error, string merchantId);
 
     [LoggerMessage(1, LogLevel.Warning, "Expiring payment {PaymentId} of merchant {MerchantId} failed; the next sweep tries again")]
     private static partial void LogExpiryFailed(ILogger logger, Exception error, string paymentId, string merchantId);

@@ -50,7 +50,7 @@ public sealed partial class MerchantPaymentGrain(
         if (!_loaded)
         {
             await ReloadAsync();
-            await TrackAuthorizationAsync();
+            TrackAuthorization();
         }
     }
 
@@ -361,28 +361,19 @@ public sealed partial class MerchantPaymentGrain(
 
         var entry = Entry(movements.Count > 0 ? LedgerEntryTypes.Capture : LedgerEntryTypes.Hold, now, next, change, stamp, movements, holds);
         var outcome = await CommitAsync(entry, next, stamp, () => new PaymentError(ErrorCodes.PaymentNotConfirmable, "The payment can no longer be confirmed."));
-        await TrackAuthorizationAsync();
+        TrackAuthorization();
         return outcome;
     }
 
     /// <summary>
-    /// Tells the merchant's sweep (<see cref="IAuthorizationExpiryGrain"/>) about an authorized payment. The authorization
-    /// is committed already, so a failure here is logged, not answered: the payment's next activation tells it again.
+    /// Tells the merchant's sweep (<see cref="IAuthorizationExpiryGrain"/>) about an authorized payment, one-way: the
+    /// authorization is committed already, and if the call is lost the payment's next activation tells it again.
     /// </summary>
-    private async Task TrackAuthorizationAsync()
+    private void TrackAuthorization()
     {
-        if (_state is not { View.Status: PaymentStatus.RequiresCapture } state)
+        if (_state is { View.Status: PaymentStatus.RequiresCapture } state)
         {
-            return;
-        }
-
-        try
-        {
-            await GrainFactory.Reference<IAuthorizationExpiryGrain>(state.View.MerchantId).Track();
-        }
-        catch (Exception error) when (error is not OutOfMemoryException)
-        {
-            LogTrackingFailed(logger, error, Id);
+            _ = GrainFactory.Reference<IAuthorizationExpiryGrain>(state.View.MerchantId).Track();
         }
     }
 
@@ -507,9 +498,6 @@ public sealed partial class MerchantPaymentGrain(
 
     [LoggerMessage(3, LogLevel.Warning, "The acquirer did not answer for payment {PaymentId}")]
     private static partial void LogAcquirerUnavailable(ILogger logger, Exception error, string paymentId);
-
-    [LoggerMessage(5, LogLevel.Error, "The merchant's expiry sweep could not be told about payment {PaymentId}; its next activation tries again")]
-    private static partial void LogTrackingFailed(ILogger logger, Exception error, string paymentId);
 
     [LoggerMessage(4, LogLevel.Warning, "Commit of {TransactionId} for payment {PaymentId} has an unknown outcome; rereading the row")]
     private static partial void LogCommitUnknown(ILogger logger, Exception error, string paymentId, string transactionId);
