@@ -6,7 +6,6 @@ using Payments.Grains.Interfaces.Idempotency;
 using Payments.Grains.Interfaces.MerchantPayments;
 using Payments.Grains.Interfaces.Merchants;
 using Payments.Grains.Ledger;
-using Payments.Infrastructure.Postgres;
 using Payments.Infrastructure.Streams;
 using static Payments.Infrastructure.Postgres.BatchCommands;
 
