@@ -375,11 +375,11 @@ public sealed partial class LedgerBatchCommitter(
             FROM unnest($1::text[], $2::bigint[], $3::bigint[], $5::bigint[]) AS u(id, balance, sent, held)
             WHERE a.id = u.id AND a.id = ANY($1)
             """,
-            Array(touched.Select(account => account.Id)),
-            Array(touched.Select(account => account.Balance)),
-            Array(touched.Select(account => account.SentInBatch)),
+            ArrayOf(touched.Select(account => account.Id)),
+            ArrayOf(touched.Select(account => account.Balance)),
+            ArrayOf(touched.Select(account => account.SentInBatch)),
             new NpgsqlParameter<DateOnly> { TypedValue = DateOnly.FromDateTime(now.UtcDateTime) },
-            Array(touched.Select(account => account.Held))));
+            ArrayOf(touched.Select(account => account.Held))));
         if (rows.Count > 0)
         {
             batch.BatchCommands.Add(EntryRowsCommand(rows));
@@ -406,11 +406,11 @@ public sealed partial class LedgerBatchCommitter(
                 INSERT INTO idempotency_records (scope, key, request_hash, status, body, expires_at)
                 SELECT s, k, h, st, b, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[]) AS r(s, k, h, st, b)
                 """,
-                Array(recorded.Select(i => accepted[i].Idempotency!.Scope)),
-                Array(recorded.Select(i => accepted[i].Idempotency!.Key)),
-                Array(recorded.Select(i => accepted[i].Idempotency!.RequestHash)),
-                Array(recorded.Select(i => responses[i]!.Status)),
-                Array(recorded.Select(i => responses[i]!.Body)),
+                ArrayOf(recorded.Select(i => accepted[i].Idempotency!.Scope)),
+                ArrayOf(recorded.Select(i => accepted[i].Idempotency!.Key)),
+                ArrayOf(recorded.Select(i => accepted[i].Idempotency!.RequestHash)),
+                ArrayOf(recorded.Select(i => responses[i]!.Status)),
+                ArrayOf(recorded.Select(i => responses[i]!.Body)),
                 new NpgsqlParameter<DateTime> { TypedValue = expiresAt }));
         }
 
@@ -436,19 +436,19 @@ public sealed partial class LedgerBatchCommitter(
             SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[],
                                  $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::timestamptz[], $13::text[])
             """,
-            Array(rows.Select(row => row.Entry.Id.Value)),
-            Array(rows.Select(row => row.Leg)),
-            Array(rows.Select(row => row.Entry.Type)),
-            Array(rows.Select(row => row.Movement.DebitAccountId)),
-            Array(rows.Select(row => row.Movement.CreditAccountId)),
-            Array(rows.Select(row => row.Movement.Amount)),
-            Array(rows.Select(row => row.Movement.Currency)),
-            Array(rows.Select(row => row.DebitBalanceAfter)),
-            Array(rows.Select(row => row.CreditBalanceAfter)),
-            Array(rows.Select(row => row.Entry.Remark?.Note)),
-            Array(rows.Select(row => row.Entry.Remark?.Visibility)),
-            Array(rows.Select(row => row.Entry.CreatedAt.UtcDateTime)),
-            Array(rows.Select(row => row.Entry.Reference)));
+            ArrayOf(rows.Select(row => row.Entry.Id.Value)),
+            ArrayOf(rows.Select(row => row.Leg)),
+            ArrayOf(rows.Select(row => row.Entry.Type)),
+            ArrayOf(rows.Select(row => row.Movement.DebitAccountId)),
+            ArrayOf(rows.Select(row => row.Movement.CreditAccountId)),
+            ArrayOf(rows.Select(row => row.Movement.Amount)),
+            ArrayOf(rows.Select(row => row.Movement.Currency)),
+            ArrayOf(rows.Select(row => row.DebitBalanceAfter)),
+            ArrayOf(rows.Select(row => row.CreditBalanceAfter)),
+            ArrayOf(rows.Select(row => row.Entry.Remark?.Note)),
+            ArrayOf(rows.Select(row => row.Entry.Remark?.Visibility)),
+            ArrayOf(rows.Select(row => row.Entry.CreatedAt.UtcDateTime)),
+            ArrayOf(rows.Select(row => row.Entry.Reference)));
 
     private static LedgerUnavailableException Unavailable(Exception error) =>
         new("The ledger database failed during a commit; the outcome is unknown until it is read back.", error);
@@ -464,7 +464,6 @@ public sealed partial class LedgerBatchCommitter(
     private static bool IsDataException(PostgresException error) => error.SqlState.StartsWith("22", StringComparison.Ordinal);
 
 
-    private static NpgsqlParameter<T[]> Array<T>(IEnumerable<T> values) => new() { TypedValue = values.ToArray() };
 
     /// <summary>An account row locked for the batch, with its running balance as entries apply.</summary>
     private sealed class LockedAccount(string id, bool isWallet, string currency, long balance, long held, long version)

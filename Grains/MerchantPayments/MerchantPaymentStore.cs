@@ -43,12 +43,12 @@ public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource)
             SELECT payment_id, sequence, type, actor, data::jsonb, created_at
             FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) AS e(payment_id, sequence, type, actor, data, created_at)
             """,
-            Array(records, record => record.State.View.Id),
-            Array(records, record => record.State.Version),
-            Array(records, record => record.Change.Type),
-            Array(records, record => record.Change.Actor),
-            Array(records, record => JsonSerializer.Serialize(new { amount = record.Change.Amount }, PaymentsJson.Options)),
-            Array(records, record => record.Change.At.UtcDateTime));
+            ArrayOf(records.Select(record => record.State.View.Id)),
+            ArrayOf(records.Select(record => record.State.Version)),
+            ArrayOf(records.Select(record => record.Change.Type)),
+            ArrayOf(records.Select(record => record.Change.Actor)),
+            ArrayOf(records.Select(record => JsonSerializer.Serialize(new { amount = record.Change.Amount }, PaymentsJson.Options))),
+            ArrayOf(records.Select(record => record.Change.At.UtcDateTime)));
 
         // Signals are written with a payment's first row; later saves leave them, as they leave what never changes.
         yield return Command(
@@ -64,24 +64,24 @@ public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource)
             ON CONFLICT (id) DO UPDATE SET status = excluded.status, hold_id = excluded.hold_id, view = excluded.view, card_id = excluded.card_id,
                 version = excluded.version, updated_at = excluded.updated_at, authorization_expires_at = excluded.authorization_expires_at
             """,
-            Array(records, record => record.State.View.Id),
-            Array(records, record => record.State.View.MerchantId),
-            Array(records, record => record.State.View.Status),
-            Array(records, record => record.State.View.Amount),
-            Array(records, record => record.State.View.Currency),
-            Array(records, record => record.State.View.CustomerReference),
-            Array(records, record => record.State.View.Description),
-            Array(records, record => record.State.HoldId),
-            Array(records, record => JsonSerializer.Serialize(record.State.View, PaymentsJson.Options)),
-            Array(records, record => record.State.Version),
-            Array(records, record => record.State.View.CreatedAt.UtcDateTime),
-            Array(records, record => record.Change.At.UtcDateTime),
-            Array(records, record => record.State.Signals?.CardFingerprint),
-            Array(records, record => record.State.Signals?.PayerUserId is { } payer ? Guid.Parse(payer) : (Guid?)null),
-            Array(records, record => record.State.Signals?.ClientIp),
-            Array(records, record => record.State.Signals?.Country),
-            Array(records, record => record.State.View.AuthorizationExpiresAt?.UtcDateTime),
-            Array(records, record => record.State.View.PaymentMethod.Card));
+            ArrayOf(records.Select(record => record.State.View.Id)),
+            ArrayOf(records.Select(record => record.State.View.MerchantId)),
+            ArrayOf(records.Select(record => record.State.View.Status)),
+            ArrayOf(records.Select(record => record.State.View.Amount)),
+            ArrayOf(records.Select(record => record.State.View.Currency)),
+            ArrayOf(records.Select(record => record.State.View.CustomerReference)),
+            ArrayOf(records.Select(record => record.State.View.Description)),
+            ArrayOf(records.Select(record => record.State.HoldId)),
+            ArrayOf(records.Select(record => JsonSerializer.Serialize(record.State.View, PaymentsJson.Options))),
+            ArrayOf(records.Select(record => record.State.Version)),
+            ArrayOf(records.Select(record => record.State.View.CreatedAt.UtcDateTime)),
+            ArrayOf(records.Select(record => record.Change.At.UtcDateTime)),
+            ArrayOf(records.Select(record => record.State.Signals?.CardFingerprint)),
+            ArrayOf(records.Select(record => record.State.Signals?.PayerUserId is { } payer ? Guid.Parse(payer) : (Guid?)null)),
+            ArrayOf(records.Select(record => record.State.Signals?.ClientIp)),
+            ArrayOf(records.Select(record => record.State.Signals?.Country)),
+            ArrayOf(records.Select(record => record.State.View.AuthorizationExpiresAt?.UtcDateTime)),
+            ArrayOf(records.Select(record => record.State.View.PaymentMethod.Card)));
 
         // The same changes on their merchants' streams (analytics, webhooks), committed with them.
         yield return StreamOutbox.AppendCommand([.. records.Select(record => OutboxMessage.Create(
@@ -210,8 +210,6 @@ public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource)
     }
 
     private static NpgsqlParameter Nullable(object? value, NpgsqlDbType type) => new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };
-
-    private static NpgsqlParameter<T[]> Array<T>(IReadOnlyList<PaymentRecord> records, Func<PaymentRecord, T> column) => new() { TypedValue = [.. records.Select(column)] };
 }
 
 /// <summary>

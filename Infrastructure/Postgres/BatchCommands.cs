@@ -13,6 +13,9 @@ public static class BatchCommands
         return command;
     }
 
+    /// <summary>An array parameter of <paramref name="values"/>, for <c>unnest</c> over a batch's rows.</summary>
+    public static NpgsqlParameter<T[]> ArrayOf<T>(IEnumerable<T> values) => new() { TypedValue = [.. values] };
+
     /// <summary>A text parameter whose null is SQL NULL.</summary>
     public static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 }
