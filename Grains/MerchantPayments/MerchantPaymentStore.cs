@@ -40,7 +40,7 @@ public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource)
         yield return Command(
             """
             INSERT INTO merchant_payment_events (payment_id, sequence, type, actor, data, created_at)
-            SELECT payment_id, sequence, type, actor, data::jsonb, created_at
+            SELECT payment_id, sequence, type, actor, data::json, created_at
             FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) AS e(payment_id, sequence, type, actor, data, created_at)
             """,
             ArrayOf(records.Select(record => record.State.View.Id)),
@@ -55,7 +55,7 @@ public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource)
             """
             INSERT INTO merchant_payments (id, merchant_id, status, amount, currency, customer_reference, description, hold_id, view, version, created_at, updated_at,
                                            card_fingerprint, payer_user_id, client_ip, customer_country, authorization_expires_at, card_id)
-            SELECT id, merchant_id, status, amount, currency, customer_reference, description, hold_id, view::jsonb, version, created_at, updated_at,
+            SELECT id, merchant_id, status, amount, currency, customer_reference, description, hold_id, view::json, version, created_at, updated_at,
                    card_fingerprint, payer_user_id, client_ip, customer_country, authorization_expires_at, card_id
             FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::uuid[], $9::text[], $10::int[],
                         $11::timestamptz[], $12::timestamptz[], $13::text[], $14::uuid[], $15::text[], $16::text[], $17::timestamptz[], $18::text[])
