@@ -22,14 +22,14 @@ public sealed class MerchantAnalyticsConsumerGrain(MerchantAnalyticsStore store)
         var changes = new List<(OutboxPosition, BucketChange)>(events.Count);
         foreach (var item in events)
         {
-            var changed = item.Payload.Deserialize<PaymentChangedEvent>(PaymentsJson.Options)!;
+            var changed = item.Payload.Deserialize<PaymentChangeSummary>(PaymentsJson.Options)!;
             changes.Add((item.Position, Bucket(changed)));
         }
 
         await store.ApplyAsync(stream.GetKeyAsString()!, changes);
     }
 
-    private static BucketChange Bucket(PaymentChangedEvent changed)
+    private static BucketChange Bucket(PaymentChangeSummary changed)
     {
         var at = changed.At.ToUniversalTime();
         var hour = new DateTimeOffset(at.Year, at.Month, at.Day, at.Hour, 0, 0, TimeSpan.Zero);
@@ -45,4 +45,12 @@ public sealed class MerchantAnalyticsConsumerGrain(MerchantAnalyticsStore store)
             Volume: captured ? amount : 0,
             RefundedAmount: changed.Type == "payment.refunded" ? amount : 0);
     }
+
+    /// <summary>
+    /// What the buckets need of a <see cref="PaymentChangedEvent"/>: the rest of the payment is skipped while reading,
+    /// not built into objects for every event.
+    /// </summary>
+    private sealed record PaymentChangeSummary(string Type, long? Amount, DateTimeOffset At, int Version, PaymentCurrency Payment);
+
+    private sealed record PaymentCurrency(string Currency);
 }

@@ -72,7 +72,7 @@ public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource)
             ArrayOf(records.Select(record => record.State.View.CustomerReference)),
             ArrayOf(records.Select(record => record.State.View.Description)),
             ArrayOf(records.Select(record => record.State.HoldId)),
-            ArrayOf(records.Select(record => JsonSerializer.Serialize(record.State.View, PaymentsJson.Options))),
+            ArrayOf(records.Select(record => record.ViewJson)),
             ArrayOf(records.Select(record => record.State.Version)),
             ArrayOf(records.Select(record => record.State.View.CreatedAt.UtcDateTime)),
             ArrayOf(records.Select(record => record.Change.At.UtcDateTime)),
@@ -86,7 +86,7 @@ public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource)
         // The same changes on their merchants' streams (analytics, webhooks), committed with them.
         yield return StreamOutbox.AppendCommand([.. records.Select(record => OutboxMessage.Create(
             MerchantPaymentStream.Namespace, record.State.View.MerchantId, record.Change.Type,
-            JsonSerializer.Serialize(new PaymentChangedEvent(record.Change.Type, record.Change.Amount, record.Change.At, record.State.Version, record.State.View), PaymentsJson.Options)))]);
+            JsonSerializer.Serialize(new PaymentChangedJson(record.Change.Type, record.Change.Amount, record.Change.At, record.State.Version, record.ViewJson), PaymentsJson.Options)))]);
     }
 
     public async Task<PaymentState?> LoadAsync(string paymentId)
@@ -227,6 +227,11 @@ public sealed record PaymentChange(string Type, string Actor, long? Amount, Date
 /// <summary>A payment's state after a change, and the change: its row, event and stream event, written with the change's ledger entry.</summary>
 public sealed record PaymentRecord(PaymentState State, PaymentChange Change) : ILedgerRecord
 {
+    private string? _viewJson;
+
+    /// <summary>The payment's view as JSON, serialized once for its row, its stream event and the answer to its request.</summary>
+    public string ViewJson => _viewJson ??= JsonSerializer.Serialize(State.View, PaymentsJson.Options);
+
     public IEnumerable<NpgsqlBatchCommand> WriteCommands(IReadOnlyList<ILedgerRecord> sameType) =>
         MerchantPaymentStore.SaveCommands([.. sameType.Cast<PaymentRecord>()]);
 }

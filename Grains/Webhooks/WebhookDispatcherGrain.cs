@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Payments.Grains.Interfaces;
+using Payments.Grains.MerchantPayments;
 using Payments.Grains.Interfaces.MerchantPayments;
 using Payments.Grains.Interfaces.Merchants;
 using Payments.Grains.Interfaces.Settlements;
@@ -31,8 +32,8 @@ public sealed class WebhookDispatcherGrain(WebhookStore store, TimeProvider time
 
     private static WebhookEvent PaymentEvent(StreamEvent item)
     {
-        var changed = item.Payload.Deserialize<PaymentChangedEvent>(PaymentsJson.Options)!;
-        return WebhookEvents.Create(EventId(item), changed.Type, changed.At, changed.Payment);
+        var changed = item.Payload.Deserialize<PaymentChangedJson>(PaymentsJson.Options)!;
+        return WebhookEvents.CreateAroundJson(EventId(item), changed.Type, changed.At, changed.Payment);
     }
 
     private static WebhookEvent PayoutEvent(StreamEvent item)
