@@ -47,7 +47,7 @@ public static class FraudRules
     }
 }
 
-/// <summary>Counts and averages from earlier payments, read in one round trip (<see cref="FraudScorer"/>).</summary>
+/// <summary>Counts and averages from earlier payments (<see cref="FraudScorer"/>).</summary>
 public sealed record FraudSignals(
     long CardLastMinute,
     long CardLastHour,

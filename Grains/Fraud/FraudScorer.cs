@@ -1,18 +1,18 @@
 using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics.Metrics;
 using Npgsql;
-using NpgsqlTypes;
+using Payments.Grains.Batching;
 using Payments.Grains.Interfaces.Fraud;
 using static Payments.Infrastructure.Postgres.BatchCommands;
 
 namespace Payments.Grains.Fraud;
 
 /// <summary>
-/// Scores a payment before authorization: signals from the payments of the last hour and the payer's last 90 days in
-/// one round trip, the merchant's usual ticket (<see cref="UsualTickets"/>), the rules of <see cref="FraudRules"/>, then the
+/// Scores a payment before authorization: signals from the payments of the last hour and the payer's last 90 days (read
+/// together with those of the other payments being scored, <see cref="BatchedReader{TRequest, TResult}"/>), the merchant's usual ticket (<see cref="UsualTickets"/>), the rules of <see cref="FraudRules"/>, then the
 /// merchant's lists and thresholds. Scores and reasons are counted in the <c>Payments.Fraud</c> meter.
 /// </summary>
-public sealed class FraudScorer([FromKeyedServices(FraudScorer.DataSourceKey)] NpgsqlDataSource dataSource, UsualTickets usualTickets, TimeProvider time)
+public sealed class FraudScorer : IAsyncDisposable
 {
     /// <summary>
     /// The scorer's pool (see <see cref="Payments.Infrastructure.Postgres.PostgresServiceCollectionExtensions.AddDedicatedDataSource"/>): its
@@ -28,6 +28,20 @@ public sealed class FraudScorer([FromKeyedServices(FraudScorer.DataSourceKey)] N
     private static readonly Histogram<int> s_scores = s_meter.CreateHistogram<int>("fraud.score", description: "Fraud scores of payments, by outcome.");
     private static readonly Counter<long> s_reasons = s_meter.CreateCounter<long>("fraud.reasons", description: "Fraud rules that fired, by reason.");
 
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly UsualTickets _usualTickets;
+    private readonly TimeProvider _time;
+    private readonly BatchedReader<FraudInput, FraudSignals> _history;
+
+    public FraudScorer([FromKeyedServices(DataSourceKey)] NpgsqlDataSource dataSource, UsualTickets usualTickets, TimeProvider time)
+    {
+        _dataSource = dataSource;
+        _usualTickets = usualTickets;
+        _time = time;
+        // Payments score concurrently; their reads share statements (at most 128 payments each, two in flight).
+        _history = new BatchedReader<FraudInput, FraudSignals>(maxBatchSize: 128, capacity: 10_000, readers: 2, ReadHistoryAsync);
+    }
+
     public async Task<FraudView> AssessAsync(FraudInput input, FraudSettings settings)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -41,6 +55,8 @@ public sealed class FraudScorer([FromKeyedServices(FraudScorer.DataSourceKey)] N
 
         return view;
     }
+
+    public ValueTask DisposeAsync() => _history.DisposeAsync();
 
     private static FraudView Score(FraudInput input, FraudSettings settings, FraudSignals signals)
     {
@@ -73,83 +89,69 @@ public sealed class FraudScorer([FromKeyedServices(FraudScorer.DataSourceKey)] N
 
     private async Task<FraudSignals> SignalsAsync(FraudInput input)
     {
-        // Only the keys this payment has go into the WHERE clauses, so each one is an index probe; a clause for an
-        // absent key would leave the planner a scan of the whole last hour.
-        var who = new List<string>(4);
-        var payer = new List<string>(2);
-        if (input.CardFingerprint is not null)
-        {
-            who.Add("card_fingerprint = $2");
-            payer.Add("card_fingerprint = $1");
-        }
-
-        if (input.PayerUserId is not null)
-        {
-            who.Add("payer_user_id = $3");
-            payer.Add("payer_user_id = $2");
-        }
-
-        if (input.ClientIp is not null)
-        {
-            who.Add("client_ip = $4");
-        }
-
-        if (input.CustomerReference is not null)
-        {
-            who.Add("(merchant_id = $5 AND customer_reference = $6)");
-        }
-
-        var usualTicket = usualTickets.GetAsync(input.MerchantId, input.Currency);
-        var now = time.GetUtcNow().UtcDateTime;
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var batch = new NpgsqlBatch(connection)
-        {
-            BatchCommands =
-            {
-                Command(
-                    // The last hour of payments by this card, wallet user, address or customer.
-                    $"""
-                    WITH recent AS (
-                        SELECT created_at > $1 - interval '1 minute' AS last_minute, status, amount, card_fingerprint, payer_user_id, client_ip,
-                               merchant_id = $5 AND customer_reference = $6 AS same_customer
-                        FROM merchant_payments
-                        WHERE created_at > $1 - interval '1 hour' AND ({string.Join(" OR ", who)}))
-                    SELECT count(*) FILTER (WHERE card_fingerprint = $2 AND last_minute), count(*) FILTER (WHERE card_fingerprint = $2),
-                           count(*) FILTER (WHERE payer_user_id = $3 AND last_minute), count(*) FILTER (WHERE payer_user_id = $3),
-                           count(*) FILTER (WHERE client_ip = $4 AND last_minute), count(*) FILTER (WHERE client_ip = $4),
-                           count(*) FILTER (WHERE same_customer AND last_minute), count(*) FILTER (WHERE same_customer),
-                           count(*) FILTER (WHERE status = 'failed' AND (card_fingerprint = $2 OR client_ip = $4)),
-                           count(*) FILTER (WHERE amount <= $7 AND (card_fingerprint = $2 OR client_ip = $4))
-                    FROM recent
-                    """,
-                    Timestamp(now), Text(input.CardFingerprint), Uuid(input.PayerUserId), Text(input.ClientIp), Text(input.MerchantId), Text(input.CustomerReference),
-                    new NpgsqlParameter<long> { TypedValue = FraudRules.SmallAmount }),
-                Command(
-                    // The payer's (card's or wallet user's) last 90 days of payments that went through, in this currency.
-                    $"""
-                    SELECT count(*), coalesce(avg(amount), 0)::bigint, count(customer_country), coalesce(bool_or(customer_country = $4), false),
-                           count(client_ip), coalesce(bool_or(client_ip = $5), false)
-                    FROM merchant_payments
-                    WHERE ({string.Join(" OR ", payer)})
-                      AND created_at > $3 - interval '90 days' AND status <> 'failed' AND currency = $6
-                    """,
-                    Text(input.CardFingerprint), Uuid(input.PayerUserId), Timestamp(now), Text(input.Country), Text(input.ClientIp), Text(input.Currency)),
-            },
-        };
-        await using var reader = await batch.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        var recent = Enumerable.Range(0, 10).Select(reader.GetInt64).ToArray();
-        await reader.NextResultAsync();
-        await reader.ReadAsync();
-        var (payerPayments, payerAverage, payerCountries, seenCountry, payerAddresses, seenAddress) =
-            (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetBoolean(3), reader.GetInt64(4), reader.GetBoolean(5));
+        var usualTicket = _usualTickets.GetAsync(input.MerchantId, input.Currency);
+        var history = await _history.ReadAsync(input);
         var usual = await usualTicket;
-        return new FraudSignals(
-            recent[0], recent[1], recent[2], recent[3], recent[4], recent[5], recent[6], recent[7], recent[8], recent[9],
-            payerPayments, payerAverage, payerCountries, seenCountry, payerAddresses, seenAddress, usual.Payments, usual.Average);
+        return history with { MerchantPayments = usual.Payments, MerchantAverageAmount = usual.Average };
     }
 
-    private static NpgsqlParameter Uuid(string? id) => new() { Value = id is null ? DBNull.Value : Guid.Parse(id), NpgsqlDbType = NpgsqlDbType.Uuid };
+    /// <summary>
+    /// The payer signals of a batch of payments in one statement: for each, its last hour of payments by the same card,
+    /// wallet user, address or customer, and the payer's last 90 days of payments that went through in its currency.
+    /// An absent key (a card payment has no wallet user) probes its index with NULL and finds nothing at once, so every
+    /// payment gets the same plan: a bitmap of index probes per key, no scan of the last hour.
+    /// </summary>
+    private async Task<IReadOnlyList<FraudSignals>> ReadHistoryAsync(IReadOnlyList<FraudInput> inputs)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        await using var command = _dataSource.CreateCommand(
+            """
+            SELECT r.*, h.*
+            FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY
+                AS i(card, payer, ip, merchant, customer, country, currency, n)
+            CROSS JOIN LATERAL (
+                SELECT count(*) FILTER (WHERE p.card_fingerprint = i.card AND p.created_at > $8 - interval '1 minute'),
+                       count(*) FILTER (WHERE p.card_fingerprint = i.card),
+                       count(*) FILTER (WHERE p.payer_user_id = i.payer AND p.created_at > $8 - interval '1 minute'),
+                       count(*) FILTER (WHERE p.payer_user_id = i.payer),
+                       count(*) FILTER (WHERE p.client_ip = i.ip AND p.created_at > $8 - interval '1 minute'),
+                       count(*) FILTER (WHERE p.client_ip = i.ip),
+                       count(*) FILTER (WHERE p.merchant_id = i.merchant AND p.customer_reference = i.customer AND p.created_at > $8 - interval '1 minute'),
+                       count(*) FILTER (WHERE p.merchant_id = i.merchant AND p.customer_reference = i.customer),
+                       count(*) FILTER (WHERE p.status = 'failed' AND (p.card_fingerprint = i.card OR p.client_ip = i.ip)),
+                       count(*) FILTER (WHERE p.amount <= $9 AND (p.card_fingerprint = i.card OR p.client_ip = i.ip))
+                FROM merchant_payments p
+                WHERE p.created_at > $8 - interval '1 hour'
+                  AND (p.card_fingerprint = i.card OR p.payer_user_id = i.payer OR p.client_ip = i.ip
+                       OR (p.merchant_id = i.merchant AND p.customer_reference = i.customer))) AS r
+            CROSS JOIN LATERAL (
+                SELECT count(*), coalesce(avg(p.amount), 0)::bigint, count(p.customer_country), coalesce(bool_or(p.customer_country = i.country), false),
+                       count(p.client_ip), coalesce(bool_or(p.client_ip = i.ip), false)
+                FROM merchant_payments p
+                WHERE (p.card_fingerprint = i.card OR p.payer_user_id = i.payer)
+                  AND p.created_at > $8 - interval '90 days' AND p.status <> 'failed' AND p.currency = i.currency) AS h
+            ORDER BY i.n
+            """);
+        command.Parameters.Add(ArrayOf(inputs.Select(input => input.CardFingerprint)));
+        command.Parameters.Add(ArrayOf(inputs.Select(input => input.PayerUserId is { } payer ? Guid.Parse(payer) : (Guid?)null)));
+        command.Parameters.Add(ArrayOf(inputs.Select(input => input.ClientIp)));
+        command.Parameters.Add(ArrayOf(inputs.Select(input => input.MerchantId)));
+        command.Parameters.Add(ArrayOf(inputs.Select(input => input.CustomerReference)));
+        command.Parameters.Add(ArrayOf(inputs.Select(input => input.Country)));
+        command.Parameters.Add(ArrayOf(inputs.Select(input => input.Currency)));
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = now });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = FraudRules.SmallAmount });
+        var signals = new List<FraudSignals>(inputs.Count);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            signals.Add(new FraudSignals(
+                reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7),
+                reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12), reader.GetBoolean(13), reader.GetInt64(14), reader.GetBoolean(15),
+                MerchantPayments: 0, MerchantAverageAmount: 0));
+        }
 
-    private static NpgsqlParameter<DateTime> Timestamp(DateTime instant) => new() { TypedValue = instant };
+        return signals;
+    }
+
 }
