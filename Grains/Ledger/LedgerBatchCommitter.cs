@@ -153,10 +153,12 @@ public sealed partial class LedgerBatchCommitter(
 
         if (accepted.Count > 0)
         {
-            await WriteAsync(connection, touchedAccounts, rows, holds, accepted.Select(item => item.Entry).ToArray(), responses).ConfigureAwait(false);
+            await WriteAndCommitAsync(connection, touchedAccounts, rows, holds, accepted.Select(item => item.Entry).ToArray(), responses).ConfigureAwait(false);
         }
-
-        await transaction.CommitAsync().ConfigureAwait(false);
+        else
+        {
+            await transaction.CommitAsync().ConfigureAwait(false);
+        }
 
         // A wallet whose own entry committed learns its row from the answer; the others are told after the flush.
         var answered = accepted.Select(item => item.Entry.AnsweredWallet).OfType<string>().ToHashSet(StringComparer.Ordinal);
@@ -355,7 +357,13 @@ public sealed partial class LedgerBatchCommitter(
         return accounts;
     }
 
-    private async Task WriteAsync(NpgsqlConnection connection, LockedAccount[] touched, List<EntryRow> rows, LockedHolds holds, LedgerEntry[] accepted, StoredResponse?[] responses)
+    /// <summary>
+    /// Writes the batch and commits it in the same round trip: the batch holds its accounts' locks until the COMMIT, and
+    /// a separate COMMIT cost one more wake-up of PostgreSQL and of this process while every other batch waited. Npgsql
+    /// follows the server's transaction status, so the transaction object counts as completed afterwards (its disposal
+    /// rolls back only a transaction still open, as after a failed statement).
+    /// </summary>
+    private async Task WriteAndCommitAsync(NpgsqlConnection connection, LockedAccount[] touched, List<EntryRow> rows, LockedHolds holds, LedgerEntry[] accepted, StoredResponse?[] responses)
     {
         var now = time.GetUtcNow();
         var expiresAt = now.UtcDateTime + _options.IdempotencyRetention;
@@ -425,6 +433,7 @@ public sealed partial class LedgerBatchCommitter(
             batch.BatchCommands.Add(PayoutStore.RecordCommand(payouts));
         }
 
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 
