@@ -86,7 +86,7 @@ public sealed class MerchantPaymentStore(NpgsqlDataSource dataSource)
         // The same changes on their merchants' streams (analytics, webhooks), committed with them.
         yield return StreamOutbox.AppendCommand([.. records.Select(record => OutboxMessage.Create(
             MerchantPaymentStream.Namespace, record.State.View.MerchantId, record.Change.Type,
-            JsonSerializer.Serialize(new PaymentChangedJson(record.Change.Type, record.Change.Amount, record.Change.At, record.State.Version, record.ViewJson), PaymentsJson.Options)))]);
+            record.ChangedEventJson))]);
     }
 
     public async Task<PaymentState?> LoadAsync(string paymentId)
@@ -225,12 +225,31 @@ public sealed record PaymentSignals(string? CardFingerprint, string? PayerUserId
 public sealed record PaymentChange(string Type, string Actor, long? Amount, DateTimeOffset At);
 
 /// <summary>A payment's state after a change, and the change: its row, event and stream event, written with the change's ledger entry.</summary>
-public sealed record PaymentRecord(PaymentState State, PaymentChange Change) : ILedgerRecord
+public sealed class PaymentRecord : ILedgerRecord
 {
-    private string? _viewJson;
+    /// <remarks>
+    /// The JSON is serialized here, by the grain that makes the change, not by the ledger committer: the committer
+    /// writes a batch while it holds the batch's account locks, and every other batch waits for it.
+    /// </remarks>
+    public PaymentRecord(PaymentState state, PaymentChange change)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(change);
+        State = state;
+        Change = change;
+        ViewJson = JsonSerializer.Serialize(state.View, PaymentsJson.Options);
+        ChangedEventJson = JsonSerializer.Serialize(new PaymentChangedJson(change.Type, change.Amount, change.At, state.Version, ViewJson), PaymentsJson.Options);
+    }
+
+    public PaymentState State { get; }
+
+    public PaymentChange Change { get; }
 
     /// <summary>The payment's view as JSON, serialized once for its row, its stream event and the answer to its request.</summary>
-    public string ViewJson => _viewJson ??= JsonSerializer.Serialize(State.View, PaymentsJson.Options);
+    public string ViewJson { get; }
+
+    /// <summary>The change as its merchant's stream carries it (a <see cref="PaymentChangedEvent"/>).</summary>
+    public string ChangedEventJson { get; }
 
     public IEnumerable<NpgsqlBatchCommand> WriteCommands(IReadOnlyList<ILedgerRecord> sameType) =>
         MerchantPaymentStore.SaveCommands([.. sameType.Cast<PaymentRecord>()]);
