@@ -115,6 +115,7 @@ public static class PaymentsApiExtensions
             .Validate(options => IsKey(options.FingerprintKey), $"{CardFingerprintOptions.SectionName}:{nameof(CardFingerprintOptions.FingerprintKey)} is base64 of at least 32 bytes.")
             .ValidateOnStart();
         services.AddSingleton<CardFingerprints>();
+        services.AddSingleton<UserLookup>();
         services.AddHostedService<NotificationListener>();
 
         // What a refused bearer token may cost: a per-network budget of failures and a short memory of refused sessions.

@@ -120,7 +120,7 @@ public static class MerchantPaymentsApi
 
     /// <summary>POST /v1/payments with Idempotency-Key → 201 the payment, or 402 with the declined payment.</summary>
     public static async Task<IResult> CreateMerchantPayment(
-        HttpContext context, ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromServices] CardFingerprints fingerprints)
+        HttpContext context, ClaimsPrincipal caller, [FromServices] IGrainFactory grains, [FromServices] CardFingerprints fingerprints, [FromServices] UserLookup userLookup)
     {
         var key = IdempotencyHeader.Read(context.Request);
         if (key.Error is { } missingKey)
@@ -146,7 +146,7 @@ public static class MerchantPaymentsApi
         string? payer = null;
         if (method.User is { } user)
         {
-            var resolved = await grains.Reference<IUserDirectoryGrain>(GrainKeys.UserDirectory).ResolveAsync(user);
+            var resolved = await userLookup.ResolveAsync(user);
             if (resolved is null)
             {
                 return ApiResults.Error(new ApiError(ErrorCodes.RecipientNotFound, "No user has this id or username.", "paymentMethod.user"));

@@ -66,7 +66,7 @@ public static class RequestsApi
     /// POST /v1/requests {from, amount, note} → 201 the pending request. The Idempotency-Key header is optional here
     /// (no money moves): with one, a retry returns the first request instead of creating another.
     /// </summary>
-    public static async Task<IResult> CreatePaymentRequest(HttpContext context, ClaimsPrincipal user, [FromServices] IGrainFactory grains)
+    public static async Task<IResult> CreatePaymentRequest(HttpContext context, ClaimsPrincipal user, [FromServices] IGrainFactory grains, [FromServices] UserLookup userLookup)
     {
         var key = IdempotencyHeader.ReadOptional(context.Request);
         if (key.Error is { } badKey)
@@ -88,8 +88,7 @@ public static class RequestsApi
 
         var request = input.Value!;
         var requester = user.UserId();
-        var payer = await grains.Reference<IUserDirectoryGrain>(GrainKeys.UserDirectory)
-            .ResolveCounterpartyAsync(request.From, requester, "from", "You cannot request money from yourself.");
+        var payer = await userLookup.ResolveCounterpartyAsync(request.From, requester, "from", "You cannot request money from yourself.");
         if (payer.Error is { } unknown)
         {
             return ApiResults.Error(unknown);

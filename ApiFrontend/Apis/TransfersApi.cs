@@ -50,7 +50,7 @@ public static class TransfersApi
     /// POST /v1/transfers {to, amount, currency, note, visibility} with Idempotency-Key → 201 {transfer, balance}.
     /// Everything is validated before any grain is called, so bad input changes nothing.
     /// </summary>
-    public static async Task<IResult> CreateTransfer(HttpContext context, ClaimsPrincipal user, [FromServices] IGrainFactory grains)
+    public static async Task<IResult> CreateTransfer(HttpContext context, ClaimsPrincipal user, [FromServices] IGrainFactory grains, [FromServices] UserLookup userLookup)
     {
         var key = IdempotencyHeader.Read(context.Request);
         if (key.Error is { } missingKey)
@@ -72,8 +72,7 @@ public static class TransfersApi
 
         var transfer = input.Value!;
         var sender = user.UserId();
-        var recipient = await grains.Reference<IUserDirectoryGrain>(GrainKeys.UserDirectory)
-            .ResolveCounterpartyAsync(transfer.To, sender, "to", "You cannot send money to yourself.");
+        var recipient = await userLookup.ResolveCounterpartyAsync(transfer.To, sender, "to", "You cannot send money to yourself.");
         if (recipient.Error is { } unknown)
         {
             return ApiResults.Error(unknown);

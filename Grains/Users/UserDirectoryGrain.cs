@@ -34,12 +34,9 @@ public sealed partial class UserDirectoryGrain(
     ILogger<UserDirectoryGrain> logger)
     : Grain, IUserDirectoryGrain
 {
-    // Profiles never change once created, so lookups (one per transfer, to resolve the recipient) are cached.
-    // Bounded: when full the cache starts over, which costs a database read per user, never a wrong answer.
     private const int MaxCachedProfiles = 100_000;
     private static readonly TimeSpan s_sweepInterval = TimeSpan.FromMinutes(10);
-    private readonly Dictionary<string, UserProfile> _byId = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, UserProfile> _byUsername = new(StringComparer.Ordinal);
+    private readonly UserProfileCache _profiles = new(MaxCachedProfiles);
     private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
 
     public async Task<Outcome<UserProfile>> Register(string username, string displayName, string password)
@@ -207,12 +204,12 @@ public sealed partial class UserDirectoryGrain(
             return null;
         }
 
-        if (_byId.TryGetValue(id.Key, out var cached))
+        if (_profiles.TryGetById(id.Key, out var cached))
         {
             return cached;
         }
 
-        return Remember((await QueryAsync("SELECT id, username, display_name FROM users WHERE id = $1", new NpgsqlParameter<Guid> { TypedValue = id.Value })).FirstOrDefault());
+        return _profiles.Remember((await QueryAsync("SELECT id, username, display_name FROM users WHERE id = $1", new NpgsqlParameter<Guid> { TypedValue = id.Value })).FirstOrDefault());
     }
 
     public async Task<UserProfile?> FindByUsername(string username)
@@ -222,30 +219,12 @@ public sealed partial class UserDirectoryGrain(
             return null;
         }
 
-        if (_byUsername.TryGetValue(name.Value, out var cached))
+        if (_profiles.TryGetByUsername(name.Value, out var cached))
         {
             return cached;
         }
 
-        return Remember((await QueryAsync("SELECT id, username, display_name FROM users WHERE username = $1", new NpgsqlParameter<string> { TypedValue = name.Value })).FirstOrDefault());
-    }
-
-    private UserProfile? Remember(UserProfile? profile)
-    {
-        if (profile is null)
-        {
-            return null; // Misses are not cached: the user may register a moment later.
-        }
-
-        if (_byId.Count >= MaxCachedProfiles)
-        {
-            _byId.Clear();
-            _byUsername.Clear();
-        }
-
-        _byId[profile.Id] = profile;
-        _byUsername[profile.Username] = profile;
-        return profile;
+        return _profiles.Remember((await QueryAsync("SELECT id, username, display_name FROM users WHERE username = $1", new NpgsqlParameter<string> { TypedValue = name.Value })).FirstOrDefault());
     }
 
     public async Task<IReadOnlyList<UserProfile>> Search(string query, int limit)
