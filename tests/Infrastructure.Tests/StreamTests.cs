@@ -18,6 +18,8 @@ namespace Payments.Infrastructure.Tests;
 /// </summary>
 public sealed class StreamTests
 {
+    private static readonly int[] s_appliedAroundThePoison = [1, 3, 4];
+
     private static readonly TimeSpan s_within = TimeSpan.FromSeconds(30);
 
     [Fact]
@@ -162,7 +164,7 @@ public sealed class StreamTests
         await AppendAsync(dataSource, StreamRecorderGrain.Event("poisoned", 4));
 
         await WaitUntilAppliedAsync(dataSource, 3);
-        Assert.Equal(new[] { 1, 3, 4 }, await AppliedSequenceAsync(dataSource, "poisoned"));
+        Assert.Equal(s_appliedAroundThePoison, await AppliedSequenceAsync(dataSource, "poisoned"));
         IReadOnlyList<StreamDeadLetter> letters = [];
         await Eventually.TrueAsync(async () => (letters = (await new StreamDeadLetterTable(dataSource).ListAsync(0, 10)).Items).Count > 0, s_within, "the dead letter is written");
         var letter = Assert.Single(letters);

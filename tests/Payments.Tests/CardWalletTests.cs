@@ -10,6 +10,8 @@ namespace Payments.Tests;
 /// <summary>The card wallet through the API: devices, provisioning, verification, lifecycle, lost devices and in-app payments.</summary>
 public sealed class CardWalletTests() : ApiTest("card-wallet")
 {
+    private static readonly string[] s_lostDeviceCodes = ["DEVICE_LOST", "CARD_STATUS_CONFLICT"];
+
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Payments:CardWallet:VerificationLockout"] = "00:00:02",
@@ -251,7 +253,7 @@ public sealed class CardWalletTests() : ApiTest("card-wallet")
         Assert.Equal(HttpStatusCode.OK, (await Cards.ReportLostAsync(payer, phone)).Status);
         var (_, lost) = await Cards.PayInAppAsync(key, merchantId, payer, "cw_payer2", card, device, 500);
         Assert.Equal(HttpStatusCode.Conflict, lost.Status);
-        Assert.Contains(lost.Code, new[] { "DEVICE_LOST", "CARD_STATUS_CONFLICT" });
+        Assert.Contains(lost.Code, s_lostDeviceCodes);
         Assert.Equal("DEVICE_LOST", (await Cards.ReactivateAsync(payer, card)).Code);
         Assert.Equal((0, 0), await Merchants.BalanceAsync(key));
     }

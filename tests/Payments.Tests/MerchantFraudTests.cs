@@ -9,6 +9,8 @@ namespace Payments.Tests;
 /// <summary>Each fraud rule driven on its own, the thresholds and lists of a merchant, and a blocked payment never reaching the network.</summary>
 public sealed class MerchantFraudTests() : ApiTest("merchant-fraud")
 {
+    private static readonly string[] s_blockedAddress = ["ip:198.51.100.7"];
+
     private MerchantClient Merchants => new(Api);
 
     /// <summary>A Luhn-valid Visa test number, different for each <paramref name="seed"/>.</summary>
@@ -177,7 +179,7 @@ public sealed class MerchantFraudTests() : ApiTest("merchant-fraud")
         await PayAsync(key, 1_000, card);
         await PayAsync(key, 1_000, card);
 
-        var strict = await Api.SendAsync(HttpMethod.Put, $"/v1/merchants/{merchantId}/fraud_settings", owner, new { reviewThreshold = 10, blockThreshold = 30, blockList = new[] { "ip:198.51.100.7" } });
+        var strict = await Api.SendAsync(HttpMethod.Put, $"/v1/merchants/{merchantId}/fraud_settings", owner, new { reviewThreshold = 10, blockThreshold = 30, blockList = s_blockedAddress });
         Assert.True(strict.Status == HttpStatusCode.OK, strict.Body);
         Assert.Equal(30, strict.Json["fraud"]!["blockThreshold"]!.GetValue<int>());
         var blocked = await PayAsync(key, 1_000, card);

@@ -11,6 +11,8 @@ namespace Payments.Tests;
 /// <summary>Merchant card payments over real HTTP: authorize, capture, void, refund, fees, the ledger under them, and who may see what.</summary>
 public sealed class MerchantPaymentTests() : ApiTest("merchant-payments")
 {
+    private static readonly string[] s_settledStatuses = ["succeeded", "canceled"];
+
     private MerchantClient Merchants => new(Api);
 
     [Fact]
@@ -185,7 +187,7 @@ public sealed class MerchantPaymentTests() : ApiTest("merchant-payments")
             Assert.Equal(1, results.Count(result => result.Status == HttpStatusCode.Created));
             Assert.All(results.Where(result => result.Status != HttpStatusCode.Created), result => Assert.Equal(HttpStatusCode.Conflict, result.Status));
             var status = (await Merchants.GetAsync(key, id))["status"]!.GetValue<string>();
-            Assert.Contains(status, new[] { "succeeded", "canceled" });
+            Assert.Contains(status, s_settledStatuses);
         }
 
         var captured = 0L;

@@ -13,6 +13,8 @@ namespace Payments.Tests;
 /// </summary>
 public sealed class SettlementTests() : WebhookReceiverTest("settlement")
 {
+    private static readonly string[] s_payoutEvents = ["payout.paid", "payout.failed"];
+
     private static readonly TimeSpan s_within = TimeSpan.FromSeconds(30);
     // No settlement delay beyond the commit margin (1 s); the first payout that reaches the bank is refused for good.
     protected override IReadOnlyDictionary<string, string?> MoreSettings => new Dictionary<string, string?>
@@ -26,7 +28,7 @@ public sealed class SettlementTests() : WebhookReceiverTest("settlement")
     public async Task Settlement_pays_out_captures_net_of_fees_and_refunds_once_and_a_refused_payout_returns_to_available()
     {
         var (_, merchantId, key) = await Merchants.MerchantAsync("settle_shop");
-        var endpoint = await Api.SendAsync(HttpMethod.Post, "/v1/webhook_endpoints", key, new { url = Receiver.Hook("payouts"), enabledEvents = new[] { "payout.paid", "payout.failed" } });
+        var endpoint = await Api.SendAsync(HttpMethod.Post, "/v1/webhook_endpoints", key, new { url = Receiver.Hook("payouts"), enabledEvents = s_payoutEvents });
         Assert.True(endpoint.Status == HttpStatusCode.Created, endpoint.Body);
         await Receiver.SetAsync("payouts", "ok", endpoint.Json["secret"]!.GetValue<string>());
 
