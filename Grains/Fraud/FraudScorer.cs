@@ -8,9 +8,10 @@ using static Payments.Infrastructure.Postgres.BatchCommands;
 namespace Payments.Grains.Fraud;
 
 /// <summary>
-/// Scores a payment before authorization: signals from the payments of the last hour and the payer's last 90 days (read
-/// together with those of the other payments being scored, <see cref="BatchedReader{TRequest, TResult}"/>), the merchant's usual ticket (<see cref="UsualTickets"/>), the rules of <see cref="FraudRules"/>, then the
-/// merchant's lists and thresholds. Scores and reasons are counted in the <c>Payments.Fraud</c> meter.
+/// Scores a payment before authorization: signals from the payments of the last hour and the payer's last 90 days
+/// (read together with those of the other payments being scored, <see cref="BatchedReader{TRequest, TResult}"/>), the
+/// merchant's usual ticket (<see cref="UsualTickets"/>), the rules of <see cref="FraudRules"/>, then the merchant's lists
+/// and thresholds. Scores and reasons are counted in the <c>Payments.Fraud</c> meter.
 /// </summary>
 public sealed class FraudScorer : IAsyncDisposable
 {

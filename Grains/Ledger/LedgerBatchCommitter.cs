@@ -472,8 +472,6 @@ public sealed partial class LedgerBatchCommitter(
     // invalid, whatever the database's state, so retrying cannot help; one entry's value is the cause.
     private static bool IsDataException(PostgresException error) => error.SqlState.StartsWith("22", StringComparison.Ordinal);
 
-
-
     /// <summary>An account row locked for the batch, with its running balance as entries apply.</summary>
     private sealed class LockedAccount(string id, bool isWallet, string currency, long balance, long held, long version)
     {

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Payments.Grains.Interfaces;
-using Payments.Grains.MerchantPayments;
 using Payments.Grains.Interfaces.MerchantPayments;
 using Payments.Grains.Interfaces.Merchants;
 using Payments.Grains.Interfaces.Settlements;
 using Payments.Grains.Interfaces.Webhooks;
+using Payments.Grains.MerchantPayments;
 using Payments.Infrastructure.Streams;
 using Payments.Infrastructure.References;
 
