@@ -10,6 +10,7 @@ using Payments.Infrastructure.Postgres;
 
 // The REST front end as its own process: an Orleans client that hosts no grains and finds the silos' gateways through
 // the membership table in the cluster's PostgreSQL.
+SocketCompletions.PreferInline();
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPaymentsLogging();
 

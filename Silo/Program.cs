@@ -4,6 +4,7 @@ using Payments.Silo.Database;
 using Payments.Silo.Hosting;
 using Serilog.Extensions.Logging;
 
+SocketCompletions.PreferInline();
 var builder = WebApplication.CreateBuilder(args);
 using var bootstrapLogger = SerilogSetup.CreateBootstrapLogger(builder.Configuration);
 using var bootstrapLoggers = new SerilogLoggerFactory(bootstrapLogger);

@@ -9,6 +9,10 @@ using Payments.Benchmarks.Reporting;
 using Payments.Benchmarks.Runtime;
 using Payments.Benchmarks.Transfers;
 using Payments.Benchmarks.Webhooks;
+using Payments.Infrastructure.Hosting;
+
+// The silos measured here run in this process, with the setting their own Program.cs makes.
+SocketCompletions.PreferInline();
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {

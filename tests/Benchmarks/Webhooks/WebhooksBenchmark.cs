@@ -71,7 +71,7 @@ internal static class WebhooksBenchmark
         report.Add(await ResultAsync(receiver, "grains", grainsSent, grainsRate));
 
         // Baseline: the same deliveries as rows of a queue table that workers drain.
-        var baseline = new QueueTableSender(data, receiver);
+        using var baseline = new QueueTableSender(data, receiver);
         await baseline.SetUpAsync();
         using var stop = new CancellationTokenSource();
         var workers = Enumerable.Range(0, BaselineWorkers).Select(_ => Task.Run(() => baseline.WorkAsync(stop.Token))).ToArray();
@@ -222,9 +222,11 @@ internal static class WebhooksBenchmark
     /// The baseline: a delivery is a row; each worker takes one with <c>FOR UPDATE SKIP LOCKED</c>, posts it, and deletes
     /// it in the same transaction (so a crash posts it again); an empty queue is polled every 50 ms.
     /// </summary>
-    private sealed class QueueTableSender(NpgsqlDataSource data, Receiver receiver)
+    private sealed class QueueTableSender(NpgsqlDataSource data, Receiver receiver) : IDisposable
     {
         private readonly HttpClient _http = new();
+
+        public void Dispose() => _http.Dispose();
 
         public async Task SetUpAsync()
         {
