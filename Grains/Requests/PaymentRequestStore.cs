@@ -16,24 +16,28 @@ public sealed class PaymentRequestStore(NpgsqlDataSource dataSource)
         TransactionalBatch.ExecuteAsync(dataSource, InsertCommands(request, notification));
 
     /// <summary>The request's row and its notification, to commit together (with the request's idempotency record when there is one).</summary>
-    public static IEnumerable<NpgsqlBatchCommand> InsertCommands(PaymentRequestView request, OutboxMessage notification)
+    public static IReadOnlyList<NpgsqlBatchCommand> InsertCommands(PaymentRequestView request, OutboxMessage notification)
     {
+        // An array, not an iterator: a null argument fails here, not when the batch is enumerated later.
         ArgumentNullException.ThrowIfNull(request);
-        yield return BatchCommands.Command(
-            """
-            INSERT INTO payment_requests (id, requester, requestee, amount, currency, note, status, created_at, expires_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8)
-            """,
-            new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(request.Id) },
-            new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(request.Requester) },
-            new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(request.Requestee) },
-            new NpgsqlParameter<long> { TypedValue = request.Amount },
-            new NpgsqlParameter<string> { TypedValue = request.Currency },
-            new NpgsqlParameter<string> { TypedValue = request.Note },
-            new NpgsqlParameter<string> { TypedValue = request.Status },
-            new NpgsqlParameter<DateTimeOffset> { TypedValue = request.CreatedAt },
-            new NpgsqlParameter<DateTimeOffset> { TypedValue = request.ExpiresAt });
-        yield return StreamOutbox.AppendCommand([notification]);
+        return
+        [
+            BatchCommands.Command(
+                """
+                INSERT INTO payment_requests (id, requester, requestee, amount, currency, note, status, created_at, expires_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8)
+                """,
+                new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(request.Id) },
+                new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(request.Requester) },
+                new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(request.Requestee) },
+                new NpgsqlParameter<long> { TypedValue = request.Amount },
+                new NpgsqlParameter<string> { TypedValue = request.Currency },
+                new NpgsqlParameter<string> { TypedValue = request.Note },
+                new NpgsqlParameter<string> { TypedValue = request.Status },
+                new NpgsqlParameter<DateTimeOffset> { TypedValue = request.CreatedAt },
+                new NpgsqlParameter<DateTimeOffset> { TypedValue = request.ExpiresAt }),
+            StreamOutbox.AppendCommand([notification]),
+        ];
     }
 
     public async Task<PaymentRequestRow?> GetAsync(Guid id)

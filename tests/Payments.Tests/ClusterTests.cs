@@ -101,6 +101,9 @@ public sealed class ClusterTests : IAsyncLifetime
     {
         var silos = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => StartSiloAsync()));
         var frontEnd = await StartFrontEndAsync();
+        // Each silo was ready on its own: a call made while the second one joins may be refused with a retryable 503
+        // (the likely cause of one failure in a full parallel run). This test is about sockets, not joins.
+        await Eventually.TrueAsync(async () => (await ActiveSilosAsync(frontEnd)).Count == 2, TimeSpan.FromSeconds(60), "both silos are active");
         var alice = await frontEnd.SignUpAsync("everywhere_alice", deposit: 10_000);
         var bob = await frontEnd.SignUpAsync("everywhere_bob");
 
