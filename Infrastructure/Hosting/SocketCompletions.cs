@@ -12,7 +12,10 @@ namespace Payments.Infrastructure.Hosting;
 /// </remarks>
 public static class SocketCompletions
 {
-    /// <summary>The runtime's switch (System.Net.Sockets' <c>SocketAsyncEngine</c>, and Kestrel's socket transport).</summary>
+    /// <summary>
+    /// The runtime's switch, read by System.Net.Sockets' <c>SocketAsyncEngine</c>. Kestrel's own inline scheduling is a
+    /// separate option, left off: requests still run on the thread pool.
+    /// </summary>
     public const string InlineVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
     /// <summary>Turns inline completions on unless the environment already says either way.</summary>
