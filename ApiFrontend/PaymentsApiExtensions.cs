@@ -118,13 +118,16 @@ public static class PaymentsApiExtensions
         services.AddSingleton<UserLookup>();
         services.AddHostedService<NotificationListener>();
 
-        // What a refused bearer token may cost: a per-network budget of failures and a short memory of refused sessions.
+        // What a refused bearer token may cost: a per-network budget of failures and a short memory of refused sessions;
+        // and a short memory of live ones, which spares most requests the session grain.
         services.AddOptions<SessionAuthenticationOptions>().BindConfiguration(SessionAuthenticationOptions.SectionName)
             .Validate(options => options.FailuresPerSecond >= 1 && options.FailureBurst >= 1, $"{SessionAuthenticationOptions.SectionName}: FailuresPerSecond and FailureBurst must be at least 1.")
             .Validate(options => options.RefusedSessionCacheSize >= 1 && options.RefusedSessionCacheTime >= TimeSpan.Zero, $"{SessionAuthenticationOptions.SectionName}: RefusedSessionCacheSize must be at least 1 and RefusedSessionCacheTime not negative.")
+            .Validate(options => options.AcceptedSessionCacheSize >= 1 && options.AcceptedSessionCacheTime >= TimeSpan.Zero, $"{SessionAuthenticationOptions.SectionName}: AcceptedSessionCacheSize must be at least 1 and AcceptedSessionCacheTime not negative.")
             .ValidateOnStart();
         services.TryAddSingleton<FailedAuthenticationLimit>();
         services.TryAddSingleton<RefusedSessionCache>();
+        services.TryAddSingleton<AcceptedSessionCache>();
         services.TryAddSingleton(TimeProvider.System);
 
         // Operators read dead letters straight from the database, also on a front end that hosts no streams.

@@ -64,9 +64,23 @@ public static class DevicesApi
     public static async Task<IResult> ListDevices(ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
         ApiResults.Json(await grains.Reference<ICardholderGrain>(user.UserId()).Devices());
 
-    /// <summary>POST /v1/devices/{id}/lost → 200 what was revoked and suspended, and what is still pending.</summary>
-    public static async Task<IResult> ReportDeviceLost(string id, ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>
-        PrefixedId.IsValid(id, PrefixedId.Device)
-            ? ApiResults.Ok(await grains.Reference<IDeviceGrain>(id).ReportLost(user.UserId()))
-            : ApiResults.Error(new ApiError(ErrorCodes.NotFound, "No such device."));
+    /// <summary>
+    /// POST /v1/devices/{id}/lost → 200 what was revoked and suspended, and what is still pending. The revoked sessions
+    /// stop working here at once, and on the other front ends as soon as they hear the revocations' NOTIFY.
+    /// </summary>
+    public static async Task<IResult> ReportDeviceLost(string id, ClaimsPrincipal user, [FromServices] IGrainFactory grains, [FromServices] AcceptedSessionCache acceptedSessions)
+    {
+        if (!PrefixedId.IsValid(id, PrefixedId.Device))
+        {
+            return ApiResults.Error(new ApiError(ErrorCodes.NotFound, "No such device."));
+        }
+
+        var outcome = await grains.Reference<IDeviceGrain>(id).ReportLost(user.UserId());
+        foreach (var sessionKey in outcome.Value?.RevokedSessionKeys ?? [])
+        {
+            acceptedSessions.Revoked(sessionKey);
+        }
+
+        return ApiResults.Ok(outcome);
+    }
 }

@@ -41,7 +41,7 @@ public static class SessionsApi
         group.MapDelete("/current", DeleteCurrentSession)
             .WithName(nameof(DeleteCurrentSession))
             .WithSummary("Sign out")
-            .WithDescription("Revokes the session whose token made the request: the token stops working at once, and notification sockets opened with it close (code 4401) on every front end.")
+            .WithDescription("Revokes the session whose token made the request. The token stops working at once on the front end that answers, and on every other front end as soon as it hears the revocation (a PostgreSQL NOTIFY, normally within milliseconds); notification sockets opened with it close (code 4401) on every front end.")
             .Produces(StatusCodes.Status204NoContent);
         return group;
     }
@@ -101,10 +101,14 @@ public static class SessionsApi
         return outcome.Error is { } refused ? (ApiResults.Error(refused), null) : (null, outcome.Value);
     }
 
-    /// <summary>DELETE /v1/sessions/current → 204; the token stops working at once.</summary>
-    public static async Task<IResult> DeleteCurrentSession(ClaimsPrincipal user, HttpResponse response, [FromServices] IGrainFactory grains)
+    /// <summary>
+    /// DELETE /v1/sessions/current → 204; the token stops working at once here, and on the other front ends as soon as
+    /// they hear the revocation's NOTIFY.
+    /// </summary>
+    public static async Task<IResult> DeleteCurrentSession(ClaimsPrincipal user, HttpResponse response, [FromServices] IGrainFactory grains, [FromServices] AcceptedSessionCache acceptedSessions)
     {
         await grains.Reference<ISessionGrain>(user.SessionKey()).Revoke();
+        acceptedSessions.Revoked(user.SessionKey());
         if (BrowserSession.IsCookieSession(user))
         {
             BrowserSession.Clear(response);

@@ -2,7 +2,7 @@ namespace Payments.ApiFrontend.Authentication;
 
 /// <summary>
 /// What a refused bearer token may cost (section <c>Payments:Api:Authentication</c>): a token bucket of failed
-/// authentications per client network, and how long refused session keys are remembered.
+/// authentications per client network, and how long refused and live session keys are remembered.
 /// </summary>
 public sealed class SessionAuthenticationOptions
 {
@@ -19,4 +19,14 @@ public sealed class SessionAuthenticationOptions
 
     /// <summary>Most refused session keys remembered at once. Default 100,000 (a few MB).</summary>
     public int RefusedSessionCacheSize { get; set; } = 100_000;
+
+    /// <summary>
+    /// How long a front end remembers a live session, so that requests with its token skip the session grain. Only while
+    /// the front end hears revocations (<see cref="AcceptedSessionCache"/>); zero asks the grain on every request.
+    /// Default 30 seconds.
+    /// </summary>
+    public TimeSpan AcceptedSessionCacheTime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most live sessions remembered at once. Default 100,000 (a few MB).</summary>
+    public int AcceptedSessionCacheSize { get; set; } = 100_000;
 }

@@ -17,16 +17,20 @@ namespace Payments.ApiFrontend.Notifications;
 /// revokes the session, so nothing is pushed before it is durable; both channels share the connection, so they
 /// arrive in commit order: a notification stored after a revocation never reaches that session's sockets.
 /// While the connection is down nothing is pushed (clients catch up from the inbox) and no revocation is heard, so
-/// after reconnecting the listener asks the session grain of every socket open here whether it is still live.
+/// live sessions are not remembered (<see cref="AcceptedSessionCache"/>), and after reconnecting the listener asks the
+/// session grain of every socket open here whether it is still live. An idle connection is checked every few seconds,
+/// so one that died without a word is noticed.
 /// </summary>
 public sealed partial class NotificationListener(
     NpgsqlDataSource dataSource,
     NotificationSockets sockets,
-    RefusedSessionCache refusedSessions,
+    AcceptedSessionCache acceptedSessions,
     IGrainFactory grains,
     ILogger<NotificationListener> logger) : BackgroundService
 {
     private static readonly TimeSpan s_reconnectDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_idleCheck = TimeSpan.FromSeconds(5);
+    private const int IdleCheckTimeoutSeconds = 5;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -41,11 +45,16 @@ public sealed partial class NotificationListener(
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
 
+                acceptedSessions.Hearing();
+
                 // Sockets opened before (or while) the connection was down may have missed their revocation.
                 _ = RevalidateSessionsAsync(stoppingToken);
                 while (!stoppingToken.IsCancellationRequested)
                 {
-                    await connection.WaitAsync(stoppingToken);
+                    if (!await connection.WaitAsync(s_idleCheck, stoppingToken))
+                    {
+                        await CheckAliveAsync(connection, stoppingToken);
+                    }
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -55,9 +64,21 @@ public sealed partial class NotificationListener(
             catch (Exception error) when (error is NpgsqlException or TimeoutException or IOException)
             {
                 LogListenFailed(logger, error);
-                await Task.Delay(s_reconnectDelay, stoppingToken);
             }
+            finally
+            {
+                acceptedSessions.Deaf();
+            }
+
+            await Task.Delay(s_reconnectDelay, stoppingToken);
         }
+    }
+
+    // A round trip within the timeout, or the connection counts as lost (an exception the loop above handles).
+    private static async Task CheckAliveAsync(NpgsqlConnection connection, CancellationToken stoppingToken)
+    {
+        await using var ping = new NpgsqlCommand("SELECT 1", connection) { CommandTimeout = IdleCheckTimeoutSeconds };
+        await ping.ExecuteScalarAsync(stoppingToken);
     }
 
     private void Dispatch(string channel, string payload)
@@ -81,7 +102,7 @@ public sealed partial class NotificationListener(
     // Payload: the session key. Revoked sessions never come back, so the key is also refused here without a lookup.
     private void Revoked(string sessionKey)
     {
-        refusedSessions.Add(sessionKey);
+        acceptedSessions.Revoked(sessionKey);
         if (sockets.CloseSession(sessionKey, SocketCloseReason.SessionRevoked) > 0)
         {
             LogClosedRevoked(logger);

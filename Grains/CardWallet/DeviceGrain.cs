@@ -94,7 +94,7 @@ public sealed partial class DeviceGrain(CardWalletStore store, IOptions<CardWall
                 _ => FinishAsync(), new GrainTimerCreationOptions(options.Value.LostDeviceRetryInterval, options.Value.LostDeviceRetryInterval) { KeepAlive = true });
         }
 
-        return new LostDeviceView(_device!, sessions.Count, suspended, pending, complete);
+        return new LostDeviceView(_device!, sessions.Count, suspended, pending, complete, sessions);
     }
 
     private async Task ReloadAsync()

@@ -43,8 +43,10 @@ public sealed class SessionSocketTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Revoking_a_session_closes_its_sockets_on_every_front_end_and_nothing_reaches_them_after()
+    public async Task Revoking_a_session_closes_its_sockets_and_ends_its_token_on_every_front_end_and_nothing_reaches_them_after()
     {
+        // Without the memory of refused sessions, only the revocation heard can end the token the front end accepted.
+        _environment["Payments__Api__Authentication__RefusedSessionCacheTime"] = "00:00:00";
         var (silo, frontEnd) = await StartClusterAsync();
         var alice = await frontEnd.SignUpAsync("revoke_alice", deposit: 10_000);
         var bob = await frontEnd.SignUpAsync("revoke_bob");
@@ -58,6 +60,7 @@ public sealed class SessionSocketTests : IAsyncLifetime
         {
             var before = await PayAsync(frontEnd, alice.Token, bob.Id, 100, "revoke-1");
             await Task.WhenAll(revoked.Concat(kept).Select(socket => socket.NextAsync(message => IsPayment(message, before), s_within)));
+            Assert.Equal(HttpStatusCode.OK, (await frontEnd.SendAsync(HttpMethod.Get, "/v1/users/me", bob.Token)).Status);
 
             var revokedAt = Stopwatch.GetTimestamp();
             Assert.Equal(HttpStatusCode.NoContent, (await ApiClient.For(silo.BaseAddress).SendAsync(HttpMethod.Delete, "/v1/sessions/current", bob.Token)).Status);
@@ -70,6 +73,10 @@ public sealed class SessionSocketTests : IAsyncLifetime
             }
 
             Assert.True(Stopwatch.GetElapsedTime(revokedAt) < TimeSpan.FromSeconds(5), "the sockets closed at once");
+
+            // The sockets closed on hearing the revocation, so the front end that accepted the token before has dropped it.
+            Assert.Equal(HttpStatusCode.Unauthorized, (await frontEnd.SendAsync(HttpMethod.Get, "/v1/users/me", bob.Token)).Status);
+            Assert.Equal(HttpStatusCode.OK, (await frontEnd.SendAsync(HttpMethod.Get, "/v1/users/me", bobElsewhere)).Status);
             await Task.WhenAll(kept.Select(socket => socket.NextAsync(message => IsPayment(message, after), s_within)));
             await Task.Delay(500);
             foreach (var socket in revoked)

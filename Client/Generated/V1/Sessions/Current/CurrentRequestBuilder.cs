@@ -34,7 +34,7 @@ namespace Payments.Client.Generated.V1.Sessions.Current
         {
         }
         /// <summary>
-        /// Revokes the session whose token made the request: the token stops working at once, and notification sockets opened with it close (code 4401) on every front end.
+        /// Revokes the session whose token made the request. The token stops working at once on the front end that answers, and on every other front end as soon as it hears the revocation (a PostgreSQL NOTIFY, normally within milliseconds); notification sockets opened with it close (code 4401) on every front end.
         /// </summary>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -60,7 +60,7 @@ namespace Payments.Client.Generated.V1.Sessions.Current
             await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Revokes the session whose token made the request: the token stops working at once, and notification sockets opened with it close (code 4401) on every front end.
+        /// Revokes the session whose token made the request. The token stops working at once on the front end that answers, and on every other front end as soon as it hears the revocation (a PostgreSQL NOTIFY, normally within milliseconds); notification sockets opened with it close (code 4401) on every front end.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
