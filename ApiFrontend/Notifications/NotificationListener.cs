@@ -32,6 +32,9 @@ public sealed partial class NotificationListener(
     private static readonly TimeSpan s_idleCheck = TimeSpan.FromSeconds(5);
     private const int IdleCheckTimeoutSeconds = 5;
 
+    /// <summary>The idle check's statement; a listening connection's last statement is this or its LISTEN.</summary>
+    public const string IdleCheck = "SELECT count(*) FROM pg_listening_channels()";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -74,10 +77,11 @@ public sealed partial class NotificationListener(
         }
     }
 
-    // A round trip within the timeout, or the connection counts as lost (an exception the loop above handles).
+    // A round trip within the timeout, or the connection counts as lost (an exception the loop above handles). The
+    // statement names what the connection is for, so pg_stat_activity tells it from the pool's.
     private static async Task CheckAliveAsync(NpgsqlConnection connection, CancellationToken stoppingToken)
     {
-        await using var ping = new NpgsqlCommand("SELECT 1", connection) { CommandTimeout = IdleCheckTimeoutSeconds };
+        await using var ping = new NpgsqlCommand(IdleCheck, connection) { CommandTimeout = IdleCheckTimeoutSeconds };
         await ping.ExecuteScalarAsync(stoppingToken);
     }
 

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
+using Npgsql;
+using Payments.ApiFrontend.Notifications;
 using Payments.TestSupport;
 using Xunit;
 
@@ -97,6 +99,35 @@ public sealed class SessionSocketTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_front_end_that_lost_its_listening_connection_does_not_accept_a_token_revoked_meanwhile()
+    {
+        // Only the front end's memory of live sessions stands between the missed revocation and the token.
+        _environment["Payments__Api__Authentication__RefusedSessionCacheTime"] = "00:00:00";
+        var (silo, frontEnd) = await StartClusterAsync();
+        var bob = await frontEnd.SignUpAsync("deaf_bob");
+        Assert.Equal(HttpStatusCode.OK, (await frontEnd.SendAsync(HttpMethod.Get, "/v1/users/me", bob.Token)).Status);
+
+        // Both processes' listening connections end; the revocation's NOTIFY goes out before either listens again
+        // (each waits a second before reconnecting), so the separate front end never hears it.
+        await using var database = NpgsqlDataSource.Create(_environment["ConnectionStrings__Payments"]!);
+        var listeners = await ListeningBackendsAsync(database);
+        Assert.Equal(2, listeners.Count);
+        await using (var terminate = database.CreateCommand("SELECT pg_terminate_backend(pid) FROM unnest($1) AS pid"))
+        {
+            terminate.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. listeners] });
+            await terminate.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await ApiClient.For(silo.BaseAddress).SendAsync(HttpMethod.Delete, "/v1/sessions/current", bob.Token)).Status);
+        await Eventually.TrueAsync(
+            async () => (await ListeningBackendsAsync(database)).Count(pid => !listeners.Contains(pid)) == 2,
+            TimeSpan.FromSeconds(30),
+            "both processes listen again");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await frontEnd.SendAsync(HttpMethod.Get, "/v1/users/me", bob.Token)).Status);
+    }
+
+    [Fact]
     public async Task An_expired_sessions_sockets_close_on_every_front_end_and_nothing_reaches_them_after()
     {
         var lifetime = TimeSpan.FromSeconds(8);
@@ -154,6 +185,21 @@ public sealed class SessionSocketTests : IAsyncLifetime
         await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
         await frontEnd.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
         return (silo, new ApiClient(new HttpClient { BaseAddress = frontEnd.BaseAddress, Timeout = TimeSpan.FromSeconds(60) }));
+    }
+
+    // The notification listeners' connections: their last statement is their LISTEN or their idle check.
+    private static async Task<List<int>> ListeningBackendsAsync(NpgsqlDataSource database)
+    {
+        await using var command = database.CreateCommand("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND (query LIKE 'LISTEN %' OR query = $1) AND pid <> pg_backend_pid()");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NotificationListener.IdleCheck });
+        await using var reader = await command.ExecuteReaderAsync();
+        var pids = new List<int>();
+        while (await reader.ReadAsync())
+        {
+            pids.Add(reader.GetInt32(0));
+        }
+
+        return pids;
     }
 
     private static async Task<string> LoginAsync(ApiClient api, string username)
