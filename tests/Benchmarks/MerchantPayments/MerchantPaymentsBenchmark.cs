@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans;
@@ -15,14 +16,17 @@ namespace Payments.Benchmarks.MerchantPayments;
 /// <summary>
 /// Card payments authorized then captured (two ledger entries each, with holds) on one hot merchant, per second,
 /// through the grains as the REST API sends them, against a row-locking baseline on the same PostgreSQL in the same
-/// run. Durable PostgreSQL (fsync and synchronous commit on).
+/// run. Durable PostgreSQL (fsync and synchronous commit on). With several rounds the paths alternate (grains,
+/// row locking, grains, ...) and each round adds a row with their ratio: this machine's speed drifts by a third within
+/// minutes, so only measurements side by side compare.
 /// </summary>
 internal static class MerchantPaymentsBenchmark
 {
     private const int Workers = 64;
 
-    public static async Task RunAsync(BenchmarkReport report, TimeSpan duration, IReadOnlyCollection<string> implementations)
+    public static async Task RunAsync(BenchmarkReport report, TimeSpan duration, IReadOnlyCollection<string> implementations, int rounds)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
         await using var postgres = await BenchmarkPostgres.StartAsync();
         var connectionString = await BenchmarkPostgres.CreateDatabaseAsync(postgres.ConnectionString);
         await using var app = await BenchmarkSilo.StartAsync(connectionString);
@@ -47,16 +51,27 @@ internal static class MerchantPaymentsBenchmark
 
         Console.WriteLine($"Warmed up for {ClosedLoop.WarmUp.TotalSeconds:0} s on each path");
         var cpu = new ProcessCpu(new Dictionary<string, IReadOnlyList<int>> { ["process"] = [Environment.ProcessId] }, postgres.ClusterDirectory);
-        foreach (var implementation in selected)
+        for (var round = 1; round <= rounds; round++)
         {
-            await BenchmarkPostgres.CheckpointAsync(baselineData);
-            var before = cpu.Sample();
-            var result = await ClosedLoop.RunAsync(scenario, duration, paths[implementation]);
-            var row = TransfersBenchmark.Row(scenario, implementation, result);
-            row.Remove("transfersPerSecond");
-            row["paymentsPerSecond"] = result.TransfersPerSecond;
-            ProcessCpu.Record(row, before, cpu.Sample(), result.TransfersPerSecond * duration.TotalSeconds);
-            report.Add(row);
+            var perSecond = new Dictionary<string, double>();
+            foreach (var implementation in selected)
+            {
+                await BenchmarkPostgres.CheckpointAsync(baselineData);
+                var before = cpu.Sample();
+                var result = await ClosedLoop.RunAsync(scenario, duration, paths[implementation]);
+                var row = TransfersBenchmark.Row(scenario, implementation, result);
+                row.Remove("transfersPerSecond");
+                row["round"] = round;
+                row["paymentsPerSecond"] = result.TransfersPerSecond;
+                ProcessCpu.Record(row, before, cpu.Sample(), result.TransfersPerSecond * duration.TotalSeconds);
+                report.Add(row);
+                perSecond[implementation] = result.TransfersPerSecond;
+            }
+
+            if (perSecond.TryGetValue("grains", out var grainsPerSecond) && perSecond.TryGetValue("rowlock", out var rowlockPerSecond) && rowlockPerSecond > 0)
+            {
+                report.Add(new JsonObject { ["scenario"] = scenario.Name, ["round"] = round, ["grainsToRowlock"] = Math.Round(grainsPerSecond / rowlockPerSecond, 2) });
+            }
         }
 
         var audit = await grains.GetGrain<ILedgerAuditGrain>("default").Audit();
