@@ -142,6 +142,8 @@ public static class PaymentsGrains
         services.AddSingleton<MerchantAnalyticsStore>();
         services.AddOptions<SimulatedAcquirerOptions>().BindConfiguration(SimulatedAcquirerOptions.SectionName)
             .Validate(options => options.FailureRate is >= 0 and <= 1, $"{SimulatedAcquirerOptions.SectionName}:{nameof(SimulatedAcquirerOptions.FailureRate)} is between 0 and 1.")
+            .Validate(options => options.RememberedDecisions is >= 100 and <= 10_000_000, $"{SimulatedAcquirerOptions.SectionName}:{nameof(SimulatedAcquirerOptions.RememberedDecisions)} is between 100 and 10,000,000.")
+            .Validate(options => options.DecisionRetention >= TimeSpan.FromMinutes(1) && options.DecisionRetention <= TimeSpan.FromDays(7), $"{SimulatedAcquirerOptions.SectionName}:{nameof(SimulatedAcquirerOptions.DecisionRetention)} is between 1 minute and 7 days.")
             .ValidateOnStart();
         services.AddOptions<AcquirerResilienceOptions>().BindConfiguration(AcquirerResilienceOptions.SectionName)
             .Validate(options => options.Problem() is null, $"{AcquirerResilienceOptions.SectionName}: MaxRetries 0-10, BreakFailureRatio in (0, 1], BreakMinimumCalls >= 2, AttemptTimeout > 0, BreakDuration >= 0.5 s.")

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace Payments.Grains.Acquiring;
@@ -15,6 +15,12 @@ public sealed class SimulatedAcquirerOptions
 
     /// <summary>The first this many calls fail, whatever the rate: deterministic failure injection for tests.</summary>
     public int FailFirstCalls { get; set; }
+
+    /// <summary>How many decisions the acquirer remembers by idempotency key (the oldest are forgotten first).</summary>
+    public int RememberedDecisions { get; set; } = 100_000;
+
+    /// <summary>How long a decision is remembered: a day, as idempotency records are kept.</summary>
+    public TimeSpan DecisionRetention { get; set; } = TimeSpan.FromDays(1);
 }
 
 /// <summary>
@@ -23,25 +29,47 @@ public sealed class SimulatedAcquirerOptions
 /// its expiry has passed). Approvals and final declines are remembered by idempotency key, as at a real acquirer, so
 /// a retry gets the first answer; a processing error is transient and is not remembered.
 /// </summary>
-public sealed class SimulatedCardAcquirer(IOptions<SimulatedAcquirerOptions> options, TimeProvider time) : ICardAcquirer
+/// <remarks>
+/// The memory is bounded (<see cref="SimulatedAcquirerOptions.RememberedDecisions"/>, for
+/// <see cref="SimulatedAcquirerOptions.DecisionRetention"/>): it once kept every decision for the life of the process,
+/// a dictionary that grew by one entry a payment (400,000 in a benchmark run). A retry comes within seconds (the
+/// resilience pipeline's) or answers from the idempotency record; a key forgotten earlier would be authorized again,
+/// as at an acquirer whose key expired. Requests with one key arrive one after another (its idempotency grain and the
+/// pipeline's retries are sequential), so looking up and then storing needs no lock.
+/// </remarks>
+public sealed class SimulatedCardAcquirer : ICardAcquirer, IDisposable
 {
-    private readonly ConcurrentDictionary<string, AcquirerDecision> _decisions = new(StringComparer.Ordinal);
+    private readonly IOptions<SimulatedAcquirerOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly MemoryCache _decisions;
     private long _calls;
+    private long _approvals;
+
+    public SimulatedCardAcquirer(IOptions<SimulatedAcquirerOptions> options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _time = time;
+        _decisions = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.RememberedDecisions });
+    }
 
     /// <summary>Calls that reached the acquirer (attempts, including failed ones).</summary>
     public long Calls => Interlocked.Read(ref _calls);
 
     /// <summary>Authorizations approved, by idempotency key: a repeated key approves nothing more.</summary>
-    public int Approvals => _decisions.Values.Count(decision => decision.Approved);
+    public long Approvals => Interlocked.Read(ref _approvals);
+
+    /// <summary>Decisions remembered now.</summary>
+    public long Remembered => _decisions.Count;
 
     public async Task<AcquirerDecision> AuthorizeAsync(CardAuthorization request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var settings = options.Value;
+        var settings = _options.Value;
         var call = Interlocked.Increment(ref _calls);
         if (settings.Latency > TimeSpan.Zero)
         {
-            await Task.Delay(settings.Latency, time, cancellationToken);
+            await Task.Delay(settings.Latency, _time, cancellationToken);
         }
 
         if (call <= settings.FailFirstCalls || (settings.FailureRate > 0 && Random.Shared.NextDouble() < settings.FailureRate))
@@ -49,18 +77,29 @@ public sealed class SimulatedCardAcquirer(IOptions<SimulatedAcquirerOptions> opt
             throw new AcquirerUnavailableException("The simulated acquirer failed (failure injection).");
         }
 
-        if (_decisions.TryGetValue(request.IdempotencyKey, out var earlier))
+        if (_decisions.TryGetValue(request.IdempotencyKey, out AcquirerDecision? earlier) && earlier is not null)
         {
             return earlier;
         }
 
         var decision = Decide(request);
-        return decision.DeclineCode == DeclineCodes.ProcessingError ? decision : _decisions.GetOrAdd(request.IdempotencyKey, decision);
+        if (decision.DeclineCode != DeclineCodes.ProcessingError)
+        {
+            _decisions.Set(request.IdempotencyKey, decision, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = settings.DecisionRetention });
+            if (decision.Approved)
+            {
+                Interlocked.Increment(ref _approvals);
+            }
+        }
+
+        return decision;
     }
+
+    public void Dispose() => _decisions.Dispose();
 
     private AcquirerDecision Decide(CardAuthorization request)
     {
-        var today = time.GetUtcNow();
+        var today = _time.GetUtcNow();
         if (request.ExpYear < today.Year || (request.ExpYear == today.Year && request.ExpMonth < today.Month))
         {
             return AcquirerDecision.Decline(DeclineCodes.ExpiredCard);
