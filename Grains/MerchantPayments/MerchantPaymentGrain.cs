@@ -28,9 +28,11 @@ namespace Payments.Grains.MerchantPayments;
 // A payment is busy for seconds (authorization, capture) and then quiet for hours or days (a refund, a read reload its
 // row). At the default quarter of an hour a busy merchant kept every payment of the last 15 minutes in memory (1.5
 // million at 1,700 a second), and Orleans walks all of a silo's activations, under the lock that creating one takes,
-// each time its gauges are read (every second with the dashboard). Not DeactivateOnIdle after a change: calls queued
-// behind it (concurrent refunds) would be forwarded to a deactivating activation and refused.
-[CollectionAgeLimit("00:00:30")]
+// each time its gauges are read (every second with the dashboard). Ten idle seconds (the idempotency grain's, above
+// the 5 s collection quantum) keep a hot merchant's last 30,000 payments at 3,000 a second; a later call reloads the
+// row. Not DeactivateOnIdle after a change: calls queued behind it (concurrent refunds) would be forwarded to a
+// deactivating activation and refused.
+[CollectionAgeLimit("00:00:10")]
 [GrainType("merchant-payment")]
 public sealed partial class MerchantPaymentGrain(
     MerchantPaymentStore store,
