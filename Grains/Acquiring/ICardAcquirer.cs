@@ -2,8 +2,8 @@ namespace Payments.Grains.Acquiring;
 
 /// <summary>
 /// The card acquirer: asks the card's network to authorize an amount. Calls carry an idempotency key, so a retried
-/// authorization is answered with the first one's result and never authorizes twice. Captures, voids and refunds
-/// travel to the networks in the daily clearing file (settlement), not as calls here.
+/// authorization is answered with the first one's result and never authorizes twice. Captures, voids and refunds are
+/// not calls here: a real acquirer learns of them from the daily clearing file, which this platform does not build.
 /// </summary>
 public interface ICardAcquirer
 {
