@@ -20,8 +20,13 @@ public static class ApiKeySecret
 
     public static string New() => Mode + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
-    /// <summary>Whether a bearer token is an API key at all (and not a session token): it starts with <c>sk_</c>.</summary>
-    public static bool LooksLikeKey(string token) => token.StartsWith("sk_", StringComparison.Ordinal);
+    /// <summary>
+    /// Whether a bearer token is an API key at all (and not a session token): it starts with <c>sk_</c> and is not of a
+    /// session token's length. A session token is 43 random base64url characters, so one in 262,144 starts with
+    /// <c>sk_</c> too; taken for a key, that session would never have worked.
+    /// </summary>
+    public static bool LooksLikeKey(string token) =>
+        token.StartsWith("sk_", StringComparison.Ordinal) && token.Length != Users.SessionTokenFormat.Length;
 
     /// <summary>Of the issued shape: the mode, then exactly 43 base64url characters.</summary>
     public static bool IsWellFormed(string token) =>
