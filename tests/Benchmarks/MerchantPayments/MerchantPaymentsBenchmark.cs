@@ -40,8 +40,8 @@ internal static class MerchantPaymentsBenchmark
 
         var paths = new Dictionary<string, Func<int, int, int, Task<bool>>>
         {
-            ["grains"] = (_, _, _) => AuthorizeAndCaptureAsync(grains, merchantId),
-            ["payment-grain"] = (_, _, _) => AuthorizeAndCaptureDirectlyAsync(grains, merchantId),
+            ["grains"] = (_, _, _) => ThroughIdempotencyGrainsAsync(grains, merchantId),
+            ["payment-grain"] = (_, _, _) => DirectlyToPaymentGrainsAsync(grains, merchantId),
             ["rowlock"] = (_, _, _) => baseline.AuthorizeAndCaptureAsync(1_000),
         };
         var selected = paths.Keys.Where(implementations.Contains).ToList();
@@ -93,44 +93,42 @@ internal static class MerchantPaymentsBenchmark
     }
 
     /// <summary>
-    /// One payment as a merchant's client makes it: authorize (manual capture), then capture, each through its
-    /// idempotency grain. Each payment comes from another card (a fresh fingerprint), as at a busy shop, so fraud
-    /// scoring runs its queries but velocity rules stay quiet.
+    /// One payment as a merchant's client makes it: authorize (manual capture), then capture, each with a new
+    /// Idempotency-Key, sent by <paramref name="send"/>. Each payment comes from another card (a fresh fingerprint), as
+    /// at a busy shop, so fraud scoring runs its queries but velocity rules stay quiet.
     /// </summary>
-    private static async Task<bool> AuthorizeAndCaptureAsync(IGrainFactory grains, string merchantId)
+    private static async Task<bool> AuthorizeAndCaptureAsync(string merchantId, Func<IdempotentCommand, string, Task<StoredResponse>> send)
     {
-        var create = NewPayment(merchantId);
-        var key = Guid.NewGuid().ToString("N");
-        var authorized = await grains.Reference<IIdempotencyGrain>($"{merchantId}/{key}").Execute(create, key);
+        var authorized = await send(NewPayment(merchantId), Guid.NewGuid().ToString("N"));
         if (authorized.Status != 201)
         {
             return false;
         }
 
-        var capture = CaptureOf(merchantId, authorized);
-        var captureKey = Guid.NewGuid().ToString("N");
-        var captured = await grains.Reference<IIdempotencyGrain>($"{merchantId}/{captureKey}").Execute(capture, captureKey);
+        var captured = await send(CaptureOf(merchantId, authorized), Guid.NewGuid().ToString("N"));
         return captured.Status == 201;
     }
+
+    /// <summary>Each request through its idempotency grain, as the REST API sends it.</summary>
+    private static Task<bool> ThroughIdempotencyGrainsAsync(IGrainFactory grains, string merchantId) =>
+        AuthorizeAndCaptureAsync(merchantId, (command, key) => grains.Reference<IIdempotencyGrain>($"{merchantId}/{key}").Execute(command, key));
 
     /// <summary>
-    /// The same payment with the payment grain called directly, as its idempotency grain would call it: what the
-    /// idempotency grain in front (an activation and a call per request) costs. Not a path clients can take.
+    /// Each request to the payment grain directly, as its idempotency grain would call it: what the idempotency grain
+    /// in front (an activation and a call per request) costs. Not a path clients can take.
     /// </summary>
-    private static async Task<bool> AuthorizeAndCaptureDirectlyAsync(IGrainFactory grains, string merchantId)
-    {
-        var key = Guid.NewGuid().ToString("N");
-        var authorized = (await grains.Reference<IMerchantPaymentGrain>(PrefixedId.New(PrefixedId.Payment)).Create(NewPayment(merchantId), new IdempotencyStamp(merchantId, key, key))).Response;
-        if (authorized.Status != 201)
+    private static Task<bool> DirectlyToPaymentGrainsAsync(IGrainFactory grains, string merchantId) =>
+        AuthorizeAndCaptureAsync(merchantId, async (command, key) =>
         {
-            return false;
-        }
-
-        var capture = CaptureOf(merchantId, authorized);
-        var captureKey = Guid.NewGuid().ToString("N");
-        var captured = (await grains.Reference<IMerchantPaymentGrain>(capture.PaymentId).Capture(capture, new IdempotencyStamp(merchantId, captureKey, captureKey))).Response;
-        return captured.Status == 201;
-    }
+            var stamp = new IdempotencyStamp(merchantId, key, key);
+            var outcome = command switch
+            {
+                CreateMerchantPaymentCommand create => await grains.Reference<IMerchantPaymentGrain>(PrefixedId.New(PrefixedId.Payment)).Create(create, stamp),
+                CaptureMerchantPaymentCommand capture => await grains.Reference<IMerchantPaymentGrain>(capture.PaymentId).Capture(capture, stamp),
+                _ => throw new ArgumentException($"No direct path for {command.GetType().Name}.", nameof(command)),
+            };
+            return outcome.Response;
+        });
 
     private static CreateMerchantPaymentCommand NewPayment(string merchantId)
     {
