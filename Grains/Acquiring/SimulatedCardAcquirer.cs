@@ -37,21 +37,11 @@ public sealed class SimulatedAcquirerOptions
 /// as at an acquirer whose key expired. Requests with one key arrive one after another (its idempotency grain and the
 /// pipeline's retries are sequential), so looking up and then storing needs no lock.
 /// </remarks>
-public sealed class SimulatedCardAcquirer : ICardAcquirer, IDisposable
+public sealed class SimulatedCardAcquirer(IOptions<SimulatedAcquirerOptions> options, TimeProvider time) : ICardAcquirer, IDisposable
 {
-    private readonly IOptions<SimulatedAcquirerOptions> _options;
-    private readonly TimeProvider _time;
-    private readonly MemoryCache _decisions;
+    private readonly MemoryCache _decisions = new(new MemoryCacheOptions { SizeLimit = options.Value.RememberedDecisions });
     private long _calls;
     private long _approvals;
-
-    public SimulatedCardAcquirer(IOptions<SimulatedAcquirerOptions> options, TimeProvider time)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        _options = options;
-        _time = time;
-        _decisions = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.RememberedDecisions });
-    }
 
     /// <summary>Calls that reached the acquirer (attempts, including failed ones).</summary>
     public long Calls => Interlocked.Read(ref _calls);
@@ -65,11 +55,11 @@ public sealed class SimulatedCardAcquirer : ICardAcquirer, IDisposable
     public async Task<AcquirerDecision> AuthorizeAsync(CardAuthorization request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var settings = _options.Value;
+        var settings = options.Value;
         var call = Interlocked.Increment(ref _calls);
         if (settings.Latency > TimeSpan.Zero)
         {
-            await Task.Delay(settings.Latency, _time, cancellationToken);
+            await Task.Delay(settings.Latency, time, cancellationToken);
         }
 
         if (call <= settings.FailFirstCalls || (settings.FailureRate > 0 && Random.Shared.NextDouble() < settings.FailureRate))
@@ -99,7 +89,7 @@ public sealed class SimulatedCardAcquirer : ICardAcquirer, IDisposable
 
     private AcquirerDecision Decide(CardAuthorization request)
     {
-        var today = _time.GetUtcNow();
+        var today = time.GetUtcNow();
         if (request.ExpYear < today.Year || (request.ExpYear == today.Year && request.ExpMonth < today.Month))
         {
             return AcquirerDecision.Decline(DeclineCodes.ExpiredCard);
