@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using Payments.Grains.Interfaces.Users;
 
 namespace Payments.Grains.Interfaces.Merchants;
 
@@ -26,7 +27,7 @@ public static class ApiKeySecret
     /// <c>sk_</c> too; taken for a key, that session would never have worked.
     /// </summary>
     public static bool LooksLikeKey(string token) =>
-        token.StartsWith("sk_", StringComparison.Ordinal) && token.Length != Users.SessionTokenFormat.Length;
+        token.StartsWith("sk_", StringComparison.Ordinal) && token.Length != SessionTokenFormat.Length;
 
     /// <summary>Of the issued shape: the mode, then exactly 43 base64url characters.</summary>
     public static bool IsWellFormed(string token) =>
