@@ -17,16 +17,16 @@ namespace Payments.Grains.Idempotency;
 /// <summary>
 /// One caller's idempotency key. Non-reentrant: a concurrent repeat waits in the queue and then finds the first
 /// request's answer here. The database is the arbiter across activations and crashes: the record commits with the
-/// effect, and a conflicting insert returns the record that stands, so a retry after a crash gets the original
-/// answer without a lookup on the hot path.
+/// effect, a new activation reads it before running a command that acts outside the database first (a bank pull, a
+/// card authorization), and a conflicting insert returns the record that stands.
 /// </summary>
 /// <remarks>
 /// There is one activation per key. One whose call committed a ledger effect with its record (a transfer, deposit or
 /// withdrawal, a merchant payment's change) deactivates as soon as it is idle: keeping it for its collection age cost
-/// about a fifth of the transfer path's throughput (docs/benchmarks.md), and a retry finds the record anyway (the
-/// ledger answers it as a duplicate). The others stay ten seconds idle, so a quick retry is answered from memory. A
-/// later retry is answered from the stored record: whatever path it takes (admission refusal, ledger duplicate), the
-/// record that stands in the database is what it gets.
+/// about a fifth of the transfer path's throughput (docs/benchmarks.md), and a repeat finds the record anyway (read
+/// first, or met in the ledger as a duplicate). The others stay ten seconds idle, so a quick retry is answered from
+/// memory. A later retry is answered from the stored record: whatever path it takes (the read, an admission refusal,
+/// a ledger duplicate), the record that stands in the database is what it gets.
 /// </remarks>
 [CollectionAgeLimit("00:00:10")]
 [UserAffinityPlacement]
@@ -38,6 +38,15 @@ public sealed class IdempotencyGrain(IdempotencyRecordStore records) : Grain, II
     public async Task<StoredResponse> Execute(IdempotentCommand command, string requestHash)
     {
         ArgumentNullException.ThrowIfNull(command);
+        if (_record is null && ActsBeforeItsRecord(command))
+        {
+            // A new activation (this key's first call, or a repeat after the first activation answered and left) reads the
+            // record before running: a command that asks a bank, an acquirer or a card network before its record commits
+            // would otherwise ask again on a repeat (under a new external key when the balance or the body differs),
+            // and the ledger's duplicate answer would not undo that.
+            _record = await records.FindAsync(Stamp(command, requestHash));
+        }
+
         if (_record is null)
         {
             var stamp = Stamp(command, requestHash);
@@ -109,4 +118,13 @@ public sealed class IdempotencyGrain(IdempotencyRecordStore records) : Grain, II
     }
 
     private static bool IsRetryable(StoredResponse response) => response.Status is 429 or >= 500;
+
+    /// <summary>
+    /// Whether running <paramref name="command"/> may reach outside the database before its record commits. Only the
+    /// changes of an authorized payment do not: their first effect is their ledger entry, which carries the record, so a
+    /// repeat meets the record there (as a duplicate) or in <see cref="IdempotencyRecordStore.RecordAsync"/> (as a refusal).
+    /// Any other command, and any command added later, reads the record first.
+    /// </summary>
+    private static bool ActsBeforeItsRecord(IdempotentCommand command) =>
+        command is not (CaptureMerchantPaymentCommand or VoidMerchantPaymentCommand or RefundMerchantPaymentCommand);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -232,6 +233,16 @@ public sealed partial class MerchantPaymentGrain(
         if (view.Status != PaymentStatus.RequiresCapture || state.HoldId is not { } holdId)
         {
             return Unrecorded(new PaymentError(ErrorCodes.PaymentNotCapturable, $"The payment is {view.Status}; only an authorized payment (requires_capture) can be captured."));
+        }
+
+        if (view.AuthorizationExpiresAt is { } expiresAt && expiresAt <= time.GetUtcNow())
+        {
+            // Past its expiry the authorization is no longer the merchant's to capture, whether or not the sweep has come
+            // by yet: it is released now, as the sweep would have, and the capture refused.
+            var released = await ReleaseAsync(state, "system", expired: true, stamp: null);
+            return released.Response.Status >= 500
+                ? released
+                : Unrecorded(new PaymentError(ErrorCodes.PaymentNotCapturable, $"The authorization expired at {expiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}; it can no longer be captured."));
         }
 
         var amount = command.Amount ?? view.AmountCapturable;

@@ -4,7 +4,10 @@ using Xunit;
 
 namespace Payments.Tests;
 
-/// <summary>An authorization not captured in time is voided by its payment's reminder, also when the silo that made it is gone.</summary>
+/// <summary>
+/// An authorization not captured in time is voided by its merchant's sweep, also when the silo that made it is gone, and
+/// cannot be captured once expired even before the sweep comes by.
+/// </summary>
 public sealed class MerchantPaymentExpiryTests
 {
     private static readonly Dictionary<string, string?> s_settings = new()
@@ -52,5 +55,28 @@ public sealed class MerchantPaymentExpiryTests
         var wallet = await api.WalletAsync(payerToken);
         Assert.Equal((5_000, 0), (wallet["available"]!.GetValue<long>(), wallet["held"]!.GetValue<long>()));
         await merchants2.AssertLedgerBalancedAsync();
+    }
+
+    [Fact]
+    public async Task A_capture_after_the_authorization_expired_is_refused_and_releases_it_before_the_sweep_comes()
+    {
+        var database = await TestPostgres.CreateDatabaseAsync("merchant-expiry-capture");
+        await using var silo = await InProcessSilo.StartAsync(database, new Dictionary<string, string?>
+        {
+            ["Payments:MerchantPayments:AuthorizationLifetime"] = "00:00:02",
+            ["Payments:MerchantPayments:ExpiryRetryInterval"] = "01:00:00", // the sweep does not come during the test
+        });
+        using var http = silo.CreateClient();
+        var merchants = new MerchantClient(new ApiClient(http));
+        var (_, _, key) = await merchants.MerchantAsync("mxc_shop");
+        var id = await merchants.AuthorizeAsync(key, 1_500);
+        var expiresAt = (await merchants.GetAsync(key, id))["authorizationExpiresAt"]!.GetValue<DateTimeOffset>();
+        await Task.Delay(expiresAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200));
+
+        var capture = await merchants.CaptureAsync(key, id);
+        Assert.Equal((HttpStatusCode.Conflict, "PAYMENT_NOT_CAPTURABLE"), (capture.Status, capture.Code));
+        var payment = await merchants.GetAsync(key, id);
+        Assert.Equal(("canceled", "expired", 0L), (payment["status"]!.GetValue<string>(), payment["cancellationReason"]!.GetValue<string>(), payment["amountCapturable"]!.GetValue<long>()));
+        await merchants.AssertLedgerBalancedAsync();
     }
 }
