@@ -140,7 +140,7 @@ public static class PaymentsApiExtensions
     }
 
     /// <summary>
-    /// The error middleware (exceptions and bare status codes become JSON errors), authentication, rate limiting,
+    /// The error middleware (exceptions and bare status codes become JSON errors), the query string's check, authentication, rate limiting,
     /// authorization, <c>/openapi/v1.json</c>, the reference at <c>/docs</c> and the <c>/v1</c> endpoints. Call after <see cref="AddPaymentsApi"/>.
     /// </summary>
     public static WebApplication MapPaymentsApi(this WebApplication app)
@@ -156,6 +156,7 @@ public static class PaymentsApiExtensions
 
         app.UseMiddleware<ApiExceptionMiddleware>();
         app.UseStatusCodePages(StatusCodeErrors.WriteAsync);
+        app.UseMiddleware<QueryStringValidation>();
         app.UseWebApp();
         app.UseWebSockets();
         app.UseAuthentication();

@@ -128,7 +128,7 @@ public static class CardsApi
 
     public static async Task<IResult> ListCards(ClaimsPrincipal user, [FromServices] IGrainFactory grains, [FromQuery] string? device) =>
         device is not null && !PrefixedId.IsValid(device, PrefixedId.Device)
-            ? ApiResults.Json(new CardPage([], false))
+            ? ApiResults.Error(ApiError.Validation("device", "device is a device id (dev_…)."))
             : ApiResults.Json(await grains.Reference<ICardholderGrain>(user.UserId()).Cards(device));
 
     public static Task<IResult> GetCard(string id, ClaimsPrincipal user, [FromServices] IGrainFactory grains) =>

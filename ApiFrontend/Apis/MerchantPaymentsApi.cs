@@ -16,6 +16,7 @@ using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Idempotency;
 using Payments.Grains.Interfaces.MerchantPayments;
 using Payments.Grains.Interfaces.Merchants;
+using Payments.Grains.Interfaces.Money;
 using Payments.Grains.Interfaces.Users;
 using Payments.Infrastructure.References;
 
@@ -50,7 +51,7 @@ public static class MerchantPaymentsApi
             .WithSummary("List payments")
             .WithDescription("The merchant's payments, newest first, filtered by `status`, creation time (`created[gte]`, `created[lt]`, ISO 8601), amount (`amount[gte]`, `amount[lte]`), `currency` and `customerReference`; `q` matches an id prefix or a word of the description. `startingAfter` is a payment id; pages stay stable while payments are added. With the owner's session instead of an API key, `merchant` names the merchant.")
             .Produces<PaymentPage>()
-            .ProducesErrors(ErrorCodes.NotFound);
+            .ProducesErrors(ErrorCodes.NotFound, ErrorCodes.InvalidCurrency);
         dashboard.MapGet("/{id}", GetMerchantPayment)
             .WithName(nameof(GetMerchantPayment))
             .WithSummary("Get a payment")
@@ -200,6 +201,12 @@ public static class MerchantPaymentsApi
         if ((CreateMerchantPaymentRequest.Text(q, "q", 100) ?? CreateMerchantPaymentRequest.Text(customerReference, "customerReference", PaymentLimits.MaxCustomerReferenceLength)) is { } badText)
         {
             return ApiResults.Error(badText);
+        }
+
+        // A currency no payment can have is a mistake to say, not an empty page (the grain checks the status so).
+        if (currency is not null && !Currency.TryParse(currency, out _))
+        {
+            return ApiResults.Error(new ApiError(ErrorCodes.InvalidCurrency, "currency must be a known ISO 4217 code in upper case, e.g. USD.", "currency"));
         }
 
         var scope = await DashboardMerchant.ResolveAsync(caller, merchant, grains);

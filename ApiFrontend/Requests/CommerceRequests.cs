@@ -87,7 +87,12 @@ public sealed record PlaceOrderRequest(
         var items = new List<StockRequest>(Items.Count);
         for (var i = 0; i < Items.Count; i++)
         {
-            if (Items[i] is not { } item || !PrefixedId.IsValid(item.Product, PrefixedId.Product))
+            if (Items[i] is not { Product: not null } item)
+            {
+                return ApiError.Validation($"items[{i}].product", "Each line is {\"product\": \"prod_…\", \"quantity\": n}.");
+            }
+
+            if (!PrefixedId.IsValid(item.Product, PrefixedId.Product))
             {
                 return new ApiError(ErrorCodes.NotFound, "No such product.", $"items[{i}].product");
             }

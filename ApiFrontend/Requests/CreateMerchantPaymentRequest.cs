@@ -17,7 +17,7 @@ public sealed record CreateMerchantPaymentRequest(
     [property: MaxLength(PaymentLimits.MaxDescriptionLength)] string? Description,
     [property: Description("Up to 20 string pairs of your own (keys up to 40 characters, values up to 500).")] Dictionary<string, string>? Metadata,
     [property: MaxLength(PaymentLimits.MaxCustomerReferenceLength), Description("Your customer's id; listings filter on it.")] string? CustomerReference,
-    [property: Description("Where your customer is, as you saw them: fraud rules look for new places and busy addresses.")] CustomerDetailsRequest? Customer)
+    [property: Description("Where your customer is, as you saw them: fraud rules look for new places and busy addresses.")] CustomerDetailsRequest? Customer = null)
 {
     /// <summary>Everything but the card's details and the wallet's user, which the caller turns into the command.</summary>
     public Parsed<PaymentInput> Validate()

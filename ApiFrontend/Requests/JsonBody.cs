@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using Payments.ApiFrontend.Errors;
 using Payments.Grains.Interfaces.Errors;
+using Payments.Grains.Interfaces.Text;
 
 namespace Payments.ApiFrontend.Requests;
 
@@ -12,12 +13,16 @@ namespace Payments.ApiFrontend.Requests;
 /// UTF-8 is 415), at most <see cref="MaxBytes"/> (else 413), numbers as JSON numbers (a quoted number is a type
 /// error), no duplicate properties (a repeated key, in any letter case since binding ignores case, is a 400 that says
 /// "duplicate property"), and every parse failure a 400 naming the field the JSON path points at. An "amount" that
-/// is not an integer that fits (1.5, 1e30, 99999999999999999999, "10") is INVALID_AMOUNT.
+/// is not an integer that fits (1.5, 1e30, 99999999999999999999, "10") is INVALID_AMOUNT. Every string, in any property,
+/// must be valid UTF-8 without U+0000, and hold no card number outside a card's own fields (a 400 naming the property).
 /// </summary>
 public static class JsonBody
 {
     /// <summary>The request body limit (64 KiB), also set on Kestrel.</summary>
     public const int MaxBytes = 64 * 1024;
+
+    /// <summary>Properties whose values are card data or secrets by design: a card's number and CVC, a device's cryptogram, a verification code, a password.</summary>
+    private static readonly HashSet<string> s_cardDataProperties = new(["number", "cvc", "cryptogram", "code", "password"], StringComparer.OrdinalIgnoreCase);
 
     private static readonly JsonSerializerOptions s_options = new(JsonSerializerDefaults.Web)
     {
@@ -72,14 +77,15 @@ public static class JsonBody
     }
 
     /// <summary>
-    /// Syntax only, so that a syntax error is reported as such and not as a bad value of the field it stopped at; and
-    /// repeated property names, so that the answer says what is wrong.
+    /// Syntax, so that a syntax error is reported as such and not as a bad value of the field it stopped at; repeated
+    /// property names, so that the answer says what is wrong; and the text of every string (<see cref="ReadText"/>).
     /// </summary>
     private static ApiError? CheckSyntax(ReadOnlySpan<byte> body)
     {
         var malformed = new ApiError(ErrorCodes.ValidationError, "The request body must be a well-formed JSON object.");
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = s_options.MaxDepth });
         var objects = new Stack<HashSet<string>>();
+        var path = new List<string>();
         try
         {
             while (reader.Read())
@@ -88,15 +94,40 @@ public static class JsonBody
                 {
                     case JsonTokenType.StartObject:
                         objects.Push(new HashSet<string>(StringComparer.OrdinalIgnoreCase));
+                        path.Add(string.Empty);
                         break;
                     case JsonTokenType.EndObject:
                         objects.Pop();
+                        path.RemoveAt(path.Count - 1);
                         break;
                     case JsonTokenType.PropertyName:
                         var name = reader.GetString()!;
                         if (!objects.Peek().Add(name))
                         {
                             return DuplicateProperty(name);
+                        }
+
+                        path[^1] = name;
+                        if (!FreeText.IsStorable(name))
+                        {
+                            return NotStorable(path);
+                        }
+
+                        if (FreeText.ContainsCardNumber(name))
+                        {
+                            return CardNumber(path);
+                        }
+
+                        break;
+                    case JsonTokenType.String:
+                        if (ReadText(ref reader) is not { } text || !FreeText.IsStorable(text))
+                        {
+                            return NotStorable(path);
+                        }
+
+                        if ((path.Count == 0 || !s_cardDataProperties.Contains(path[^1])) && FreeText.ContainsCardNumber(text))
+                        {
+                            return CardNumber(path);
                         }
 
                         break;
@@ -112,11 +143,47 @@ public static class JsonBody
         }
     }
 
+    /// <summary>
+    /// A string of the body, in a property the request knows or not, as text: null when it is not valid UTF-8 (the reader
+    /// checks that only for the strings the binder reads). Every string must also be without U+0000, which PostgreSQL's
+    /// text cannot hold, and, outside the properties that carry card data, without a card number: one rule for every
+    /// field, so no field that forgot it can fail a statement or keep a card number.
+    /// </summary>
+    private static string? ReadText(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // Not valid UTF-8, or a lone surrogate once unescaped.
+        }
+    }
+
+    private static ApiError NotStorable(List<string> path) => AtField(path, field => $"{field} must be valid UTF-8 text without the character U+0000.");
+
+    private static ApiError CardNumber(List<string> path) => AtField(path, FreeText.CardNumberMessage);
+
+    /// <summary>
+    /// A validation error naming the property as a dotted path ("metadata.order"), as far as its names are plain and
+    /// hold no card number: a name that is the problem itself is not echoed (the field is then its parent).
+    /// </summary>
+    private static ApiError AtField(List<string> path, Func<string, string> message)
+    {
+        var names = path.Where(name => name.Length > 0).TakeWhile(name => IsPlain(name) && !FreeText.ContainsCardNumber(name)).ToList();
+        var field = string.Join('.', names);
+        return field.Length > 0
+            ? ApiError.Validation(field, message(field))
+            : new ApiError(ErrorCodes.ValidationError, message("A text of the request body"));
+    }
+
+    private static bool IsPlain(string name) => name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
+
     private static ApiError DuplicateProperty(string name)
     {
         // Echo the name only when it is short and plain; the field is then the property it names.
-        var plain = name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
-        return plain
+        return IsPlain(name) && !FreeText.ContainsCardNumber(name)
             ? ApiError.Validation(name, $"The request body has a duplicate property \"{name}\": each property may appear once.")
             : new ApiError(ErrorCodes.ValidationError, "The request body has a duplicate property: each property may appear once.");
     }

@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Payments.Grains.Interfaces.Fraud;
 
 /// <summary>
@@ -42,7 +44,7 @@ public sealed record FraudSettings(int ReviewThreshold, int BlockThreshold, IRea
             if (list.Any(entry => !IsEntry(entry)))
             {
                 var bad = list.First(entry => !IsEntry(entry));
-                return (field, $"{field} entry '{(bad is null ? "null" : bad.Length > 40 ? bad[..40] + "…" : bad)}' is not kind:value with kind one of {string.Join(", ", EntryKinds)}.");
+                return (field, $"{field} entry '{(bad is null ? "null" : bad.Length > 40 ? bad[..40] + "…" : bad)}' is not kind:value with kind one of {string.Join(", ", EntryKinds)}, and a value as payments carry it: card:<64 lower-case hex>, ip:<canonical IPv4 or IPv6 address>, user:<user id, lower case>, country:<2 capitals>, customer:<your reference>.");
             }
         }
 
@@ -57,9 +59,25 @@ public sealed record FraudSettings(int ReviewThreshold, int BlockThreshold, IRea
         }
 
         var colon = entry.IndexOf(':', StringComparison.Ordinal);
-        return entry.Length <= MaxEntryLength && colon > 0 && colon < entry.Length - 1 && EntryKinds.Contains(entry[..colon])
-            && entry.All(character => character is > ' ' and < (char)127);
+        return entry.Length <= MaxEntryLength && colon > 0 && colon < entry.Length - 1
+            && entry.All(character => character is > ' ' and < (char)127)
+            && IsValue(entry[..colon], entry[(colon + 1)..]);
     }
+
+    /// <summary>
+    /// Whether <paramref name="value"/> is written as payments' own keys are (a fingerprint in lower-case hex, an address
+    /// in its canonical form, a user id in lower-case "D" form, a country in capitals): an entry in any other form could
+    /// never match, and the merchant would believe a payer blocked who is not.
+    /// </summary>
+    private static bool IsValue(string kind, string value) => kind switch
+    {
+        "card" => value.Length == 64 && value.All(char.IsAsciiHexDigitLower),
+        "ip" => IPAddress.TryParse(value, out var address) && address.ToString() == value,
+        "user" => Guid.TryParseExact(value, "D", out var user) && user.ToString("D") == value,
+        "country" => value.Length == 2 && value.All(char.IsAsciiLetterUpper),
+        "customer" => true,
+        _ => false,
+    };
 }
 
 /// <summary>Fraud outcomes and the reasons rules give.</summary>

@@ -8,5 +8,5 @@ public static class SocialId
 {
     public static string New() => Guid.CreateVersion7().ToString("D");
 
-    public static bool TryParse(string? text, out Guid id) => Guid.TryParseExact(text, "D", out id) && id != Guid.Empty;
+    public static bool TryParse(string? text, out Guid id) => StandardUuid.TryParse(text, out id);
 }

@@ -8,7 +8,7 @@ public readonly record struct UserId(Guid Value)
 
     public static bool TryParse(string? text, out UserId id)
     {
-        var ok = Guid.TryParseExact(text, "D", out var value) && value != Guid.Empty;
+        var ok = StandardUuid.TryParse(text, out var value);
         id = new UserId(value);
         return ok;
     }

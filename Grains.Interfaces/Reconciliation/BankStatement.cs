@@ -22,6 +22,11 @@ public static class BankStatement
     public const int MaxLineBytes = 1_024;
     public const int MaxReferenceLength = 128;
 
+    /// <summary>The days a statement line may carry: any bank's, with room for the window's date arithmetic (the day after the last).</summary>
+    public static readonly DateOnly FirstDate = new(2000, 1, 1);
+
+    public static readonly DateOnly LastDate = new(2999, 12, 31);
+
     private static readonly string[] s_columns = ["date", "reference", "amount", "currency"];
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -98,9 +103,10 @@ public static class BankStatement
             return (null, new BankStatementProblem(lineNumber, null, $"The line has {fields.Count} fields; a line has {s_columns.Length}: date,reference,amount,currency."));
         }
 
-        if (!DateOnly.TryParseExact(fields[0].Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (!DateOnly.TryParseExact(fields[0].Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            || date < FirstDate || date > LastDate)
         {
-            return (null, new BankStatementProblem(lineNumber, "date", "date is a day as yyyy-MM-dd."));
+            return (null, new BankStatementProblem(lineNumber, "date", $"date is a day as yyyy-MM-dd, from {FirstDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} to {LastDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}."));
         }
 
         var reference = fields[1].Trim();

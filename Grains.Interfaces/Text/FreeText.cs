@@ -3,6 +3,9 @@ namespace Payments.Grains.Interfaces.Text;
 /// <summary>Text people type (notes, comments, search terms, ids given back to us) that PostgreSQL stores or compares.</summary>
 public static class FreeText
 {
+    private const int MinCardDigits = 13;
+    private const int MaxCardDigits = 19;
+
     /// <summary>
     /// PostgreSQL's text type cannot hold U+0000: a statement given one fails, so such text is refused as input instead
     /// of failing a database call (and, in a ledger batch, every payment committed with it).
@@ -11,4 +14,61 @@ public static class FreeText
 
     /// <summary>What a refusal of <see cref="IsStorable"/> says, for the field named.</summary>
     public static string NotStorableMessage(string field) => $"{field} must not contain the character U+0000.";
+
+    /// <summary>
+    /// Whether <paramref name="text"/> holds what looks like a card number: 13 to 19 digits, single spaces or hyphens
+    /// allowed between them, starting with 2 to 6 (the card networks' ranges), passing the Luhn check. Text the platform
+    /// stores and shows back (descriptions, references, metadata, notes) must not carry one, or the number would be kept
+    /// and returned where it must never be. A run of digits that is not a card number one time in ten passes Luhn by
+    /// chance; such a value is refused too, which the message explains.
+    /// </summary>
+    public static bool ContainsCardNumber(ReadOnlySpan<char> text)
+    {
+        Span<byte> digits = stackalloc byte[MaxCardDigits + 1];
+        var count = 0;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var character = i < text.Length ? text[i] : '\0';
+            if (char.IsAsciiDigit(character))
+            {
+                if (count <= MaxCardDigits)
+                {
+                    digits[count] = (byte)(character - '0');
+                }
+
+                count++;
+                continue;
+            }
+
+            // A single separator between two digits keeps the run going ("4242 4242 4242 4242").
+            var separates = character is ' ' or '-' && count > 0 && i + 1 < text.Length && char.IsAsciiDigit(text[i + 1]);
+            if (!separates)
+            {
+                if (count is >= MinCardDigits and <= MaxCardDigits && digits[0] is >= 2 and <= 6 && PassesLuhn(digits[..count]))
+                {
+                    return true;
+                }
+
+                count = 0;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>What a refusal of <see cref="ContainsCardNumber"/> says, for the field named.</summary>
+    public static string CardNumberMessage(string field) =>
+        $"{field} must not contain a card number (13 to 19 digits passing the Luhn check): card numbers go only in a payment method's or a card's number, which are never stored.";
+
+    private static bool PassesLuhn(ReadOnlySpan<byte> digits)
+    {
+        var sum = 0;
+        for (var i = 0; i < digits.Length; i++)
+        {
+            var digit = digits[digits.Length - 1 - i];
+            sum += i % 2 == 1 ? (digit * 2 > 9 ? (digit * 2) - 9 : digit * 2) : digit;
+        }
+
+        return sum % 10 == 0;
+    }
 }

@@ -1,4 +1,5 @@
 using Orleans;
+using Orleans.Transactions;
 using Payments.Grains.Interfaces.Commerce;
 using Payments.Grains.Interfaces.Errors;
 using Payments.Grains.Interfaces.Merchants;
@@ -86,9 +87,19 @@ public sealed class ProductGrain(ProductStore store, TimeProvider time) : Grain,
         return after;
     }
 
-    private async Task<ProductView> AddUnitsAsync(string actor, int units)
+    private async Task<Outcome<ProductView>> AddUnitsAsync(string actor, int units)
     {
-        var level = await GrainFactory.GetGrain<IStockTransactionGrain>(0).Add(Id, units);
+        StockLevel level;
+        try
+        {
+            level = await GrainFactory.GetGrain<IStockTransactionGrain>(0).Add(Id, units);
+        }
+        catch (OrleansTransactionAbortedException aborted) when (aborted.InnerException is ArgumentOutOfRangeException)
+        {
+            // The stock refused inside its transaction (the cap is checked against the level it locked): nothing changed.
+            return PaymentError.Validation("units", $"A product holds at most {CommerceLimits.MaxUnits} units for sale; this restock would pass that.");
+        }
+
         var now = time.GetUtcNow();
         await store.SaveAsync([
             ProductStore.PublishStock(level),

@@ -348,8 +348,9 @@ public sealed partial class WebhookEndpointGrain(
 
         if (disableReason is not null)
         {
-            _endpoint = endpoint with { Status = WebhookEndpointRow.Disabled, DisabledReason = disableReason };
-            await store.DisableAsync(_endpoint, now);
+            var disabled = endpoint with { Status = WebhookEndpointRow.Disabled, DisabledReason = disableReason };
+            await store.DisableAsync(disabled, now);
+            _endpoint = disabled;
             LogDisabled(logger, Id, disableReason);
             DropQueue();
         }

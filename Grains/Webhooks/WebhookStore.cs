@@ -43,7 +43,33 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource, WebhookSecretProte
 
     public async Task SaveEndpointAsync(WebhookEndpointRow row, DateTimeOffset now)
     {
-        await using var command = dataSource.CreateCommand(
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(SaveEndpointCommand(row, now));
+        await batch.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// Saves a disabled endpoint as it is (a merchant's change may come with its disabling) and ends its pending
+    /// deliveries as failed, in one transaction.
+    /// </summary>
+    public Task DisableAsync(WebhookEndpointRow row, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        if (row.IsEnabled)
+        {
+            throw new ArgumentException($"Endpoint {row.Id} is not disabled.", nameof(row));
+        }
+
+        return TransactionalBatch.ExecuteAsync(dataSource,
+        [
+            SaveEndpointCommand(row, now),
+            Command("UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL WHERE endpoint_id = $1 AND status = 'pending'", Text(row.Id)),
+        ]);
+    }
+
+    private NpgsqlBatchCommand SaveEndpointCommand(WebhookEndpointRow row, DateTimeOffset now)
+    {
+        var command = new NpgsqlBatchCommand(
             """
             UPDATE webhook_endpoints SET url = $3, description = $4, enabled_events = $5, status = $6, disabled_reason = $7, secret = $8,
                 previous_secret = $9, previous_secret_expires_at = $10, failing_since = $11, updated_at = $13
@@ -51,17 +77,8 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource, WebhookSecretProte
             """);
         AddEndpoint(command.Parameters, row);
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = now.UtcDateTime });
-        await command.ExecuteNonQueryAsync();
+        return command;
     }
-
-    /// <summary>Disables an endpoint and ends its pending deliveries as failed, in one transaction.</summary>
-    public Task DisableAsync(WebhookEndpointRow row, DateTimeOffset now) =>
-        TransactionalBatch.ExecuteAsync(dataSource,
-        [
-            Command("UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = $2, updated_at = $3 WHERE id = $1",
-                Text(row.Id), Text(row.DisabledReason), Timestamp(now)),
-            Command("UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL WHERE endpoint_id = $1 AND status = 'pending'", Text(row.Id)),
-        ]);
 
     public async Task DeleteEndpointAsync(string id)
     {

@@ -52,6 +52,11 @@ public static class WebhookTargets
             return "url must be an absolute URL without credentials or fragment.";
         }
 
+        if (uri.Port is < 1 or > 65_535)
+        {
+            return "url's port must be from 1 to 65535."; // Port 0 names no listening service: nothing could be delivered.
+        }
+
         if (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && options.AllowHttp))
         {
             return options.AllowHttp ? "url must use https or http." : "url must use https.";

@@ -122,6 +122,7 @@ public sealed class CardWalletTests() : ApiTest("card-wallet")
             (Card(phone, CardWalletClient.Visa, name: new string('x', 101)), HttpStatusCode.BadRequest, "VALIDATION_ERROR", "cardholderName"),
             (Card(phone, CardWalletClient.Visa, name: new string('x', 50_000)), HttpStatusCode.BadRequest, "VALIDATION_ERROR", "cardholderName"),
             (Card(phone, CardWalletClient.Visa, name: "bad\u0000name"), HttpStatusCode.BadRequest, "VALIDATION_ERROR", "cardholderName"),
+            (Card(phone, CardWalletClient.Visa, name: CardWalletClient.Visa), HttpStatusCode.BadRequest, "VALIDATION_ERROR", "cardholderName"),
             (Card("dev_nope", CardWalletClient.Visa), HttpStatusCode.NotFound, "NOT_FOUND", "deviceId"),
             (Card("dev_" + new string('0', 32), CardWalletClient.Visa), HttpStatusCode.NotFound, "NOT_FOUND", "deviceId"),
         };
@@ -134,6 +135,8 @@ public sealed class CardWalletTests() : ApiTest("card-wallet")
 
         var noKey = await Api.SendAsync(HttpMethod.Post, "/v1/cards", user, Card(phone, CardWalletClient.Visa));
         Assert.Equal("IDEMPOTENCY_KEY_REQUIRED", noKey.Code);
+        var badDevice = await Api.SendAsync(HttpMethod.Get, "/v1/cards?device=garbage", user);
+        Assert.Equal((HttpStatusCode.BadRequest, "VALIDATION_ERROR", "device"), (badDevice.Status, badDevice.Code, badDevice.Json["field"]?.GetValue<string>()));
         Assert.Equal("VALIDATION_ERROR", (await Api.SendAsync(HttpMethod.Post, "/v1/devices", user, new { name = "x", platform = "nokia" })).Code);
         Assert.Equal("VALIDATION_ERROR", (await Api.SendAsync(HttpMethod.Post, "/v1/devices", user, new { name = new string('n', 65), platform = "ios" })).Code);
         Assert.Equal(0, await CountAsync("card_tokens"));

@@ -43,6 +43,9 @@ public sealed class CommerceTests() : ApiTest("commerce")
         Assert.True(restocked.Status == HttpStatusCode.OK, restocked.Body);
         Assert.Equal(15, restocked.Json["unitsAvailable"]!.GetValue<int>());
         Assert.Equal("VALIDATION_ERROR", (await Api.SendAsync(HttpMethod.Post, $"/v1/products/{ebook}/restock", key, new { units = 0 })).Code);
+        var pastTheCap = await Api.SendAsync(HttpMethod.Post, $"/v1/products/{ebook}/restock", key, new { units = 1_000_000 });
+        Assert.Equal((HttpStatusCode.BadRequest, "VALIDATION_ERROR", "units"), (pastTheCap.Status, pastTheCap.Code, pastTheCap.Json["field"]?.GetValue<string>()));
+        Assert.Equal(15, (await Api.SendAsync(HttpMethod.Get, $"/v1/products/{ebook}", key)).Json["unitsAvailable"]!.GetValue<int>());
 
         // Listings are public: the merchant's active products, newest first, filtered by name, paged by cursor.
         var listed = await Api.SendAsync(HttpMethod.Get, $"/v1/products?merchant={merchant}&limit=1", null);
@@ -232,6 +235,8 @@ public sealed class CommerceTests() : ApiTest("commerce")
         Assert.Equal(("VALIDATION_ERROR", "items[0].quantity"), Refusal(await Shop.WalletOrderAsync(buyer, "bad-2", (album, 0))));
         Assert.Equal(("VALIDATION_ERROR", "items[1].product"), Refusal(await Shop.WalletOrderAsync(buyer, "bad-3", (album, 1), (album, 1))));
         Assert.Equal(("NOT_FOUND", "items[0].product"), Refusal(await Shop.WalletOrderAsync(buyer, "bad-4", ("prod_nope", 1))));
+        Assert.Equal(("VALIDATION_ERROR", "items[0].product"), Refusal(await Api.SendAsync(HttpMethod.Post, "/v1/orders", buyer, new { items = new object?[] { null }, paymentMethod = s_wallet }, "bad-null-line")));
+        Assert.Equal(("VALIDATION_ERROR", "items[0].product"), Refusal(await Api.SendAsync(HttpMethod.Post, "/v1/orders", buyer, new { items = new[] { new { } }, paymentMethod = s_wallet }, "bad-empty-line")));
         Assert.Equal(("VALIDATION_ERROR", "paymentMethod"), Refusal(await Shop.OrderAsync(buyer, "bad-5", new { type = "cash" }, (album, 1))));
         Assert.Equal("IDEMPOTENCY_KEY_REQUIRED", (await Api.SendAsync(HttpMethod.Post, "/v1/orders", buyer, new { items = new[] { new { product = album, quantity = 1 } }, paymentMethod = s_wallet })).Code);
         var (_, _, otherKey) = await Shop.MerchantAsync("retry_other");

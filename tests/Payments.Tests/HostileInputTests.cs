@@ -57,6 +57,11 @@ public sealed class HostileInputTests() : ApiTest("hostile")
             { "repeated property in another case", "/v1/transfers", $"{{\"to\":\"{bob}\",\"amount\":100,\"currency\":\"USD\",\"Currency\":\"EUR\"}}", "k26", 400, "VALIDATION_ERROR", "Currency" },
             { "repeated property escaped", "/v1/transfers", $"{{\"to\":\"{bob}\",\"amount\":100,\"\\u0061mount\":40000,\"currency\":\"USD\"}}", "k27", 400, "VALIDATION_ERROR", "amount" },
             { "repeated unknown property", "/v1/wallet/deposits", "{\"amount\":100,\"x\":1,\"x\":2}", "k28", 400, "VALIDATION_ERROR", "x" },
+            // Every string of a body, in a property the request knows or not: storable text, and no card number.
+            { "NUL in an unknown property", "/v1/wallet/deposits", "{\"amount\":100,\"zz\":\"a\\u0000\"}", "k29", 400, "VALIDATION_ERROR", "zz" },
+            { "lone surrogate in an unknown property", "/v1/wallet/deposits", "{\"amount\":100,\"zz\":\"\\ud800\"}", "k30", 400, "VALIDATION_ERROR", "zz" },
+            { "card number in a note", "/v1/transfers", $"{{\"to\":\"{bob}\",\"amount\":100,\"currency\":\"USD\",\"note\":\"my card 4000 0000 0000 0002\"}}", "k31", 400, "VALIDATION_ERROR", "note" },
+            { "card number in an unknown property", "/v1/wallet/deposits", "{\"amount\":100,\"memo\":{\"pan\":\"4242424242424242\"}}", "k32", 400, "VALIDATION_ERROR", "memo.pan" },
         };
     }
 
@@ -107,6 +112,17 @@ public sealed class HostileInputTests() : ApiTest("hostile")
         Assert.Equal((HttpStatusCode.BadRequest, "q"), (nulSearch.Status, nulSearch.Json["field"]?.GetValue<string>()));
         var nulCursor = await Api.SendAsync(HttpMethod.Get, "/v1/notifications?after=%00", _alice.Token);
         Assert.Equal((HttpStatusCode.BadRequest, "after"), (nulCursor.Status, nulCursor.Json["field"]?.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task An_id_is_read_in_its_standard_form_only()
+    {
+        var sent = await Api.TransferAsync(_alice.Token, "hostile_bob", 100, "padded-1");
+        var id = sent.Json["transfer"]!["id"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.OK, (await Api.SendAsync(HttpMethod.Get, $"/v1/transfers/{id}", _alice.Token)).Status);
+        // .NET's UUID parser trims white space: " id " named the same transfer.
+        var padded = await Api.SendAsync(HttpMethod.Get, $"/v1/transfers/%20{id}%20", _alice.Token);
+        Assert.Equal((HttpStatusCode.NotFound, "NOT_FOUND"), (padded.Status, padded.Code));
     }
 
     [Fact]

@@ -202,6 +202,11 @@ public sealed class MerchantFraudTests() : ApiTest("merchant-fraud")
             new { blockList = new[] { "email:someone@example.com" } },
             new { allowList = new string?[] { null } },
             new { allowList = Enumerable.Range(0, 101).Select(i => $"ip:10.0.0.{i}").ToArray() },
+            new { blockList = new[] { "ip:999.1.1.1" } },
+            new { blockList = new[] { "ip:1.2.3.4/8" } },
+            new { blockList = new[] { "country:us" } },
+            new { blockList = new[] { "card:nothex" } },
+            new { blockList = new[] { "user:not-a-uuid" } },
         })
         {
             var refused = await Api.SendAsync(HttpMethod.Put, $"/v1/merchants/{merchantId}/fraud_settings", owner, bad);

@@ -349,6 +349,12 @@ public sealed class MerchantPaymentTests() : ApiTest("merchant-payments")
             (new { amount = 100, currency = "USD", paymentMethod = new { type = "bitcoin" } }, HttpStatusCode.BadRequest, "VALIDATION_ERROR"),
             (new { amount = 100, currency = "USD", paymentMethod = new { type = "wallet", user = "nobody_here" } }, HttpStatusCode.NotFound, "RECIPIENT_NOT_FOUND"),
             (new { amount = 100, currency = "USD" }, HttpStatusCode.BadRequest, "VALIDATION_ERROR"),
+            // A card number goes in the payment method only: free text is stored and shown back.
+            (new { amount = 100, currency = "USD", paymentMethod = MerchantClient.Card(), description = "card 4242 4242 4242 4242" }, HttpStatusCode.BadRequest, "VALIDATION_ERROR"),
+            (new { amount = 100, currency = "USD", paymentMethod = MerchantClient.Card(), customerReference = "4242424242424242" }, HttpStatusCode.BadRequest, "VALIDATION_ERROR"),
+            (new { amount = 100, currency = "USD", paymentMethod = MerchantClient.Card(), metadata = new Dictionary<string, string> { ["pan"] = "4242-4242-4242-4242" } }, HttpStatusCode.BadRequest, "VALIDATION_ERROR"),
+            (new { amount = 100, currency = "USD", paymentMethod = MerchantClient.Card(), metadata = new Dictionary<string, string> { ["4242424242424242"] = "x" } }, HttpStatusCode.BadRequest, "VALIDATION_ERROR"),
+            (new { amount = 100, currency = "USD", paymentMethod = MerchantClient.Card(), description = "a\0b" }, HttpStatusCode.BadRequest, "VALIDATION_ERROR"),
         };
         for (var i = 0; i < cases.Length; i++)
         {
@@ -356,6 +362,7 @@ public sealed class MerchantPaymentTests() : ApiTest("merchant-payments")
             var response = await Api.SendAsync(HttpMethod.Post, "/v1/payments", key, body, $"hostile-{i}");
             Assert.True(response.Status == status && response.Code == code, $"case {i}: {response.Status} {response.Body}");
             Assert.DoesNotContain("4242424242424241", response.Body, StringComparison.Ordinal);
+            Assert.DoesNotContain("4242", response.Body.Replace("\"last4\":\"4242\"", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
         }
 
         var overflow = await Api.SendRawAsync(HttpMethod.Post, "/v1/payments", key, """{"amount":99999999999999999999,"currency":"USD","paymentMethod":{"type":"card","number":"4242424242424242","expMonth":1,"expYear":2030,"cvc":"123"}}""", "hostile-overflow");
@@ -364,6 +371,13 @@ public sealed class MerchantPaymentTests() : ApiTest("merchant-payments")
         Assert.Equal("IDEMPOTENCY_KEY_REQUIRED", noKey.Code);
         var badFilter = await Api.SendAsync(HttpMethod.Get, "/v1/payments?created[gte]=yesterday", key);
         Assert.Equal(HttpStatusCode.BadRequest, badFilter.Status);
+        var unknownCurrency = await Api.SendAsync(HttpMethod.Get, "/v1/payments?currency=garbage", key);
+        Assert.Equal((HttpStatusCode.BadRequest, "INVALID_CURRENCY", "currency"), (unknownCurrency.Status, unknownCurrency.Code, unknownCurrency.Json["field"]?.GetValue<string>()));
+        foreach (var query in new[] { "currency=US%00", "customerReference=%ff%fe", "q=a%00" })
+        {
+            var unreadable = await Api.SendAsync(HttpMethod.Get, $"/v1/payments?{query}", key);
+            Assert.Equal((HttpStatusCode.BadRequest, "VALIDATION_ERROR", query[..query.IndexOf('=', StringComparison.Ordinal)]), (unreadable.Status, unreadable.Code, unreadable.Json["field"]?.GetValue<string>()));
+        }
 
         Assert.Empty((await Api.SendAsync(HttpMethod.Get, "/v1/payments", key)).Json["data"]!.AsArray());
         Assert.Equal((0, 0), await Merchants.BalanceAsync(key));

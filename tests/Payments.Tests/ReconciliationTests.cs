@@ -99,6 +99,7 @@ public sealed class ReconciliationTests() : ApiTest("reconcile")
             (Encoding.UTF8.GetBytes("day,ref,amount,currency\n2026-12-01,po_1,100,USD\n"), 1, "header"),
             (Encoding.UTF8.GetBytes(Header + "2026-12-01,po_1,100,USD\n2026-12-01,po_2,12.50,USD\n"), 3, "amount"),
             (Encoding.UTF8.GetBytes(Header + "2026-13-01,po_1,100,USD\n"), 2, "date"),
+            (Encoding.UTF8.GetBytes(Header + "9999-12-31,po_1,100,USD\n"), 2, "date"),
             (Encoding.UTF8.GetBytes(Header + "2026-12-01,po_1,100,usd\n"), 2, "currency"),
             (Encoding.UTF8.GetBytes(Header + "2026-12-01,po_1,100\n"), 2, null),
             (Encoding.UTF8.GetBytes(Header + "2026-12-01," + new string('x', 2_000) + ",100,USD\n"), 2, null),

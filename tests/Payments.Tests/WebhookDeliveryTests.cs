@@ -193,6 +193,8 @@ public sealed class WebhookDeliveryTests() : WebhookReceiverTest("webhooks")
             (new { url = Receiver.Hook("x"), enabledEvents = new[] { "payment.exploded" } }, "enabledEvents"),
             (new { url = Receiver.Hook("x"), enabledEvents = Array.Empty<string>() }, "enabledEvents"),
             (new { url = Receiver.Hook("x"), enabledEvents = new[] { "*" }, description = new string('d', 501) }, "description"),
+            (new { url = Receiver.Hook("x"), enabledEvents = new[] { "*" }, description = "a\0b" }, "description"),
+            (new { url = "https://93.184.216.34:0/hook", enabledEvents = new[] { "*" } }, "url"),
         })
         {
             var refused = await Api.SendAsync(HttpMethod.Post, "/v1/webhook_endpoints", key, body);
@@ -200,6 +202,20 @@ public sealed class WebhookDeliveryTests() : WebhookReceiverTest("webhooks")
         }
 
         Assert.Empty((await Api.SendAsync(HttpMethod.Get, "/v1/webhook_endpoints", key)).Json["data"]!.AsArray());
+
+        // A change the database could not store is refused whole: the endpoint is not disabled, its description stays.
+        var endpoint = await CreateEndpointAsync(key, "wh-bad", ["*"]);
+        var id = endpoint["id"]!.GetValue<string>();
+        var change = await Api.SendAsync(new HttpMethod("PATCH"), $"/v1/webhook_endpoints/{id}", key, new { description = "evil\0", disabled = true });
+        Assert.Equal((HttpStatusCode.BadRequest, "description"), (change.Status, change.Json["field"]?.GetValue<string>()));
+        var after = await GetEndpointAsync(key, id);
+        Assert.Equal(("enabled", null), (after["status"]!.GetValue<string>(), after["description"]?.GetValue<string>()));
+
+        // A change that comes with the disabling is saved with it: the listing (read from the table) says what the answer said.
+        var paused = await Api.SendAsync(new HttpMethod("PATCH"), $"/v1/webhook_endpoints/{id}", key, new { description = "paused", disabled = true });
+        Assert.Equal((HttpStatusCode.OK, "disabled", "paused"), (paused.Status, paused.Json["status"]!.GetValue<string>(), paused.Json["description"]?.GetValue<string>()));
+        var listed = (await Api.SendAsync(HttpMethod.Get, "/v1/webhook_endpoints", key)).Json["data"]!.AsArray().Single()!;
+        Assert.Equal(("disabled", "paused"), (listed["status"]!.GetValue<string>(), listed["description"]?.GetValue<string>()));
         Assert.Equal(HttpStatusCode.NotFound, (await Api.SendAsync(HttpMethod.Get, "/v1/webhook_endpoints/we_nonsense", key)).Status);
     }
 
