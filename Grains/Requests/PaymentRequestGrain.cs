@@ -154,12 +154,16 @@ public sealed partial class PaymentRequestGrain(
 
         var stamp = new IdempotencyStamp(PaymentRequestIdempotency.Scope, request.Id, request.Id);
         var transfer = new TransferCommand(request.Requestee, request.Requester, request.Amount, request.Currency, request.Note, PaymentVisibility);
-        var sent = await GrainFactory.Reference<IWalletGrain>(request.Requestee).Send(transfer, stamp);
-        if (sent.Response.Status is not (201 or 429 or >= 500) && await records.FindAsync(stamp) is { Response.Status: 201 } committed)
+        // A resend whose first send committed (its answer lost to a crash or a timeout) is not sent again: the payer's
+        // balance has dropped by that very payment, so the send would be refused at admission, or funded from the bank
+        // by a pull the ledger's duplicate answer would not undo. The stamp's record is the truth.
+        var sent = await records.FindAsync(stamp) is { Response.Status: 201 } committed
+            ? new IdempotentOutcome(committed.Response, committed.RequestHash)
+            : await GrainFactory.Reference<IWalletGrain>(request.Requestee).Send(transfer, stamp);
+        if (sent.Response.Status is not (201 or 429 or >= 500) && await records.FindAsync(stamp) is { Response.Status: 201 } committedMeanwhile)
         {
-            // A resend whose first send committed (its answer lost to a crash or a timeout) can be refused at admission,
-            // the payer's balance having dropped by that very payment: the stamp's record is the truth.
-            sent = new IdempotentOutcome(committed.Response, committed.RequestHash);
+            // Another activation's send committed after the read above (a split brain): its record is the truth too.
+            sent = new IdempotentOutcome(committedMeanwhile.Response, committedMeanwhile.RequestHash);
         }
 
         if (sent.Response.Status == 201)

@@ -69,7 +69,9 @@ public sealed class PaymentRequestStore(NpgsqlDataSource dataSource)
     public async Task<PaymentRequestRow?> MarkPaidAsync(Guid id, Guid transferId, DateTimeOffset now, Func<PaymentRequestView, OutboxMessage> notification)
     {
         var paid = await WriteAsync(
-            $"UPDATE payment_requests SET status = 'paid', transfer_id = $2, updated_at = $3 WHERE id = $1 AND status = 'paying' RETURNING {Columns}",
+            // From any state but paid: the transfer under the request's stamp committed, so the request is paid, even if a
+            // second activation's refused send had put it back to pending (and it was closed since) meanwhile.
+            $"UPDATE payment_requests SET status = 'paid', transfer_id = $2, updated_at = $3 WHERE id = $1 AND status <> 'paid' RETURNING {Columns}",
             [
                 new NpgsqlParameter<Guid> { TypedValue = id },
                 new NpgsqlParameter<Guid> { TypedValue = transferId },

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Payments.Grains.Banking;
 using Payments.Grains.Interfaces.Idempotency;
 using Payments.Grains.Interfaces.Requests;
 using Payments.Grains.Interfaces.Wallets;
@@ -22,8 +23,9 @@ public sealed class PaymentRequestSettleTests() : ApiTest("request-settle")
         ["Payments:Requests:SettleRetryInterval"] = "00:00:01",
     };
 
-    // With 4,000 the payer cannot afford the resend after the first send committed: the resend is refused at
-    // admission, and only the stamp's record shows the request was paid.
+    // With 4,000 the payer cannot afford the resend after the first send committed: without a look at the stamp's
+    // record first, the resend would be funded from the payer's bank (their default source) by a pull the ledger's
+    // duplicate answer does not undo; it must not be sent at all.
     [Theory]
     [InlineData(true, 10_000)]
     [InlineData(false, 10_000)]
@@ -33,6 +35,7 @@ public sealed class PaymentRequestSettleTests() : ApiTest("request-settle")
         var suffix = (transferCommittedBeforeTheCrash ? "c" : "n") + deposit / 1_000;
         var (requesterId, requester) = await Api.SignUpAsync($"settle_a{suffix}");
         var (requesteeId, requestee) = await Api.SignUpAsync($"settle_b{suffix}", deposit: deposit);
+        Assert.Equal(HttpStatusCode.OK, (await Api.SendAsync(HttpMethod.Post, "/v1/funding_sources/bank/default", requestee)).Status);
         var id = (await Api.SendAsync(HttpMethod.Post, "/v1/requests", requester, new { from = requesteeId, amount = 2_500, note = "crash" })).Json["id"]!.GetValue<string>();
 
         string? committedTransfer = null;
@@ -73,6 +76,7 @@ public sealed class PaymentRequestSettleTests() : ApiTest("request-settle")
         }
 
         Assert.Equal(deposit - 2_500, (await Api.WalletAsync(requestee))["balance"]!.GetValue<long>());
+        Assert.DoesNotContain(Silo.Services.GetRequiredService<SimulatedBankGateway>().Pulled.Keys, key => key.Contains(id, StringComparison.Ordinal));
         var again = await Api.SendAsync(HttpMethod.Post, $"/v1/requests/{id}/pay", requestee, null, "after-settle");
         Assert.Equal((HttpStatusCode.Conflict, "REQUEST_NOT_PENDING"), (again.Status, again.Code));
     }
