@@ -98,6 +98,14 @@ public sealed partial class LedgerBatchCommitter(
             return LedgerBatchOutcome.Answer(entry, new LedgerResult.Duplicate(stored.RequestHash, stored.Response));
         }
 
+        if (refused.SqlState == PostgresErrorCodes.UniqueViolation && refused.ConstraintName == FundingPullRecord.UniqueConstraint)
+        {
+            // A pull credited before, by a request whose idempotency record has been deleted since (or by the first
+            // attempt of a refused send): its source answered the repeated key without moving money again.
+            return LedgerBatchOutcome.Answer(entry, new LedgerResult.Rejected(new PaymentError(
+                ErrorCodes.IdempotencyKeyReused, "This Idempotency-Key's request was completed before (its record has expired); send a new key to do it again.", "Idempotency-Key")));
+        }
+
         if (refused.SqlState == PostgresErrorCodes.CheckViolation && refused.ConstraintName == "wallet_balance_not_negative")
         {
             // Only reachable if two activations of one wallet admitted debits at once: the row is the last defence.

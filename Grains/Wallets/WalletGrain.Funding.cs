@@ -11,8 +11,8 @@ using Payments.Infrastructure.References;
 
 namespace Payments.Grains.Wallets;
 
-/// <summary>What a funding source put into a send: the ledger account it came through, the source, and how much.</summary>
-internal sealed record FundedShortfall(string Account, string Source, long Amount)
+/// <summary>What a funding source put into a send: the ledger account it came through, the source, how much, and the pull's key.</summary>
+internal sealed record FundedShortfall(string Account, string Source, long Amount, string PullKey)
 {
     public IReadOnlyList<FundingLine> Lines(long total) =>
         total > Amount ? [new FundingLine(FundingSources.Balance, total - Amount), new FundingLine(Source, Amount)] : [new FundingLine(Source, Amount)];
@@ -61,12 +61,45 @@ public sealed partial class WalletGrain
         var outcome = await CommitDebitAsync(TransferEntry(command, recipient, stamp, pull.Funded), command.Amount, isSend: true, stamp, shortfall);
         if (outcome.RecordedHash is null && outcome.Response.Status != 503)
         {
-            // The ledger refused after the pull: the pulled money is outside the ledger and must be returned by hand.
-            LogPulledWithoutTransfer(logger, _user.Key, source, shortfall, stamp.Key);
+            // The ledger refused the send after the pull (the row saw a freeze or a limit this activation's copy had not).
+            await KeepPulledAsync(pull.Funded!);
+        }
+        else
+        {
+            LogFunded(logger, _user.Key, shortfall, source);
         }
 
-        LogFunded(logger, _user.Key, shortfall, source);
         return outcome;
+    }
+
+    /// <summary>
+    /// The money of a pull whose send the ledger refused is the payer's: it lands in their wallet, as a deposit, instead of
+    /// staying outside the ledger. Once per pull (<see cref="FundingPullRecord"/>): a repeat of the refused send finds the
+    /// same pull at its source, and its return is refused as the pull's second credit.
+    /// </summary>
+    private async Task KeepPulledAsync(FundedShortfall funded)
+    {
+        var id = TransactionId.New();
+        var entry = new LedgerEntry(
+            id, LedgerEntryTypes.Deposit, Now(), [new LedgerMovement(funded.Account, _account, funded.Amount, s_currency)], null, null, null, [],
+            record: new FundingPullRecord(funded.PullKey, _account, funded.Amount, id.Value))
+        {
+            AnsweredWallet = _user.Key,
+        };
+        switch (await SubmitAsync(entry))
+        {
+            case LedgerResult.Committed committed:
+                var (balance, held, version) = committed.Balances.RowAfterBatch(_account);
+                ObserveRow(balance, held, version);
+                LogPullKept(logger, _user.Key, funded.Amount, funded.Source);
+                break;
+            case LedgerResult.Rejected { Error.Code: ErrorCodes.IdempotencyKeyReused }:
+                break; // Credited before, by the first attempt of this send.
+            default:
+                LogPulledWithoutTransfer(logger, _user.Key, funded.Source, funded.Amount, funded.PullKey);
+                await ResyncAsync();
+                break;
+        }
     }
 
     private async Task<(FundedShortfall? Funded, PaymentError? Error)> PullAsync(string source, long amount, string key)
@@ -76,7 +109,7 @@ public sealed partial class WalletGrain
             try
             {
                 await bank.PullAsync(_user.Key, amount, s_currency, key, CancellationToken.None);
-                return (new FundedShortfall(LedgerAccounts.Bank(s_currency), source, amount), null);
+                return (new FundedShortfall(LedgerAccounts.Bank(s_currency), source, amount, key), null);
             }
             catch (BankUnavailableException)
             {
@@ -92,7 +125,7 @@ public sealed partial class WalletGrain
         return pulled switch
         {
             { Error: { } error } => (null, error),
-            { Value.Approved: true } => (new FundedShortfall(LedgerAccounts.CardClearing(s_currency), source, amount), null),
+            { Value.Approved: true } => (new FundedShortfall(LedgerAccounts.CardClearing(s_currency), source, amount, key), null),
             _ => (null, new PaymentError(ErrorCodes.FundingDeclined, $"The card refused the part the balance does not cover ({pulled.Value!.DeclineCode}).", "amount")),
         };
     }
@@ -100,6 +133,9 @@ public sealed partial class WalletGrain
     [LoggerMessage(3, LogLevel.Information, "Send of {UserId} funded with {Amount} from {Source}")]
     private static partial void LogFunded(ILogger logger, string userId, long amount, string source);
 
-    [LoggerMessage(4, LogLevel.Critical, "Send of {UserId} (key {Key}) pulled {Amount} from {Source} but the ledger refused the transfer; return the pull")]
+    [LoggerMessage(4, LogLevel.Critical, "Send of {UserId} (pull {Key}) pulled {Amount} from {Source}; the ledger refused the transfer and could not credit the pull to the wallet: return the pull")]
     private static partial void LogPulledWithoutTransfer(ILogger logger, string userId, string source, long amount, string key);
+
+    [LoggerMessage(5, LogLevel.Warning, "Send of {UserId} refused by the ledger after pulling {Amount} from {Source}; the pull was credited to the wallet")]
+    private static partial void LogPullKept(ILogger logger, string userId, long amount, string source);
 }

@@ -117,7 +117,8 @@ public sealed partial class WalletGrain(
             new TransferRemark(command.Note, visibility),
             stamp,
             balances => PaymentsJson.Created(new TransferReceipt(view, balances.BalanceAfter(account))),
-            [OutboxMessage.Create(TransferStream.Namespace, _user.Key, TransferStream.TransferCompleted, JsonSerializer.Serialize(view, PaymentsJson.Options))])
+            [OutboxMessage.Create(TransferStream.Namespace, _user.Key, TransferStream.TransferCompleted, JsonSerializer.Serialize(view, PaymentsJson.Options))],
+            record: funded is null ? null : new FundingPullRecord(funded.PullKey, account, funded.Amount, id.Value))
         {
             AnsweredWallet = _user.Key,
         };
@@ -130,11 +131,12 @@ public sealed partial class WalletGrain(
             return Unrecorded(invalid);
         }
 
+        // The bank's key names this request, not only the client's key: keys are per user, and a key reused with another
+        // body after a retryable failure (nothing recorded) must not replay the first pull's amount.
+        var pullKey = $"{stamp.Scope}/{stamp.Key}/{stamp.RequestHash}";
         try
         {
-            // The bank's key names this request, not only the client's key: keys are per user, and a key reused with
-            // another body after a retryable failure (nothing recorded) must not replay the first pull's amount.
-            await bank.PullAsync(_user.Key, command.Amount, s_currency, $"{stamp.Scope}/{stamp.Key}/{stamp.RequestHash}", CancellationToken.None);
+            await bank.PullAsync(_user.Key, command.Amount, s_currency, pullKey, CancellationToken.None);
         }
         catch (BankUnavailableException)
         {
@@ -149,7 +151,8 @@ public sealed partial class WalletGrain(
             [new LedgerMovement(LedgerAccounts.Bank(s_currency), account, command.Amount, s_currency)],
             null, stamp,
             balances => PaymentsJson.Created(new MovementReceipt(id.ToString(), balances.BalanceAfter(account))),
-            [])
+            [],
+            record: new FundingPullRecord(pullKey, account, command.Amount, id.Value))
         {
             AnsweredWallet = _user.Key,
         };

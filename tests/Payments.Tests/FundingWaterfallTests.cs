@@ -1,7 +1,10 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Payments.Grains.Banking;
+using Payments.Grains.Interfaces.Idempotency;
+using Payments.Grains.Interfaces.Wallets;
 using Xunit;
 
 namespace Payments.Tests;
@@ -44,6 +47,34 @@ public sealed class FundingWaterfallTests() : ApiTest("funding-waterfall")
         Assert.Null(covered.Json["transfer"]!["funding"]);
         Assert.Equal(HttpStatusCode.OK, (await Api.SendAsync(HttpMethod.Delete, "/v1/funding_sources/default", sender)).Status);
         Assert.Equal("INSUFFICIENT_FUNDS", (await Api.TransferAsync(sender, "fw_recipient", 5_000, "fw-cleared")).Code);
+        Assert.True((await Api.AuditAsync(TestSupport.InProcessSilo.AdminToken))["balanced"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task A_pull_whose_send_the_ledger_refuses_is_credited_to_the_wallet_once()
+    {
+        var (senderId, sender) = await Api.SignUpAsync("fw_refused", deposit: 1_000);
+        Assert.Equal(HttpStatusCode.OK, (await Api.SendAsync(HttpMethod.Post, "/v1/funding_sources/bank/default", sender)).Status);
+        var bank = Silo.Services.GetRequiredService<SimulatedBankGateway>();
+        var wallet = Silo.GrainFactory.GetGrain<IWalletGrain>(senderId);
+        var stamp = new IdempotencyStamp(senderId, "fw-refused", "hash");
+
+        // A recipient without a wallet (the API resolves names first; a wallet's grain checks only the id's form): the
+        // grain admits the send and pulls the shortfall, and the ledger refuses the send at the rows.
+        var nobody = Guid.CreateVersion7().ToString("D");
+        var refused = await wallet.Send(new TransferCommand(senderId, nobody, 2_500, "USD", "to nobody", "friends"), stamp);
+        Assert.Equal((404, "RECIPIENT_NOT_FOUND"), (refused.Response.Status, JsonNode.Parse(refused.Response.Body)!["code"]!.GetValue<string>()));
+        var pull = Assert.Single(bank.Pulled, pulled => pulled.Value.UserId == senderId && pulled.Key.EndsWith("/funding", StringComparison.Ordinal));
+        Assert.Equal(1_500, pull.Value.Amount);
+
+        // The pulled money is the sender's: in their wallet, not outside the ledger.
+        Assert.Equal(2_500, (await Api.WalletAsync(sender))["balance"]!.GetValue<long>());
+
+        // The same request for more finds the same pull at the bank (its key names the request) and no second credit.
+        var again = await wallet.Send(new TransferCommand(senderId, nobody, 4_000, "USD", "to nobody", "friends"), stamp);
+        Assert.Equal(404, again.Response.Status);
+        Assert.Single(bank.Pulled, pulled => pulled.Value.UserId == senderId && pulled.Key.EndsWith("/funding", StringComparison.Ordinal));
+        Assert.Equal(2_500, (await Api.WalletAsync(sender))["balance"]!.GetValue<long>());
         Assert.True((await Api.AuditAsync(TestSupport.InProcessSilo.AdminToken))["balanced"]!.GetValue<bool>());
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Orleans;
 using Orleans.Runtime;
 using Payments.Grains.Acquiring;
@@ -65,6 +66,29 @@ public sealed class IdempotentRepeatTests() : ApiTest("idempotent-repeat")
         Assert.Equal((HttpStatusCode.UnprocessableEntity, "IDEMPOTENCY_KEY_REUSED"), (reused.Status, reused.Code));
         Assert.Equal(approvals, acquirer.Approvals);
         await merchants.AssertLedgerBalancedAsync();
+    }
+
+    [Fact]
+    public async Task A_deposit_repeated_after_its_record_expired_is_refused_not_credited_again_for_the_same_pull()
+    {
+        var (userId, user) = await Api.SignUpAsync("ir_late");
+        var bank = Silo.Services.GetRequiredService<SimulatedBankGateway>();
+        Assert.Equal(HttpStatusCode.Created, (await Api.SendAsync(HttpMethod.Post, "/v1/wallet/deposits", user, new { amount = 500 }, "ir-late")).Status);
+        var pulls = bank.Pulled.Count;
+
+        // Its record expires (the janitor deletes it after a day); the bank remembers the pull's key longer and answers
+        // the repeat without moving money.
+        await using (var expire = Silo.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("DELETE FROM idempotency_records WHERE scope = $1 AND key = 'ir-late'"))
+        {
+            expire.Parameters.Add(new NpgsqlParameter<string> { TypedValue = userId });
+            Assert.Equal(1, await expire.ExecuteNonQueryAsync());
+        }
+
+        await KeysLeaveAsync();
+        var repeat = await Api.SendAsync(HttpMethod.Post, "/v1/wallet/deposits", user, new { amount = 500 }, "ir-late");
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "IDEMPOTENCY_KEY_REUSED"), (repeat.Status, repeat.Code));
+        Assert.Equal(pulls, bank.Pulled.Count);
+        Assert.Equal(500, (await Api.WalletAsync(user))["balance"]!.GetValue<long>());
     }
 
     /// <summary>
