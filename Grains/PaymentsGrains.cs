@@ -73,7 +73,7 @@ public static class PaymentsGrains
         services.AddSingleton<IdempotencyRecordJanitor>();
         services.AddHostedService(provider => provider.GetRequiredService<IdempotencyRecordJanitor>());
         services.AddSingleton<WalletStore>();
-        services.AddSingleton<IdempotencyRecordStore>();
+        services.AddDedicatedDataSource(IdempotencyRecordStore.DataSourceKey).AddSingleton<IdempotencyRecordStore>();
         services.AddOptions<BankResilienceOptions>().BindConfiguration(BankResilienceOptions.SectionName)
             .Validate(options => options.Problem() is null, $"{BankResilienceOptions.SectionName}: MaxRetries 0-10, BreakFailureRatio in (0, 1], BreakMinimumCalls >= 2, AttemptTimeout > 0, BreakDuration >= 0.5 s.")
             .ValidateOnStart();

@@ -1,21 +1,53 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Payments.Grains.Batching;
 using Payments.Grains.Interfaces.Idempotency;
 using Payments.Grains.Ledger;
 using Payments.Infrastructure.Postgres;
 
 namespace Payments.Grains.Idempotency;
 
-/// <summary>Idempotency records that carry no ledger effect (business refusals); effects write theirs in the ledger batch.</summary>
-public sealed class IdempotencyRecordStore(NpgsqlDataSource dataSource, WalFlushBarrier flushBarrier, IOptions<LedgerWriterOptions> options, TimeProvider time)
+/// <summary>
+/// Idempotency records that carry no ledger effect (business refusals), and the reads of any record; effects write
+/// theirs in the ledger batch.
+/// </summary>
+/// <remarks>
+/// A pool of its own (<see cref="PostgresServiceCollectionExtensions.AddDedicatedDataSource"/>), and reads batched: a new
+/// key's grain reads its record before a card payment or a deposit, once a request. On the shared pool, one statement
+/// a read, each read paid the pool's reset (seven statements) on top of itself: about a third of a card payment's
+/// throughput. Nothing here keeps session state.
+/// </remarks>
+public sealed class IdempotencyRecordStore : IAsyncDisposable
 {
+    /// <summary>The records' pool.</summary>
+    public const string DataSourceKey = "idempotency";
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly WalFlushBarrier _flushBarrier;
+    private readonly IOptions<LedgerWriterOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly BatchedReader<IdempotencyStamp, (string RequestHash, StoredResponse Response)?> _reads;
+
+    public IdempotencyRecordStore(
+        [FromKeyedServices(DataSourceKey)] NpgsqlDataSource dataSource, WalFlushBarrier flushBarrier, IOptions<LedgerWriterOptions> options, TimeProvider time)
+    {
+        _dataSource = dataSource;
+        _flushBarrier = flushBarrier;
+        _options = options;
+        _time = time;
+        _reads = new BatchedReader<IdempotencyStamp, (string, StoredResponse)?>(maxBatchSize: 256, capacity: 10_000, readers: 2, ReadManyAsync);
+    }
+
+    public ValueTask DisposeAsync() => _reads.DisposeAsync();
+
     /// <summary>
     /// Records the response unless the key already has a record; returns the record that stands. A record found
     /// rather than written may come from a ledger batch not yet flushed, so it is returned only after the flush.
     /// </summary>
     public async Task<(string RequestHash, StoredResponse Response)> RecordAsync(IdempotencyStamp stamp, StoredResponse response)
     {
-        await using var command = dataSource.CreateCommand(
+        await using var command = _dataSource.CreateCommand(
             """
             WITH inserted AS (
                 INSERT INTO idempotency_records (scope, key, request_hash, status, body, expires_at)
@@ -31,7 +63,7 @@ public sealed class IdempotencyRecordStore(NpgsqlDataSource dataSource, WalFlush
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stamp.RequestHash });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = response.Status });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = response.Body });
-        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = time.GetUtcNow().UtcDateTime + options.Value.IdempotencyRetention });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = _time.GetUtcNow().UtcDateTime + _options.Value.IdempotencyRetention });
         await using var reader = await command.ExecuteReaderAsync();
         if (!await reader.ReadAsync())
         {
@@ -41,7 +73,7 @@ public sealed class IdempotencyRecordStore(NpgsqlDataSource dataSource, WalFlush
         var standing = (reader.GetString(0), new StoredResponse(reader.GetInt32(1), reader.GetString(2)));
         if (!reader.GetBoolean(3))
         {
-            await flushBarrier.WaitForFlushAsync();
+            await _flushBarrier.WaitForFlushAsync();
         }
 
         return standing;
@@ -67,8 +99,8 @@ public sealed class IdempotencyRecordStore(NpgsqlDataSource dataSource, WalFlush
             new NpgsqlParameter<string> { TypedValue = stamp.RequestHash },
             new NpgsqlParameter<int> { TypedValue = response.Status },
             new NpgsqlParameter<string> { TypedValue = response.Body },
-            new NpgsqlParameter<DateTime> { TypedValue = time.GetUtcNow().UtcDateTime + options.Value.IdempotencyRetention });
-        if (!await TransactionalBatch.ExecuteGuardedAsync(dataSource, claim, change))
+            new NpgsqlParameter<DateTime> { TypedValue = _time.GetUtcNow().UtcDateTime + _options.Value.IdempotencyRetention });
+        if (!await TransactionalBatch.ExecuteGuardedAsync(_dataSource, claim, change))
         {
             var (hash, standing) = await FindAsync(stamp) ?? throw new InvalidOperationException($"Idempotency record {stamp.Scope}/{stamp.Key} neither inserted nor found.");
             return (hash, standing, false);
@@ -80,13 +112,40 @@ public sealed class IdempotencyRecordStore(NpgsqlDataSource dataSource, WalFlush
     /// <summary>The record standing under the stamp's key, if any (returned once durable, like a record found above).</summary>
     public async Task<(string RequestHash, StoredResponse Response)?> FindAsync(IdempotencyStamp stamp)
     {
-        var found = await ReadAsync(dataSource, stamp);
+        var found = await _reads.ReadAsync(stamp);
         if (found is not null)
         {
-            await flushBarrier.WaitForFlushAsync();
+            await _flushBarrier.WaitForFlushAsync();
         }
 
         return found;
+    }
+
+    /// <summary>The records under the stamps' keys, in their order, in one statement.</summary>
+    private async Task<IReadOnlyList<(string RequestHash, StoredResponse Response)?>> ReadManyAsync(IReadOnlyList<IdempotencyStamp> stamps)
+    {
+        await using var command = _dataSource.CreateCommand(
+            """
+            SELECT r.request_hash, r.status, r.body
+            FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS s(scope, key, n)
+            LEFT JOIN idempotency_records r ON r.scope = s.scope AND r.key = s.key
+            ORDER BY s.n
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. stamps.Select(stamp => stamp.Scope)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. stamps.Select(stamp => stamp.Key)] });
+        var records = new List<(string, StoredResponse)?>(stamps.Count);
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            records.Add(reader.IsDBNull(0) ? null : (reader.GetString(0), new StoredResponse(reader.GetInt32(1), reader.GetString(2))));
+        }
+
+        if (records.Count != stamps.Count)
+        {
+            throw new InvalidOperationException($"Read {records.Count} idempotency records for {stamps.Count} keys.");
+        }
+
+        return records;
     }
 
     /// <summary>
