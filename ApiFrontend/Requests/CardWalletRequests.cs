@@ -16,7 +16,7 @@ public sealed record CreateDeviceRequest(
 {
     public Parsed<(string Name, string Platform)> Validate()
     {
-        if (string.IsNullOrWhiteSpace(Name) || Name.Length > CardWalletLimits.MaxDeviceNameLength || !FreeText.IsStorable(Name))
+        if (string.IsNullOrWhiteSpace(Name) || FreeText.CharacterCount(Name) > CardWalletLimits.MaxDeviceNameLength || !FreeText.IsStorable(Name))
         {
             return ApiError.Validation("name", $"name is 1 to {CardWalletLimits.MaxDeviceNameLength} characters of text.");
         }
@@ -80,7 +80,7 @@ public sealed record ProvisionCardRequest(
             return new ApiError(ErrorCodes.InvalidCard, $"cvc is {cvcLength} digits for this card.", "cvc");
         }
 
-        if (string.IsNullOrWhiteSpace(CardholderName) || CardholderName.Length > CardWalletLimits.MaxCardholderNameLength || !FreeText.IsStorable(CardholderName))
+        if (string.IsNullOrWhiteSpace(CardholderName) || FreeText.CharacterCount(CardholderName) > CardWalletLimits.MaxCardholderNameLength || !FreeText.IsStorable(CardholderName))
         {
             return ApiError.Validation("cardholderName", $"cardholderName is 1 to {CardWalletLimits.MaxCardholderNameLength} characters of text.");
         }

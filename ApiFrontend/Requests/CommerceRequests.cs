@@ -110,7 +110,7 @@ public sealed record PlaceOrderRequest(
             items.Add(new StockRequest(item.Product!, item.Quantity.Value));
         }
 
-        if (ShippingAddress is not null && (ShippingAddress.Length > CommerceLimits.MaxShippingAddressLength || !FreeText.IsStorable(ShippingAddress)))
+        if (ShippingAddress is not null && (FreeText.CharacterCount(ShippingAddress) > CommerceLimits.MaxShippingAddressLength || !FreeText.IsStorable(ShippingAddress)))
         {
             return ApiError.Validation("shippingAddress", $"shippingAddress is at most {CommerceLimits.MaxShippingAddressLength} characters of text.");
         }
@@ -138,12 +138,12 @@ internal static class ProductText
 {
     public static ApiError? Check(string? name, string? description)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Length > CommerceLimits.MaxNameLength || !FreeText.IsStorable(name))
+        if (string.IsNullOrWhiteSpace(name) || FreeText.CharacterCount(name) > CommerceLimits.MaxNameLength || !FreeText.IsStorable(name))
         {
             return ApiError.Validation("name", $"name is 1 to {CommerceLimits.MaxNameLength} characters of text.");
         }
 
-        return description is not null && (description.Length > CommerceLimits.MaxDescriptionLength || !FreeText.IsStorable(description))
+        return description is not null && (FreeText.CharacterCount(description) > CommerceLimits.MaxDescriptionLength || !FreeText.IsStorable(description))
             ? ApiError.Validation("description", $"description is at most {CommerceLimits.MaxDescriptionLength} characters of text.")
             : null;
     }

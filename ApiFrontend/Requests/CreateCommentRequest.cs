@@ -12,7 +12,8 @@ public sealed record CreateCommentRequest(
 {
     public Parsed<string> Validate() => Text switch
     {
-        not { Length: >= 1 and <= FeedLimits.MaxCommentLength } => ApiError.Validation("text", $"text must be 1 to {FeedLimits.MaxCommentLength} characters."),
+        _ when string.IsNullOrEmpty(Text) || FreeText.CharacterCount(Text) > FeedLimits.MaxCommentLength =>
+            ApiError.Validation("text", $"text must be 1 to {FeedLimits.MaxCommentLength} characters."),
         _ when !FreeText.IsStorable(Text) => ApiError.Validation("text", FreeText.NotStorableMessage("text")),
         _ => Text,
     };

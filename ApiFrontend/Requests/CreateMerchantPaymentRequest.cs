@@ -92,12 +92,12 @@ public sealed record CreateMerchantPaymentRequest(
 
         foreach (var (key, value) in metadata)
         {
-            if (key.Length is 0 or > PaymentLimits.MaxMetadataKeyLength || !FreeText.IsStorable(key))
+            if (key.Length == 0 || FreeText.CharacterCount(key) > PaymentLimits.MaxMetadataKeyLength || !FreeText.IsStorable(key))
             {
                 return ApiError.Validation("metadata", $"metadata keys are 1 to {PaymentLimits.MaxMetadataKeyLength} characters of text.");
             }
 
-            if (value is null || value.Length > PaymentLimits.MaxMetadataValueLength || !FreeText.IsStorable(value))
+            if (value is null || FreeText.CharacterCount(value) > PaymentLimits.MaxMetadataValueLength || !FreeText.IsStorable(value))
             {
                 return ApiError.Validation($"metadata.{key}", $"metadata values are strings of at most {PaymentLimits.MaxMetadataValueLength} characters of text.");
             }
@@ -107,7 +107,7 @@ public sealed record CreateMerchantPaymentRequest(
     }
 
     internal static ApiError? Text(string? value, string field, int maxLength) =>
-        value is not null && (value.Length > maxLength || !FreeText.IsStorable(value))
+        value is not null && (FreeText.CharacterCount(value) > maxLength || !FreeText.IsStorable(value))
             ? ApiError.Validation(field, $"{field} is at most {maxLength} characters of text.")
             : null;
 }

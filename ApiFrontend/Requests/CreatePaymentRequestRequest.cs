@@ -27,7 +27,7 @@ public sealed record CreatePaymentRequestRequest(
         }
 
         var note = Note ?? string.Empty;
-        if (note.Length > TransferLimits.MaxNoteLength)
+        if (FreeText.CharacterCount(note) > TransferLimits.MaxNoteLength)
         {
             return ApiError.Validation("note", $"note must be at most {TransferLimits.MaxNoteLength} characters.");
         }

@@ -49,7 +49,7 @@ public sealed record CreateTransferRequest(
         }
 
         var note = Note ?? string.Empty;
-        if (note.Length > TransferLimits.MaxNoteLength)
+        if (FreeText.CharacterCount(note) > TransferLimits.MaxNoteLength)
         {
             return ApiError.Validation("note", $"note must be at most {TransferLimits.MaxNoteLength} characters.");
         }

@@ -16,6 +16,25 @@ public static class FreeText
     public static string NotStorableMessage(string field) => $"{field} must not contain the character U+0000.";
 
     /// <summary>
+    /// How many characters (Unicode scalar values) <paramref name="text"/> holds: what "at most N characters" means to a
+    /// person and to PostgreSQL's <c>length()</c> in the tables' checks. <see cref="string.Length"/> counts UTF-16 code
+    /// units, so an emoji counted twice and 141 of them were "over 280 characters".
+    /// </summary>
+    public static int CharacterCount(string text)
+    {
+        var count = text.Length;
+        foreach (var unit in text)
+        {
+            if (char.IsLowSurrogate(unit))
+            {
+                count--; // The second half of a pair.
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>
     /// Whether <paramref name="text"/> holds what looks like a card number: 13 to 19 digits, single spaces or hyphens
     /// allowed between them, starting with 2 to 6 (the card networks' ranges), passing the Luhn check. Text the platform
     /// stores and shows back (descriptions, references, metadata, notes) must not carry one, or the number would be kept

@@ -39,7 +39,7 @@ public sealed class FeedGrain(FeedStore store, TimeProvider time) : Grain, IFeed
 
     public async Task<Outcome<FeedComment>> Comment(string transferId, string text)
     {
-        if (text.Length is < 1 or > FeedLimits.MaxCommentLength)
+        if (text.Length == 0 || FreeText.CharacterCount(text) > FeedLimits.MaxCommentLength)
         {
             return PaymentError.Validation("text", $"text is 1 to {FeedLimits.MaxCommentLength} characters.");
         }

@@ -177,7 +177,7 @@ public sealed partial class MerchantGrain(MerchantStore store, TimeProvider time
 
     private static PaymentError? Validate(string name, string country, string currency)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > MerchantLimits.MaxNameLength || !FreeText.IsStorable(name))
+        if (string.IsNullOrWhiteSpace(name) || FreeText.CharacterCount(name.Trim()) > MerchantLimits.MaxNameLength || !FreeText.IsStorable(name))
         {
             return PaymentError.Validation("name", $"name is 1 to {MerchantLimits.MaxNameLength} characters of text.");
         }

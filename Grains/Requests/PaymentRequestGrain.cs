@@ -259,7 +259,7 @@ public sealed partial class PaymentRequestGrain(
             return new PaymentError(ErrorCodes.InvalidAmount, $"amount must be between {TransferLimits.MinAmount} and {TransferLimits.MaxAmount} minor units.", "amount");
         }
 
-        if (command.Note.Length > TransferLimits.MaxNoteLength)
+        if (FreeText.CharacterCount(command.Note) > TransferLimits.MaxNoteLength)
         {
             return PaymentError.Validation("note", $"note is at most {TransferLimits.MaxNoteLength} characters.");
         }

@@ -418,7 +418,7 @@ public sealed partial class WalletGrain(
             return new PaymentError(ErrorCodes.CurrencyMismatch, $"This wallet holds {s_currency}.", "currency");
         }
 
-        if (command.Note.Length > TransferLimits.MaxNoteLength)
+        if (FreeText.CharacterCount(command.Note) > TransferLimits.MaxNoteLength)
         {
             return PaymentError.Validation("note", $"note is at most {TransferLimits.MaxNoteLength} characters.");
         }

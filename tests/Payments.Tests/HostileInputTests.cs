@@ -115,6 +115,18 @@ public sealed class HostileInputTests() : ApiTest("hostile")
     }
 
     [Fact]
+    public async Task A_length_limit_counts_characters_not_utf16_units()
+    {
+        // An emoji is two UTF-16 code units and one character, as people and PostgreSQL's length() count it.
+        var longest = string.Concat(Enumerable.Repeat("😀", 280));
+        var sent = await Api.TransferAsync(_alice.Token, "hostile_bob", 100, "emoji-280", note: longest);
+        Assert.True(sent.Status == HttpStatusCode.Created, sent.Body);
+        Assert.Equal(longest, sent.Json["transfer"]!["note"]!.GetValue<string>());
+        var tooLong = await Api.TransferAsync(_alice.Token, "hostile_bob", 100, "emoji-281", note: longest + "😀");
+        Assert.Equal((HttpStatusCode.BadRequest, "note"), (tooLong.Status, tooLong.Json["field"]?.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task An_id_is_read_in_its_standard_form_only()
     {
         var sent = await Api.TransferAsync(_alice.Token, "hostile_bob", 100, "padded-1");
