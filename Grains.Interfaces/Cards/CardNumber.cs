@@ -41,7 +41,8 @@ public static class CardNumber
 
     public static string Last4(string number) => number[^4..];
 
-    private static bool PassesLuhn(string number)
+    /// <summary>Whether ASCII digits end with their Luhn check digit (also used to find card numbers in free text).</summary>
+    internal static bool PassesLuhn(ReadOnlySpan<char> number)
     {
         var sum = 0;
         var doubleIt = false;

@@ -1,3 +1,5 @@
+using Payments.Grains.Interfaces.Cards;
+
 namespace Payments.Grains.Interfaces.Text;
 
 /// <summary>Text people type (notes, comments, search terms, ids given back to us) that PostgreSQL stores or compares.</summary>
@@ -43,7 +45,7 @@ public static class FreeText
     /// </summary>
     public static bool ContainsCardNumber(ReadOnlySpan<char> text)
     {
-        Span<byte> digits = stackalloc byte[MaxCardDigits + 1];
+        Span<char> digits = stackalloc char[MaxCardDigits + 1];
         var count = 0;
         for (var i = 0; i <= text.Length; i++)
         {
@@ -52,7 +54,7 @@ public static class FreeText
             {
                 if (count <= MaxCardDigits)
                 {
-                    digits[count] = (byte)(character - '0');
+                    digits[count] = character;
                 }
 
                 count++;
@@ -63,7 +65,7 @@ public static class FreeText
             var separates = character is ' ' or '-' && count > 0 && i + 1 < text.Length && char.IsAsciiDigit(text[i + 1]);
             if (!separates)
             {
-                if (count is >= MinCardDigits and <= MaxCardDigits && digits[0] is >= 2 and <= 6 && PassesLuhn(digits[..count]))
+                if (count is >= MinCardDigits and <= MaxCardDigits && digits[0] is >= '2' and <= '6' && CardNumber.PassesLuhn(digits[..count]))
                 {
                     return true;
                 }
@@ -78,16 +80,4 @@ public static class FreeText
     /// <summary>What a refusal of <see cref="ContainsCardNumber"/> says, for the field named.</summary>
     public static string CardNumberMessage(string field) =>
         $"{field} must not contain a card number (13 to 19 digits passing the Luhn check): card numbers go only in a payment method's or a card's number, which are never stored.";
-
-    private static bool PassesLuhn(ReadOnlySpan<byte> digits)
-    {
-        var sum = 0;
-        for (var i = 0; i < digits.Length; i++)
-        {
-            var digit = digits[digits.Length - 1 - i];
-            sum += i % 2 == 1 ? (digit * 2 > 9 ? (digit * 2) - 9 : digit * 2) : digit;
-        }
-
-        return sum % 10 == 0;
-    }
 }
