@@ -206,7 +206,7 @@ public static class MerchantPaymentsApi
         // A currency no payment can have is a mistake to say, not an empty page (the grain checks the status so).
         if (currency is not null && !Currency.TryParse(currency, out _))
         {
-            return ApiResults.Error(new ApiError(ErrorCodes.InvalidCurrency, "currency must be a known ISO 4217 code in upper case, e.g. USD.", "currency"));
+            return ApiResults.Error(ApiError.UnknownCurrency());
         }
 
         var scope = await DashboardMerchant.ResolveAsync(caller, merchant, grains);

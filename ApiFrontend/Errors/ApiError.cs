@@ -31,6 +31,9 @@ public sealed record ApiError(
 
     public static ApiError InvalidAmount(string message) => new(ErrorCodes.InvalidAmount, message, "amount");
 
+    /// <summary>A <c>currency</c> (in a body or a filter) that is no known ISO 4217 code in upper case.</summary>
+    public static ApiError UnknownCurrency() => new(ErrorCodes.InvalidCurrency, "currency must be a known ISO 4217 code in upper case, e.g. USD.", "currency");
+
     public static ApiError NotFound(string message = "Not found.") => new(ErrorCodes.NotFound, message);
 
     public static ApiError Unauthenticated(string message = "A valid bearer token is required.") => new(ErrorCodes.Unauthenticated, message);

@@ -29,7 +29,7 @@ public sealed record CreateMerchantPaymentRequest(
 
         if (!Grains.Interfaces.Money.Currency.TryParse(Currency, out var currency))
         {
-            return new ApiError(ErrorCodes.InvalidCurrency, "currency must be a known ISO 4217 code in upper case, e.g. USD.", "currency");
+            return ApiError.UnknownCurrency();
         }
 
         var captureMethod = CaptureMethod ?? CaptureMethods.Automatic;

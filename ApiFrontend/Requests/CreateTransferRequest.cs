@@ -40,7 +40,7 @@ public sealed record CreateTransferRequest(
 
         if (!Grains.Interfaces.Money.Currency.TryParse(Currency, out var currency))
         {
-            return new ApiError(ErrorCodes.InvalidCurrency, "currency must be a known ISO 4217 code in upper case, e.g. USD.", "currency");
+            return ApiError.UnknownCurrency();
         }
 
         if (currency != Grains.Interfaces.Money.Currency.Usd)
