@@ -89,8 +89,7 @@ public sealed partial class WalletGrain
         switch (await SubmitAsync(entry))
         {
             case LedgerResult.Committed committed:
-                var (balance, held, version) = committed.Balances.RowAfterBatch(_account);
-                ObserveRow(balance, held, version);
+                ObserveCommitted(committed);
                 LogPullKept(logger, _user.Key, funded.Amount, funded.Source);
                 break;
             case LedgerResult.Rejected { Error.Code: ErrorCodes.IdempotencyKeyReused }:

@@ -335,9 +335,7 @@ public sealed partial class WalletGrain(
         switch (result)
         {
             case LedgerResult.Committed committed:
-                // The row after the batch, not this entry's balance: a later debit in the same batch has the same version.
-                var (balance, held, version) = committed.Balances.RowAfterBatch(_account);
-                ObserveRow(balance, held, version);
+                ObserveCommitted(committed);
                 return new IdempotentOutcome(committed.Response!, stamp.RequestHash, Committed: true);
             case LedgerResult.Duplicate duplicate:
                 await ResyncAsync();
@@ -350,6 +348,16 @@ public sealed partial class WalletGrain(
                 await ResyncAsync();
                 return Unrecorded(new PaymentError(ErrorCodes.ServiceUnavailable, "The ledger is unavailable; retry with the same Idempotency-Key."));
         }
+    }
+
+    /// <summary>
+    /// Takes the wallet's row after the committed entry's batch, not this entry's balance: a later debit in the same batch
+    /// has the same version.
+    /// </summary>
+    private void ObserveCommitted(LedgerResult.Committed committed)
+    {
+        var (balance, held, version) = committed.Balances.RowAfterBatch(_account);
+        ObserveRow(balance, held, version);
     }
 
     private async Task ResyncAsync()
