@@ -90,7 +90,11 @@ public static class SiloHostingExtensions
             silo.Configure<SiloMessagingOptions>(options => options.MaxEnqueuedRequestsHardLimit = runtime.MaxQueuedRequestsPerActivation);
             silo.Configure<GrainDirectoryOptions>(options => options.CacheSize = runtime.DirectoryCacheSize);
             silo.Services.AddSingleton<IFatalErrorHandler, FencingFatalErrorHandler>();
-            silo.AddDashboard(options => options.HideTrace = true);
+            silo.AddDashboard(options =>
+            {
+                options.HideTrace = true;
+                options.CounterUpdateIntervalMs = (int)runtime.DashboardSampleInterval.TotalMilliseconds;
+            });
         });
 
         services.AddHealthChecks()
