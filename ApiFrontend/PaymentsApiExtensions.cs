@@ -61,7 +61,11 @@ public static class PaymentsApiExtensions
             return builder;
         }
 
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = JsonBody.MaxBytes);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = JsonBody.MaxBytes;
+            RequestHeadLimits.ConfigureKestrel(kestrel.Limits);
+        });
 
         services.ConfigureHttpJsonOptions(json =>
         {
@@ -140,7 +144,7 @@ public static class PaymentsApiExtensions
     }
 
     /// <summary>
-    /// The error middleware (exceptions and bare status codes become JSON errors), the query string's check, authentication, rate limiting,
+    /// The error middleware (exceptions and bare status codes become JSON errors), the request head's limits, the query string's check, authentication, rate limiting,
     /// authorization, <c>/openapi/v1.json</c>, the reference at <c>/docs</c> and the <c>/v1</c> endpoints. Call after <see cref="AddPaymentsApi"/>.
     /// </summary>
     public static WebApplication MapPaymentsApi(this WebApplication app)
@@ -156,6 +160,7 @@ public static class PaymentsApiExtensions
 
         app.UseMiddleware<ApiExceptionMiddleware>();
         app.UseStatusCodePages(StatusCodeErrors.WriteAsync);
+        app.UseMiddleware<RequestHeadLimits>();
         app.UseMiddleware<QueryStringValidation>();
         app.UseWebApp();
         app.UseWebSockets();

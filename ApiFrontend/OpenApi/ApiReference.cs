@@ -24,6 +24,7 @@ public static class ApiReference
         options.AddOperationTransformer(PagingParameters.DocumentAsync);
         options.AddOperationTransformer(ErrorResponses.DocumentAsync);
         options.AddSchemaTransformer(NullableProperties.DocumentAsync);
+        options.AddSchemaTransformer(ClosedRequestBodies.DocumentAsync);
         options.AddSchemaTransformer(ApiExamples.DocumentAsync);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using Payments.ApiFrontend.Errors;
@@ -15,6 +16,8 @@ namespace Payments.ApiFrontend.Requests;
 /// "duplicate property"), and every parse failure a 400 naming the field the JSON path points at. An "amount" that
 /// is not an integer that fits (1.5, 1e30, 99999999999999999999, "10") is INVALID_AMOUNT. Every string, in any property,
 /// must be valid UTF-8 without U+0000, and hold no card number outside a card's own fields (a 400 naming the property).
+/// A property the request does not have is refused (a 400 naming it), as Stripe does: a misspelt "captureMethod" would
+/// otherwise be ignored and the payment captured at once.
 /// </summary>
 public static class JsonBody
 {
@@ -31,6 +34,7 @@ public static class JsonBody
         ReadCommentHandling = JsonCommentHandling.Disallow,
         AllowTrailingCommas = false,
         MaxDepth = 16,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
     public static async Task<Parsed<T>> ReadAsync<T>(HttpRequest request)
@@ -70,7 +74,7 @@ public static class JsonBody
         }
         catch (JsonException error)
         {
-            return FromJsonError(error);
+            return FromJsonError(error, s_options.GetTypeInfo(typeof(T)));
         }
 
         return value is null ? new ApiError(ErrorCodes.ValidationError, "A JSON object body is required.") : value;
@@ -211,46 +215,160 @@ public static class JsonBody
         return true;
     }
 
-    private static ApiError FromJsonError(JsonException error)
+    private static ApiError FromJsonError(JsonException error, JsonTypeInfo request)
     {
-        var field = FieldOf(error.Path);
-        return field switch
+        var path = JsonPathSegments(error.Path);
+        if (path is null || path.Count == 0)
         {
-            null => new ApiError(ErrorCodes.ValidationError, "The request body must be a well-formed JSON object."),
-            _ when field.Equals("amount", StringComparison.OrdinalIgnoreCase) => ApiError.InvalidAmount("amount must be an integer number of minor units (a JSON number, no fraction, within range)."),
-            _ => ApiError.Validation(field, $"{field} is malformed or has the wrong JSON type."),
-        };
+            return new ApiError(ErrorCodes.ValidationError, "The request body must be a well-formed JSON object.");
+        }
+
+        var field = FieldOf(path);
+        if (IsUnknownProperty(request, path))
+        {
+            return field.Length > 0
+                ? ApiError.Validation(field, $"{field} is not a property of this request: check its spelling against the API reference.")
+                : new ApiError(ErrorCodes.ValidationError, "The request body has a property this request does not have.");
+        }
+
+        return path[^1].Name is { } name && name.Equals("amount", StringComparison.OrdinalIgnoreCase)
+            ? ApiError.InvalidAmount("amount must be an integer number of minor units (a JSON number, no fraction, within range).")
+            : field.Length > 0
+                ? ApiError.Validation(field, $"{field} is malformed or has the wrong JSON type.")
+                : new ApiError(ErrorCodes.ValidationError, "A value of the request body is malformed or has the wrong JSON type.");
     }
 
-    /// <summary>The last property name of a JSON path: "$.amount" and "$['amount']" give "amount", "$.a[2]" gives "a", "$" gives null.</summary>
-    internal static string? FieldOf(string? path)
+    /// <summary>
+    /// Whether the path ends at a property its object does not have, walking the request's contract: the serializer
+    /// refuses such a property with the same exception as a value of the wrong type, and only the contract tells them
+    /// apart. Keys of a dictionary (metadata) are never unknown.
+    /// </summary>
+    private static bool IsUnknownProperty(JsonTypeInfo type, IReadOnlyList<JsonPathSegment> path)
     {
-        if (string.IsNullOrEmpty(path))
+        for (var i = 0; i < path.Count; i++)
+        {
+            if (path[i].Name is not { } name)
+            {
+                if (type.ElementType is null)
+                {
+                    return false;
+                }
+
+                type = s_options.GetTypeInfo(type.ElementType);
+                continue;
+            }
+
+            switch (type.Kind)
+            {
+                case JsonTypeInfoKind.Object:
+                    var property = type.Properties.FirstOrDefault(known => known.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+                    if (property is null)
+                    {
+                        return i == path.Count - 1;
+                    }
+
+                    type = s_options.GetTypeInfo(property.PropertyType);
+                    break;
+                case JsonTypeInfoKind.Dictionary when type.ElementType is not null:
+                    type = s_options.GetTypeInfo(type.ElementType);
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A property name or an array index of a JSON path.</summary>
+    internal readonly record struct JsonPathSegment(string? Name, int Index);
+
+    /// <summary>
+    /// The field a path names, as the API's validation errors write it: "$.items[2].quantity" gives "items[2].quantity".
+    /// It stops before the first name that is not plain (it would be echoed), so it may be empty.
+    /// </summary>
+    internal static string FieldOf(IReadOnlyList<JsonPathSegment> path)
+    {
+        var field = new System.Text.StringBuilder();
+        foreach (var segment in path)
+        {
+            if (segment.Name is null)
+            {
+                if (field.Length == 0)
+                {
+                    break;
+                }
+
+                field.Append('[').Append(segment.Index).Append(']');
+            }
+            else if (IsPlain(segment.Name))
+            {
+                field.Append(field.Length > 0 ? "." : string.Empty).Append(segment.Name);
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return field.ToString();
+    }
+
+    /// <summary>
+    /// The segments of a System.Text.Json error path ("$.a[2]['b c']"), or null when it is not one: the serializer
+    /// writes a name in brackets and quotes when it is not a plain identifier.
+    /// </summary>
+    internal static IReadOnlyList<JsonPathSegment>? JsonPathSegments(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path[0] != '$')
         {
             return null;
         }
 
-        var end = path.Length;
-        while (end > 0 && path[end - 1] == ']' && !path[..end].EndsWith("']", StringComparison.Ordinal))
+        var segments = new List<JsonPathSegment>();
+        var at = 1;
+        while (at < path.Length)
         {
-            // Drop trailing array indices.
-            var open = path.LastIndexOf('[', end - 1);
-            if (open < 0)
+            if (path[at] == '.')
+            {
+                var end = path.IndexOfAny(['.', '['], at + 1);
+                end = end < 0 ? path.Length : end;
+                if (end == at + 1)
+                {
+                    return null;
+                }
+
+                segments.Add(new JsonPathSegment(path[(at + 1)..end], 0));
+                at = end;
+            }
+            else if (path.AsSpan(at).StartsWith("['"))
+            {
+                var end = path.IndexOf("']", at + 2, StringComparison.Ordinal);
+                if (end < 0)
+                {
+                    return null;
+                }
+
+                segments.Add(new JsonPathSegment(path[(at + 2)..end], 0));
+                at = end + 2;
+            }
+            else if (path[at] == '[')
+            {
+                var end = path.IndexOf(']', at + 1);
+                if (end < 0 || !int.TryParse(path.AsSpan(at + 1, end - at - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index))
+                {
+                    return null;
+                }
+
+                segments.Add(new JsonPathSegment(null, index));
+                at = end + 1;
+            }
+            else
             {
                 return null;
             }
-
-            end = open;
         }
 
-        var trimmed = path[..end];
-        if (trimmed.EndsWith("']", StringComparison.Ordinal))
-        {
-            var start = trimmed.LastIndexOf("['", StringComparison.Ordinal);
-            return start < 0 ? null : trimmed[(start + 2)..^2];
-        }
-
-        var dot = trimmed.LastIndexOf('.');
-        return dot < 0 || dot == trimmed.Length - 1 ? null : trimmed[(dot + 1)..];
+        return segments;
     }
 }

@@ -138,6 +138,29 @@ public sealed class HostileInputTests() : ApiTest("hostile")
     }
 
     [Fact]
+    public async Task A_request_over_the_head_limits_gets_a_json_error_that_names_the_limit()
+    {
+        var longQuery = await Api.SendAsync(HttpMethod.Get, "/v1/wallet/transactions?q=" + new string('a', 9 * 1024), _alice.Token);
+        Assert.Equal((HttpStatusCode.RequestUriTooLong, "REQUEST_TOO_LARGE"), (longQuery.Status, longQuery.Code));
+        Assert.Contains("path and query", longQuery.Json["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        using var bigHeaders = new HttpRequestMessage(HttpMethod.Get, "/v1/wallet");
+        bigHeaders.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _alice.Token);
+        bigHeaders.Headers.Add("X-Filler", new string('f', 40 * 1024));
+        using var refused = await Api.Http.SendAsync(bigHeaders);
+        var body = System.Text.Json.Nodes.JsonNode.Parse(await refused.Content.ReadAsStringAsync())!;
+        Assert.Equal((HttpStatusCode.RequestHeaderFieldsTooLarge, "REQUEST_TOO_LARGE"), (refused.StatusCode, body["code"]!.GetValue<string>()));
+
+        // Just inside both limits, the same requests are answered.
+        Assert.Equal(HttpStatusCode.OK, (await Api.SendAsync(HttpMethod.Get, "/v1/wallet/transactions?limit=5&q=" + new string('a', 7 * 1024), _alice.Token)).Status);
+        using var fatHeaders = new HttpRequestMessage(HttpMethod.Get, "/v1/wallet");
+        fatHeaders.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _alice.Token);
+        fatHeaders.Headers.Add("X-Filler", new string('f', 30 * 1024));
+        using var answered = await Api.Http.SendAsync(fatHeaders);
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+    }
+
+    [Fact]
     public async Task A_repeated_property_is_called_a_duplicate_property()
     {
         var before = await SnapshotAsync();

@@ -384,6 +384,36 @@ public sealed class MerchantPaymentTests() : ApiTest("merchant-payments")
     }
 
     [Fact]
+    public async Task A_property_the_request_does_not_have_is_refused_naming_it()
+    {
+        var (_, _, key) = await Merchants.MerchantAsync("mp_unknown_property");
+        var card = new { type = "card", number = MerchantClient.Visa, expMonth = 12, expYear = 2030, cvc = "123" };
+        var cases = new (object Body, string Field)[]
+        {
+            // Misspelt, captureMethod would have been ignored and the payment captured at once.
+            (new { amount = 100, currency = "USD", captureMetod = "manual", paymentMethod = card }, "captureMetod"),
+            (new { amount = 100, currency = "USD", paymentMethod = new { card.type, card.number, card.expMonth, card.expYear, card.cvc, cvv = "123" } }, "paymentMethod.cvv"),
+            (new { amount = 100, currency = "USD", paymentMethod = card, customer = new { ip = "10.0.0.1", city = "Paris" } }, "customer.city"),
+            // A value of the wrong type inside an object names its whole path, not only its own name.
+            (new { amount = 100, currency = "USD", paymentMethod = new { card.type, card.number, expMonth = "12", card.expYear, card.cvc } }, "paymentMethod.expMonth"),
+        };
+        for (var i = 0; i < cases.Length; i++)
+        {
+            var (body, field) = cases[i];
+            var response = await Api.SendAsync(HttpMethod.Post, "/v1/payments", key, body, $"unknown-{i}");
+            Assert.True(
+                (response.Status, response.Code, response.Json["field"]?.GetValue<string>()) == (HttpStatusCode.BadRequest, "VALIDATION_ERROR", field),
+                $"case {i}: {response.Status} {response.Body}");
+        }
+
+        Assert.Empty((await Api.SendAsync(HttpMethod.Get, "/v1/payments", key)).Json["data"]!.AsArray());
+
+        // Metadata's keys are the merchant's own: any key is a known one.
+        var tagged = await Api.SendAsync(HttpMethod.Post, "/v1/payments", key, new { amount = 100, currency = "USD", paymentMethod = card, metadata = new Dictionary<string, string> { ["captureMetod"] = "x" } }, "unknown-metadata");
+        Assert.True(tagged.Status == HttpStatusCode.Created, tagged.Body);
+    }
+
+    [Fact]
     public async Task Listings_filter_and_page_newest_first()
     {
         var (_, _, key) = await Merchants.MerchantAsync("mp_list");

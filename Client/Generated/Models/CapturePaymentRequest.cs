@@ -9,20 +9,11 @@ namespace Payments.Client.Generated.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class CapturePaymentRequest : IAdditionalDataHolder, IParsable
+    public partial class CapturePaymentRequest : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
-        public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>Minor units to capture, up to amountCapturable; the rest is released.</summary>
         public long? Amount { get; set; }
-        /// <summary>
-        /// Instantiates a new <see cref="global::Payments.Client.Generated.Models.CapturePaymentRequest"/> and sets the default values.
-        /// </summary>
-        public CapturePaymentRequest()
-        {
-            AdditionalData = new Dictionary<string, object>();
-        }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -52,7 +43,6 @@ namespace Payments.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteLongValue("amount", Amount);
-            writer.WriteAdditionalData(AdditionalData);
         }
     }
 }

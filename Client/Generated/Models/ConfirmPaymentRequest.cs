@@ -9,11 +9,9 @@ namespace Payments.Client.Generated.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class ConfirmPaymentRequest : IAdditionalDataHolder, IParsable
+    public partial class ConfirmPaymentRequest : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
-        public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The device&apos;s application transaction counter for this cryptogram; each is used once.</summary>
         public int? Atc { get; set; }
         /// <summary>The wallet card that pays (&quot;card_…&quot;); absent: the wallet&apos;s balance pays.</summary>
@@ -32,13 +30,6 @@ namespace Payments.Client.Generated.Models
 #else
         public string Cryptogram { get; set; }
 #endif
-        /// <summary>
-        /// Instantiates a new <see cref="global::Payments.Client.Generated.Models.ConfirmPaymentRequest"/> and sets the default values.
-        /// </summary>
-        public ConfirmPaymentRequest()
-        {
-            AdditionalData = new Dictionary<string, object>();
-        }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -72,7 +63,6 @@ namespace Payments.Client.Generated.Models
             writer.WriteIntValue("atc", Atc);
             writer.WriteStringValue("card", Card);
             writer.WriteStringValue("cryptogram", Cryptogram);
-            writer.WriteAdditionalData(AdditionalData);
         }
     }
 }

@@ -9,11 +9,9 @@ namespace Payments.Client.Generated.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class CreateFriendRequestRequest : IAdditionalDataHolder, IParsable
+    public partial class CreateFriendRequestRequest : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
-        public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The username of the user to ask.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -22,13 +20,6 @@ namespace Payments.Client.Generated.Models
 #else
         public string Username { get; set; }
 #endif
-        /// <summary>
-        /// Instantiates a new <see cref="global::Payments.Client.Generated.Models.CreateFriendRequestRequest"/> and sets the default values.
-        /// </summary>
-        public CreateFriendRequestRequest()
-        {
-            AdditionalData = new Dictionary<string, object>();
-        }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -58,7 +49,6 @@ namespace Payments.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("username", Username);
-            writer.WriteAdditionalData(AdditionalData);
         }
     }
 }

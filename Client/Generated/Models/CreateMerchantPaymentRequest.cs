@@ -9,11 +9,9 @@ namespace Payments.Client.Generated.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class CreateMerchantPaymentRequest : IAdditionalDataHolder, IParsable
+    public partial class CreateMerchantPaymentRequest : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
-        public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>Minor units of the currency.</summary>
         public long? Amount { get; set; }
         /// <summary>automatic (the default: captured at once) or manual (authorized, captured later).</summary>
@@ -73,13 +71,6 @@ namespace Payments.Client.Generated.Models
         public global::Payments.Client.Generated.Models.PaymentMethodRequest PaymentMethod { get; set; }
 #endif
         /// <summary>
-        /// Instantiates a new <see cref="global::Payments.Client.Generated.Models.CreateMerchantPaymentRequest"/> and sets the default values.
-        /// </summary>
-        public CreateMerchantPaymentRequest()
-        {
-            AdditionalData = new Dictionary<string, object>();
-        }
-        /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
         /// <returns>A <see cref="global::Payments.Client.Generated.Models.CreateMerchantPaymentRequest"/></returns>
@@ -122,7 +113,6 @@ namespace Payments.Client.Generated.Models
             writer.WriteStringValue("description", Description);
             writer.WriteObjectValue<global::Payments.Client.Generated.Models.CreateMerchantPaymentRequest_metadata>("metadata", Metadata);
             writer.WriteObjectValue<global::Payments.Client.Generated.Models.PaymentMethodRequest>("paymentMethod", PaymentMethod);
-            writer.WriteAdditionalData(AdditionalData);
         }
     }
 }

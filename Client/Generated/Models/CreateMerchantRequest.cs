@@ -9,11 +9,9 @@ namespace Payments.Client.Generated.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class CreateMerchantRequest : IAdditionalDataHolder, IParsable
+    public partial class CreateMerchantRequest : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
-        public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>ISO 3166-1 alpha-2, e.g. US.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -38,13 +36,6 @@ namespace Payments.Client.Generated.Models
 #else
         public string Name { get; set; }
 #endif
-        /// <summary>
-        /// Instantiates a new <see cref="global::Payments.Client.Generated.Models.CreateMerchantRequest"/> and sets the default values.
-        /// </summary>
-        public CreateMerchantRequest()
-        {
-            AdditionalData = new Dictionary<string, object>();
-        }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -78,7 +69,6 @@ namespace Payments.Client.Generated.Models
             writer.WriteStringValue("country", Country);
             writer.WriteStringValue("defaultCurrency", DefaultCurrency);
             writer.WriteStringValue("name", Name);
-            writer.WriteAdditionalData(AdditionalData);
         }
     }
 }

@@ -9,11 +9,9 @@ namespace Payments.Client.Generated.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class CreatePaymentRequestRequest : IAdditionalDataHolder, IParsable
+    public partial class CreatePaymentRequestRequest : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
-        public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>Cents (USD).</summary>
         public long? Amount { get; set; }
         /// <summary>Who is asked to pay: a username or a user id.</summary>
@@ -32,13 +30,6 @@ namespace Payments.Client.Generated.Models
 #else
         public string Note { get; set; }
 #endif
-        /// <summary>
-        /// Instantiates a new <see cref="global::Payments.Client.Generated.Models.CreatePaymentRequestRequest"/> and sets the default values.
-        /// </summary>
-        public CreatePaymentRequestRequest()
-        {
-            AdditionalData = new Dictionary<string, object>();
-        }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -72,7 +63,6 @@ namespace Payments.Client.Generated.Models
             writer.WriteLongValue("amount", Amount);
             writer.WriteStringValue("from", From);
             writer.WriteStringValue("note", Note);
-            writer.WriteAdditionalData(AdditionalData);
         }
     }
 }

@@ -9,11 +9,9 @@ namespace Payments.Client.Generated.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class CreateProductRequest : IAdditionalDataHolder, IParsable
+    public partial class CreateProductRequest : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
-        public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>ISO 4217; the merchant&apos;s default currency.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -42,13 +40,6 @@ namespace Payments.Client.Generated.Models
         public long? Price { get; set; }
         /// <summary>Units for sale to start with.</summary>
         public int? Units { get; set; }
-        /// <summary>
-        /// Instantiates a new <see cref="global::Payments.Client.Generated.Models.CreateProductRequest"/> and sets the default values.
-        /// </summary>
-        public CreateProductRequest()
-        {
-            AdditionalData = new Dictionary<string, object>();
-        }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -86,7 +77,6 @@ namespace Payments.Client.Generated.Models
             writer.WriteStringValue("name", Name);
             writer.WriteLongValue("price", Price);
             writer.WriteIntValue("units", Units);
-            writer.WriteAdditionalData(AdditionalData);
         }
     }
 }

@@ -9,11 +9,9 @@ namespace Payments.Client.Generated.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class CreateRefundRequest : IAdditionalDataHolder, IParsable
+    public partial class CreateRefundRequest : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
-        public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>Minor units; at most what is captured and not yet refunded.</summary>
         public long? Amount { get; set; }
         /// <summary>The payment&apos;s id.</summary>
@@ -32,13 +30,6 @@ namespace Payments.Client.Generated.Models
 #else
         public string Reason { get; set; }
 #endif
-        /// <summary>
-        /// Instantiates a new <see cref="global::Payments.Client.Generated.Models.CreateRefundRequest"/> and sets the default values.
-        /// </summary>
-        public CreateRefundRequest()
-        {
-            AdditionalData = new Dictionary<string, object>();
-        }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -72,7 +63,6 @@ namespace Payments.Client.Generated.Models
             writer.WriteLongValue("amount", Amount);
             writer.WriteStringValue("payment", Payment);
             writer.WriteStringValue("reason", Reason);
-            writer.WriteAdditionalData(AdditionalData);
         }
     }
 }

@@ -9,11 +9,9 @@ namespace Payments.Client.Generated.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class CreateTransferRequest : IAdditionalDataHolder, IParsable
+    public partial class CreateTransferRequest : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
-        public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>Cents.</summary>
         public long? Amount { get; set; }
         /// <summary>ISO 4217; wallets hold USD.</summary>
@@ -48,13 +46,6 @@ namespace Payments.Client.Generated.Models
 #else
         public string Visibility { get; set; }
 #endif
-        /// <summary>
-        /// Instantiates a new <see cref="global::Payments.Client.Generated.Models.CreateTransferRequest"/> and sets the default values.
-        /// </summary>
-        public CreateTransferRequest()
-        {
-            AdditionalData = new Dictionary<string, object>();
-        }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -92,7 +83,6 @@ namespace Payments.Client.Generated.Models
             writer.WriteStringValue("note", Note);
             writer.WriteStringValue("to", To);
             writer.WriteStringValue("visibility", Visibility);
-            writer.WriteAdditionalData(AdditionalData);
         }
     }
 }

@@ -9,11 +9,9 @@ namespace Payments.Client.Generated.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class FraudSettingsRequest : IAdditionalDataHolder, IParsable
+    public partial class FraudSettingsRequest : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
-        public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>Entries (card:&lt;fingerprint&gt;, ip:&lt;address&gt;, customer:&lt;reference&gt;, user:&lt;user id&gt;, country:&lt;XX&gt;) whose payments score 0.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -34,13 +32,6 @@ namespace Payments.Client.Generated.Models
         public int? BlockThreshold { get; set; }
         /// <summary>Scores from here are authorized but flagged for review (default 50).</summary>
         public int? ReviewThreshold { get; set; }
-        /// <summary>
-        /// Instantiates a new <see cref="global::Payments.Client.Generated.Models.FraudSettingsRequest"/> and sets the default values.
-        /// </summary>
-        public FraudSettingsRequest()
-        {
-            AdditionalData = new Dictionary<string, object>();
-        }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -76,7 +67,6 @@ namespace Payments.Client.Generated.Models
             writer.WriteCollectionOfPrimitiveValues<string>("blockList", BlockList);
             writer.WriteIntValue("blockThreshold", BlockThreshold);
             writer.WriteIntValue("reviewThreshold", ReviewThreshold);
-            writer.WriteAdditionalData(AdditionalData);
         }
     }
 }

@@ -9,24 +9,15 @@ namespace Payments.Client.Generated.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class NetworkFaultsRequest : IAdditionalDataHolder, IParsable
+    public partial class NetworkFaultsRequest : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
-        public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>true: every call fails at once.</summary>
         public bool? Down { get; set; }
         /// <summary>Share of calls that fail, 0 to 1.</summary>
         public double? ErrorRate { get; set; }
         /// <summary>Milliseconds added to each call.</summary>
         public int? LatencyMs { get; set; }
-        /// <summary>
-        /// Instantiates a new <see cref="global::Payments.Client.Generated.Models.NetworkFaultsRequest"/> and sets the default values.
-        /// </summary>
-        public NetworkFaultsRequest()
-        {
-            AdditionalData = new Dictionary<string, object>();
-        }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -60,7 +51,6 @@ namespace Payments.Client.Generated.Models
             writer.WriteBoolValue("down", Down);
             writer.WriteDoubleValue("errorRate", ErrorRate);
             writer.WriteIntValue("latencyMs", LatencyMs);
-            writer.WriteAdditionalData(AdditionalData);
         }
     }
 }

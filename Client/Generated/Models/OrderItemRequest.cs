@@ -9,11 +9,9 @@ namespace Payments.Client.Generated.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class OrderItemRequest : IAdditionalDataHolder, IParsable
+    public partial class OrderItemRequest : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
-        public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>A product id (prod_…).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -24,13 +22,6 @@ namespace Payments.Client.Generated.Models
 #endif
         /// <summary>The quantity property</summary>
         public int? Quantity { get; set; }
-        /// <summary>
-        /// Instantiates a new <see cref="global::Payments.Client.Generated.Models.OrderItemRequest"/> and sets the default values.
-        /// </summary>
-        public OrderItemRequest()
-        {
-            AdditionalData = new Dictionary<string, object>();
-        }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -62,7 +53,6 @@ namespace Payments.Client.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("product", Product);
             writer.WriteIntValue("quantity", Quantity);
-            writer.WriteAdditionalData(AdditionalData);
         }
     }
 }

@@ -9,11 +9,9 @@ namespace Payments.Client.Generated.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class PlaceOrderRequest : IAdditionalDataHolder, IParsable
+    public partial class PlaceOrderRequest : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
-        public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The items property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -38,13 +36,6 @@ namespace Payments.Client.Generated.Models
 #else
         public string ShippingAddress { get; set; }
 #endif
-        /// <summary>
-        /// Instantiates a new <see cref="global::Payments.Client.Generated.Models.PlaceOrderRequest"/> and sets the default values.
-        /// </summary>
-        public PlaceOrderRequest()
-        {
-            AdditionalData = new Dictionary<string, object>();
-        }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -78,7 +69,6 @@ namespace Payments.Client.Generated.Models
             writer.WriteCollectionOfObjectValues<global::Payments.Client.Generated.Models.OrderItemRequest>("items", Items);
             writer.WriteObjectValue<global::Payments.Client.Generated.Models.OrderPaymentMethodRequest>("paymentMethod", PaymentMethod);
             writer.WriteStringValue("shippingAddress", ShippingAddress);
-            writer.WriteAdditionalData(AdditionalData);
         }
     }
 }

@@ -9,11 +9,9 @@ namespace Payments.Client.Generated.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class ProvisionCardRequest : IAdditionalDataHolder, IParsable
+    public partial class ProvisionCardRequest : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
-        public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The cardholderName property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -50,13 +48,6 @@ namespace Payments.Client.Generated.Models
 #else
         public string Number { get; set; }
 #endif
-        /// <summary>
-        /// Instantiates a new <see cref="global::Payments.Client.Generated.Models.ProvisionCardRequest"/> and sets the default values.
-        /// </summary>
-        public ProvisionCardRequest()
-        {
-            AdditionalData = new Dictionary<string, object>();
-        }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -96,7 +87,6 @@ namespace Payments.Client.Generated.Models
             writer.WriteIntValue("expMonth", ExpMonth);
             writer.WriteIntValue("expYear", ExpYear);
             writer.WriteStringValue("number", Number);
-            writer.WriteAdditionalData(AdditionalData);
         }
     }
 }

@@ -9,20 +9,11 @@ namespace Payments.Client.Generated.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class RollApiKeyRequest : IAdditionalDataHolder, IParsable
+    public partial class RollApiKeyRequest : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
-        public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>How long the rolled key keeps working, in seconds (0 to 7 days); 0 when absent: it stops now.</summary>
         public long? ExpiresInSeconds { get; set; }
-        /// <summary>
-        /// Instantiates a new <see cref="global::Payments.Client.Generated.Models.RollApiKeyRequest"/> and sets the default values.
-        /// </summary>
-        public RollApiKeyRequest()
-        {
-            AdditionalData = new Dictionary<string, object>();
-        }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -52,7 +43,6 @@ namespace Payments.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteLongValue("expiresInSeconds", ExpiresInSeconds);
-            writer.WriteAdditionalData(AdditionalData);
         }
     }
 }

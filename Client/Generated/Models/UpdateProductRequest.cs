@@ -9,13 +9,11 @@ namespace Payments.Client.Generated.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class UpdateProductRequest : IAdditionalDataHolder, IParsable
+    public partial class UpdateProductRequest : IParsable
     #pragma warning restore CS1591
     {
         /// <summary>false takes the product out of listings and orders; true puts it back.</summary>
         public bool? Active { get; set; }
-        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
-        public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The description property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -34,13 +32,6 @@ namespace Payments.Client.Generated.Models
 #endif
         /// <summary>The unit price in minor units; orders placed before keep theirs.</summary>
         public long? Price { get; set; }
-        /// <summary>
-        /// Instantiates a new <see cref="global::Payments.Client.Generated.Models.UpdateProductRequest"/> and sets the default values.
-        /// </summary>
-        public UpdateProductRequest()
-        {
-            AdditionalData = new Dictionary<string, object>();
-        }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -76,7 +67,6 @@ namespace Payments.Client.Generated.Models
             writer.WriteStringValue("description", Description);
             writer.WriteStringValue("name", Name);
             writer.WriteLongValue("price", Price);
-            writer.WriteAdditionalData(AdditionalData);
         }
     }
 }
