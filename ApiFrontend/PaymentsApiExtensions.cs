@@ -145,7 +145,7 @@ public static class PaymentsApiExtensions
 
     /// <summary>
     /// The error middleware (exceptions and bare status codes become JSON errors), the request head's limits, the query string's check, authentication, rate limiting,
-    /// authorization, <c>/openapi/v1.json</c>, the reference at <c>/docs</c> and the <c>/v1</c> endpoints. Call after <see cref="AddPaymentsApi"/>.
+    /// authorization, the query parameters' names, <c>/openapi/v1.json</c>, the reference at <c>/docs</c> and the <c>/v1</c> endpoints. Call after <see cref="AddPaymentsApi"/>.
     /// </summary>
     public static WebApplication MapPaymentsApi(this WebApplication app)
     {
@@ -168,6 +168,7 @@ public static class PaymentsApiExtensions
         app.UseMiddleware<BrowserSessionProtection>();
         app.UseRateLimiterReleasedOnStop();
         app.UseAuthorization();
+        app.UseMiddleware<QueryParameterNames>();
 
         app.MapApiReference();
         app.MapOperatorEndpoints();

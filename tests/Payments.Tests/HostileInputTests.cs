@@ -140,7 +140,7 @@ public sealed class HostileInputTests() : ApiTest("hostile")
     [Fact]
     public async Task A_request_over_the_head_limits_gets_a_json_error_that_names_the_limit()
     {
-        var longQuery = await Api.SendAsync(HttpMethod.Get, "/v1/wallet/transactions?q=" + new string('a', 9 * 1024), _alice.Token);
+        var longQuery = await Api.SendAsync(HttpMethod.Get, "/v1/users/search?q=" + new string('a', 9 * 1024), _alice.Token);
         Assert.Equal((HttpStatusCode.RequestUriTooLong, "REQUEST_TOO_LARGE"), (longQuery.Status, longQuery.Code));
         Assert.Contains("path and query", longQuery.Json["message"]!.GetValue<string>(), StringComparison.Ordinal);
 
@@ -151,13 +151,37 @@ public sealed class HostileInputTests() : ApiTest("hostile")
         var body = System.Text.Json.Nodes.JsonNode.Parse(await refused.Content.ReadAsStringAsync())!;
         Assert.Equal((HttpStatusCode.RequestHeaderFieldsTooLarge, "REQUEST_TOO_LARGE"), (refused.StatusCode, body["code"]!.GetValue<string>()));
 
-        // Just inside both limits, the same requests are answered.
-        Assert.Equal(HttpStatusCode.OK, (await Api.SendAsync(HttpMethod.Get, "/v1/wallet/transactions?limit=5&q=" + new string('a', 7 * 1024), _alice.Token)).Status);
+        // Just inside both limits, the same requests reach their endpoints (a search term that long is the endpoint's own 400).
+        var longSearch = await Api.SendAsync(HttpMethod.Get, "/v1/users/search?q=" + new string('a', 7 * 1024), _alice.Token);
+        Assert.Equal((HttpStatusCode.BadRequest, "q"), (longSearch.Status, longSearch.Json["field"]?.GetValue<string>()));
         using var fatHeaders = new HttpRequestMessage(HttpMethod.Get, "/v1/wallet");
         fatHeaders.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _alice.Token);
         fatHeaders.Headers.Add("X-Filler", new string('f', 30 * 1024));
         using var answered = await Api.Http.SendAsync(fatHeaders);
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_query_parameter_the_endpoint_does_not_take_is_refused_naming_it()
+    {
+        await Api.TransferAsync(_alice.Token, "hostile_bob", 100, "query-names-1");
+        var history = await Api.SendAsync(HttpMethod.Get, "/v1/wallet/transactions?limit=1", _alice.Token);
+        Assert.Equal(HttpStatusCode.OK, history.Status);
+
+        // Misspelt, the limit would be ignored and a full page answered.
+        var misspelt = await Api.SendAsync(HttpMethod.Get, "/v1/wallet/transactions?limt=1", _alice.Token);
+        Assert.Equal((HttpStatusCode.BadRequest, "VALIDATION_ERROR", "limt"), (misspelt.Status, misspelt.Code, misspelt.Json["field"]?.GetValue<string>()));
+        var requests = await Api.SendAsync(HttpMethod.Get, "/v1/requests?role=sent&stauts=pending", _alice.Token);
+        Assert.Equal((HttpStatusCode.BadRequest, "stauts"), (requests.Status, requests.Json["field"]?.GetValue<string>()));
+
+        // Names are matched as binding matches them, in any letter case; a name that is not plain is not echoed.
+        Assert.Equal(HttpStatusCode.OK, (await Api.SendAsync(HttpMethod.Get, "/v1/wallet/transactions?LIMIT=1", _alice.Token)).Status);
+        var odd = await Api.SendAsync(HttpMethod.Get, "/v1/wallet/transactions?%3Cscript%3E=1", _alice.Token);
+        Assert.Equal((HttpStatusCode.BadRequest, "VALIDATION_ERROR"), (odd.Status, odd.Code));
+        Assert.Null(odd.Json["field"]);
+
+        // Without a session the answer is still 401: authentication comes first.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Api.SendAsync(HttpMethod.Get, "/v1/wallet/transactions?limt=1", null)).Status);
     }
 
     [Fact]

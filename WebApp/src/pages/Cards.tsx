@@ -17,8 +17,8 @@ export function passesLuhn(number: string): boolean {
 }
 
 export function Cards() {
-  const devices = useLoad((signal) => api<Page<Device>>('GET', '/v1/devices', { signal, query: { limit: 100 } }), []);
-  const cards = useLoad((signal) => api<Page<PaymentCard>>('GET', '/v1/cards', { signal, query: { limit: 100 } }), []);
+  const devices = useLoad((signal) => api<Page<Device>>('GET', '/v1/devices', { signal }), []);
+  const cards = useLoad((signal) => api<Page<PaymentCard>>('GET', '/v1/cards', { signal }), []);
   const sources = useLoad((signal) => api<Page<FundingSource>>('GET', '/v1/funding_sources', { signal }), []);
   const [error, setError] = useState<unknown>();
   const refresh = () => { devices.reload(); cards.reload(); sources.reload(); };

@@ -16,7 +16,7 @@ export function Shop() {
     (after) => api<Page<Product>>('GET', '/v1/products', { query: { merchant, q: query, startingAfter: after, limit: 24 } }),
     (p) => p.id, [merchant, query]);
   // The buyer's cards are the same for every tile: read once for the page.
-  const cards = useLoad((signal) => api<Page<PaymentCard>>('GET', '/v1/cards', { signal, query: { limit: 100 } }), []);
+  const cards = useLoad((signal) => api<Page<PaymentCard>>('GET', '/v1/cards', { signal }), []);
   const activeCards = (cards.value?.data ?? []).filter((c) => c.status === 'active');
   return (
     <main id="main">

@@ -98,7 +98,7 @@ function Movements({ onDone }: { onDone: () => void }) {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const key = useRef(newIdempotencyKey());
-  const cards = useLoad((signal) => api<Page<PaymentCard>>('GET', '/v1/cards', { signal, query: { limit: 100 } }), []);
+  const cards = useLoad((signal) => api<Page<PaymentCard>>('GET', '/v1/cards', { signal }), []);
   const debitCards = (cards.value?.data ?? []).filter((c) => c.status === 'active' && c.kind === 'debit');
 
   const move = async (direction: 'deposits' | 'withdrawals', event?: FormEvent) => {

@@ -12,7 +12,7 @@ export function Products({ merchant, currency }: { merchant: string; currency: s
   const [error, setError] = useState<string>();
   const restock = async (product: Product, units: number) => {
     try {
-      await api('POST', `/v1/products/${product.id}/restock`, { query: { merchant }, body: { units } });
+      await api('POST', `/v1/products/${product.id}/restock`, { body: { units } });
       products.reload();
     } catch (failed) {
       setError(describeError(failed));
