@@ -42,6 +42,19 @@ public static class OperationSecurity
         ArgumentNullException.ThrowIfNull(context);
         operation.Security = [.. SchemesOf(context.Description.ActionDescriptor.EndpointMetadata)
             .Select(scheme => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] })];
+        if (context.Description.ActionDescriptor.EndpointMetadata.Contains(BearerToken.QueryTokenAllowed))
+        {
+            // A WebSocket upgrade from a browser cannot set headers: the session token may come in the query instead.
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = BearerToken.QueryParameter,
+                In = ParameterLocation.Query,
+                Description = "The session token, for clients that cannot set the Authorization header on an upgrade.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
+        }
+
         return Task.CompletedTask;
     }
 

@@ -42,8 +42,9 @@ public sealed class QueryParameterNames(RequestDelegate next)
     }
 
     /// <summary>The names an endpoint takes, or null for an endpoint without a handler method to read them from.</summary>
-    private static FrozenSet<string>? NamesOf(Endpoint endpoint)
+    public static FrozenSet<string>? NamesOf(Endpoint endpoint)
     {
+        ArgumentNullException.ThrowIfNull(endpoint);
         if (endpoint.Metadata.GetMetadata<MethodInfo>() is not { } handler)
         {
             return null;

@@ -1,7 +1,11 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Payments.ApiFrontend.OpenApi;
+using Payments.ApiFrontend.Requests;
 using Payments.Grains.Interfaces;
 using Payments.TestSupport;
 using Xunit;
@@ -140,6 +144,38 @@ public sealed class OpenApiContractTests() : ApiTest("openapi")
         Assert.Contains($"\"url\":\"{ApiReference.DocumentPath.TrimStart('/')}\"", html, StringComparison.Ordinal);
         var script = await Api.Http.GetAsync($"{ApiReference.ReferencePath}/scalar.js");
         Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+    }
+
+    [Fact]
+    public async Task Every_endpoint_refuses_exactly_the_query_parameters_the_document_does_not_declare()
+    {
+        var document = await ServedDocumentAsync();
+        var checkedOperations = 0;
+        foreach (var endpoint in Silo.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            var route = endpoint.RoutePattern.RawText ?? string.Empty;
+            if (!route.StartsWith("/v1/", StringComparison.Ordinal) || QueryParameterNames.NamesOf(endpoint) is not { } taken)
+            {
+                continue;
+            }
+
+            // The document writes a route without its constraints and without a group's trailing slash.
+            var path = System.Text.RegularExpressions.Regex.Replace(route, @"\{([^}:?]+)[^}]*\}", "{$1}").TrimEnd('/');
+            foreach (var method in endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [])
+            {
+                var operation = document["paths"]?[path]?[method.ToLowerInvariant()];
+                Assert.True(operation is not null, $"{method} {path} is not in the document");
+                var declared = (operation!["parameters"]?.AsArray() ?? [])
+                    .Select(parameter => parameter!["$ref"] is { } reference ? document["components"]!["parameters"]![reference.GetValue<string>().Split('/')[^1]]! : parameter!)
+                    .Where(parameter => parameter["in"]!.GetValue<string>() == "query")
+                    .Select(parameter => parameter["name"]!.GetValue<string>())
+                    .ToHashSet(StringComparer.OrdinalIgnoreCase);
+                Assert.True(declared.SetEquals(taken), $"{method} {path}: takes [{string.Join(", ", taken.Order())}], the document declares [{string.Join(", ", declared.Order())}]");
+                checkedOperations++;
+            }
+        }
+
+        Assert.True(checkedOperations > 90, $"only {checkedOperations} operations were compared");
     }
 
     private async Task<JsonNode> ServedDocumentAsync()

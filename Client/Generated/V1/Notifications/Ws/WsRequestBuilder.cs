@@ -22,7 +22,7 @@ namespace Payments.Client.Generated.V1.Notifications.Ws
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public WsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/notifications/ws", pathParameters)
+        public WsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/notifications/ws{?access_token*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,7 +30,7 @@ namespace Payments.Client.Generated.V1.Notifications.Ws
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public WsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/notifications/ws", rawUrl)
+        public WsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/notifications/ws{?access_token*}", rawUrl)
         {
         }
         /// <summary>
@@ -44,11 +44,11 @@ namespace Payments.Client.Generated.V1.Notifications.Ws
         /// <exception cref="global::Payments.Client.Generated.Models.Error">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<Stream?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<Stream?> GetAsync(Action<RequestConfiguration<global::Payments.Client.Generated.V1.Notifications.Ws.WsRequestBuilder.WsRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<Stream> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<Stream> GetAsync(Action<RequestConfiguration<global::Payments.Client.Generated.V1.Notifications.Ws.WsRequestBuilder.WsRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
@@ -67,11 +67,11 @@ namespace Payments.Client.Generated.V1.Notifications.Ws
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::Payments.Client.Generated.V1.Notifications.Ws.WsRequestBuilder.WsRequestBuilderGetQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::Payments.Client.Generated.V1.Notifications.Ws.WsRequestBuilder.WsRequestBuilderGetQueryParameters>> requestConfiguration = default)
         {
 #endif
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
@@ -87,6 +87,23 @@ namespace Payments.Client.Generated.V1.Notifications.Ws
         public global::Payments.Client.Generated.V1.Notifications.Ws.WsRequestBuilder WithUrl(string rawUrl)
         {
             return new global::Payments.Client.Generated.V1.Notifications.Ws.WsRequestBuilder(rawUrl, RequestAdapter);
+        }
+        /// <summary>
+        /// A WebSocket upgrade. The server pushes `{id, type, data, createdAt}` for every notification stored after the socket opened; it sends nothing else and reads nothing. The token may come in the `access_token` query parameter where a client cannot set headers. The socket lives as long as its session: when the session is revoked or expires, the server closes it with code 4401. A socket that falls behind is closed (1008); reconnect and catch up with `GET /v1/notifications`.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class WsRequestBuilderGetQueryParameters 
+        {
+            /// <summary>The session token, for clients that cannot set the Authorization header on an upgrade.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            [QueryParameter("access_token")]
+            public string? AccessToken { get; set; }
+#nullable restore
+#else
+            [QueryParameter("access_token")]
+            public string AccessToken { get; set; }
+#endif
         }
     }
 }
