@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Payments.ApiFrontend.Authentication;
 using Payments.ApiFrontend.Errors;
+using Payments.Grains.Interfaces.Text;
 
 namespace Payments.ApiFrontend.Requests;
 
@@ -31,7 +32,9 @@ public sealed class QueryParameterNames(RequestDelegate next)
         {
             if (!names.Contains(name))
             {
-                var shown = name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '[' or ']' or '.');
+                // Echo only a short plain name that holds no card number.
+                var shown = name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '[' or ']' or '.')
+                    && !FreeText.ContainsCardNumber(name);
                 return ApiResults.WriteAsync(context, shown
                     ? ApiError.Validation(name, $"{name} is not a query parameter of this endpoint: check its spelling against the API reference.")
                     : new ApiError(Grains.Interfaces.Errors.ErrorCodes.ValidationError, "The query string has a parameter this endpoint does not take."));
