@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Payments.ApiFrontend.Authentication;
 using Payments.ApiFrontend.Errors;
-using Payments.Grains.Interfaces.Text;
 
 namespace Payments.ApiFrontend.Requests;
 
@@ -32,10 +31,7 @@ public sealed class QueryParameterNames(RequestDelegate next)
         {
             if (!names.Contains(name))
             {
-                // Echo only a short plain name that holds no card number.
-                var shown = name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '[' or ']' or '.')
-                    && !FreeText.ContainsCardNumber(name);
-                return ApiResults.WriteAsync(context, shown
+                return ApiResults.WriteAsync(context, QueryStringValidation.MayRepeat(name)
                     ? ApiError.Validation(name, $"{name} is not a query parameter of this endpoint: check its spelling against the API reference.")
                     : new ApiError(Grains.Interfaces.Errors.ErrorCodes.ValidationError, "The query string has a parameter this endpoint does not take."));
             }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 using Payments.ApiFrontend.Errors;
+using Payments.Grains.Interfaces.Text;
 
 namespace Payments.ApiFrontend.Requests;
 
@@ -33,12 +34,20 @@ public sealed class QueryStringValidation(RequestDelegate next)
             if (!Storable(name) || !Storable(value))
             {
                 var shown = Storable(name) ? Encoding.UTF8.GetString(name) : string.Empty;
-                return shown.Length is > 0 and <= 64 ? shown : "(a query parameter)";
+                return MayRepeat(shown) ? shown : "(a query parameter)";
             }
         }
 
         return null;
     }
+
+    /// <summary>
+    /// Whether a query parameter's name may be repeated back in an error: short, of the characters names are made of
+    /// (<c>created[gte]</c>), and holding no card number.
+    /// </summary>
+    internal static bool MayRepeat(string name) =>
+        name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '[' or ']' or '.')
+        && !FreeText.ContainsCardNumber(name);
 
     private static byte[] Decode(string encoded)
     {

@@ -184,6 +184,11 @@ public sealed class HostileInputTests() : ApiTest("hostile")
             Assert.DoesNotContain("4242", odd.Body, StringComparison.Ordinal);
         }
 
+        // Nor when the value is what is wrong with it (the check on values names the parameter too).
+        var unreadable = await Api.SendAsync(HttpMethod.Get, "/v1/wallet/transactions?4242424242424242=%00", _alice.Token);
+        Assert.Equal((HttpStatusCode.BadRequest, "VALIDATION_ERROR"), (unreadable.Status, unreadable.Code));
+        Assert.DoesNotContain("4242", unreadable.Body, StringComparison.Ordinal);
+
         // Without a session the answer is still 401: authentication comes first.
         Assert.Equal(HttpStatusCode.Unauthorized, (await Api.SendAsync(HttpMethod.Get, "/v1/wallet/transactions?limt=1", null)).Status);
     }
