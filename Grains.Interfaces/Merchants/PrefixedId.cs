@@ -28,6 +28,8 @@ public static class PrefixedId
 
     private static readonly SearchValues<char> s_hex = SearchValues.Create("0123456789abcdef");
 
+    private static readonly string[] s_prefixes = [Merchant, Payment, Refund, ApiKey, WebhookEndpoint, WebhookDelivery, Event, Settlement, Payout, Reconciliation, Device, Card, Product, Order];
+
     public static string New(string prefix) => prefix + Guid.CreateVersion7().ToString("N");
 
     /// <summary>The millisecond an id was issued in: the first 48 bits of its UUIDv7.</summary>
@@ -47,6 +49,9 @@ public static class PrefixedId
         var milliseconds = (instant.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;
         return prefix + Math.Clamp(milliseconds, 0, 0xFFFF_FFFF_FFFF).ToString("x12", CultureInfo.InvariantCulture);
     }
+
+    /// <summary>Whether <paramref name="text"/> is an id of any of the prefixes above, as issued.</summary>
+    public static bool IsAnyId(string text) => s_prefixes.Any(prefix => IsValid(text, prefix));
 
     /// <summary>Whether <paramref name="text"/> is an id of that prefix (lowercase hex, as issued).</summary>
     public static bool IsValid(string? text, string prefix) =>

@@ -194,6 +194,19 @@ public sealed class HostileInputTests() : ApiTest("hostile")
     }
 
     [Fact]
+    public async Task An_id_whose_digits_happen_to_pass_luhn_is_an_id_not_a_card_number()
+    {
+        // Hex digits of an issued id hold such a run about once in five hundred ids: the body's card scan let them be.
+        var userId = "42424242-4242-4242-abcd-abcdefabcdef";
+        var sent = await Api.TransferAsync(_alice.Token, userId, 100, "luhn-id-1");
+        Assert.Equal((HttpStatusCode.NotFound, "RECIPIENT_NOT_FOUND"), (sent.Status, sent.Code));
+
+        // Only a whole value of an id's exact shape is let be: the same digits within text are still a card number.
+        var noted = await Api.TransferAsync(_alice.Token, "hostile_bob", 100, "luhn-id-2", note: "for " + userId);
+        Assert.Equal((HttpStatusCode.BadRequest, "note"), (noted.Status, noted.Json["field"]?.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task A_repeated_property_is_called_a_duplicate_property()
     {
         var before = await SnapshotAsync();
