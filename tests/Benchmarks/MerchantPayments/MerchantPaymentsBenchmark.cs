@@ -1,15 +1,20 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans;
 using Payments.Benchmarks.Reporting;
 using Payments.Benchmarks.Setup;
 using Payments.Benchmarks.Transfers;
+using Payments.Grains.Acquiring;
+using Payments.Grains.Fraud;
 using Payments.Grains.Interfaces.Idempotency;
 using Payments.Grains.Interfaces.Ledger;
 using Payments.Grains.Interfaces.MerchantPayments;
 using Payments.Grains.Interfaces.Merchants;
+using Payments.Grains.MerchantPayments;
+using Payments.Grains.Merchants;
 using Payments.Infrastructure.References;
 
 namespace Payments.Benchmarks.MerchantPayments;
@@ -37,12 +42,17 @@ internal static class MerchantPaymentsBenchmark
         await using var baselineData = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 300 }.ConnectionString);
         var baseline = new RowLockPayments(baselineData);
         await baseline.SetUpAsync();
+        var ledgerBaseline = new RowLockLedgerPayments(
+            baselineData, merchantId, app.Services.GetRequiredService<MerchantStore>(), app.Services.GetRequiredService<FraudScorer>(),
+            app.Services.GetRequiredService<ICardAcquirer>(), app.Services.GetRequiredService<IOptions<MerchantPaymentOptions>>().Value);
+        await ledgerBaseline.SetUpAsync();
 
         var paths = new Dictionary<string, Func<int, int, int, Task<bool>>>
         {
             ["grains"] = (_, _, _) => ThroughIdempotencyGrainsAsync(grains, merchantId),
             ["payment-grain"] = (_, _, _) => DirectlyToPaymentGrainsAsync(grains, merchantId),
             ["rowlock"] = (_, _, _) => baseline.AuthorizeAndCaptureAsync(1_000),
+            ["rowlock-ledger"] = (_, _, _) => ledgerBaseline.AuthorizeAndCaptureAsync(),
         };
         var selected = paths.Keys.Where(implementations.Contains).ToList();
         var scenario = new TransferScenario("hot-merchant", Workers, (_, _) => (0, 0));
@@ -70,18 +80,22 @@ internal static class MerchantPaymentsBenchmark
                 perSecond[implementation] = result.TransfersPerSecond;
             }
 
-            if (perSecond.TryGetValue("rowlock", out var rowlockPerSecond) && rowlockPerSecond > 0 && perSecond.Count > 1)
+            var ratios = new JsonObject { ["scenario"] = scenario.Name, ["round"] = round };
+            foreach (var (baselineName, baselinePerSecond) in perSecond.Where(measured => IsBaseline(measured.Key) && measured.Value > 0))
             {
-                var ratios = new JsonObject { ["scenario"] = scenario.Name, ["round"] = round };
-                foreach (var (implementation, payments) in perSecond.Where(measured => measured.Key != "rowlock"))
+                foreach (var (implementation, payments) in perSecond.Where(measured => !IsBaseline(measured.Key)))
                 {
-                    ratios[$"{implementation}ToRowlock"] = Math.Round(payments / rowlockPerSecond, 2);
+                    ratios[$"{CamelCase(implementation)}To{PascalCase(baselineName)}"] = Math.Round(payments / baselinePerSecond, 2);
                 }
+            }
 
+            if (ratios.Count > 2)
+            {
                 report.Add(ratios);
             }
         }
 
+        await ledgerBaseline.VerifyAsync();
         var audit = await grains.GetGrain<ILedgerAuditGrain>("default").Audit();
         Console.WriteLine($"Ledger audit after the run: balanced={audit.Balanced}, transactions={audit.Transactions}");
         if (!audit.Balanced)
@@ -91,6 +105,14 @@ internal static class MerchantPaymentsBenchmark
 
         await app.StopAsync();
     }
+
+    private static bool IsBaseline(string implementation) => implementation.StartsWith("rowlock", StringComparison.Ordinal);
+
+    /// <summary>"payment-grain" → "PaymentGrain", as a ratio's name spells it (grainsToRowlockLedger).</summary>
+    private static string PascalCase(string implementation) =>
+        string.Concat(implementation.Split('-').Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
+
+    private static string CamelCase(string implementation) => char.ToLowerInvariant(implementation[0]) + PascalCase(implementation)[1..];
 
     /// <summary>
     /// One payment as a merchant's client makes it: authorize (manual capture), then capture, each with a new
