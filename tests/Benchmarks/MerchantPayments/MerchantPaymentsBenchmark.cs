@@ -15,6 +15,7 @@ using Payments.Grains.Interfaces.MerchantPayments;
 using Payments.Grains.Interfaces.Merchants;
 using Payments.Grains.MerchantPayments;
 using Payments.Grains.Merchants;
+using Payments.Infrastructure.Postgres;
 using Payments.Infrastructure.References;
 
 namespace Payments.Benchmarks.MerchantPayments;
@@ -42,8 +43,13 @@ internal static class MerchantPaymentsBenchmark
         await using var baselineData = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 300 }.ConnectionString);
         var baseline = new RowLockPayments(baselineData);
         await baseline.SetUpAsync();
+        // The platform's own pool settings: statements prepared, connections not reset between transactions.
+        await using var ledgerBaselineData = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            MaxPoolSize = 300, MaxAutoPrepare = PostgresServiceCollectionExtensions.AutoPreparedStatements, NoResetOnClose = true,
+        }.ConnectionString);
         var ledgerBaseline = new RowLockLedgerPayments(
-            baselineData, merchantId, app.Services.GetRequiredService<MerchantStore>(), app.Services.GetRequiredService<FraudScorer>(),
+            ledgerBaselineData, merchantId, app.Services.GetRequiredService<MerchantStore>(), app.Services.GetRequiredService<FraudScorer>(),
             app.Services.GetRequiredService<ICardAcquirer>(), app.Services.GetRequiredService<IOptions<MerchantPaymentOptions>>().Value);
         await ledgerBaseline.SetUpAsync();
 
