@@ -144,7 +144,7 @@ public static class PaymentsApiExtensions
     }
 
     /// <summary>
-    /// The error middleware (exceptions and bare status codes become JSON errors), the request head's limits, the query string's check, authentication, rate limiting,
+    /// HEAD answered as GET (<see cref="HeadRequests"/>), the error middleware (exceptions and bare status codes become JSON errors), the request head's limits, the query string's check, authentication, rate limiting,
     /// authorization, the query parameters' names, <c>/openapi/v1.json</c>, the reference at <c>/docs</c> and the <c>/v1</c> endpoints. Call after <see cref="AddPaymentsApi"/>.
     /// </summary>
     public static WebApplication MapPaymentsApi(this WebApplication app)
@@ -158,6 +158,9 @@ public static class PaymentsApiExtensions
             return app;
         }
 
+        // Routing runs after HEAD has become GET (WebApplication would otherwise route first).
+        app.UseMiddleware<HeadRequests>();
+        app.UseRouting();
         app.UseMiddleware<ApiExceptionMiddleware>();
         app.UseStatusCodePages(StatusCodeErrors.WriteAsync);
         app.UseMiddleware<RequestHeadLimits>();

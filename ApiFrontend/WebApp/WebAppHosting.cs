@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
@@ -38,15 +37,16 @@ public static partial class WebAppHosting
         var files = new PhysicalFileProvider(Path.GetFullPath(root));
         var contentTypes = new FileExtensionContentTypeProvider();
 
-        // One fallback endpoint serves both the assets and the app's routes: it runs only when no API endpoint matched.
-        // The pattern takes paths with a file extension too (MapFallback's default leaves them out), and only GET and
-        // HEAD: other methods must never prefer it over an API endpoint, nor turn a 405 into a 404.
-        app.MapFallback("/{**path}", async context =>
+        // The app is served where routing found no endpoint, after routing and before authentication: a GET (HEAD
+        // is routed as GET, see HeadRequests) for its assets or its own routes. An API path is never the app's: it
+        // goes on to a 404, or to the 405 routing chose for a path that exists with other methods. (A fallback
+        // endpoint would have taken that GET from routing's 405.)
+        app.Use(async (context, next) =>
         {
             var path = context.Request.Path;
-            if (IsApiPath(path))
+            if (context.GetEndpoint() is not null || !HttpMethods.IsGet(context.Request.Method) || IsApiPath(path))
             {
-                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                await next(context);
                 return;
             }
 
@@ -63,11 +63,8 @@ public static partial class WebAppHosting
             context.Response.Headers.CacheControl = path.StartsWithSegments("/assets") ? "public, max-age=31536000, immutable" : "no-cache";
             context.Response.ContentType = contentType;
             context.Response.ContentLength = file.Length;
-            if (HttpMethods.IsGet(context.Request.Method))
-            {
-                await context.Response.SendFileAsync(file);
-            }
-        }).WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head])).AllowAnonymous();
+            await context.Response.SendFileAsync(file);
+        });
         return app;
     }
 

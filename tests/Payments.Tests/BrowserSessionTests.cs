@@ -92,6 +92,18 @@ public sealed class BrowserSessionTests() : ApiTest("browser_session")
         Assert.Equal("application/json", missingApi.Content.Headers.ContentType!.MediaType);
         using var missingAsset = await http.GetAsync("/assets/missing.js");
         Assert.Equal(HttpStatusCode.NotFound, missingAsset.StatusCode);
+
+        // A path the API takes with another method is the API's 405, not the app's page nor a 404.
+        using var postOnly = await http.GetAsync("/v1/transfers");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, postOnly.StatusCode);
+        Assert.Equal("application/json", postOnly.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("POST", Assert.Single(postOnly.Content.Headers.Allow));
+
+        // HEAD of a page: its headers, no body.
+        using var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/"));
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal("text/html", head.Content.Headers.ContentType!.MediaType);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
     }
 
     private async Task<(string Session, string Csrf)> BrowserSignInAsync(string username)

@@ -378,6 +378,49 @@ public sealed class HostileInputTests() : ApiTest("hostile")
         Assert.Equal("IDEMPOTENCY_KEY_REUSED", different.Code);
     }
 
+    [Fact]
+    public async Task HEAD_is_answered_as_GET_without_its_body()
+    {
+        // One connection, so a body sent after a HEAD's headers would be read as the next response and break it.
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { BaseAddress = Api.Http.BaseAddress };
+        async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token)
+        {
+            using var request = new HttpRequestMessage(method, path);
+            if (token is not null)
+            {
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            }
+
+            return await http.SendAsync(request);
+        }
+
+        using var get = await SendAsync(HttpMethod.Get, "/v1/wallet", _alice.Token);
+        using var head = await SendAsync(HttpMethod.Head, "/v1/wallet", _alice.Token);
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(get.Content.Headers.ContentType, head.Content.Headers.ContentType);
+        Assert.NotEmpty(await get.Content.ReadAsByteArrayAsync());
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+
+        // The GET's rules, status and headers: authentication, an unknown path, a path without GET, an unknown parameter.
+        using var anonymous = await SendAsync(HttpMethod.Head, "/v1/wallet", null);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        using var unknown = await SendAsync(HttpMethod.Head, "/v1/no_such_thing", _alice.Token);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        using var getPostOnly = await SendAsync(HttpMethod.Get, "/v1/transfers", _alice.Token);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, getPostOnly.StatusCode);
+        using var postOnly = await SendAsync(HttpMethod.Head, "/v1/transfers", _alice.Token);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, postOnly.StatusCode);
+        Assert.Contains("POST", postOnly.Content.Headers.Allow);
+        using var badQuery = await SendAsync(HttpMethod.Head, "/v1/wallet?limt=1", _alice.Token);
+        Assert.Equal(HttpStatusCode.BadRequest, badQuery.StatusCode);
+
+        // The connection is still in step: the next GET reads its own answer.
+        using var after = await SendAsync(HttpMethod.Get, "/v1/wallet", _alice.Token);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.Equal(await get.Content.ReadAsStringAsync(), await after.Content.ReadAsStringAsync());
+    }
+
     private async Task<string> SnapshotAsync()
     {
         var alice = await Api.WalletAsync(_alice.Token);
