@@ -5,8 +5,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using Payments.ApiFrontend.Errors;
 using Payments.Grains.Interfaces.Errors;
-using Payments.Grains.Interfaces.Identity;
-using Payments.Grains.Interfaces.Merchants;
 using Payments.Grains.Interfaces.Text;
 
 namespace Payments.ApiFrontend.Requests;
@@ -131,7 +129,7 @@ public static class JsonBody
                             return NotStorable(path);
                         }
 
-                        if ((path.Count == 0 || !s_cardDataProperties.Contains(path[^1])) && !IsIssuedId(text) && FreeText.ContainsCardNumber(text))
+                        if ((path.Count == 0 || !s_cardDataProperties.Contains(path[^1])) && FreeText.ContainsCardNumber(text))
                         {
                             return CardNumber(path);
                         }
@@ -166,13 +164,6 @@ public static class JsonBody
             return null; // Not valid UTF-8, or a lone surrogate once unescaped.
         }
     }
-
-    /// <summary>
-    /// Whether a string is exactly an id the platform issues (a UUID in standard form, or a prefixed id): its hex digits
-    /// hold a run of 13 to 19 decimal digits passing Luhn about once in five hundred ids, and an id names a resource, it
-    /// is not a card number someone typed.
-    /// </summary>
-    private static bool IsIssuedId(string text) => StandardUuid.TryParse(text, out _) || PrefixedId.IsAnyId(text);
 
     private static ApiError NotStorable(List<string> path) => AtField(path, field => $"{field} must be valid UTF-8 text without the character U+0000.");
 

@@ -1,4 +1,6 @@
 using Payments.Grains.Interfaces.Cards;
+using Payments.Grains.Interfaces.Identity;
+using Payments.Grains.Interfaces.Merchants;
 
 namespace Payments.Grains.Interfaces.Text;
 
@@ -7,6 +9,9 @@ public static class FreeText
 {
     private const int MinCardDigits = 13;
     private const int MaxCardDigits = 19;
+
+    /// <summary>"card_" or "prod_" and 32 hex digits; a UUID is 36 characters.</summary>
+    private const int LongestIssuedId = 37;
 
     /// <summary>
     /// PostgreSQL's text type cannot hold U+0000: a statement given one fails, so such text is refused as input instead
@@ -41,7 +46,9 @@ public static class FreeText
     /// allowed between them, starting with 2 to 6 (the card networks' ranges), passing the Luhn check. Text the platform
     /// stores and shows back (descriptions, references, metadata, notes) must not carry one, or the number would be kept
     /// and returned where it must never be. A run of digits that is not a card number one time in ten passes Luhn by
-    /// chance; such a value is refused too, which the message explains.
+    /// chance; such a value is refused too, which the message explains. A run inside an id the platform issues is not
+    /// a card number: the hex digits of a UUID or a prefixed id hold such a run about once in five hundred ids, and an
+    /// id given back to us (a recipient, an order mentioned in a description) names a resource.
     /// </summary>
     public static bool ContainsCardNumber(ReadOnlySpan<char> text)
     {
@@ -65,7 +72,8 @@ public static class FreeText
             var separates = character is ' ' or '-' && count > 0 && i + 1 < text.Length && char.IsAsciiDigit(text[i + 1]);
             if (!separates)
             {
-                if (count is >= MinCardDigits and <= MaxCardDigits && digits[0] is >= '2' and <= '6' && CardNumber.PassesLuhn(digits[..count]))
+                if (count is >= MinCardDigits and <= MaxCardDigits && digits[0] is >= '2' and <= '6' && CardNumber.PassesLuhn(digits[..count])
+                    && !IsIssuedId(WordAround(text, i)))
                 {
                     return true;
                 }
@@ -75,6 +83,36 @@ public static class FreeText
         }
 
         return false;
+    }
+
+    /// <summary>The word (letters, digits, '_' and '-') that ends at or runs on past <paramref name="end"/>, where a run of digits ended.</summary>
+    private static ReadOnlySpan<char> WordAround(ReadOnlySpan<char> text, int end)
+    {
+        var start = end;
+        while (start > 0 && IsWordCharacter(text[start - 1]))
+        {
+            start--;
+        }
+
+        while (end < text.Length && IsWordCharacter(text[end]))
+        {
+            end++;
+        }
+
+        return text[start..end];
+    }
+
+    private static bool IsWordCharacter(char character) => char.IsAsciiLetterOrDigit(character) || character is '_' or '-';
+
+    private static bool IsIssuedId(ReadOnlySpan<char> word)
+    {
+        if (word.Length > LongestIssuedId)
+        {
+            return false;
+        }
+
+        var text = word.ToString();
+        return StandardUuid.TryParse(text, out _) || PrefixedId.IsAnyId(text);
     }
 
     /// <summary>What a refusal of <see cref="ContainsCardNumber"/> says, for the field named.</summary>

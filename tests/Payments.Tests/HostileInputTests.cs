@@ -201,9 +201,16 @@ public sealed class HostileInputTests() : ApiTest("hostile")
         var sent = await Api.TransferAsync(_alice.Token, userId, 100, "luhn-id-1");
         Assert.Equal((HttpStatusCode.NotFound, "RECIPIENT_NOT_FOUND"), (sent.Status, sent.Code));
 
-        // Only a whole value of an id's exact shape is let be: the same digits within text are still a card number.
-        var noted = await Api.TransferAsync(_alice.Token, "hostile_bob", 100, "luhn-id-2", note: "for " + userId);
-        Assert.Equal((HttpStatusCode.BadRequest, "note"), (noted.Status, noted.Json["field"]?.GetValue<string>()));
+        // Within text too, as a word of its own: "for <id>" is a note about a resource.
+        var noted = await Api.TransferAsync(_alice.Token, "hostile_bob", 100, "luhn-id-2", note: $"for {userId}, and pay_4242424242424242abcdefabcdefabcd");
+        Assert.Equal(HttpStatusCode.Created, noted.Status);
+
+        // Only a word of an id's exact shape: the same digits with anything else in their word are a card number.
+        foreach (var (note, key) in new[] { ($"for {userId}0", "luhn-id-3"), ("for 42424242-4242-4242", "luhn-id-4"), ("card4242424242424242", "luhn-id-5") })
+        {
+            var refused = await Api.TransferAsync(_alice.Token, "hostile_bob", 100, key, note: note);
+            Assert.Equal((HttpStatusCode.BadRequest, "note"), (refused.Status, refused.Json["field"]?.GetValue<string>()));
+        }
     }
 
     [Fact]
