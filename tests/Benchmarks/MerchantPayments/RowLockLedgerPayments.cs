@@ -136,12 +136,12 @@ internal sealed class RowLockLedgerPayments(
 
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await ExecuteAsync(connection,
+        await BaselineSql.ExecuteAsync(connection,
             """
             INSERT INTO rowlock_ledger_holds (id, debit_account_id, credit_account_id, amount, currency, status, created_at, expires_at)
             VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7)
             """, holdId, _clearingAccount, _merchantAccount, Amount, Currency, now, expiresAt);
-        await ExecuteAsync(connection,
+        await BaselineSql.ExecuteAsync(connection,
             """
             INSERT INTO rowlock_merchant_payments (id, merchant_id, status, amount, currency, hold_id, view, version, created_at, updated_at, card_fingerprint, authorization_expires_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7::json, 1, $8, $9, $10, $11)
@@ -150,7 +150,7 @@ internal sealed class RowLockLedgerPayments(
 
         // The hot rows, last: card clearing holds the amount for the merchant.
         await LockAccountsAsync(connection, [_clearingAccount, _merchantAccount]);
-        await ExecuteAsync(connection, "UPDATE rowlock_accounts SET held = held + $2, version = version + 1 WHERE id = $1", _clearingAccount, Amount);
+        await BaselineSql.ExecuteAsync(connection, "UPDATE rowlock_accounts SET held = held + $2, version = version + 1 WHERE id = $1", _clearingAccount, Amount);
         await transaction.CommitAsync();
         return paymentId;
     }
@@ -193,9 +193,9 @@ internal sealed class RowLockLedgerPayments(
         var fee = options.FeeOn(amount);
         var captured = state.View with { Status = PaymentStatus.Succeeded, AmountCapturable = 0, AmountCaptured = amount, Fee = fee, CapturedAt = now };
         var record = new PaymentRecord(new PaymentState(captured, holdId, state.Version + 1), new PaymentChange("payment.captured", Actor, amount, now));
-        await ExecuteAsync(connection,
+        await BaselineSql.ExecuteAsync(connection,
             "UPDATE rowlock_ledger_holds SET status = 'posted', posted_amount = $2, resolved_at = $3 WHERE id = $1", holdId, amount, now);
-        await ExecuteAsync(connection,
+        await BaselineSql.ExecuteAsync(connection,
             "UPDATE rowlock_merchant_payments SET status = $2, view = $3::json, version = $4, updated_at = $5 WHERE id = $1",
             paymentId, captured.Status, record.ViewJson, record.State.Version, now);
         await WriteRecordsAsync(connection, record, key);
@@ -206,14 +206,14 @@ internal sealed class RowLockLedgerPayments(
         var merchantAfterCapture = balances[_merchantAccount] + amount;
         var merchantAfterFee = merchantAfterCapture - fee;
         var fees = balances[_feesAccount] + fee;
-        await ExecuteAsync(connection,
+        await BaselineSql.ExecuteAsync(connection,
             """
             UPDATE rowlock_accounts AS a SET balance = u.balance, held = a.held - u.released, version = a.version + 1
             FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS u(id, balance, released) WHERE a.id = u.id
             """,
             new[] { _clearingAccount, _merchantAccount, _feesAccount }, new[] { clearing, merchantAfterFee, fees }, new[] { amount, 0L, 0L });
         var transactionId = Guid.CreateVersion7();
-        await ExecuteAsync(connection,
+        await BaselineSql.ExecuteAsync(connection,
             """
             INSERT INTO rowlock_ledger_entries (transaction_id, leg, type, debit_account_id, credit_account_id, amount, currency,
                                                 debit_balance_after, credit_balance_after, created_at, reference)
@@ -228,13 +228,13 @@ internal sealed class RowLockLedgerPayments(
     private async Task WriteRecordsAsync(NpgsqlConnection connection, PaymentRecord record, string key)
     {
         var change = record.Change;
-        await ExecuteAsync(connection,
+        await BaselineSql.ExecuteAsync(connection,
             "INSERT INTO rowlock_merchant_payment_events (payment_id, sequence, type, actor, data, created_at) VALUES ($1, $2, $3, $4, $5::json, $6)",
             record.State.View.Id, record.State.Version, change.Type, change.Actor, $"{{\"amount\":{change.Amount}}}", change.At);
-        await ExecuteAsync(connection,
+        await BaselineSql.ExecuteAsync(connection,
             "INSERT INTO rowlock_outbox_events (event_id, stream_namespace, stream_key, type, payload) VALUES ($1, $2, $3, $4, $5::json)",
             Guid.CreateVersion7(), MerchantPaymentStream.Namespace, merchantId, change.Type, record.ChangedEventJson);
-        await ExecuteAsync(connection,
+        await BaselineSql.ExecuteAsync(connection,
             "INSERT INTO rowlock_idempotency_records (scope, key, request_hash, status, body, expires_at) VALUES ($1, $2, $2, 201, $3, $4)",
             merchantId, key, record.ViewJson, DateTimeOffset.UtcNow.AddDays(1));
     }
@@ -261,16 +261,5 @@ internal sealed class RowLockLedgerPayments(
         }
 
         return balances.Count == ids.Length ? balances : throw new InvalidOperationException("An account is missing.");
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, params object[] values)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        await command.ExecuteNonQueryAsync();
     }
 }

@@ -29,31 +29,20 @@ internal sealed class RowLockPayments(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync();
         await using (var authorize = await connection.BeginTransactionAsync())
         {
-            await Execute(connection, authorize, "SELECT held FROM bench_merchants WHERE id = 0 FOR UPDATE");
-            await Execute(connection, authorize, "INSERT INTO bench_payments (id, merchant, amount, status) VALUES ($1, 0, $2, 'requires_capture')", id, amount);
-            await Execute(connection, authorize, "UPDATE bench_merchants SET held = held + $1 WHERE id = 0", amount);
+            await BaselineSql.ExecuteAsync(connection, "SELECT held FROM bench_merchants WHERE id = 0 FOR UPDATE");
+            await BaselineSql.ExecuteAsync(connection, "INSERT INTO bench_payments (id, merchant, amount, status) VALUES ($1, 0, $2, 'requires_capture')", id, amount);
+            await BaselineSql.ExecuteAsync(connection, "UPDATE bench_merchants SET held = held + $1 WHERE id = 0", amount);
             await authorize.CommitAsync();
         }
 
         var fee = (amount * 290 + 5_000) / 10_000 + 30;
         await using var capture = await connection.BeginTransactionAsync();
-        await Execute(connection, capture, "SELECT status FROM bench_payments WHERE id = $1 FOR UPDATE", id);
-        await Execute(connection, capture, "SELECT pending FROM bench_merchants WHERE id = 0 FOR UPDATE");
-        await Execute(connection, capture, "UPDATE bench_merchants SET held = held - $1, pending = pending + $1 - $2 WHERE id = 0", amount, fee);
-        await Execute(connection, capture, "INSERT INTO bench_payment_ledger (payment, debit, credit, amount) VALUES ($1, 'card_clearing', 'merchant', $2), ($1, 'merchant', 'fees', $3)", id, amount, fee);
-        await Execute(connection, capture, "UPDATE bench_payments SET status = 'succeeded' WHERE id = $1", id);
+        await BaselineSql.ExecuteAsync(connection, "SELECT status FROM bench_payments WHERE id = $1 FOR UPDATE", id);
+        await BaselineSql.ExecuteAsync(connection, "SELECT pending FROM bench_merchants WHERE id = 0 FOR UPDATE");
+        await BaselineSql.ExecuteAsync(connection, "UPDATE bench_merchants SET held = held - $1, pending = pending + $1 - $2 WHERE id = 0", amount, fee);
+        await BaselineSql.ExecuteAsync(connection, "INSERT INTO bench_payment_ledger (payment, debit, credit, amount) VALUES ($1, 'card_clearing', 'merchant', $2), ($1, 'merchant', 'fees', $3)", id, amount, fee);
+        await BaselineSql.ExecuteAsync(connection, "UPDATE bench_payments SET status = 'succeeded' WHERE id = $1", id);
         await capture.CommitAsync();
         return true;
-    }
-
-    private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, params object[] values)
-    {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        await command.ExecuteNonQueryAsync();
     }
 }
