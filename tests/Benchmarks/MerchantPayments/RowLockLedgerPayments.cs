@@ -113,10 +113,15 @@ internal sealed class RowLockLedgerPayments(
         var merchant = (await merchants.LoadAsync(merchantId))?.Merchant ?? throw new InvalidOperationException("No merchant.");
         var fingerprint = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var assessment = await fraud.AssessAsync(new FraudInput(merchantId, Amount, Currency, fingerprint, null, null, null, null), merchant.Fraud);
+        if (assessment.Outcome == FraudOutcomes.Block)
+        {
+            return null;
+        }
+
         var paymentId = PrefixedId.New(PrefixedId.Payment);
         var decision = await acquirer.AuthorizeAsync(
             new CardAuthorization($"{merchantId}/{key}/{key}", "4242424242424242", 12, 2030, "123", Amount, Currency), CancellationToken.None);
-        if (!decision.Approved || assessment.Outcome == FraudOutcomes.Block)
+        if (!decision.Approved)
         {
             return null;
         }
