@@ -30,6 +30,9 @@ public static class PrefixedId
 
     private static readonly string[] s_prefixes = [Merchant, Payment, Refund, ApiKey, WebhookEndpoint, WebhookDelivery, Event, Settlement, Payout, Reconciliation, Device, Card, Product, Order];
 
+    /// <summary>The length of the longest id issued: the longest prefix and 32 hex digits.</summary>
+    public static int LongestId { get; } = s_prefixes.Max(prefix => prefix.Length) + 32;
+
     public static string New(string prefix) => prefix + Guid.CreateVersion7().ToString("N");
 
     /// <summary>The millisecond an id was issued in: the first 48 bits of its UUIDv7.</summary>

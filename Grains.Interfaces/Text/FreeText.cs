@@ -10,8 +10,8 @@ public static class FreeText
     private const int MinCardDigits = 13;
     private const int MaxCardDigits = 19;
 
-    /// <summary>"card_" or "prod_" and 32 hex digits; a UUID is 36 characters.</summary>
-    private const int LongestIssuedId = 37;
+    /// <summary>The longest word <see cref="IsIssuedId"/> can accept: a prefixed id, or a UUID's 36 characters.</summary>
+    private static readonly int s_longestIssuedId = Math.Max(36, PrefixedId.LongestId);
 
     /// <summary>
     /// PostgreSQL's text type cannot hold U+0000: a statement given one fails, so such text is refused as input instead
@@ -106,7 +106,7 @@ public static class FreeText
 
     private static bool IsIssuedId(ReadOnlySpan<char> word)
     {
-        if (word.Length > LongestIssuedId)
+        if (word.Length > s_longestIssuedId)
         {
             return false;
         }
